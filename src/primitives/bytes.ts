@@ -1,0 +1,63 @@
+import { DecodeError } from './errors.js';
+
+const HEX_CHARS = '0123456789abcdef';
+const HEX_TABLE: string[] = Array.from({ length: 256 }, (_, i) => HEX_CHARS[i >> 4] + HEX_CHARS[i & 15]);
+
+export function toHex(bytes: Uint8Array): string {
+  let out = '';
+  for (let i = 0; i < bytes.length; i++) out += HEX_TABLE[bytes[i]];
+  return out;
+}
+
+export function fromHex(hex: string): Uint8Array {
+  if (hex.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hex)) {
+    throw new DecodeError('bad-hex', `not an even-length hex string (length ${hex.length})`);
+  }
+  const out = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.substr(i * 2, 2), 16);
+  return out;
+}
+
+/** Bitcoin shows hashes byte-reversed ("display order"); consensus code works on internal order. */
+export function reverseBytes(bytes: Uint8Array): Uint8Array {
+  const out = new Uint8Array(bytes.length);
+  for (let i = 0; i < bytes.length; i++) out[i] = bytes[bytes.length - 1 - i];
+  return out;
+}
+
+export function hashToHex(internal: Uint8Array): string {
+  let out = '';
+  for (let i = internal.length - 1; i >= 0; i--) out += HEX_TABLE[internal[i]];
+  return out;
+}
+
+export function hexToHash(display: string): Uint8Array {
+  const bytes = fromHex(display);
+  if (bytes.length !== 32) throw new DecodeError('bad-hex', `a hash is 32 bytes, got ${bytes.length}`);
+  return reverseBytes(bytes);
+}
+
+export function concatBytes(...parts: Uint8Array[]): Uint8Array {
+  let length = 0;
+  for (const p of parts) length += p.length;
+  const out = new Uint8Array(length);
+  let offset = 0;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.length;
+  }
+  return out;
+}
+
+export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+export const ZERO_HASH: Uint8Array = new Uint8Array(32);
+
+export function isZeroHash(hash: Uint8Array): boolean {
+  for (let i = 0; i < hash.length; i++) if (hash[i] !== 0) return false;
+  return true;
+}
