@@ -1,4 +1,4 @@
-import { concatBytes } from './bytes.js';
+import { concatBytes, hashToHex, hexToHash } from './bytes.js';
 import { sha256d } from './hash.js';
 
 export interface MerkleResult {
@@ -41,4 +41,9 @@ function bytesEqual32(a: Uint8Array, b: Uint8Array): boolean {
 /** BIP141 commitment: sha256d(witnessRoot || reservedValue), both 32 bytes. */
 export function witnessCommitmentHash(witnessRoot: Uint8Array, reservedValue: Uint8Array): Uint8Array {
   return sha256d(concatBytes(witnessRoot, reservedValue));
+}
+
+/** The library's convenience form: display-hex txids in, display-hex root out. */
+export function merkleRoot(txids: readonly string[]): string {
+  return hashToHex(computeMerkleRoot(txids.map(hexToHash)).root);
 }

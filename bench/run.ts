@@ -1,0 +1,19 @@
+// `npm run bench [name...]`: prints figures; never asserts on speed.
+import { formatFigure, type Figure } from './measure.js';
+
+interface BenchModule {
+  title: string;
+  run(): Promise<Figure[]>;
+}
+
+const suites: Record<string, () => Promise<BenchModule>> = {
+  primitives: () => import('./primitives.bench.js'),
+};
+
+const wanted = process.argv.slice(2);
+for (const [name, load] of Object.entries(suites)) {
+  if (wanted.length > 0 && !wanted.includes(name)) continue;
+  const suite = await load();
+  console.log(`\n${suite.title}`);
+  for (const figure of await suite.run()) console.log(formatFigure(figure));
+}
