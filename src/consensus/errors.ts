@@ -53,6 +53,7 @@ export type RuleCode =
   | 'bad-txns-inputvalues-outofrange'
   | 'bad-txns-in-belowout'
   | 'bad-txns-fee-outofrange'
+  | 'bad-txns-accumulated-fee-outofrange'
   | 'bad-txns-output-script'
   | 'bad-txns-nonempty-scriptsig'
   // script and signature (the detail goes in the message, as Core appends it in parentheses)

@@ -1,0 +1,134 @@
+/**
+ * The UTXO part of connecting a block (Bitcoin Core's ConnectBlock minus scripts): spend every
+ * input and add every output in block order, sum fees, bound sigop cost and the coinbase payout.
+ * Nothing is written here: the result lists the UTXO changes and undo data for the store to
+ * commit in one batch, and the inputs the script checker must verify (the chain runs scripts
+ * separately so it can cache and parallelise them).
+ *
+ * BIP30 (no tx may overwrite an unspent output with the same txid) is not checked: with BIP34
+ * enforced from height 1 every coinbase commits to its height, so coinbase txids are unique, and
+ * every other tx spends outputs that descend from those coinbases, so its txid is unique too.
+ */
+import type { Block } from '../primitives/block.js';
+import type { Coin } from '../primitives/coin.js';
+import { OutPoint } from '../primitives/outpoint.js';
+import type { Transaction } from '../primitives/transaction.js';
+import type { NetworkParams } from '../params/types.js';
+import { RuleError } from './errors.js';
+import { isUnspendable } from './script.js';
+import { checkBlockSigOpsCost, transactionSigOpCost } from './sigops.js';
+import { blockSubsidy, moneyRange } from './subsidy.js';
+import { checkTxInputValues, lookupInputCoins } from './tx-inputs.js';
+
+/** Read access to the UTXO set as of the parent block. */
+export interface CoinView {
+  get(outpoint: OutPoint): Coin | undefined;
+}
+
+export interface CoinEntry {
+  outpoint: OutPoint;
+  coin: Coin;
+}
+
+/** One input whose script the chain still has to verify against the coin it spends. */
+export interface InputToVerify {
+  tx: Transaction;
+  txIndex: number;
+  inputIndex: number;
+  coin: Coin;
+}
+
+export interface ConnectedInputs {
+  /** Sum of all non-coinbase fees. */
+  fees: bigint;
+  /** Sigop cost of the whole block (BIP141 units). */
+  sigOpsCost: number;
+  /**
+   * The undo data: coins of the parent's UTXO set this block spends, in spending order. To
+   * disconnect, delete `created` (all outputs of the block) and put these back. Coins created
+   * and spent inside this block appear in neither list: they never reach the UTXO set.
+   */
+  spent: CoinEntry[];
+  /** Outputs of this block still unspent at its end (OP_RETURN and oversized scripts excluded). */
+  created: CoinEntry[];
+  /** Every non-coinbase input with the coin it spends, for script and signature checks. */
+  inputs: InputToVerify[];
+}
+
+/**
+ * Validates the block's spends against `view` (the UTXO set at the parent) and returns the
+ * changes. The block must already have passed checkBlock and checkBlockContext.
+ */
+export function connectBlockInputs(block: Block, height: number, view: CoinView, params: NetworkParams): ConnectedInputs {
+  const overlay = new BlockCoinOverlay(view);
+  const inputs: InputToVerify[] = [];
+  const witnessActive = height >= params.segwitHeight;
+  let fees = 0n;
+  let sigOpsCost = 0;
+  block.txs.forEach((tx, txIndex) => {
+    const coinbase = txIndex === 0;
+    const coins = coinbase ? [] : lookupInputCoins(tx, (prevout) => overlay.get(prevout));
+    if (!coinbase) {
+      fees += checkTxInputValues(tx, coins, height, params);
+      checkAccumulatedFees(fees, params);
+    }
+    sigOpsCost += transactionSigOpCost(tx, coins, witnessActive);
+    checkBlockSigOpsCost(sigOpsCost, 'too many sigops');
+    tx.inputs.forEach((input, inputIndex) => {
+      if (coinbase) return;
+      overlay.spend(input.prevout, coins[inputIndex]);
+      inputs.push({ tx, txIndex, inputIndex, coin: coins[inputIndex] });
+    });
+    overlay.addOutputs(tx, height, coinbase);
+  });
+  checkCoinbaseAmount(block, height, fees, params);
+  return { fees, sigOpsCost, spent: overlay.spent, created: [...overlay.created.values()], inputs };
+}
+
+/** Each fee is in range, but their sum must be too before it is added to the subsidy. */
+export function checkAccumulatedFees(fees: bigint, params: NetworkParams): void {
+  if (!moneyRange(fees, params)) throw new RuleError('bad-txns-accumulated-fee-outofrange', `accumulated fee ${fees}`);
+}
+
+/** The coinbase may claim at most the subsidy plus the fees; claiming less destroys the rest. */
+export function checkCoinbaseAmount(block: Block, height: number, fees: bigint, params: NetworkParams): void {
+  const limit = blockSubsidy(height, params) + fees;
+  const actual = block.txs[0].outputs.reduce((sum, output) => sum + output.value, 0n);
+  if (actual > limit) throw new RuleError('bad-cb-amount', `coinbase pays too much (actual=${actual} vs limit=${limit})`);
+}
+
+/**
+ * The parent's UTXO set with this block's changes so far on top, so a tx can spend an output
+ * of an earlier tx in the same block, and a second spend of any coin finds nothing.
+ */
+class BlockCoinOverlay {
+  readonly spent: CoinEntry[] = [];
+  readonly created = new Map<string, CoinEntry>();
+  private readonly spentKeys = new Set<string>();
+
+  constructor(private readonly view: CoinView) {}
+
+  get(outpoint: OutPoint): Coin | undefined {
+    const key = outpoint.key();
+    const own = this.created.get(key);
+    if (own) return own.coin;
+    if (this.spentKeys.has(key)) return undefined;
+    return this.view.get(outpoint);
+  }
+
+  spend(outpoint: OutPoint, coin: Coin): void {
+    const key = outpoint.key();
+    if (this.created.delete(key)) return;
+    this.spentKeys.add(key);
+    this.spent.push({ outpoint, coin });
+  }
+
+  addOutputs(tx: Transaction, height: number, coinbase: boolean): void {
+    const txid = tx.txidBytes();
+    tx.outputs.forEach((output, index) => {
+      if (isUnspendable(output.script)) return;
+      const outpoint = new OutPoint(txid, index);
+      this.created.set(outpoint.key(), { outpoint, coin: { value: output.value, script: output.script, height, coinbase } });
+    });
+  }
+}

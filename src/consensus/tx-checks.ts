@@ -1,0 +1,73 @@
+/**
+ * Context-free transaction rules: Bitcoin Core's CheckTransaction, one function per rule.
+ * Nothing here needs the chain or the UTXO set, so it runs before any lookup.
+ */
+import type { Transaction } from '../primitives/transaction.js';
+import { WITNESS_SCALE_FACTOR } from '../primitives/transaction.js';
+import type { NetworkParams } from '../params/types.js';
+import { RuleError } from './errors.js';
+import { moneyRange } from './subsidy.js';
+
+const MIN_COINBASE_SCRIPT_SIZE = 2;
+const MAX_COINBASE_SCRIPT_SIZE = 100;
+
+/** Runs every context-free rule in Core's order; throws the first RuleError. */
+export function checkTransaction(tx: Transaction, params: NetworkParams): void {
+  checkInputsNotEmpty(tx);
+  checkOutputsNotEmpty(tx);
+  checkTxSize(tx, params);
+  checkOutputValues(tx, params);
+  checkNoDuplicateInputs(tx);
+  if (tx.isCoinbase()) checkCoinbaseScriptSize(tx);
+  else checkNoNullPrevouts(tx);
+}
+
+export function checkInputsNotEmpty(tx: Transaction): void {
+  if (tx.inputs.length === 0) throw new RuleError('bad-txns-vin-empty');
+}
+
+export function checkOutputsNotEmpty(tx: Transaction): void {
+  if (tx.outputs.length === 0) throw new RuleError('bad-txns-vout-empty');
+}
+
+/** A tx whose non-witness bytes alone could not fit in a block can never be mined. */
+export function checkTxSize(tx: Transaction, params: NetworkParams): void {
+  if (tx.strippedSize() * WITNESS_SCALE_FACTOR > params.maxBlockWeight) {
+    throw new RuleError('bad-txns-oversize', `stripped size ${tx.strippedSize()}`);
+  }
+}
+
+/** Each output and the running total must be a valid amount, so later sums cannot overflow. */
+export function checkOutputValues(tx: Transaction, params: NetworkParams): void {
+  let total = 0n;
+  tx.outputs.forEach((output, i) => {
+    if (output.value < 0n) throw new RuleError('bad-txns-vout-negative', `output ${i}`);
+    if (output.value > params.maxMoney) throw new RuleError('bad-txns-vout-toolarge', `output ${i}`);
+    total += output.value;
+    if (!moneyRange(total, params)) throw new RuleError('bad-txns-txouttotal-toolarge', `at output ${i}`);
+  });
+}
+
+/** Spending one outpoint twice in a tx would create money (CVE-2018-17144 was this check skipped). */
+export function checkNoDuplicateInputs(tx: Transaction): void {
+  const seen = new Set<string>();
+  for (const input of tx.inputs) {
+    const key = input.prevout.key();
+    if (seen.has(key)) throw new RuleError('bad-txns-inputs-duplicate', key);
+    seen.add(key);
+  }
+}
+
+export function checkCoinbaseScriptSize(tx: Transaction): void {
+  const size = tx.inputs[0].scriptSig.length;
+  if (size < MIN_COINBASE_SCRIPT_SIZE || size > MAX_COINBASE_SCRIPT_SIZE) {
+    throw new RuleError('bad-cb-length', `coinbase scriptSig is ${size} bytes`);
+  }
+}
+
+/** Only a coinbase may reference the null prevout. */
+export function checkNoNullPrevouts(tx: Transaction): void {
+  tx.inputs.forEach((input, i) => {
+    if (input.prevout.isNull()) throw new RuleError('bad-txns-prevout-null', `input ${i}`);
+  });
+}
