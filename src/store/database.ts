@@ -1,0 +1,89 @@
+/**
+ * Opening the LevelDB database under a chain store and translating `level`'s errors into
+ * StoreErrors, so callers see `locked`, `corrupt` or `io` with the directory named.
+ */
+import { mkdirSync, readdirSync, statSync } from 'node:fs';
+import { Level } from 'level';
+import { StoreError } from './errors.js';
+import { LOCK_FILE_NAME, lockedError } from './lock.js';
+
+export type Db = Level<Uint8Array, Uint8Array>;
+
+export interface DatabaseOptions {
+  /** LevelDB block cache, bytes. */
+  readonly cacheSize: number;
+  /** LevelDB memtable size, bytes: larger absorbs a block's ~4,000 writes without compaction stalls. */
+  readonly writeBufferSize: number;
+}
+
+/** Files that may exist in a directory before LevelDB has written CURRENT (e.g. an interrupted create). */
+const PRE_DATABASE_FILES = new Set(['LOCK', 'LOG', 'LOG.old', LOCK_FILE_NAME]);
+
+export async function openDatabase(dir: string, options: DatabaseOptions): Promise<Db> {
+  prepareDirectory(dir);
+  const db: Db = new Level<Uint8Array, Uint8Array>(dir, {
+    keyEncoding: 'view',
+    valueEncoding: 'view',
+    createIfMissing: true,
+    cacheSize: options.cacheSize,
+    writeBufferSize: options.writeBufferSize,
+  });
+  try {
+    await db.open();
+  } catch (err) {
+    throw openError(dir, err);
+  }
+  return db;
+}
+
+/**
+ * LevelDB would happily create a fresh database inside any directory; a directory that holds
+ * other files but no LevelDB is refused instead, since it is most likely the wrong path.
+ */
+function prepareDirectory(dir: string): void {
+  let entries: string[];
+  try {
+    if (!statSync(dir, { throwIfNoEntry: false })) mkdirSync(dir, { recursive: true });
+    if (!statSync(dir).isDirectory()) throw new StoreError('io', `chain store path ${dir} is not a directory`);
+    entries = readdirSync(dir);
+  } catch (err) {
+    if (err instanceof StoreError) throw err;
+    throw new StoreError('io', `cannot use chain store directory ${dir}: ${(err as Error).message}`, { cause: err });
+  }
+  if (entries.includes('CURRENT')) return;
+  const foreign = entries.filter((name) => !PRE_DATABASE_FILES.has(name));
+  if (foreign.length > 0) {
+    throw new StoreError(
+      'corrupt',
+      `${dir} is not a LevelDB database (no CURRENT file) but holds ${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', ...' : ''}`,
+    );
+  }
+}
+
+function openError(dir: string, err: unknown): StoreError {
+  const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+  if (cause?.code === 'LEVEL_LOCKED') return lockedError(dir, err);
+  const detail = cause?.message ?? (err as Error).message;
+  // A file the database's manifest refers to being missing is a broken database, not a bad disk.
+  if (cause?.code === 'LEVEL_CORRUPTION' || /No such file/i.test(detail)) {
+    return new StoreError('corrupt', `${dir} is not a readable LevelDB database: ${detail}`, { cause: err });
+  }
+  return new StoreError('io', `cannot open the chain database in ${dir}: ${detail}`, { cause: err });
+}
+
+/** Maps a failure of `level` on an open database; anything else (a bug) passes through unchanged. */
+export function databaseError(dir: string, err: unknown): unknown {
+  const code = (err as { code?: unknown } | undefined)?.code;
+  const detail = (err as Error | undefined)?.message;
+  switch (code) {
+    case 'LEVEL_DATABASE_NOT_OPEN':
+    case 'LEVEL_ITERATOR_NOT_OPEN':
+      return new StoreError('closed', `chain store ${dir} is closed`, { cause: err });
+    case 'LEVEL_CORRUPTION':
+      return new StoreError('corrupt', `chain database in ${dir}: ${detail}`, { cause: err });
+    case 'LEVEL_IO_ERROR':
+      return new StoreError('io', `chain database in ${dir}: ${detail}`, { cause: err });
+    default:
+      return err;
+  }
+}
