@@ -8,6 +8,7 @@ interface BenchModule {
 
 const suites: Record<string, () => Promise<BenchModule>> = {
   primitives: () => import('./primitives.bench.js'),
+  consensus: () => import('./consensus.bench.js'),
 };
 
 const wanted = process.argv.slice(2);

@@ -9,3 +9,6 @@ export * from './transaction.js';
 export * from './merkle.js';
 export * from './block.js';
 export * from './coin.js';
+export * from './address.js';
+export * from './keys.js';
+export * from './native-verify.js';

@@ -14,6 +14,7 @@ import {
   verifyP2wpkhInput,
   verifySignatureCheck,
   type SpentOutput,
+  signatureCheckDigest,
 } from '../../src/consensus/p2wpkh.js';
 import { p2wpkhScript, p2wpkhScriptCode } from '../../src/consensus/script.js';
 import { SIGHASH_ALL, SIGHASH_NONE, SIGHASH_TYPES, SighashCache, bip143Sighash } from '../../src/consensus/sighash.js';
@@ -92,7 +93,8 @@ describe('valid P2WPKH spends', () => {
 
   test('prepare then verify: a plain-bytes check and a stable cache key', () => {
     const check = prepareP2wpkhInput(SIGNED, 0, COIN_A, new SighashCache(SIGNED));
-    assert.equal(check.sighash.length, 32);
+    assert.equal(check.preimageHash.length, 32);
+    assert.deepEqual(signatureCheckDigest(check), bip143Sighash(SIGNED, 0, p2wpkhScriptCode(hash160(PUB_A)), COIN_A.value, SIGHASH_ALL));
     assert.equal(check.signature.length, 64);
     assert.deepEqual(check.publicKey, PUB_A);
     assert.equal(verifySignatureCheck(check), true);
