@@ -24,7 +24,16 @@ export {
   AddressError,
   publicKeyFromPrivate,
 } from './primitives/index.js';
-export type { BlockHeaderFields, TxInput, TxOutput, TransactionFields, Coin } from './primitives/index.js';
+export type {
+  BlockHeaderFields,
+  TxInput,
+  TxOutput,
+  TransactionFields,
+  Coin,
+  DecodeErrorCode,
+  AddressErrorCode,
+  MerkleResult,
+} from './primitives/index.js';
 export {
   RuleError,
   compactToTarget,
@@ -55,6 +64,20 @@ export {
   SIGHASH_SINGLE,
   SIGHASH_ANYONECANPAY,
 } from './consensus/index.js';
-export type { RuleCode, RuleAction, HeaderView, HeaderChainResult } from './consensus/index.js';
-export { networks, defineNetwork, parseNetworkConfig, COIN } from './params/index.js';
+export { listHeaderView } from './consensus/index.js';
+export type {
+  RuleCode,
+  RuleAction,
+  HeaderView,
+  HeaderChainResult,
+  HeaderChainOptions,
+  SegmentAnchor,
+  BlockContext,
+  CheckBlockOptions,
+  CoinLookup,
+  InputSigner,
+  SpentOutput,
+  DecodedCompact,
+} from './consensus/index.js';
+export { networks, defineNetwork, parseNetworkConfig, NetworkConfigError, COIN } from './params/index.js';
 export type { NetworkParams, NetworkName } from './params/index.js';

@@ -26,7 +26,10 @@ export function decodeCompact(bits: number): DecodedCompact {
   return { target: target & MAX_UINT256, negative, overflow };
 }
 
-/** The target a compact value names; negative or overflowing encodings give 0n (never satisfiable by a hash... callers reject them). */
+/**
+ * The target's magnitude, as SetCompact leaves it: a negative encoding gives its absolute value
+ * and an overflowing one is cut to 256 bits. Use decodeCompact when the flags matter (PoW does).
+ */
 export function compactToTarget(bits: number): bigint {
   return decodeCompact(bits).target;
 }

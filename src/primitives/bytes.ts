@@ -10,9 +10,8 @@ export function toHex(bytes: Uint8Array): string {
 }
 
 export function fromHex(hex: string): Uint8Array {
-  if (hex.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hex)) {
-    throw new DecodeError('bad-hex', `not an even-length hex string (length ${hex.length})`);
-  }
+  if (hex.length % 2 !== 0) throw new DecodeError('bad-hex', `hex string has odd length ${hex.length}`);
+  if (!/^[0-9a-fA-F]*$/.test(hex)) throw new DecodeError('bad-hex', 'hex string has a character outside 0-9, a-f');
   const out = new Uint8Array(hex.length / 2);
   for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.substr(i * 2, 2), 16);
   return out;

@@ -66,7 +66,8 @@ export class ByteReader {
 
   /** A copy of the next n bytes, so decoded objects never pin a large network buffer. */
   bytesCopy(n: number, what = 'bytes'): Uint8Array {
-    return this.bytesView(n, what).slice();
+    // Uint8Array's own slice: a Buffer's slice() would return a view of the whole buffer.
+    return Uint8Array.prototype.slice.call(this.bytesView(n, what));
   }
 
   /** Bitcoin's CompactSize, rejecting non-canonical (longer than needed) encodings as Core does. */

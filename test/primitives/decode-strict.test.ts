@@ -85,6 +85,13 @@ describe('decoders are strict', () => {
     assert.notEqual(ok.wtxid(), ok.txid());
   });
 
+  test('decoded fields own their bytes, even when decoded from a view into a larger Buffer', () => {
+    const file = Buffer.concat([Buffer.alloc(1000), Buffer.from(fromHex(vectors.blocks.block1.header_hex)), Buffer.alloc(1000)]);
+    const header = BlockHeader.decode(file.subarray(1000, 1080));
+    assert.equal(header.prevHash.buffer.byteLength, 32, 'not a view pinning the 2 KB buffer');
+    assert.equal(header.hash(), vectors.blocks.block1.hash);
+  });
+
   test('hex input is validated', () => {
     assertDecodeError(() => fromHex('abc'), 'bad-hex');
     assertDecodeError(() => fromHex('zz'), 'bad-hex');
