@@ -9,6 +9,8 @@ interface BenchModule {
 const suites: Record<string, () => Promise<BenchModule>> = {
   primitives: () => import('./primitives.bench.js'),
   consensus: () => import('./consensus.bench.js'),
+  chain: () => import('./chain.bench.js'),
+  sigs: () => import('./chain-sigs.bench.js'),
 };
 
 const wanted = process.argv.slice(2);

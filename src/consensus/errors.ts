@@ -22,6 +22,7 @@ export type RuleCode =
   | 'prev-blk-not-found'
   | 'bad-genesis'
   | 'duplicate'
+  | 'duplicate-invalid'
   | 'inconclusive'
   // blocks
   | 'bad-txnmrklroot'

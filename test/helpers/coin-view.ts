@@ -41,4 +41,8 @@ export class MemoryCoinView implements CoinView {
   get size(): number {
     return this.coins.size;
   }
+
+  entries(): IterableIterator<[string, Coin]> {
+    return this.coins.entries();
+  }
 }

@@ -1,0 +1,337 @@
+import { checkBlock } from '../consensus/block-checks.js';
+import { checkBlockContext } from '../consensus/block-context.js';
+import { getNextWorkRequired } from '../consensus/difficulty.js';
+import { RuleError, isRuleError } from '../consensus/errors.js';
+import { checkBlockHeader, checkHeaderContext, unixNow } from '../consensus/header-checks.js';
+import { medianTimePast } from '../consensus/median-time.js';
+import { blockProof } from '../consensus/pow.js';
+import type { NetworkParams } from '../params/types.js';
+import { Block } from '../primitives/block.js';
+import { fromHex } from '../primitives/bytes.js';
+import type { Coin } from '../primitives/coin.js';
+import type { OutPoint } from '../primitives/outpoint.js';
+import type { ChainStore } from '../store/chain-store.js';
+import type { UtxoStats } from '../store/utxo-stats.js';
+import { BlockStatus, type BlockIndexEntry, findFork } from './block-index.js';
+import type { BlockTree } from './block-tree.js';
+import { type ConnectModules, disconnectTip, indexRecord, validateConnection, writeConnection } from './connect.js';
+import type { ChainEvents } from './events.js';
+import { type Logger, silentLogger } from './logger.js';
+import { loadBlockTree } from './load-tree.js';
+import { DEFAULT_ORPHAN_POOL, OrphanPool, type OrphanPoolOptions } from './orphan-pool.js';
+import { SignatureCache } from './sig-cache.js';
+import type { SignatureVerifier } from './sig-verifier.js';
+import { TypedEmitter } from './typed-emitter.js';
+import { type VerifyChainResult, type VerifyLevel, verifyChain } from './verify-chain.js';
+
+export interface ChainOptions {
+  orphans: OrphanPoolOptions;
+  signatureCacheSize: number;
+}
+
+export const DEFAULT_CHAIN_OPTIONS: ChainOptions = { orphans: DEFAULT_ORPHAN_POOL, signatureCacheSize: 200_000 };
+
+export interface ChainModules {
+  store: ChainStore;
+  params: NetworkParams;
+  verifier: SignatureVerifier;
+  logger?: Logger;
+  /** Shared with the mempool, so a signature checked on entry is not checked again in a block. */
+  sigCache?: SignatureCache;
+  /** Seconds since the epoch; injectable so tests can move the clock. */
+  now?: () => number;
+}
+
+/**
+ * - `connected`: the block is now on the main chain (possibly after a reorg).
+ * - `side-chain`: stored and valid as far as checked, on a fork with no more work than the tip.
+ * - `orphan`: its parent is unknown; held until the parent arrives (`missing` names what to fetch).
+ * - `duplicate`: already known.
+ */
+export type ProcessStatus = 'connected' | 'side-chain' | 'orphan' | 'duplicate';
+
+export interface ProcessResult {
+  hash: string;
+  status: ProcessStatus;
+  missing?: string;
+}
+
+/**
+ * The chain state: which blocks exist, which fork has the most work, and the UTXO set of its tip.
+ * Every block, from any source, enters through processBlock and one queue, so chain changes
+ * never interleave.
+ */
+export class Chain extends TypedEmitter<ChainEvents> {
+  private readonly orphans: OrphanPool;
+  private readonly logger: Logger;
+  private readonly now: () => number;
+  private readonly connectModules: ConnectModules;
+  private queueTail: Promise<unknown> = Promise.resolve();
+  /** Bodies of blocks being processed, so connecting does not read back what was just written. */
+  private readonly pendingBodies = new Map<string, Block>();
+
+  private constructor(
+    readonly tree: BlockTree,
+    readonly store: ChainStore,
+    readonly params: NetworkParams,
+    readonly sigCache: SignatureCache,
+    options: ChainOptions,
+    modules: ChainModules,
+  ) {
+    super();
+    this.orphans = new OrphanPool(options.orphans);
+    this.logger = modules.logger ?? silentLogger;
+    this.now = modules.now ?? unixNow;
+    this.connectModules = { store, params, verifier: modules.verifier, sigCache };
+  }
+
+  /** Loads the block tree, writes genesis into a new store, and finishes any interrupted reorg. */
+  static async open(options: Partial<ChainOptions>, modules: ChainModules): Promise<Chain> {
+    const settings = { ...DEFAULT_CHAIN_OPTIONS, ...options };
+    const tree = await loadBlockTree(modules.store);
+    const sigCache = modules.sigCache ?? new SignatureCache(settings.signatureCacheSize);
+    const chain = new Chain(tree, modules.store, modules.params, sigCache, settings, modules);
+    if (tree.size === 0) await chain.writeGenesis();
+    await chain.enqueue(() => chain.activateBestChain());
+    return chain;
+  }
+
+  get tip(): BlockIndexEntry {
+    return this.tree.tip;
+  }
+
+  get height(): number {
+    return this.tree.height;
+  }
+
+  getEntry(hash: string): BlockIndexEntry | undefined {
+    return this.tree.get(hash);
+  }
+
+  getEntryAtHeight(height: number): BlockIndexEntry | undefined {
+    return this.tree.atHeight(height);
+  }
+
+  async getBlock(hash: string): Promise<Block | undefined> {
+    const entry = this.tree.get(hash);
+    return entry ? this.store.getBlock(entry.hashBytes) : undefined;
+  }
+
+  getCoin(outpoint: OutPoint): Promise<Coin | undefined> {
+    return this.store.getCoin(outpoint);
+  }
+
+  /** The bits a block on top of the tip must carry. */
+  nextBits(): number {
+    return getNextWorkRequired(this.tip, this.params);
+  }
+
+  medianTimePast(entry: BlockIndexEntry = this.tip): number {
+    return medianTimePast(entry);
+  }
+
+  /** gettxoutsetinfo's figures, from one consistent snapshot of the UTXO set. */
+  utxoStats(): Promise<UtxoStats> {
+    return this.store.utxoStats();
+  }
+
+  /** Re-checks the top `depth` blocks (0: all) at Core's verifychain `level`; queued, so it sees a still chain. */
+  verifyChain(depth = 6, level: VerifyLevel = 3): Promise<VerifyChainResult> {
+    return this.enqueue(() => verifyChain(this.tree, this.store, this.params, depth, level));
+  }
+
+  hasOrphan(hash: string): boolean {
+    return this.orphans.has(hash);
+  }
+
+  /**
+   * Validates and stores a block, connects it if it makes the most-work chain, and processes any
+   * orphans it unblocks. Throws RuleError when the block (or the fork it completes) is invalid.
+   */
+  processBlock(block: Block): Promise<ProcessResult> {
+    return this.enqueue(() => this.processOne(block));
+  }
+
+  /** Waits for queued work to finish; the store stays open (its owner closes it). */
+  async close(): Promise<void> {
+    await this.queueTail;
+  }
+
+  protected override listenerFailed(event: string, err: unknown): void {
+    this.logger.error({ event, err }, 'a chain event listener threw');
+  }
+
+  private enqueue<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.queueTail.then(task, task);
+    this.queueTail = run.catch(() => undefined);
+    return run;
+  }
+
+  private async processOne(block: Block): Promise<ProcessResult> {
+    const result = await this.acceptBlock(block);
+    if (result.status === 'connected' || result.status === 'side-chain') await this.processOrphansOf(result.hash);
+    return result;
+  }
+
+  private async acceptBlock(block: Block): Promise<ProcessResult> {
+    const hash = block.hash();
+    const known = this.tree.get(hash);
+    if (known?.isFailed()) throw new RuleError('duplicate-invalid', `block ${hash} is known to be invalid`);
+    if (known?.has(BlockStatus.HAVE_DATA) || this.orphans.has(hash)) return { hash, status: 'duplicate' };
+    // Proof of work first: it is the one check that costs an attacker, and needs no lookup.
+    checkBlockHeader(block.header, this.params);
+    const parent = this.tree.get(block.header.prevHashHex());
+    if (!parent) return this.holdOrphan(block);
+    if (parent.isFailed()) throw new RuleError('bad-prevblk', `block ${hash} builds on invalid block ${parent.hash}`);
+    const entry = await this.storeBlock(block, parent);
+    const tipBefore = this.tip;
+    const failure = await this.activateBestChain();
+    if (entry.isFailed() && failure) throw failure;
+    const status: ProcessStatus = this.tree.contains(entry) ? 'connected' : 'side-chain';
+    if (status === 'side-chain' && this.tip === tipBefore) this.logger.info({ hash, height: entry.height }, 'side-chain block stored');
+    return { hash, status };
+  }
+
+  private holdOrphan(block: Block): ProcessResult {
+    // Context-free checks keep garbage (bad merkle root, oversized) out of the orphan pool.
+    checkBlock(block, this.params);
+    this.orphans.add(block, block.size());
+    const hash = block.hash();
+    return { hash, status: 'orphan', missing: this.orphans.rootOf(hash) };
+  }
+
+  private async processOrphansOf(parentHash: string): Promise<void> {
+    const waiting = [parentHash];
+    while (waiting.length > 0) {
+      for (const orphan of this.orphans.takeChildren(waiting.pop()!)) {
+        try {
+          const result = await this.acceptBlock(orphan);
+          waiting.push(result.hash);
+        } catch (err) {
+          if (!isRuleError(err)) throw err;
+          this.logger.info({ hash: orphan.hash(), code: err.code }, 'orphan block rejected');
+        }
+      }
+    }
+  }
+
+  /** Header and body checks that need the parent, then one batch storing the body and index entry. */
+  private async storeBlock(block: Block, parent: BlockIndexEntry): Promise<BlockIndexEntry> {
+    try {
+      checkHeaderContext(block.header, parent, this.params, this.now());
+      checkBlock(block, this.params);
+      checkBlockContext(block, { height: parent.height + 1, medianTimePast: medianTimePast(parent) }, this.params);
+    } catch (err) {
+      if (isRuleError(err) && err.action === 'reject' && !err.corruptionPossible) await this.recordInvalidHeader(block, parent, err);
+      throw err;
+    }
+    const entry = this.tree.insert(block.header, parent, blockProof(block.header.bits), BlockStatus.HEADER_VALID | BlockStatus.HAVE_DATA);
+    entry.txCount = block.txs.length;
+    await this.store.batch().putBlock(entry.hashBytes, block).putBlockIndex(indexRecord(entry, entry.txCount)).write();
+    this.pendingBodies.set(entry.hash, block);
+    this.tree.addCandidate(entry);
+    return entry;
+  }
+
+  /** Remembers an invalid block so it is refused at once next time, without storing its body. */
+  private async recordInvalidHeader(block: Block, parent: BlockIndexEntry, err: RuleError): Promise<void> {
+    const entry = this.tree.insert(block.header, parent, blockProof(block.header.bits), BlockStatus.FAILED);
+    await this.store.batch().putBlockIndex(indexRecord(entry, 0)).write();
+    this.logger.info({ hash: entry.hash, height: entry.height, code: err.code }, 'invalid block');
+  }
+
+  /**
+   * Moves the main chain to the most-work valid candidate, disconnecting and connecting as
+   * needed. A block that fails to connect is marked invalid with its descendants and the search
+   * starts again, so the chain always ends on the best valid tip. Returns the first failure.
+   */
+  private async activateBestChain(): Promise<RuleError | undefined> {
+    const oldTip = this.tip;
+    let disconnected = 0;
+    let connected = 0;
+    let firstFailure: RuleError | undefined;
+    for (let best = this.tree.bestCandidate(); best && best.chainwork > this.tip.chainwork; best = this.tree.bestCandidate()) {
+      const fork = findFork(this.tip, best);
+      while (this.tip !== fork) {
+        await this.disconnectOne();
+        disconnected++;
+      }
+      const failure = await this.connectPath(fork, best);
+      connected += failure ? failure.connected : pathLength(fork, best);
+      firstFailure ??= failure?.error;
+    }
+    this.tree.pruneCandidates();
+    this.pendingBodies.clear();
+    if (this.tip !== oldTip) this.announceTipChange(oldTip, disconnected, connected);
+    return firstFailure;
+  }
+
+  private async connectPath(fork: BlockIndexEntry, target: BlockIndexEntry): Promise<{ connected: number; error: RuleError } | undefined> {
+    const path: BlockIndexEntry[] = [];
+    for (let entry = target; entry !== fork; entry = entry.parent!) path.push(entry);
+    path.reverse();
+    for (let i = 0; i < path.length; i++) {
+      try {
+        await this.connectOne(path[i]);
+      } catch (err) {
+        if (!isRuleError(err)) throw err;
+        await this.invalidate(path[i], err);
+        return { connected: i, error: err };
+      }
+    }
+    return undefined;
+  }
+
+  private async connectOne(entry: BlockIndexEntry): Promise<void> {
+    const block = this.pendingBodies.get(entry.hash) ?? (await this.store.getBlock(entry.hashBytes));
+    if (!block) throw new Error(`block ${entry.hash} is a candidate but its body is missing`);
+    const connected = await validateConnection(this.connectModules, entry, block);
+    await writeConnection(this.store, entry, block, connected);
+    this.tree.pushTip(entry);
+    this.emit('blockConnected', { entry, block });
+  }
+
+  private async disconnectOne(): Promise<void> {
+    const entry = this.tip;
+    const block = await disconnectTip(this.store, entry);
+    this.tree.popTip();
+    // It may become best again, should the fork we are moving to turn out invalid.
+    this.tree.addCandidate(entry);
+    this.emit('blockDisconnected', { entry, block });
+  }
+
+  private async invalidate(entry: BlockIndexEntry, err: RuleError): Promise<void> {
+    const descendants = this.tree.markFailed(entry);
+    const batch = this.store.batch();
+    for (const failed of [entry, ...descendants]) batch.putBlockIndex(indexRecord(failed, failed.txCount));
+    await batch.write();
+    this.logger.warn({ hash: entry.hash, height: entry.height, code: err.code, descendants: descendants.length }, 'block failed to connect');
+    this.emit('blockInvalid', { entry, code: err.code, message: err.message });
+  }
+
+  private announceTipChange(oldTip: BlockIndexEntry, disconnected: number, connected: number): void {
+    const tip = this.tip;
+    if (disconnected > 0) {
+      const fork = findFork(oldTip, tip);
+      this.logger.info({ depth: disconnected, connected, fork: fork.hash, oldTip: oldTip.hash, newTip: tip.hash }, 'reorganized');
+      this.emit('reorg', { depth: disconnected, connected, fork, oldTip, newTip: tip });
+    }
+    this.logger.info({ hash: tip.hash, height: tip.height, work: tip.chainwork.toString(16) }, 'new tip');
+    this.emit('tipChanged', { tip, previous: oldTip });
+  }
+
+  private async writeGenesis(): Promise<void> {
+    const block = Block.decode(fromHex(this.params.genesisBlock));
+    checkBlockHeader(block.header, this.params);
+    const status = BlockStatus.HEADER_VALID | BlockStatus.HAVE_DATA | BlockStatus.VALIDATED;
+    const entry = this.tree.insert(block.header, undefined, blockProof(block.header.bits), status);
+    entry.txCount = block.txs.length;
+    // Like Bitcoin's, the genesis coinbase is never added to the UTXO set.
+    await this.store.batch().putBlock(entry.hashBytes, block).putBlockIndex(indexRecord(entry, entry.txCount)).putHeight(0, entry.hashBytes).setTip(entry.hashBytes).write();
+    this.tree.pushTip(entry);
+  }
+}
+
+function pathLength(fork: BlockIndexEntry, target: BlockIndexEntry): number {
+  return target.height - fork.height;
+}

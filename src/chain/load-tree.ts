@@ -1,0 +1,41 @@
+import { blockProof } from '../consensus/pow.js';
+import { hashToHex } from '../primitives/bytes.js';
+import type { ChainStore } from '../store/chain-store.js';
+import { StoreError } from '../store/errors.js';
+import type { BlockIndexRecord } from '../store/layout.js';
+import { BlockIndexEntry } from './block-index.js';
+import { BlockTree } from './block-tree.js';
+
+/**
+ * Rebuilds the in-memory block tree from the stored index: parents before children, the active
+ * chain from the stored tip back to genesis, every block with data as a candidate tip.
+ */
+export async function loadBlockTree(store: ChainStore): Promise<BlockTree> {
+  const records = await store.loadBlockIndex();
+  records.sort((a, b) => a.height - b.height);
+  const tree = new BlockTree();
+  let sequence = 0;
+  for (const record of records) tree.restore(restoreEntry(tree, record, sequence++));
+  const tipHash = await store.getTip();
+  if (!tipHash) {
+    if (records.length > 0) throw new StoreError('corrupt', 'the block index has entries but no tip is recorded');
+    return tree;
+  }
+  const tip = tree.get(hashToHex(tipHash));
+  if (!tip) throw new StoreError('corrupt', `the recorded tip ${hashToHex(tipHash)} is not in the block index`);
+  for (let height = 0; height <= tip.height; height++) tree.pushTip(tip.ancestorEntry(height)!);
+  for (const record of records) tree.addCandidate(tree.get(hashToHex(record.hash))!);
+  return tree;
+}
+
+function restoreEntry(tree: BlockTree, record: BlockIndexRecord, sequence: number): BlockIndexEntry {
+  const hash = hashToHex(record.hash);
+  const parent = record.height === 0 ? undefined : tree.get(record.header.prevHashHex());
+  if (record.height > 0 && !parent) throw new StoreError('corrupt', `block ${hash} at height ${record.height} has no stored parent`);
+  const entry = new BlockIndexEntry(record.header, parent, blockProof(record.header.bits), record.status, sequence);
+  if (entry.hash !== hash || entry.chainwork !== record.chainwork || entry.height !== record.height) {
+    throw new StoreError('corrupt', `block index entry ${hash} does not match its header, height or chainwork`);
+  }
+  entry.txCount = record.txCount;
+  return entry;
+}
