@@ -1,7 +1,6 @@
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
-import { type SignatureCheck, signatureCheckKey, verifySignatureCheck } from '../consensus/p2wpkh.js';
-import type { SignatureCache } from './sig-cache.js';
+import { type SignatureCheck, verifySignatureCheck } from '../consensus/p2wpkh.js';
 import { type ChunkRequest, type ChunkResult, packChecks } from './sig-packing.js';
 import { spawnSignatureWorker } from './sig-worker-spawn.js';
 
@@ -53,24 +52,8 @@ export class InlineVerifier implements SignatureVerifier {
   }
 }
 
-/**
- * Verifies only the checks `cache` has not seen, and returns the failing index in `checks`.
- * Every check before the first failure is proven valid, and validity is a fact about the
- * (sighash, signature, key) triple whatever becomes of the block, so those are cached one by one;
- * the failing check is not, nor any after it, which may never have been verified.
- */
-export async function verifyWithCache(verifier: SignatureVerifier, cache: SignatureCache, checks: readonly SignatureCheck[]): Promise<number> {
-  const keys = checks.map(signatureCheckKey);
-  const uncached: number[] = [];
-  for (let i = 0; i < checks.length; i++) {
-    if (!cache.has(keys[i])) uncached.push(i);
-  }
-  const failed = await verifier.verifyAll(uncached.map((i) => checks[i]));
-  const passed = failed < 0 ? uncached.length : failed;
-  for (let j = 0; j < passed; j++) cache.add(keys[uncached[j]]);
-  // Cached checks passed before, so the first uncached failure is the first failure overall.
-  return failed < 0 ? -1 : uncached[failed];
-}
+// Shared with the mempool, so it lives in consensus; re-exported for the chain's users.
+export { verifyWithCache } from '../consensus/verify-with-cache.js';
 
 export interface WorkerPoolOptions {
   /**

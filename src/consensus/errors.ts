@@ -58,7 +58,22 @@ export type RuleCode =
   | 'bad-txns-output-script'
   | 'bad-txns-nonempty-scriptsig'
   // script and signature (the detail goes in the message, as Core appends it in parentheses)
-  | 'mandatory-script-verify-flag-failed';
+  | 'mandatory-script-verify-flag-failed'
+  // mempool policy (src/mempool/): Core's reject reasons for transactions a node will not relay
+  | 'coinbase'
+  | 'version'
+  | 'tx-size'
+  | 'scriptpubkey'
+  | 'multi-op-return'
+  | 'dust'
+  | 'non-final'
+  | 'txn-already-in-mempool'
+  | 'txn-already-known'
+  | 'txn-mempool-conflict'
+  | 'min relay fee not met'
+  | 'mempool min fee not met'
+  | 'mempool full'
+  | 'too-long-mempool-chain';
 
 export interface RuleErrorOptions {
   action?: RuleAction;

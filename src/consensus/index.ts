@@ -17,3 +17,4 @@ export * from './script.js';
 export * from './sighash.js';
 export * from './der.js';
 export * from './p2wpkh.js';
+export * from './verify-with-cache.js';

@@ -1,0 +1,100 @@
+import type { Transaction } from '../primitives/transaction.js';
+
+/** Sums over a set of pool transactions; Core's ancestor/descendant state. */
+export interface PackageStats {
+  count: number;
+  vsize: number;
+  fee: bigint;
+}
+
+/**
+ * One transaction in the pool, with what the miner and eviction need kept up to date as the
+ * pool changes. Like Core, `ancestor` and `descendant` include the transaction itself.
+ */
+export interface MempoolEntry {
+  readonly tx: Transaction;
+  readonly txid: string;
+  readonly wtxid: string;
+  /** Inputs minus outputs, in base units. */
+  readonly fee: bigint;
+  readonly vsize: number;
+  readonly weight: number;
+  /** Seconds since the epoch when it entered (kept across a reorg, so expiry still counts from it). */
+  readonly time: number;
+  /** Chain height when it entered. */
+  readonly height: number;
+  /** fee / vsize in sat/vB, for display and sorting; compare exactly with `fee` and `vsize`. */
+  readonly feeRate: number;
+  readonly ancestor: Readonly<PackageStats>;
+  readonly descendant: Readonly<PackageStats>;
+  /** Txids of in-pool transactions this one spends. */
+  readonly parents: ReadonlySet<string>;
+  /** Txids of in-pool transactions spending this one. */
+  readonly children: ReadonlySet<string>;
+  /** Estimated memory this entry holds, counted against maxBytes. */
+  readonly usage: number;
+}
+
+/** The pool's own mutable view of an entry; only the graph writes these fields. */
+export interface MutableEntry extends MempoolEntry {
+  ancestor: PackageStats;
+  descendant: PackageStats;
+  parents: Set<string>;
+  children: Set<string>;
+}
+
+export interface EntryFields {
+  tx: Transaction;
+  fee: bigint;
+  time: number;
+  height: number;
+}
+
+// Rough per-object costs in V8 (entry object, sets, index keys of ~70-char outpoint strings), so
+// `usage` tracks memory rather than serialized size, as Core's DynamicMemoryUsage does.
+const ENTRY_OVERHEAD = 600;
+const INPUT_OVERHEAD = 200;
+const OUTPUT_OVERHEAD = 80;
+
+export function estimateUsage(tx: Transaction): number {
+  return ENTRY_OVERHEAD + tx.size() + tx.inputs.length * INPUT_OVERHEAD + tx.outputs.length * OUTPUT_OVERHEAD;
+}
+
+/** A new entry with no pool relatives yet; the graph links it and fills in its package sums. */
+export function createEntry(fields: EntryFields): MutableEntry {
+  const { tx, fee } = fields;
+  const vsize = tx.vsize();
+  return {
+    tx,
+    txid: tx.txid(),
+    wtxid: tx.wtxid(),
+    fee,
+    vsize,
+    weight: tx.weight(),
+    time: fields.time,
+    height: fields.height,
+    feeRate: Number(fee) / vsize,
+    ancestor: { count: 1, vsize, fee },
+    descendant: { count: 1, vsize, fee },
+    parents: new Set(),
+    children: new Set(),
+    usage: estimateUsage(tx),
+  };
+}
+
+/** `a` fee rate compared with `b`'s, exactly: negative when lower (fee/vsize cross-multiplied as bigints). */
+export function compareFeeRates(a: { fee: bigint; vsize: number }, b: { fee: bigint; vsize: number }): number {
+  const left = a.fee * BigInt(b.vsize);
+  const right = b.fee * BigInt(a.vsize);
+  return left < right ? -1 : left > right ? 1 : 0;
+}
+
+/**
+ * Core's descendant score: the better of the tx's own fee rate and its package-with-descendants
+ * rate. Eviction removes the lowest first, so a cheap parent with a rich child (CPFP) is kept.
+ */
+export function descendantScore(entry: MempoolEntry): { fee: bigint; vsize: number } {
+  const own = { fee: entry.fee, vsize: entry.vsize };
+  const withDescendants = { fee: entry.descendant.fee, vsize: entry.descendant.vsize };
+  return compareFeeRates(own, withDescendants) >= 0 ? own : withDescendants;
+}

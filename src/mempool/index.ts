@@ -1,0 +1,12 @@
+export * from './entry.js';
+export * from './events.js';
+export * from './eviction.js';
+export * from './follow.js';
+export * from './graph.js';
+export * from './interfaces.js';
+export * from './mempool.js';
+export * from './options.js';
+export * from './orphans.js';
+export * from './policy.js';
+export * from './results.js';
+export { MEMPOOL_HEIGHT, validateTransaction, type Validation, type ValidationContext } from './validate.js';

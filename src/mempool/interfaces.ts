@@ -1,0 +1,40 @@
+/**
+ * What the mempool needs from the rest of the node, as small structural interfaces. The chain's
+ * `Chain`, `SignatureCache` and verifiers satisfy them as they are, so this folder never imports
+ * src/chain (imports point downward only).
+ */
+import type { Block } from '../primitives/block.js';
+import type { Coin } from '../primitives/coin.js';
+import type { OutPoint } from '../primitives/outpoint.js';
+
+/** The chain state a transaction is checked against: the tip's height and MTP and its UTXO set. */
+export interface ChainView {
+  readonly height: number;
+  medianTimePast(): number;
+  /** The unspent coin at `outpoint` in the tip's UTXO set, or undefined. */
+  getCoin(outpoint: OutPoint): Promise<Coin | undefined>;
+}
+
+/** Runs ECDSA checks (inline or on workers); resolves to the first failing index, or -1. */
+/** The verifier and signature cache shared with the chain (see consensus/verify-with-cache.ts). */
+export type { SignatureBatchVerifier as SignatureCheckVerifier, PassedSignatures as SignatureCacheView } from '../consensus/verify-with-cache.js';
+
+/** pino's call shape: fields first, message second. */
+export interface MempoolLogger {
+  debug(fields: object, message?: string): void;
+  info(fields: object, message?: string): void;
+  warn(fields: object, message?: string): void;
+  error(fields: object, message?: string): void;
+}
+
+export const silentMempoolLogger: MempoolLogger = { debug() {}, info() {}, warn() {}, error() {} };
+
+/** The chain events the mempool follows (the chain's typed emitter satisfies this). */
+export interface ChainEventSource {
+  on(event: 'blockConnected', listener: (event: { block: Block }) => void): unknown;
+  on(event: 'blockDisconnected', listener: (event: { block: Block }) => void): unknown;
+  on(event: 'tipChanged', listener: (event: unknown) => void): unknown;
+  off(event: 'blockConnected', listener: (event: { block: Block }) => void): unknown;
+  off(event: 'blockDisconnected', listener: (event: { block: Block }) => void): unknown;
+  off(event: 'tipChanged', listener: (event: unknown) => void): unknown;
+}

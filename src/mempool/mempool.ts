@@ -1,0 +1,369 @@
+import { TypedEmitter } from '../chain/typed-emitter.js';
+import { isRuleError } from '../consensus/errors.js';
+import { unixNow } from '../consensus/header-checks.js';
+import type { NetworkParams } from '../params/types.js';
+import type { Block } from '../primitives/block.js';
+import type { Coin } from '../primitives/coin.js';
+import type { OutPoint } from '../primitives/outpoint.js';
+import type { Transaction } from '../primitives/transaction.js';
+import { RecentlyConfirmed } from './confirmed.js';
+import { DisconnectedTxs } from './disconnected.js';
+import { createEntry, type MempoolEntry, type MutableEntry } from './entry.js';
+import type { MempoolEvents, RemovalReason } from './events.js';
+import { expiredTxids, lowestDescendantScore, oldestTime, packageFeeRate, RollingMinFee } from './eviction.js';
+import { followChain, type ChainFollower } from './follow.js';
+import { TxGraph } from './graph.js';
+import {
+  type ChainEventSource,
+  type ChainView,
+  type MempoolLogger,
+  type SignatureCacheView,
+  type SignatureCheckVerifier,
+  silentMempoolLogger,
+} from './interfaces.js';
+import { resolveMempoolOptions, type MempoolOptions } from './options.js';
+import type { AcceptResult, MempoolInfo, TestAcceptResult } from './results.js';
+import { OrphanTxPool } from './orphans.js';
+import { policyError } from './policy.js';
+import { MEMPOOL_HEIGHT, validateTransaction, type ValidationContext } from './validate.js';
+
+export interface MempoolModules {
+  chain: ChainView;
+  params: NetworkParams;
+  verifier: SignatureCheckVerifier;
+  /** The chain's cache: signatures checked on entry are not checked again when the block connects. */
+  sigCache: SignatureCacheView;
+  logger?: MempoolLogger;
+  /** Seconds since the epoch; injectable so tests can move the clock. */
+  now?: () => number;
+}
+
+const SATS_PER_COIN = 100_000_000;
+
+type Added = { kind: 'added'; entry: MutableEntry } | { kind: 'missing-inputs'; missing: string[] };
+
+/**
+ * The pool of valid unconfirmed transactions, as Core's CTxMemPool with MemPoolAccept: no
+ * replacement (first seen wins), chains of unconfirmed txs, orphans, package limits, a size
+ * bound enforced by fee-rate eviction with a rolling minimum fee, expiry, and following the
+ * chain through blocks and reorgs. Every acceptance and chain update runs through one queue.
+ */
+export class Mempool extends TypedEmitter<MempoolEvents> implements ChainFollower {
+  readonly options: MempoolOptions;
+  private readonly graph = new TxGraph();
+  private readonly orphans: OrphanTxPool;
+  private readonly rollingMinFee: RollingMinFee;
+  private readonly disconnected = new DisconnectedTxs();
+  private readonly recentlyConfirmed = new RecentlyConfirmed();
+  private readonly logger: MempoolLogger;
+  private readonly now: () => number;
+  private queueTail: Promise<unknown> = Promise.resolve();
+  /** A lower bound on the oldest entry's time, so expiry scans only when something may be due. */
+  private oldestTime = Infinity;
+
+  constructor(
+    options: Partial<MempoolOptions>,
+    private readonly modules: MempoolModules,
+  ) {
+    super();
+    this.options = resolveMempoolOptions(options);
+    this.orphans = new OrphanTxPool(this.options);
+    this.rollingMinFee = new RollingMinFee(this.options.incrementalRelayFeeRate);
+    this.logger = modules.logger ?? silentMempoolLogger;
+    this.now = modules.now ?? unixNow;
+  }
+
+  /** Validates `tx` and adds it (or holds it as an orphan); throws RuleError when it is refused. */
+  acceptTransaction(tx: Transaction): Promise<AcceptResult> {
+    return this.enqueue(() => this.acceptOne(tx));
+  }
+
+  /** Core's testmempoolaccept: every check acceptTransaction makes, nothing added. */
+  testAccept(tx: Transaction): Promise<TestAcceptResult> {
+    return this.enqueue(() => this.testOne(tx));
+  }
+
+  blockConnected(block: Block): Promise<void> {
+    return this.enqueue(() => this.connectBlock(block));
+  }
+
+  blockDisconnected(block: Block): Promise<void> {
+    return this.enqueue(async () => {
+      this.disconnected.addBlock(block);
+      this.recentlyConfirmed.blockDisconnected(block);
+    });
+  }
+
+  tipChanged(): Promise<void> {
+    return this.enqueue(() => (this.disconnected.pending ? this.readdAfterReorg() : Promise.resolve()));
+  }
+
+  /** Follows the chain's events (see follow.ts); returns a function that stops following. */
+  followChain(chain: ChainEventSource): () => void {
+    return followChain(this, chain, this.logger);
+  }
+
+  /** Resolves once everything queued so far (acceptances, chain events) is done. */
+  async idle(): Promise<void> {
+    await this.queueTail;
+  }
+
+  get size(): number {
+    return this.graph.size;
+  }
+
+  /** Sum of the entries' vsizes. */
+  get bytes(): number {
+    return this.graph.vsize;
+  }
+
+  /** Estimated memory in use, the figure bounded by maxBytes. */
+  get usage(): number {
+    return this.graph.usage;
+  }
+
+  get orphanCount(): number {
+    return this.orphans.size;
+  }
+
+  has(txid: string): boolean {
+    return this.graph.has(txid);
+  }
+
+  hasOrphan(txid: string): boolean {
+    return this.orphans.has(txid);
+  }
+
+  get(txid: string): MempoolEntry | undefined {
+    return this.graph.get(txid);
+  }
+
+  /** Every entry, parents before children. */
+  entries(): IterableIterator<MempoolEntry> {
+    return this.graph.entries();
+  }
+
+  /** Txid of the pool tx spending `outpoint`, if any. */
+  spentBy(outpoint: OutPoint): string | undefined {
+    return this.graph.spentBy(outpoint);
+  }
+
+  /** An output created by a pool tx and not spent by another one (Core's CCoinsViewMemPool). */
+  getCoin(outpoint: OutPoint): Coin | undefined {
+    const output = this.graph.output(outpoint);
+    if (!output || this.graph.spentBy(outpoint) !== undefined) return undefined;
+    return { value: output.value, script: output.script, height: MEMPOOL_HEIGHT, coinbase: false };
+  }
+
+  /** In-pool ancestors of `txid`, itself excluded. */
+  ancestorsOf(txid: string): MempoolEntry[] {
+    return this.graph.ancestorsOf(txid);
+  }
+
+  /** In-pool descendants of `txid`, itself excluded. */
+  descendantsOf(txid: string): MempoolEntry[] {
+    return this.graph.descendantsOf(txid);
+  }
+
+  /** The fee rate (sat/kvB) a tx needs now: the relay minimum or the rolling floor after evictions. */
+  minFeeRate(): number {
+    return Math.max(this.options.minRelayFeeRate, this.currentRollingMinFee());
+  }
+
+  info(): MempoolInfo {
+    return {
+      loaded: true,
+      size: this.graph.size,
+      bytes: this.graph.vsize,
+      usage: this.graph.usage,
+      total_fee: Number(this.graph.totalFee) / SATS_PER_COIN,
+      maxmempool: this.options.maxBytes,
+      mempoolminfee: this.minFeeRate() / SATS_PER_COIN,
+      minrelaytxfee: this.options.minRelayFeeRate / SATS_PER_COIN,
+      incrementalrelayfee: this.options.incrementalRelayFeeRate / SATS_PER_COIN,
+      unbroadcastcount: 0,
+      fullrbf: false,
+    };
+  }
+
+  protected override listenerFailed(event: string, err: unknown): void {
+    this.logger.error({ event, err }, 'a mempool event listener threw');
+  }
+
+  private enqueue<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.queueTail.then(task, task);
+    this.queueTail = run.catch(() => undefined);
+    return run;
+  }
+
+  private async acceptOne(tx: Transaction): Promise<AcceptResult> {
+    this.expire();
+    const txid = tx.txid();
+    const wtxid = tx.wtxid();
+    const added = await this.addChecked(tx, { bypassFees: false });
+    if (added.kind === 'missing-inputs') {
+      for (const evicted of this.orphans.add(tx, added.missing, this.now())) this.logger.debug({ txid: evicted }, 'orphan evicted');
+      return { status: 'orphan', txid, wtxid, missing: added.missing };
+    }
+    this.finishAdding(added.entry);
+    const resolved = await this.acceptOrphansOf([txid]);
+    return { status: 'accepted', txid, wtxid, entry: added.entry, resolved };
+  }
+
+  private async testOne(tx: Transaction): Promise<TestAcceptResult> {
+    const ids = { txid: tx.txid(), wtxid: tx.wtxid() };
+    try {
+      const outcome = await validateTransaction(tx, this.context(false));
+      if (outcome.kind === 'missing-inputs') return { ...ids, allowed: false, rejectReason: 'missing-inputs' };
+      return { ...ids, allowed: true, vsize: tx.vsize(), fee: outcome.fee };
+    } catch (err) {
+      if (!isRuleError(err)) throw err;
+      return { ...ids, allowed: false, rejectReason: err.code, error: err };
+    }
+  }
+
+  /** Validates and puts `tx` in the graph without announcing it; `existing` re-adds an entry after a reorg. */
+  private async addChecked(tx: Transaction, how: { bypassFees: boolean; existing?: MutableEntry }): Promise<Added> {
+    const outcome = await validateTransaction(tx, this.context(how.bypassFees));
+    if (outcome.kind === 'missing-inputs') return outcome;
+    const entry = how.existing ?? createEntry({ tx, fee: outcome.fee, time: this.now(), height: this.modules.chain.height });
+    this.graph.add(entry, outcome.ancestors);
+    this.oldestTime = Math.min(this.oldestTime, entry.time);
+    return { kind: 'added', entry };
+  }
+
+  /** Trims the pool and announces the new entry; if trimming evicted it, the pool was full for its fee rate. */
+  private finishAdding(entry: MutableEntry): void {
+    const evicted = this.trimToSize();
+    const self = evicted.find((removed) => removed.txid === entry.txid);
+    this.announceRemoved(evicted.filter((removed) => removed !== self), 'eviction');
+    if (self) throw policyError('mempool full', `${entry.txid} would be evicted at once`);
+    this.orphans.remove(entry.txid); // it may also be waiting there, had it come by another route
+    this.emit('txAccepted', { entry });
+  }
+
+  /** Tries the orphans waiting on `parents`, and on those accepted in turn; returns the txids accepted. */
+  private async acceptOrphansOf(parents: string[]): Promise<string[]> {
+    const accepted: string[] = [];
+    const waiting = [...parents];
+    while (waiting.length > 0) {
+      for (const orphan of this.orphans.takeChildrenOf(waiting.shift()!)) {
+        const txid = await this.retryOrphan(orphan);
+        if (txid) waiting.push(txid);
+        if (txid) accepted.push(txid);
+      }
+    }
+    return accepted;
+  }
+
+  private async retryOrphan(tx: Transaction): Promise<string | undefined> {
+    try {
+      const added = await this.addChecked(tx, { bypassFees: false });
+      if (added.kind === 'missing-inputs') {
+        this.orphans.add(tx, added.missing, this.now());
+        return undefined;
+      }
+      this.finishAdding(added.entry);
+      return added.entry.txid;
+    } catch (err) {
+      if (!isRuleError(err)) throw err;
+      this.logger.debug({ txid: tx.txid(), code: err.code }, 'orphan rejected');
+      return undefined;
+    }
+  }
+
+  /** Core's removeForBlock: mined txs leave (their children stay), double spends of them go with their descendants. */
+  private async connectBlock(block: Block): Promise<void> {
+    const txs = block.txs.slice(1);
+    this.recentlyConfirmed.blockConnected(block);
+    for (const tx of txs) {
+      const txid = tx.txid();
+      this.disconnected.markMined(txid);
+      const mined = this.graph.remove(txid);
+      if (mined) this.announceRemoved([mined], 'block');
+      for (const input of tx.inputs) {
+        const spender = this.graph.spentBy(input.prevout);
+        if (spender !== undefined) this.announceRemoved(this.graph.removeWithDescendants(spender), 'conflict');
+      }
+    }
+    this.orphans.removeForBlock(txs);
+    this.rollingMinFee.blockConnected(this.now());
+    this.expire();
+    await this.acceptOrphansOf(txs.map((tx) => tx.txid()));
+  }
+
+  /**
+   * After a reorg: the disconnected blocks' txs are offered back first, then every pool tx is
+   * checked again against the new chain (an input may now be missing, an immature coinbase, or
+   * spent by a block tx put back), in the old order so parents precede children. Survivors keep
+   * their entry and time. Fee floors are skipped, as in Core; the size bound is applied after.
+   */
+  private async readdAfterReorg(): Promise<void> {
+    const resurrect = this.disconnected.take();
+    const previous = this.graph.clear();
+    this.oldestTime = Infinity;
+    let readded = 0;
+    for (const tx of resurrect) {
+      const added = await this.tryReadd(tx);
+      if (added) this.emit('txAccepted', { entry: added });
+      if (added) readded++;
+    }
+    const dropped = [];
+    for (const entry of previous) {
+      if (!(await this.tryReadd(entry.tx, entry))) dropped.push(entry);
+    }
+    this.announceRemoved(dropped, 'reorg');
+    this.announceRemoved(this.trimToSize(), 'eviction');
+    this.logger.info({ offered: resurrect.length, readded, dropped: dropped.length, size: this.graph.size }, 'mempool updated after reorg');
+  }
+
+  private async tryReadd(tx: Transaction, existing?: MutableEntry): Promise<MutableEntry | undefined> {
+    try {
+      const added = await this.addChecked(tx, { bypassFees: true, existing });
+      return added.kind === 'added' ? added.entry : undefined;
+    } catch (err) {
+      if (!isRuleError(err)) throw err;
+      this.logger.debug({ txid: tx.txid(), code: err.code }, 'not re-added after reorg');
+      return undefined;
+    }
+  }
+
+  /** Core's TrimToSize: while over the bound, evict the lowest descendant-score package and raise the floor. */
+  private trimToSize(): MutableEntry[] {
+    const evicted: MutableEntry[] = [];
+    while (this.graph.usage > this.options.maxBytes) {
+      const victim = lowestDescendantScore(this.graph.entries());
+      if (!victim) break;
+      this.rollingMinFee.bump(packageFeeRate(victim), this.now());
+      evicted.push(...this.graph.removeWithDescendants(victim.txid));
+    }
+    return evicted;
+  }
+
+  /** Drops txs older than expiryHours (with their descendants) and stale orphans. */
+  private expire(): void {
+    const now = this.now();
+    this.orphans.expire(now);
+    const cutoff = now - this.options.expiryHours * 3600;
+    if (this.oldestTime >= cutoff) return;
+    for (const txid of expiredTxids(this.graph.entries(), cutoff)) {
+      this.announceRemoved(this.graph.removeWithDescendants(txid), 'expiry');
+    }
+    this.oldestTime = oldestTime(this.graph.entries());
+  }
+
+  private announceRemoved(entries: readonly MempoolEntry[], reason: RemovalReason): void {
+    for (const entry of entries) this.emit('txRemoved', { entry, reason });
+  }
+
+  private currentRollingMinFee(): number {
+    return this.rollingMinFee.current(this.now(), this.graph.usage / Math.max(1, this.options.maxBytes));
+  }
+
+  private context(bypassFees: boolean): ValidationContext {
+    const { chain, params, verifier, sigCache } = this.modules;
+    const mempoolMinFeeRate = this.currentRollingMinFee();
+    const recentlyConfirmed = this.recentlyConfirmed;
+    return { graph: this.graph, chain, params, options: this.options, verifier, sigCache, recentlyConfirmed, mempoolMinFeeRate, bypassFees };
+  }
+}

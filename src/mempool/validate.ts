@@ -1,0 +1,133 @@
+/**
+ * MemPoolAccept's checks, in Core's order: context-free, policy, finality, pool conflicts, then
+ * inputs (chain UTXO set or pool outputs), values, fee rate, package limits, and last the
+ * expensive signatures. Nothing here changes the pool, so testAccept runs exactly this.
+ */
+import { isFinalTx } from '../consensus/block-context.js';
+import { RuleError } from '../consensus/errors.js';
+import { checkTransaction } from '../consensus/tx-checks.js';
+import { checkTxInputValues } from '../consensus/tx-inputs.js';
+import type { NetworkParams } from '../params/types.js';
+import type { Coin } from '../primitives/coin.js';
+import { OutPoint } from '../primitives/outpoint.js';
+import type { Transaction } from '../primitives/transaction.js';
+import type { MutableEntry } from './entry.js';
+import type { TxGraph } from './graph.js';
+import type { ChainView, SignatureCacheView, SignatureCheckVerifier } from './interfaces.js';
+import type { MempoolOptions } from './options.js';
+import { checkFeeRate, checkPackageLimits, checkStandard, policyError } from './policy.js';
+import { checkScripts } from './scripts.js';
+
+/** Core's MEMPOOL_HEIGHT: the height given to coins created by pool txs (never a coinbase, so never immature). */
+export const MEMPOOL_HEIGHT = 0x7fffffff;
+
+export interface ValidationContext {
+  readonly graph: TxGraph;
+  readonly chain: ChainView;
+  readonly params: NetworkParams;
+  readonly options: MempoolOptions;
+  readonly verifier: SignatureCheckVerifier;
+  readonly sigCache: SignatureCacheView;
+  /** The pool's current floor in sat/kvB (rolling minimum, raised by evictions). */
+  readonly mempoolMinFeeRate: number;
+  /** Txids mined lately: a missing input of one of these is spent, not merely unknown. */
+  readonly recentlyConfirmed: { has(txid: string): boolean };
+  /** Re-adding a disconnected block's txs: fee floors are skipped, as Core's bypass_limits does. */
+  readonly bypassFees: boolean;
+}
+
+export type Validation =
+  | { kind: 'valid'; fee: bigint; ancestors: Set<MutableEntry> }
+  | { kind: 'missing-inputs'; missing: string[] };
+
+/** Runs every check; throws RuleError on the first failure, or reports the parents it lacks. */
+export async function validateTransaction(tx: Transaction, ctx: ValidationContext): Promise<Validation> {
+  checkBeforeInputs(tx, ctx);
+  const lookup = await lookupCoins(tx, ctx);
+  if (lookup.missing.length > 0) {
+    await checkNotAlreadyMined(tx, ctx.chain);
+    checkParentsUnknown(tx, lookup.coins, ctx);
+    return { kind: 'missing-inputs', missing: lookup.missing };
+  }
+  const coins = lookup.coins as Coin[];
+  const fee = checkTxInputValues(tx, coins, ctx.chain.height + 1, ctx.params);
+  if (!ctx.bypassFees) checkFeeRate(fee, tx.vsize(), ctx.mempoolMinFeeRate, ctx.options);
+  const ancestors = ctx.graph.ancestorsFrom(ctx.graph.parentsOf(tx));
+  checkPackageLimits(tx.vsize(), ancestors, ctx.options);
+  await checkScripts(tx, coins, ctx.verifier, ctx.sigCache);
+  return { kind: 'valid', fee, ancestors };
+}
+
+/** The cheap checks that need no lookup, so junk costs no database reads or signature checks. */
+export function checkBeforeInputs(tx: Transaction, ctx: ValidationContext): void {
+  checkTransaction(tx, ctx.params);
+  // A coinbase is only valid as the first tx of its block.
+  if (tx.isCoinbase()) throw new RuleError('coinbase', 'coinbase transactions are only valid in a block');
+  checkStandard(tx, ctx.options);
+  checkFinalAtNextBlock(tx, ctx.chain);
+  if (ctx.graph.has(tx.txid())) throw policyError('txn-already-in-mempool', tx.txid());
+  checkNoConflicts(tx, ctx.graph);
+}
+
+/** Core's CheckFinalTxAtTip: could this tx go into the next block (its height, the tip's MTP)? */
+export function checkFinalAtNextBlock(tx: Transaction, chain: ChainView): void {
+  if (!isFinalTx(tx, chain.height + 1, chain.medianTimePast())) throw policyError('non-final', `locktime ${tx.locktime}`);
+}
+
+/** First seen wins: no replacement (no RBF), so an input already spent in the pool is refused. */
+export function checkNoConflicts(tx: Transaction, graph: TxGraph): void {
+  tx.inputs.forEach((input, i) => {
+    const spender = graph.spentBy(input.prevout);
+    if (spender !== undefined) throw policyError('txn-mempool-conflict', `input ${i} (${input.prevout.key()}) is already spent by ${spender}`);
+  });
+}
+
+interface CoinLookup {
+  coins: (Coin | undefined)[];
+  /** Txids of the parents no coin was found for. */
+  missing: string[];
+}
+
+/** Each input's coin, from the pool's outputs first (chains of unconfirmed txs), else the chain's UTXO set. */
+async function lookupCoins(tx: Transaction, ctx: ValidationContext): Promise<CoinLookup> {
+  const coins = await Promise.all(tx.inputs.map((input) => lookupCoin(input.prevout, ctx)));
+  const missing = new Set<string>();
+  coins.forEach((coin, i) => {
+    if (!coin) missing.add(tx.inputs[i].prevout.txidHex());
+  });
+  return { coins, missing: [...missing] };
+}
+
+function lookupCoin(outpoint: OutPoint, ctx: ValidationContext): Promise<Coin | undefined> | Coin | undefined {
+  if (ctx.graph.has(outpoint.txidHex())) {
+    const output = ctx.graph.output(outpoint);
+    return output && { value: output.value, script: output.script, height: MEMPOOL_HEIGHT, coinbase: false };
+  }
+  return ctx.chain.getCoin(outpoint);
+}
+
+/**
+ * An input with no coin whose parent is in the pool or was mined lately can never be found: the
+ * output is spent or does not exist. Core's bad-txns-inputs-missingorspent; not punished, since
+ * the sender may simply not have seen the block yet.
+ */
+function checkParentsUnknown(tx: Transaction, coins: readonly (Coin | undefined)[], ctx: ValidationContext): void {
+  coins.forEach((coin, i) => {
+    const prevout = tx.inputs[i].prevout;
+    const parent = prevout.txidHex();
+    if (!coin && (ctx.graph.has(parent) || ctx.recentlyConfirmed.has(parent))) {
+      throw new RuleError('bad-txns-inputs-missingorspent', `input ${i} (${prevout.key()}) is spent or does not exist`, { action: 'ignore' });
+    }
+  });
+}
+
+/**
+ * Core's txn-already-known: inputs missing because this very tx is already mined (some of its
+ * outputs are unspent in the chain) is not an orphan worth holding.
+ */
+async function checkNotAlreadyMined(tx: Transaction, chain: ChainView): Promise<void> {
+  const txid = tx.txidBytes();
+  for (let index = 0; index < tx.outputs.length; index++) {
+    if (await chain.getCoin(new OutPoint(txid, index))) throw policyError('txn-already-known', tx.txid());
+  }
+}
