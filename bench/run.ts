@@ -11,6 +11,9 @@ const suites: Record<string, () => Promise<BenchModule>> = {
   consensus: () => import('./consensus.bench.js'),
   chain: () => import('./chain.bench.js'),
   sigs: () => import('./chain-sigs.bench.js'),
+  miner: () => import('./miner.bench.js'),
+  mempool: () => import('./mempool.bench.js'),
+  template: () => import('./template.bench.js'),
 };
 
 const wanted = process.argv.slice(2);

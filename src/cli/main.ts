@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { mineCommand } from './mine.js';
 
 const USAGE = `powcoin — a peer-to-peer proof-of-work cryptocurrency node
 
@@ -8,6 +9,7 @@ Usage: powcoin <command> [options]
 
 Commands:
   help            show this help
+  mine            mine; for now 'mine --benchmark' measures the hash rate
   version         show the version
 
 Options:
@@ -30,8 +32,8 @@ function packageVersion(): string {
   return 'unknown';
 }
 
-export function main(argv: readonly string[]): number {
-  const [command] = argv;
+export async function main(argv: readonly string[]): Promise<number> {
+  const [command, ...rest] = argv;
   if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
     process.stdout.write(`${USAGE}\n`);
     return 0;
@@ -40,8 +42,9 @@ export function main(argv: readonly string[]): number {
     process.stdout.write(`powcoin ${packageVersion()}\n`);
     return 0;
   }
+  if (command === 'mine') return mineCommand(rest);
   process.stderr.write(`powcoin: unknown command '${command}'; try 'powcoin --help'\n`);
   return 2;
 }
 
-process.exitCode = main(process.argv.slice(2));
+process.exitCode = await main(process.argv.slice(2));
