@@ -1,24 +1,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { InlineVerifier, type SignatureVerifier } from '../../src/chain/sig-verifier.js';
-import type { SignatureCheck } from '../../src/consensus/p2wpkh.js';
 import { RuleError } from '../../src/consensus/errors.js';
 import { Branch, type Harness, TestKey, coinbaseOutpoint, openHarness, processAll } from '../helpers/chain-harness.js';
+import { CountingVerifier } from '../helpers/counting-verifier.js';
 
-/** Counts the checks that reach real verification, i.e. that the signature cache did not answer. */
-class CountingVerifier implements SignatureVerifier {
-  verified = 0;
-  private readonly inner = new InlineVerifier();
-
-  verifyAll(checks: readonly SignatureCheck[]): Promise<number> {
-    this.verified += checks.length;
-    return this.inner.verifyAll(checks);
-  }
-
-  close(): Promise<void> {
-    return this.inner.close();
-  }
-}
 
 describe('coinbase maturity across a reorg, and the signature cache', () => {
   const key = new TestKey('maturity');

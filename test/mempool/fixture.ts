@@ -1,31 +1,17 @@
 import assert from 'node:assert/strict';
-import { InlineVerifier, type SignatureVerifier } from '../../src/chain/sig-verifier.js';
 import { RuleError } from '../../src/consensus/errors.js';
-import type { SignatureCheck } from '../../src/consensus/p2wpkh.js';
 import { Mempool, type MempoolEntry, type MempoolOptions, type RemovalReason } from '../../src/mempool/index.js';
 import { defineNetwork, networks, type NetworkParams } from '../../src/params/index.js';
 import { type Block, OutPoint, type Transaction } from '../../src/primitives/index.js';
 import { Branch, type Harness, TestKey, coinbaseOutpoint, openHarness, processAll } from '../helpers/chain-harness.js';
+import { CountingVerifier } from '../helpers/counting-verifier.js';
+
+export { CountingVerifier };
 
 /** Regtest whose coinbases can be spent in the next block, so scenarios need few blocks. */
 export const params = defineNetwork({ name: 'mempooltest', coinbaseMaturity: 1 }, networks.regtest);
 export const key = new TestKey('mempool');
 export const other = new TestKey('mempool other');
-
-/** Counts the checks that reach real verification, i.e. that the signature cache did not answer. */
-export class CountingVerifier implements SignatureVerifier {
-  verified = 0;
-  private readonly inner = new InlineVerifier();
-
-  verifyAll(checks: readonly SignatureCheck[]): Promise<number> {
-    this.verified += checks.length;
-    return this.inner.verifyAll(checks);
-  }
-
-  close(): Promise<void> {
-    return this.inner.close();
-  }
-}
 
 export interface Spendable {
   outpoint: OutPoint;
