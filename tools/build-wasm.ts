@@ -6,7 +6,7 @@
  *   node --import tsx tools/build-wasm.ts          rewrite the generated module
  *   node --import tsx tools/build-wasm.ts --check  exit 1 if it is out of date
  *
- * test/miner/wasm-build.test.ts runs the same check.
+ * test/miner/generated-code.test.ts runs the same check.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

@@ -21,7 +21,7 @@ import { loadBlockTree } from './load-tree.js';
 import { DEFAULT_ORPHAN_POOL, OrphanPool, type OrphanPoolOptions } from './orphan-pool.js';
 import { SignatureCache } from './sig-cache.js';
 import type { SignatureVerifier } from './sig-verifier.js';
-import { TypedEmitter } from './typed-emitter.js';
+import { TypedEmitter } from '../primitives/typed-emitter.js';
 import { type VerifyChainResult, type VerifyLevel, verifyChain } from './verify-chain.js';
 
 export interface ChainOptions {

@@ -6,7 +6,7 @@ export interface MempoolOptions {
   minRelayFeeRate: number;
   /** Added to an evicted package's fee rate to make the rolling minimum (Core's -incrementalrelayfee). */
   incrementalRelayFeeRate: number;
-  /** Outputs costing more than a third of their value to spend at this rate are dust (Core's -dustrelayfee, 3 sat/vB). */
+  /** An output worth less than creating and spending it costs at this rate is dust (Core's -dustrelayfee, 3 sat/vB). */
   dustRelayFeeRate: number;
   /** Transactions this old are dropped (Core's -mempoolexpiry, two weeks). */
   expiryHours: number;

@@ -59,7 +59,7 @@ export function checkOutputsStandard(tx: Transaction, options: MempoolOptions): 
   });
 }
 
-/** Core's GetDustThreshold: 3× the cost of creating and spending it at dustRelayFeeRate (294 sat for P2WPKH at 3 sat/vB). */
+/** Core's GetDustThreshold: the cost of creating and spending it at dustRelayFeeRate (98 vB × 3 sat/vB = 294 sat for P2WPKH). */
 export function dustThreshold(output: TxOutput, dustRelayFeeRate: number): bigint {
   if (classifyOutputScript(output.script) === 'nulldata') return 0n; // unspendable: never enters the UTXO set
   const outputBytes = 8 + compactSizeLength(output.script.length) + output.script.length;

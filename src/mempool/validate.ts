@@ -5,6 +5,7 @@
  */
 import { isFinalTx } from '../consensus/block-context.js';
 import { RuleError } from '../consensus/errors.js';
+import { checkOutputScripts } from '../consensus/script.js';
 import { checkTransaction } from '../consensus/tx-checks.js';
 import { checkTxInputValues } from '../consensus/tx-inputs.js';
 import type { NetworkParams } from '../params/types.js';
@@ -50,7 +51,7 @@ export async function validateTransaction(tx: Transaction, ctx: ValidationContex
     return { kind: 'missing-inputs', missing: lookup.missing };
   }
   const coins = lookup.coins as Coin[];
-  const fee = checkTxInputValues(tx, coins, ctx.chain.height + 1, ctx.params);
+  const fee = checkInputValues(tx, coins, ctx);
   if (!ctx.bypassFees) checkFeeRate(fee, tx.vsize(), ctx.mempoolMinFeeRate, ctx.options);
   const ancestors = ctx.graph.ancestorsFrom(ctx.graph.parentsOf(tx));
   checkPackageLimits(tx.vsize(), ancestors, ctx.options);
@@ -63,10 +64,28 @@ export function checkBeforeInputs(tx: Transaction, ctx: ValidationContext): void
   checkTransaction(tx, ctx.params);
   // A coinbase is only valid as the first tx of its block.
   if (tx.isCoinbase()) throw new RuleError('coinbase', 'coinbase transactions are only valid in a block');
+  // On powcoin's networks an output that is neither P2WPKH nor OP_RETURN makes any block invalid:
+  // that is consensus (reject), not the policy verdict 'scriptpubkey' Bitcoin would give.
+  if (ctx.params.p2wpkhOnly) checkOutputScripts(tx);
   checkStandard(tx, ctx.options);
   checkFinalAtNextBlock(tx, ctx.chain);
   if (ctx.graph.has(tx.txid())) throw policyError('txn-already-in-mempool', tx.txid());
   checkNoConflicts(tx, ctx.graph);
+}
+
+/**
+ * Consensus value rules; a coinbase spent too early is valid a few blocks later, so, as Core's
+ * TX_PREMATURE_SPEND, it is refused without blaming whoever relayed it.
+ */
+function checkInputValues(tx: Transaction, coins: readonly Coin[], ctx: ValidationContext): bigint {
+  try {
+    return checkTxInputValues(tx, coins, ctx.chain.height + 1, ctx.params);
+  } catch (err) {
+    if (err instanceof RuleError && err.code === 'bad-txns-premature-spend-of-coinbase') {
+      throw new RuleError(err.code, err.message.slice(err.code.length + 2), { action: 'ignore' });
+    }
+    throw err;
+  }
 }
 
 /** Core's CheckFinalTxAtTip: could this tx go into the next block (its height, the tip's MTP)? */
