@@ -152,7 +152,14 @@ export class WorkerPoolVerifier implements SignatureVerifier {
   private async shutdown(): Promise<void> {
     const slots = this.workers.splice(0);
     for (const batch of [...this.pending]) this.settle(batch, () => batch.reject(closedError()));
-    await Promise.all(slots.map((slot) => slot.worker.terminate()));
+    // Node (20.x) does not always count a terminating worker as keeping the event loop alive,
+    // so a process awaiting close() could exit with it pending: hold a timer until they exit.
+    const keepAlive = setInterval(() => undefined, 60_000);
+    try {
+      await Promise.all(slots.map((slot) => slot.worker.terminate()));
+    } finally {
+      clearInterval(keepAlive);
+    }
   }
 
   /** Hands queued chunks to idle workers, starting workers up to `threads` as needed. */

@@ -147,12 +147,14 @@ export class NoncePool {
   close(): Promise<void> {
     this.closing ??= (async () => {
       this.cancel();
-      await Promise.all(
-        this.slots.map((slot) => {
-          slot.worker.ref(); // so the process waits for the termination rather than exiting with it pending
-          return slot.worker.terminate();
-        }),
-      );
+      // Node (20.x) does not always count a terminating worker as keeping the event loop alive,
+      // so a process awaiting close() could exit with it pending: hold a timer until they exit.
+      const keepAlive = setInterval(() => undefined, 60_000);
+      try {
+        await Promise.all(this.slots.map((slot) => slot.worker.terminate()));
+      } finally {
+        clearInterval(keepAlive);
+      }
     })();
     return this.closing;
   }
