@@ -1,0 +1,90 @@
+/**
+ * p2p figures on loopback, every node a real libp2p stack with its own chain on its own LevelDB
+ * (all in this process, so the nodes share its CPU): block propagation along a line of 10 nodes,
+ * and initial sync speed for a 2,000-block chain with some transactions.
+ */
+import type { Block } from '../src/primitives/index.js';
+import { closeAll, link, payingBranch, spendCoinbase, startNode, type TestNode } from '../test/p2p/helpers.js';
+import type { Figure } from './measure.js';
+
+export const title = 'p2p: real libp2p nodes on 127.0.0.1 (one process, regtest blocks)';
+
+const LINE = 10;
+const PROPAGATIONS = 30;
+const SYNC_BLOCKS = 2_000;
+
+/** Resolves with the time `node` connects `hash` as its tip. */
+function tipReached(node: TestNode, hash: string): Promise<number> {
+  return new Promise((resolve) => {
+    if (node.h.chain.tip.hash === hash) return resolve(performance.now());
+    const listener = ({ tip }: { tip: { hash: string } }): void => {
+      if (tip.hash !== hash) return;
+      node.h.chain.off('tipChanged', listener);
+      resolve(performance.now());
+    };
+    node.h.chain.on('tipChanged', listener);
+  });
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+async function propagation(): Promise<Figure[]> {
+  const nodes: TestNode[] = [];
+  try {
+    for (let i = 0; i < LINE; i++) nodes.push(await startNode());
+    await Promise.all(nodes.slice(1).map((node, i) => link(nodes[i], node)));
+    const branch = payingBranch(50);
+    const latencies: number[] = [];
+    for (let i = 0; i < PROPAGATIONS; i++) {
+      const block = branch.next();
+      const reached = Promise.all(nodes.slice(1).map((node) => tipReached(node, block.hash())));
+      const start = performance.now();
+      await nodes[0].h.chain.processBlock(block);
+      latencies.push(Math.max(...(await reached)) - start);
+    }
+    latencies.sort((a, b) => a - b);
+    return [
+      { name: `block propagation over a line of ${LINE} nodes, median`, value: percentile(latencies, 50), unit: 'ms' },
+      { name: `block propagation over a line of ${LINE} nodes, p95`, value: percentile(latencies, 95), unit: 'ms' },
+    ];
+  } finally {
+    await closeAll(nodes);
+  }
+}
+
+/** 2,000 blocks, one in every 40 carrying a signed spend of an earlier coinbase. */
+function syncChain(): Block[] {
+  const branch = payingBranch(51);
+  const blocks = branch.extend(5);
+  while (blocks.length < SYNC_BLOCKS) {
+    const height = branch.height;
+    blocks.push(height % 40 === 0 ? branch.next({ txs: [spendCoinbase(branch.at(height - 4))], fees: 10_000n }) : branch.next());
+  }
+  return blocks;
+}
+
+async function syncSpeed(): Promise<Figure[]> {
+  const blocks = syncChain();
+  const nodes: TestNode[] = [];
+  try {
+    const source = await startNode({ blocks });
+    const fresh = await startNode();
+    nodes.push(source, fresh);
+    const done = tipReached(fresh, blocks[blocks.length - 1].hash());
+    const start = performance.now();
+    await fresh.p2p.connect(source.p2p.addresses()[0]);
+    const seconds = ((await done) - start) / 1000;
+    return [
+      { name: `initial sync of ${SYNC_BLOCKS.toLocaleString('en-US')} blocks from one peer`, value: SYNC_BLOCKS / seconds, unit: 'blocks/s' },
+      { name: `initial sync of ${SYNC_BLOCKS.toLocaleString('en-US')} blocks, total`, value: seconds * 1000, unit: 'ms' },
+    ];
+  } finally {
+    await closeAll(nodes);
+  }
+}
+
+export async function run(): Promise<Figure[]> {
+  return [...(await propagation()), ...(await syncSpeed())];
+}

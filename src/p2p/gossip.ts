@@ -1,0 +1,132 @@
+/**
+ * Block and tx gossip: topic validators that feed what peers publish to the chain and mempool
+ * (the verdict decides accept, ignore or reject, and the sender's penalty), and publishing of
+ * blocks and txs that reached us some other way (our miner, RPC), so the network hears of them.
+ */
+import type { GossipSub, Message, TopicValidatorResult } from '@libp2p/gossipsub';
+import type { PeerId } from '@libp2p/interface';
+import { decodeFailure } from '../consensus/errors.js';
+import { Block } from '../primitives/block.js';
+import { Transaction } from '../primitives/transaction.js';
+import type { P2PChain, P2PLogger, P2PMempool, TipChange, TxAccepted } from './interfaces.js';
+import { RecentSet } from './recent.js';
+import { MAX_BLOCK_BYTES, MAX_TX_BYTES, type Topics } from './topics.js';
+import { oversizedVerdict, settle, verdict, type Verdict } from './verdict.js';
+
+export interface GossipModules {
+  pubsub: GossipSub;
+  topics: Topics;
+  chain: P2PChain;
+  mempool: P2PMempool;
+  logger: P2PLogger;
+  /** Blocks and txs that arrived from the network: never re-published as our own. */
+  heard: RecentSet;
+  /** Applies a verdict's penalty to the peer that relayed the message. */
+  judged(peer: PeerId, what: 'block' | 'tx', verdict: Verdict): void;
+  /** A peer relayed a valid block at this height, so its tip is at least that high. */
+  sawHeight(peer: PeerId, height: number): void;
+}
+
+export class Gossip {
+  // Event listeners cannot wait; a failure (say, the store closing under us at shutdown) is logged.
+  private readonly onTip = (event: TipChange): void => void this.publishTip(event).catch((err) => this.publishFailed(err));
+  private readonly onTx = (event: TxAccepted): void => void this.publishTx(event).catch((err) => this.publishFailed(err));
+
+  constructor(private readonly modules: GossipModules) {}
+
+  start(): void {
+    const { pubsub, topics, chain, mempool } = this.modules;
+    pubsub.topicValidators.set(topics.block, (peer, message) => this.validateBlock(peer, message));
+    pubsub.topicValidators.set(topics.tx, (peer, message) => this.validateTx(peer, message));
+    pubsub.subscribe(topics.block);
+    pubsub.subscribe(topics.tx);
+    chain.on('tipChanged', this.onTip);
+    mempool.on('txAccepted', this.onTx);
+  }
+
+  stop(): void {
+    const { pubsub, topics, chain, mempool } = this.modules;
+    chain.off('tipChanged', this.onTip);
+    mempool.off('txAccepted', this.onTx);
+    for (const topic of [topics.block, topics.tx]) {
+      pubsub.topicValidators.delete(topic);
+      if (pubsub.getTopics().includes(topic)) pubsub.unsubscribe(topic);
+    }
+  }
+
+  private async validateBlock(peer: PeerId, message: Message): Promise<TopicValidatorResult> {
+    const data = message.data;
+    if (data.length > MAX_BLOCK_BYTES) return this.judge(peer, 'block', oversizedVerdict(data.length, MAX_BLOCK_BYTES));
+    let hash: string | undefined;
+    const outcome = await settle(() => {
+      const block = decodeOrThrow(() => Block.decode(data), 'block');
+      hash = block.hash();
+      // Before processing: the tipChanged it may cause must not publish it again.
+      this.modules.heard.add(hash);
+      return this.modules.chain.processBlock(block);
+    });
+    const result = verdict('block', outcome);
+    const height = result.action === 'accept' && hash ? this.modules.chain.getEntry(hash)?.height : undefined;
+    if (height !== undefined) this.modules.sawHeight(peer, height);
+    return this.judge(peer, 'block', result);
+  }
+
+  private async validateTx(peer: PeerId, message: Message): Promise<TopicValidatorResult> {
+    const data = message.data;
+    if (data.length > MAX_TX_BYTES) return this.judge(peer, 'tx', oversizedVerdict(data.length, MAX_TX_BYTES));
+    const outcome = await settle(async () => {
+      const tx = decodeOrThrow(() => Transaction.decode(data), 'tx');
+      this.modules.heard.add(tx.wtxid());
+      // The orphan's missing parents are txids, not blocks: nothing to sync, so drop them here.
+      return { status: (await this.modules.mempool.acceptTransaction(tx)).status };
+    });
+    return this.judge(peer, 'tx', verdict('tx', outcome));
+  }
+
+  private judge(peer: PeerId, what: 'block' | 'tx', result: Verdict): TopicValidatorResult {
+    this.modules.judged(peer, what, result);
+    return result.action as TopicValidatorResult;
+  }
+
+  /** Publishes our tip block even if we heard it from the network (after a sync; see Syncer). */
+  async announceTip(): Promise<void> {
+    const tip = this.modules.chain.tip;
+    const block = await this.modules.chain.getBlock(tip.hash);
+    if (block) await this.publish(this.modules.topics.block, block.encode(), tip.hash);
+  }
+
+  /** A new tip we did not hear from a peer (mined here, submitted over RPC): tell everyone. */
+  private async publishTip({ tip }: TipChange): Promise<void> {
+    if (this.modules.heard.has(tip.hash)) return;
+    this.modules.heard.add(tip.hash);
+    const block = await this.modules.chain.getBlock(tip.hash);
+    if (block) await this.publish(this.modules.topics.block, block.encode(), tip.hash);
+  }
+
+  private async publishTx({ entry }: TxAccepted): Promise<void> {
+    if (this.modules.heard.has(entry.wtxid)) return;
+    this.modules.heard.add(entry.wtxid);
+    await this.publish(this.modules.topics.tx, entry.tx.encode(), entry.wtxid);
+  }
+
+  private publishFailed(err: unknown): void {
+    this.modules.logger.warn({ err: String(err) }, 'could not publish');
+  }
+
+  private async publish(topic: string, data: Uint8Array, id: string): Promise<void> {
+    try {
+      const { recipients } = await this.modules.pubsub.publish(topic, data);
+      this.modules.logger.debug({ topic, id, recipients: recipients.length }, 'published');
+    } catch (err) {
+      this.modules.logger.warn({ topic, id, err: String(err) }, 'publish failed');
+    }
+  }
+}
+
+function decodeOrThrow<T>(decode: () => T, what: 'block' | 'tx'): T {
+  try {
+    return decode();
+  } catch (err) {
+    throw decodeFailure(err, what);
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * What the p2p layer needs from the rest of the node, as small structural interfaces. The
+ * chain's `Chain` and the mempool's `Mempool` satisfy them as they are, so src/p2p never imports
+ * those classes (imports point downward only).
+ */
+import type { Block } from '../primitives/block.js';
+import type { BlockHeader } from '../primitives/header.js';
+import type { Transaction } from '../primitives/transaction.js';
+
+/** One block the chain knows of (its index entry). */
+export interface P2PBlockEntry {
+  readonly hash: string;
+  readonly height: number;
+  readonly chainwork: bigint;
+  readonly header: BlockHeader;
+}
+
+export type BlockStatus = 'connected' | 'side-chain' | 'orphan' | 'duplicate';
+
+export interface BlockOutcome {
+  hash: string;
+  status: BlockStatus;
+  /** For an orphan: the block to fetch (the root of its orphan chain's missing parent). */
+  missing?: string;
+}
+
+export interface TipChange {
+  tip: P2PBlockEntry;
+  previous: P2PBlockEntry;
+}
+
+/** The chain as the p2p layer sees it: read the tree, feed it blocks, hear when the tip moves. */
+export interface P2PChain {
+  readonly tip: P2PBlockEntry;
+  readonly height: number;
+  getEntry(hash: string): P2PBlockEntry | undefined;
+  getEntryAtHeight(height: number): P2PBlockEntry | undefined;
+  getBlock(hash: string): Promise<Block | undefined>;
+  /** Validates and stores a block; throws RuleError when it is invalid. */
+  processBlock(block: Block): Promise<BlockOutcome>;
+  readonly tree: { locator(): string[] };
+  on(event: 'tipChanged', listener: (event: TipChange) => void): unknown;
+  off(event: 'tipChanged', listener: (event: TipChange) => void): unknown;
+}
+
+export type TxStatus = 'accepted' | 'orphan';
+
+export interface TxAccepted {
+  entry: { readonly tx: Transaction; readonly wtxid: string };
+}
+
+/** The mempool as the p2p layer sees it. */
+export interface P2PMempool {
+  /** Validates and adds a tx (or holds it as an orphan); throws RuleError when it is refused. */
+  acceptTransaction(tx: Transaction): Promise<{ status: TxStatus }>;
+  has(txid: string): boolean;
+  on(event: 'txAccepted', listener: (event: TxAccepted) => void): unknown;
+  off(event: 'txAccepted', listener: (event: TxAccepted) => void): unknown;
+}
+
+/** pino's call shape: fields first, message second. */
+export interface P2PLogger {
+  debug(fields: object, message?: string): void;
+  info(fields: object, message?: string): void;
+  warn(fields: object, message?: string): void;
+  error(fields: object, message?: string): void;
+}
+
+export const silentP2PLogger: P2PLogger = { debug() {}, info() {}, warn() {}, error() {} };

@@ -1,0 +1,306 @@
+/**
+ * The p2p node: one libp2p stack with block and tx gossip, the status/headers/blocks protocols,
+ * sync, and ban scoring. Built as `new P2PNode(options, { chain, mempool, params, logger })`,
+ * then `start()`; the chain and mempool are reached only through src/p2p/interfaces.ts.
+ */
+import './polyfill.js';
+import type { Connection, PeerId } from '@libp2p/interface';
+import { peerIdFromString } from '@libp2p/peer-id';
+import { multiaddr } from '@multiformats/multiaddr';
+import { TypedEmitter } from '../chain/typed-emitter.js';
+import type { NetworkParams } from '../params/types.js';
+import { type BanEntry, BanList } from './bans.js';
+import type { P2PEvents, PeerInfo } from './events.js';
+import { Gossip } from './gossip.js';
+import { loadIdentity } from './identity.js';
+import { type P2PChain, type P2PLogger, type P2PMempool, silentP2PLogger } from './interfaces.js';
+import { type P2POptions, resolveP2POptions } from './options.js';
+import { PeerTable } from './peer-table.js';
+import { PeerScores } from './peer-scores.js';
+import { serveBlocks } from './protocols/blocks.js';
+import type { ProtocolContext } from './protocols/context.js';
+import { serveHeaders } from './protocols/headers.js';
+import type { StatusMessage } from './protocols/messages.js';
+import { requestStatus, serveStatus } from './protocols/status.js';
+import { RecentSet } from './recent.js';
+import { createStack, type Stack } from './stack.js';
+import { Syncer } from './sync.js';
+import { protocolsFor, topicsFor, type Topics } from './topics.js';
+import { PENALTY, type Misbehaviour, type Verdict } from './verdict.js';
+
+export interface P2PModules {
+  chain: P2PChain;
+  mempool: P2PMempool;
+  params: NetworkParams;
+  logger?: P2PLogger;
+}
+
+/** Blocks and txs remembered as heard from the network, so they are never re-published as ours. */
+const HEARD_CAPACITY = 50_000;
+
+export class P2PNode extends TypedEmitter<P2PEvents> {
+  readonly options: P2POptions;
+  readonly topics: Topics;
+  private readonly logger: P2PLogger;
+  private readonly scores: PeerScores;
+  private readonly table = new PeerTable();
+  private readonly heard = new RecentSet(HEARD_CAPACITY);
+  private stack?: Stack;
+  private bans?: BanList;
+  private gossip?: Gossip;
+  private syncer?: Syncer;
+
+  constructor(
+    options: Partial<P2POptions>,
+    private readonly modules: P2PModules,
+  ) {
+    super();
+    this.options = resolveP2POptions(options, modules.params);
+    this.topics = topicsFor(modules.params);
+    this.logger = modules.logger ?? silentP2PLogger;
+    this.scores = new PeerScores(this.options.banThreshold);
+  }
+
+  async start(): Promise<void> {
+    if (this.stack) throw new Error('p2p node already started');
+    const bans = (this.bans = await BanList.open(this.options.dataDir));
+    const privateKey = await loadIdentity(this.options.dataDir);
+    const banned = (peer: PeerId): boolean => bans.isBanned(peer.toString());
+    const stack = await createStack(this.options, privateKey, this.topics, {
+      denyDialPeer: banned,
+      denyInboundEncryptedConnection: banned,
+      denyOutboundEncryptedConnection: banned,
+    });
+    this.stack = stack;
+    const context = this.protocolContext(stack);
+    this.syncer = this.createSyncer(context);
+    this.gossip = this.createGossip(stack);
+    await serveStatus(context, (peer, status) => this.heardStatus(peer, status));
+    await serveHeaders(context);
+    await serveBlocks(context);
+    stack.addEventListener('peer:connect', (event) => this.peerConnected(event.detail));
+    stack.addEventListener('peer:disconnect', (event) => this.peerDisconnected(event.detail));
+    try {
+      await stack.start();
+    } catch (err) {
+      // Port in use, bad listen address: leave the node stopped, so start() can be tried again.
+      this.stack = undefined;
+      await Promise.resolve(stack.stop()).catch(() => undefined);
+      throw err;
+    }
+    this.gossip.start();
+    this.logger.info({ peerId: this.peerId, addresses: this.addresses() }, 'p2p listening');
+  }
+
+  async stop(): Promise<void> {
+    const stack = this.stack;
+    if (!stack) return;
+    this.gossip?.stop();
+    // Stopping the stack aborts streams, so a sync waiting on a slow peer ends at once.
+    const syncStopped = this.syncer?.stop();
+    await stack.stop();
+    await syncStopped;
+    await this.bans?.flush();
+    this.stack = undefined;
+    for (const id of this.table.ids()) this.table.disconnected(id);
+  }
+
+  get peerId(): string {
+    return this.running().peerId.toString();
+  }
+
+  /** Our dialable addresses, each ending /p2p/<id>. */
+  addresses(): string[] {
+    return this.running()
+      .getMultiaddrs()
+      .map((address) => address.toString());
+  }
+
+  /** Dials `address` (a multiaddr with /p2p/<id>); resolves to the peer's id once connected. */
+  async connect(address: string): Promise<string> {
+    const connection = await this.running().dial(multiaddr(address));
+    return connection.remotePeer.toString();
+  }
+
+  /** Closes every connection to a peer, named by its id or by a multiaddr. */
+  async disconnect(peerIdOrAddress: string): Promise<void> {
+    const target = peerIdOrAddress.startsWith('/') ? multiaddr(peerIdOrAddress) : peerIdFromString(peerIdOrAddress);
+    await this.running().hangUp(target);
+  }
+
+  peers(): PeerInfo[] {
+    const stack = this.running();
+    const infos: PeerInfo[] = [];
+    for (const id of this.table.ids()) {
+      const connection = stack.getConnections(peerIdFromString(id))[0];
+      if (connection) infos.push(this.describe(id, connection));
+    }
+    return infos;
+  }
+
+  /** Bans a peer for `seconds` (default banSeconds) and disconnects it. */
+  ban(peerId: string, seconds = this.options.banSeconds, reason = 'manual'): BanEntry {
+    const entry = this.banList().ban(peerId, seconds, reason);
+    this.scores.forget(peerId);
+    this.logger.warn({ peer: peerId, reason, until: new Date(entry.until).toISOString() }, 'peer banned');
+    this.emit('peerBanned', { id: peerId, until: entry.until, reason });
+    this.stack?.hangUp(peerIdFromString(peerId)).catch(() => undefined);
+    return entry;
+  }
+
+  unban(peerId: string): boolean {
+    return this.banList().unban(peerId);
+  }
+
+  listBanned(): BanEntry[] {
+    return this.banList().list();
+  }
+
+  clearBanned(): void {
+    this.banList().clear();
+  }
+
+  isBanned(peerId: string): boolean {
+    return this.banList().isBanned(peerId);
+  }
+
+  /** The peer's ban score so far. */
+  banScore(peerId: string): number {
+    return this.scores.get(peerId);
+  }
+
+  /** Adds ban score; past the threshold the peer is banned and disconnected. */
+  misbehaving(peerId: string, points: number, reason: string): void {
+    if (points <= 0 || this.banList().isBanned(peerId)) return;
+    const { score, ban } = this.scores.add(peerId, points);
+    this.logger.warn({ peer: peerId, points, score, reason }, 'peer misbehaved');
+    if (ban) this.ban(peerId, this.options.banSeconds, reason);
+  }
+
+  /** Peers in our gossip mesh for each topic (gossipsub's view; for diagnostics and tests). */
+  meshPeers(): { block: string[]; tx: string[] } {
+    const pubsub = this.running().services.pubsub as unknown as { getMeshPeers(topic: string): string[] };
+    return { block: pubsub.getMeshPeers(this.topics.block), tx: pubsub.getMeshPeers(this.topics.tx) };
+  }
+
+  /** Whether a sync is queued or under way. */
+  get syncing(): boolean {
+    return this.syncer?.syncing ?? false;
+  }
+
+  /** Resolves once no sync is queued or under way. */
+  async syncIdle(): Promise<void> {
+    await this.syncer?.idle();
+  }
+
+  protected override listenerFailed(event: string, err: unknown): void {
+    this.logger.error({ event, err }, 'a p2p event listener threw');
+  }
+
+  private running(): Stack {
+    if (!this.stack) throw new Error('p2p node is not started');
+    return this.stack;
+  }
+
+  private banList(): BanList {
+    if (!this.bans) throw new Error('p2p node is not started');
+    return this.bans;
+  }
+
+  private protocolContext(stack: Stack): ProtocolContext {
+    const { chain, params } = this.modules;
+    const penalise = (peer: PeerId, kind: Misbehaviour, reason: string): void => this.misbehaving(peer.toString(), PENALTY[kind], reason);
+    return { libp2p: stack, chain, params, protocols: protocolsFor(params), logger: this.logger, timeoutMs: this.options.requestTimeoutMs, penalise };
+  }
+
+  private createSyncer(context: ProtocolContext): Syncer {
+    return new Syncer({
+      context,
+      chain: this.modules.chain,
+      logger: this.logger,
+      heard: this.heard,
+      helpers: (primary, height) => this.table.atLeast(height, primary.toString()).map((id) => peerIdFromString(id)),
+      sawHeight: (peer, height) => this.table.sawHeight(peer.toString(), height),
+      penalise: context.penalise,
+      judged: (peer, verdict) => this.judged(peer, verdict),
+      announceTip: () => void this.gossip?.announceTip().catch((err) => this.logger.warn({ err: String(err) }, 'could not announce the tip')),
+    });
+  }
+
+  private createGossip(stack: Stack): Gossip {
+    const { chain, mempool } = this.modules;
+    return new Gossip({
+      pubsub: stack.services.pubsub,
+      topics: this.topics,
+      chain,
+      mempool,
+      logger: this.logger,
+      heard: this.heard,
+      judged: (peer, _what, verdict) => this.judged(peer, verdict),
+      sawHeight: (peer, height) => this.table.sawHeight(peer.toString(), height),
+    });
+  }
+
+  /** Applies a verdict: bugs are logged loudly and never punished; orphans make us sync from the sender. */
+  private judged(peer: PeerId, verdict: Verdict): void {
+    if (verdict.bug !== undefined) {
+      this.logger.error({ peer: peer.toString(), err: verdict.bug }, 'unexpected error validating data from a peer');
+      return;
+    }
+    if (verdict.penalty > 0) this.misbehaving(peer.toString(), verdict.penalty, verdict.reason);
+    if (verdict.missing !== undefined) this.syncer?.request(peer, `orphan block, missing ${verdict.missing}`);
+  }
+
+  private peerConnected(peer: PeerId): void {
+    const id = peer.toString();
+    this.table.connected(id);
+    const connection = this.stack?.getConnections(peer)[0];
+    if (connection) this.emit('peerConnected', this.describe(id, connection));
+    this.logger.info({ peer: id, addr: connection?.remoteAddr.toString() }, 'peer connected');
+    void this.exchangeStatus(peer);
+  }
+
+  private peerDisconnected(peer: PeerId): void {
+    const id = peer.toString();
+    if (!this.table.disconnected(id)) return;
+    this.logger.info({ peer: id }, 'peer disconnected');
+    this.emit('peerDisconnected', { id });
+  }
+
+  /** Both sides send their status on connect; a peer that cannot answer is not on our network. */
+  private async exchangeStatus(peer: PeerId): Promise<void> {
+    if (!this.stack) return;
+    try {
+      this.heardStatus(peer, await requestStatus(this.protocolContext(this.stack), peer));
+    } catch (err) {
+      if (!this.stack || !this.table.get(peer.toString())) return;
+      this.logger.info({ peer: peer.toString(), err: String(err) }, 'status exchange failed; disconnecting');
+      await this.stack.hangUp(peer).catch(() => undefined);
+    }
+  }
+
+  private heardStatus(peer: PeerId, status: StatusMessage): void {
+    const id = peer.toString();
+    if (status.genesisHash !== this.modules.params.genesisHash) {
+      this.logger.info({ peer: id, genesis: status.genesisHash }, 'peer is on another network; disconnecting');
+      void this.stack?.hangUp(peer).catch(() => undefined);
+      return;
+    }
+    this.table.heardStatus(id, status);
+    if (status.chainwork > this.modules.chain.tip.chainwork) this.syncer?.request(peer, `peer has more work (height ${status.height})`);
+  }
+
+  private describe(id: string, connection: Connection): PeerInfo {
+    const record = this.table.get(id);
+    return {
+      id,
+      addr: connection.remoteAddr.toString(),
+      inbound: connection.direction === 'inbound',
+      connectedAt: record?.connectedAt ?? connection.timeline.open,
+      height: record?.height ?? -1,
+      chainwork: record?.status ? record.status.chainwork.toString(16) : undefined,
+      banScore: this.scores.get(id),
+      pingMs: connection.rtt,
+    };
+  }
+}

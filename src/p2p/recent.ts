@@ -1,0 +1,16 @@
+/** A set that forgets its oldest member past `capacity`: memory of what we already heard, bounded. */
+export class RecentSet {
+  private readonly items = new Set<string>();
+
+  constructor(private readonly capacity: number) {}
+
+  add(item: string): void {
+    this.items.delete(item);
+    this.items.add(item);
+    if (this.items.size > this.capacity) this.items.delete(this.items.values().next().value as string);
+  }
+
+  has(item: string): boolean {
+    return this.items.has(item);
+  }
+}

@@ -1,0 +1,217 @@
+/**
+ * The ledger: the wallet's transactions and, derived from them, its coins and balances, with
+ * Bitcoin Core's rules (CachedTxIsTrusted, GetBalance, AvailableCoins):
+ * - a tx is active when confirmed or unconfirmed; conflicted and abandoned txs neither spend
+ *   their inputs nor create outputs;
+ * - an output is spent when an active wallet tx spends it (so a sent tx blocks its inputs at
+ *   once, and again if a reorg drops it, until it is conflicted or abandoned);
+ * - an unconfirmed tx is trusted only when it is in the mempool, all its inputs are ours, and
+ *   their txs are trusted: our own change, never someone else's payment;
+ * - a coinbase is immature until 101 confirmations (Core's wallet waits one block more than
+ *   consensus, so a one-block reorg cannot make a spend invalid).
+ */
+import type { NetworkParams } from '../params/types.js';
+import { OutPoint } from '../primitives/outpoint.js';
+import type { Transaction } from '../primitives/transaction.js';
+import type { KeyRing, WalletKey } from './keys.js';
+import type { TxRecord } from './store.js';
+
+export interface WalletTx {
+  readonly tx: Transaction;
+  readonly txid: string;
+  record: TxRecord;
+}
+
+/** An output we own, with what selection and listunspent need to know of it. */
+export interface WalletCoin {
+  readonly outpoint: OutPoint;
+  readonly txid: string;
+  readonly vout: number;
+  readonly value: bigint;
+  readonly key: WalletKey;
+  readonly depth: number;
+  readonly coinbase: boolean;
+  readonly trusted: boolean;
+  readonly wtx: WalletTx;
+}
+
+export interface Balances {
+  trusted: bigint;
+  untrusted_pending: bigint;
+  immature: bigint;
+}
+
+export class Ledger {
+  /** Insertion order is the order the wallet first saw them: listtransactions' order. */
+  readonly txs = new Map<string, WalletTx>();
+  /** Wallet txids spending each outpoint (any state), Core's mapTxSpends. */
+  private readonly spenders = new Map<string, Set<string>>();
+
+  constructor(
+    private readonly keys: KeyRing,
+    private readonly params: NetworkParams,
+    private readonly inMempool: (txid: string) => boolean,
+  ) {}
+
+  add(tx: Transaction, record: TxRecord): WalletTx {
+    const wtx: WalletTx = { tx, txid: tx.txid(), record };
+    this.txs.set(wtx.txid, wtx);
+    if (tx.isCoinbase()) return wtx;
+    for (const input of tx.inputs) {
+      const key = input.prevout.key();
+      const set = this.spenders.get(key) ?? new Set();
+      set.add(wtx.txid);
+      this.spenders.set(key, set);
+    }
+    return wtx;
+  }
+
+  get(txid: string): WalletTx | undefined {
+    return this.txs.get(txid);
+  }
+
+  isActive(wtx: WalletTx): boolean {
+    return wtx.record.state === 'confirmed' || wtx.record.state === 'unconfirmed';
+  }
+
+  /** Core's GetTxDepthInMainChain: confirmations, 0 unconfirmed, negative when conflicted by a block. */
+  depth(wtx: WalletTx, tipHeight: number): number {
+    const { state, height, conflictHeight } = wtx.record;
+    if (state === 'confirmed') return tipHeight - height! + 1;
+    if (state === 'conflicted' && conflictHeight !== undefined) return -(tipHeight - conflictHeight + 1);
+    return 0;
+  }
+
+  /** Our key for output `vout` of wallet tx `txid`, if that output pays us. */
+  ownerOf(txid: string, vout: number): WalletKey | undefined {
+    const output = this.txs.get(txid)?.tx.outputs[vout];
+    return output ? this.keys.byScript(output.script) : undefined;
+  }
+
+  valueOf(outpoint: OutPoint): bigint | undefined {
+    return this.txs.get(outpoint.txidHex())?.tx.outputs[outpoint.index]?.value;
+  }
+
+  isSpent(outpoint: OutPoint): boolean {
+    for (const txid of this.spenders.get(outpoint.key()) ?? []) {
+      if (this.isActive(this.txs.get(txid)!)) return true;
+    }
+    return false;
+  }
+
+  /** Other wallet txs spending any input of `tx`. */
+  rivalsOf(tx: Transaction, txid = tx.txid()): WalletTx[] {
+    if (tx.isCoinbase()) return [];
+    const out = new Set<WalletTx>();
+    for (const input of tx.inputs) {
+      for (const other of this.spenders.get(input.prevout.key()) ?? []) if (other !== txid) out.add(this.txs.get(other)!);
+    }
+    return [...out];
+  }
+
+  /** Wallet txs spending outputs of `txid`, recursively. */
+  descendantsOf(txid: string): WalletTx[] {
+    const found = new Map<string, WalletTx>();
+    const waiting = [txid];
+    while (waiting.length > 0) {
+      const parent = this.txs.get(waiting.pop()!)!;
+      parent.tx.outputs.forEach((_, vout) => {
+        for (const child of this.spenders.get(`${parent.txid}:${vout}`) ?? []) {
+          if (found.has(child)) continue;
+          found.set(child, this.txs.get(child)!);
+          waiting.push(child);
+        }
+      });
+    }
+    return [...found.values()];
+  }
+
+  /** Pays one of our scripts, or spends one of our outputs. */
+  isRelevant(tx: Transaction): boolean {
+    if (tx.outputs.some((output) => this.keys.byScript(output.script))) return true;
+    return !tx.isCoinbase() && tx.inputs.some((input) => this.ownerOf(input.prevout.txidHex(), input.prevout.index) !== undefined);
+  }
+
+  /** Value of the inputs that spend our outputs (Core's GetDebit). */
+  debit(tx: Transaction): bigint {
+    if (tx.isCoinbase()) return 0n;
+    let sum = 0n;
+    for (const { prevout } of tx.inputs) {
+      if (this.ownerOf(prevout.txidHex(), prevout.index)) sum += this.valueOf(prevout)!;
+    }
+    return sum;
+  }
+
+  /** Value of the outputs paying us (Core's GetCredit). */
+  credit(tx: Transaction): bigint {
+    return tx.outputs.reduce((sum, output) => (this.keys.byScript(output.script) ? sum + output.value : sum), 0n);
+  }
+
+  /** Every input spends one of our outputs: we wrote this tx. */
+  allInputsMine(tx: Transaction): boolean {
+    return !tx.isCoinbase() && tx.inputs.every(({ prevout }) => this.ownerOf(prevout.txidHex(), prevout.index) !== undefined);
+  }
+
+  isImmatureCoinbase(wtx: WalletTx, tipHeight: number): boolean {
+    return wtx.tx.isCoinbase() && Math.max(0, this.params.coinbaseMaturity + 1 - this.depth(wtx, tipHeight)) > 0;
+  }
+
+  /** Core's CachedTxIsTrusted. */
+  isTrusted(wtx: WalletTx, tipHeight: number, memo = new Map<string, boolean>()): boolean {
+    const depth = this.depth(wtx, tipHeight);
+    if (depth >= 1) return true;
+    if (depth < 0 || !this.isActive(wtx) || !this.inMempool(wtx.txid) || !this.allInputsMine(wtx.tx)) return false;
+    const cached = memo.get(wtx.txid);
+    if (cached !== undefined) return cached;
+    memo.set(wtx.txid, false); // a cycle cannot happen in valid txs; this just bounds the recursion
+    const trusted = wtx.tx.inputs.every(({ prevout }) => this.isTrusted(this.txs.get(prevout.txidHex())!, tipHeight, memo));
+    memo.set(wtx.txid, trusted);
+    return trusted;
+  }
+
+  /** Core's GetBalance(min_depth). */
+  balances(tipHeight: number, minDepth = 0): Balances {
+    const out: Balances = { trusted: 0n, untrusted_pending: 0n, immature: 0n };
+    const memo = new Map<string, boolean>();
+    for (const wtx of this.txs.values()) {
+      if (!this.isActive(wtx)) continue;
+      const depth = this.depth(wtx, tipHeight);
+      if (this.isImmatureCoinbase(wtx, tipHeight)) {
+        if (depth > 0) out.immature += this.credit(wtx.tx);
+        continue;
+      }
+      const available = this.availableCredit(wtx);
+      const trusted = this.isTrusted(wtx, tipHeight, memo);
+      if (trusted && depth >= minDepth) out.trusted += available;
+      if (!trusted && depth === 0 && this.inMempool(wtx.txid)) out.untrusted_pending += available;
+    }
+    return out;
+  }
+
+  /** Unspent outputs we own of active txs, mature, and confirmed or in the mempool (Core's AvailableCoins). */
+  unspent(tipHeight: number): WalletCoin[] {
+    const coins: WalletCoin[] = [];
+    const memo = new Map<string, boolean>();
+    for (const wtx of this.txs.values()) {
+      if (!this.isActive(wtx) || this.isImmatureCoinbase(wtx, tipHeight)) continue;
+      const depth = this.depth(wtx, tipHeight);
+      if (depth === 0 && !this.inMempool(wtx.txid)) continue;
+      const trusted = this.isTrusted(wtx, tipHeight, memo);
+      wtx.tx.outputs.forEach((output, vout) => {
+        const key = this.keys.byScript(output.script);
+        const outpoint = new OutPoint(wtx.tx.txidBytes(), vout);
+        if (!key || this.isSpent(outpoint)) return;
+        coins.push({ outpoint, txid: wtx.txid, vout, value: output.value, key, depth, coinbase: wtx.tx.isCoinbase(), trusted, wtx });
+      });
+    }
+    return coins;
+  }
+
+  private availableCredit(wtx: WalletTx): bigint {
+    let sum = 0n;
+    wtx.tx.outputs.forEach((output, vout) => {
+      if (this.keys.byScript(output.script) && !this.isSpent(new OutPoint(wtx.tx.txidBytes(), vout))) sum += output.value;
+    });
+    return sum;
+  }
+}

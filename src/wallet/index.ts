@@ -1,0 +1,11 @@
+export * from './errors.js';
+export * from './interfaces.js';
+export * from './options.js';
+export * from './results.js';
+export * from './wallet.js';
+export type { Balances, WalletCoin } from './coins.js';
+export type { AddressInfo, ValidateAddressResult } from './addressinfo.js';
+export type { TransactionResult, TxDetail, TxListEntry, TxCategory } from './history.js';
+export { accountPath, coinType, keyPath } from './hd.js';
+export { decodeWif, encodeWif } from './wif.js';
+export { addChecksum, wpkhDescriptor } from './descriptor.js';

@@ -1,0 +1,114 @@
+/**
+ * The key ring: every script the wallet owns, found by output script or address. HD keys are
+ * derived from the account xpub (no secret needed) up to `lookahead` past the last one handed
+ * out or seen paid, so coins sent to addresses not yet handed out here (a restored wallet, a copy
+ * of the wallet elsewhere) are still recognised: BIP44's gap limit.
+ */
+import { p2wpkhScript } from '../consensus/script.js';
+import type { NetworkParams } from '../params/types.js';
+import { encodeAddress } from '../primitives/address.js';
+import { toHex } from '../primitives/bytes.js';
+import { publicKeyHash } from '../primitives/keys.js';
+import { AccountKeys, type KeyBranch, keyPath } from './hd.js';
+
+export interface WalletKey {
+  readonly kind: 'hd' | 'imported';
+  readonly branch?: KeyBranch;
+  readonly index?: number;
+  /** "m/84'/1'/0'/0/5" for HD keys. */
+  readonly path?: string;
+  readonly publicKey: Uint8Array;
+  readonly hashHex: string;
+  readonly script: Uint8Array;
+  readonly scriptHex: string;
+  readonly address: string;
+  label?: string;
+}
+
+/** How far each HD branch has gone: `issued` handed out, `used` one past the highest index seen paid. */
+export interface HdState {
+  issued: [number, number];
+  used: [number, number];
+}
+
+export class KeyRing {
+  private readonly byScriptHex = new Map<string, WalletKey>();
+  private readonly byAddr = new Map<string, WalletKey>();
+  /** HD keys by branch and index; its lengths are how far each branch is derived. */
+  private readonly hdKeys: [WalletKey[], WalletKey[]] = [[], []];
+  private readonly account: AccountKeys;
+
+  constructor(
+    private readonly params: NetworkParams,
+    accountXpub: string,
+    readonly hd: HdState,
+    private readonly lookahead: number,
+  ) {
+    this.account = new AccountKeys(accountXpub);
+    this.topUp(0);
+    this.topUp(1);
+  }
+
+  get size(): number {
+    return this.byScriptHex.size;
+  }
+
+  byScript(script: Uint8Array | string): WalletKey | undefined {
+    return this.byScriptHex.get(typeof script === 'string' ? script : toHex(script));
+  }
+
+  byAddress(address: string): WalletKey | undefined {
+    return this.byAddr.get(address.toLowerCase());
+  }
+
+  /** Keys derived ahead of those handed out on `branch` (Core's keypoolsize). */
+  keypoolSize(branch: KeyBranch): number {
+    return this.hdKeys[branch].length - this.hd.issued[branch];
+  }
+
+  /** The next unused key of `branch`; the caller persists `hd` afterwards. */
+  issue(branch: KeyBranch): WalletKey {
+    const index = Math.max(this.hd.issued[branch], this.hd.used[branch]);
+    this.hd.issued[branch] = index + 1;
+    this.topUp(branch);
+    return this.hdKeys[branch][index];
+  }
+
+  /** Records that `key` was paid; returns true when the HD state moved (and must be persisted). */
+  markUsed(key: WalletKey): boolean {
+    if (key.kind !== 'hd' || key.index! < this.hd.used[key.branch!]) return false;
+    const branch = key.branch!;
+    this.hd.used[branch] = key.index! + 1;
+    // Like Core, an address seen paid is never handed out again.
+    this.hd.issued[branch] = Math.max(this.hd.issued[branch], this.hd.used[branch]);
+    this.topUp(branch);
+    return true;
+  }
+
+  addImported(publicKey: Uint8Array, label?: string): WalletKey {
+    const existing = this.byScript(p2wpkhScript(publicKeyHash(publicKey)));
+    if (existing) return existing;
+    return this.add({ kind: 'imported', publicKey, label });
+  }
+
+  *keys(): IterableIterator<WalletKey> {
+    yield* this.byScriptHex.values();
+  }
+
+  private topUp(branch: KeyBranch): void {
+    const target = Math.max(this.hd.issued[branch], this.hd.used[branch]) + this.lookahead;
+    const keys = this.hdKeys[branch];
+    for (let index = keys.length; index < target; index++) {
+      keys.push(this.add({ kind: 'hd', branch, index, path: keyPath(this.params, branch, index), publicKey: this.account.publicKey(branch, index) }));
+    }
+  }
+
+  private add(fields: { kind: 'hd' | 'imported'; publicKey: Uint8Array; branch?: KeyBranch; index?: number; path?: string; label?: string }): WalletKey {
+    const hash = publicKeyHash(fields.publicKey);
+    const script = p2wpkhScript(hash);
+    const key: WalletKey = { ...fields, hashHex: toHex(hash), script, scriptHex: toHex(script), address: encodeAddress(hash, this.params.bech32Prefix) };
+    this.byScriptHex.set(key.scriptHex, key);
+    this.byAddr.set(key.address, key);
+    return key;
+  }
+}

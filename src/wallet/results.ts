@@ -1,0 +1,49 @@
+/** Result shapes of the wallet's calls, as Bitcoin Core's RPC results; amounts in bigint base units. */
+import type { Transaction } from '../primitives/transaction.js';
+
+export interface SendOptions {
+  /** sat/vB; default: the larger of the wallet's default and the mempool's floor. */
+  feeRate?: number;
+  subtractFeeFromOutputs?: number[];
+  comment?: string;
+}
+
+export interface SendResult {
+  txid: string;
+  tx: Transaction;
+  fee: bigint;
+}
+
+/** One row of Core's listunspent; amounts in base units. */
+export interface UnspentEntry {
+  txid: string;
+  vout: number;
+  address: string;
+  label?: string;
+  scriptPubKey: string;
+  amount: bigint;
+  confirmations: number;
+  spendable: true;
+  solvable: true;
+  desc: string;
+  safe: boolean;
+}
+
+export interface WalletInfo {
+  walletname: string;
+  walletversion: number;
+  format: 'leveldb';
+  balance: bigint;
+  unconfirmed_balance: bigint;
+  immature_balance: bigint;
+  txcount: number;
+  keypoolsize: number;
+  keypoolsize_hd_internal: number;
+  unlocked_until?: number;
+  paytxfee: bigint;
+  private_keys_enabled: true;
+  avoid_reuse: false;
+  scanning: false;
+  descriptors: false;
+  lastprocessedblock: { hash: string; height: number };
+}

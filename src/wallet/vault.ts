@@ -1,0 +1,142 @@
+/**
+ * The wallet's secrets (mnemonic and imported keys) and the locked/unlocked state. A plain
+ * wallet holds them in memory all the time; an encrypted one only between unlock and lock (or
+ * the unlock timeout). Secrets never leave this file except as private keys for signing or for
+ * dumpprivkey, and nothing here logs.
+ */
+import type { HDKey } from '@scure/bip32';
+import type { NetworkParams } from '../params/types.js';
+import { WalletError, lockedError } from './errors.js';
+import { type KdfParams, type SealedBox, deriveKey, newKdfParams, seal, unseal } from './encryption.js';
+import { accountFromMaster, childPrivateKey, type KeyBranch, masterFromMnemonic } from './hd.js';
+import { fromHex, toHex } from '../primitives/bytes.js';
+
+export interface Secrets {
+  mnemonic: string;
+  /** Imported private keys (hex) by the hash160 (hex) of their public key. */
+  imported: Record<string, string>;
+}
+
+/** The `secret` record: in the clear until encryptwallet, sealed after. */
+export type SecretRecord = { encrypted: false; secrets: Secrets } | { encrypted: true; box: SealedBox };
+
+interface Unlocked {
+  secrets: Secrets;
+  account: HDKey;
+  /** The scrypt output, kept while unlocked so importprivkey can re-seal without the passphrase. */
+  key?: Uint8Array;
+  kdf?: KdfParams;
+}
+
+export class Vault {
+  private unlocked: Unlocked | undefined;
+  private box: SealedBox | undefined;
+  private until = 0;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    record: SecretRecord,
+    private readonly params: NetworkParams,
+    private readonly now: () => number,
+  ) {
+    if (record.encrypted) this.box = record.box;
+    else this.unlocked = this.open(record.secrets);
+  }
+
+  get isEncrypted(): boolean {
+    return this.box !== undefined;
+  }
+
+  get isLocked(): boolean {
+    this.expire();
+    return this.unlocked === undefined;
+  }
+
+  /** Seconds since the epoch when an unlocked encrypted wallet locks again; 0 when locked. */
+  get unlockedUntil(): number {
+    return this.isLocked ? 0 : this.until;
+  }
+
+  /** Core's walletpassphrase: wrong passphrase → -14, not encrypted → -15. */
+  async unlock(passphrase: string, timeoutSeconds: number): Promise<void> {
+    if (!this.box) throw new WalletError('wrong-enc-state', 'Error: running with an unencrypted wallet, but walletpassphrase was called.');
+    if (!(timeoutSeconds >= 0)) throw new WalletError('invalid-parameter', 'Timeout cannot be negative.');
+    const key = await deriveKey(passphrase, this.box.kdf);
+    const plain = unseal(key, this.box, this.aad());
+    if (!plain) throw new WalletError('wrong-passphrase', 'Error: The wallet passphrase entered was incorrect.');
+    this.lock();
+    this.unlocked = { ...this.open(JSON.parse(new TextDecoder().decode(plain)) as Secrets), key, kdf: this.box.kdf };
+    plain.fill(0);
+    this.until = this.now() + timeoutSeconds;
+    // The lazy check in isLocked covers an injected clock; the timer wipes memory on a real one.
+    this.timer = setTimeout(() => this.lock(), Math.min(timeoutSeconds * 1000, 2 ** 31 - 1));
+    this.timer.unref();
+  }
+
+  /** Forgets the secrets (best effort: byte arrays are zeroed; JS strings cannot be). */
+  lock(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (!this.box || !this.unlocked) return;
+    this.unlocked.account.wipePrivateData();
+    this.unlocked.key?.fill(0);
+    this.unlocked = undefined;
+    this.until = 0;
+  }
+
+  /** Core's encryptwallet: returns the sealed record to write; the wallet is locked afterwards. */
+  async encrypt(passphrase: string, logN?: number): Promise<SecretRecord> {
+    if (this.box) throw new WalletError('wrong-enc-state', 'Error: running with an encrypted wallet, but encryptwallet was called.');
+    if (passphrase.length === 0) throw new WalletError('invalid-parameter', 'passphrase cannot be empty');
+    const secrets = this.secrets();
+    const kdf = newKdfParams(logN);
+    const key = await deriveKey(passphrase, kdf);
+    this.box = seal(key, kdf, this.encode(secrets), this.aad());
+    key.fill(0);
+    this.unlocked!.account.wipePrivateData();
+    this.unlocked = undefined;
+    return { encrypted: true, box: this.box };
+  }
+
+  /** The secrets of an unlocked (or plain) wallet; throws WalletError('locked') otherwise. */
+  secrets(): Secrets {
+    if (this.isLocked) throw lockedError();
+    return this.unlocked!.secrets;
+  }
+
+  hdPrivateKey(branch: KeyBranch, index: number): Uint8Array {
+    if (this.isLocked) throw lockedError();
+    return childPrivateKey(this.unlocked!.account, branch, index);
+  }
+
+  importedPrivateKey(hash160Hex: string): Uint8Array | undefined {
+    const hex = this.secrets().imported[hash160Hex];
+    return hex === undefined ? undefined : fromHex(hex);
+  }
+
+  /** Adds an imported key; returns the record to write (re-sealed with a fresh nonce when encrypted). */
+  addImported(hash160Hex: string, privateKey: Uint8Array): SecretRecord {
+    const secrets = this.secrets();
+    secrets.imported[hash160Hex] = toHex(privateKey);
+    if (!this.box) return { encrypted: false, secrets };
+    const { key, kdf } = this.unlocked!;
+    this.box = seal(key!, kdf!, this.encode(secrets), this.aad());
+    return { encrypted: true, box: this.box };
+  }
+
+  private open(secrets: Secrets): Unlocked {
+    return { secrets, account: accountFromMaster(masterFromMnemonic(secrets.mnemonic), this.params) };
+  }
+
+  private expire(): void {
+    if (this.box && this.unlocked && this.now() >= this.until) this.lock();
+  }
+
+  private encode(secrets: Secrets): Uint8Array {
+    return new TextEncoder().encode(JSON.stringify(secrets));
+  }
+
+  private aad(): Uint8Array {
+    return new TextEncoder().encode(`powcoin wallet secrets v1 ${this.params.name}`);
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * A raw libp2p node the tests control: it speaks just enough powcoin (gossip on our topics, and a
+ * status answer so the victim keeps the connection) to publish whatever bytes a test wants.
+ */
+import '../../src/p2p/polyfill.js';
+import { noise } from '@chainsafe/libp2p-noise';
+import { gossipsub, type GossipSub } from '@libp2p/gossipsub';
+import { identify } from '@libp2p/identify';
+import type { Libp2p } from '@libp2p/interface';
+import { tcp } from '@libp2p/tcp';
+import { yamux } from '@libp2p/yamux';
+import { peerIdFromString } from '@libp2p/peer-id';
+import { multiaddr } from '@multiformats/multiaddr';
+import { createLibp2p } from 'libp2p';
+import { encodeStatus, type StatusMessage } from '../../src/p2p/protocols/messages.js';
+import { readMessage, writeMessage } from '../../src/p2p/protocols/stream-io.js';
+import { protocolsFor, topicsFor } from '../../src/p2p/topics.js';
+import type { NetworkParams } from '../../src/params/index.js';
+import { waitFor } from './helpers.js';
+
+export class EvilPeer {
+  private constructor(
+    readonly libp2p: Libp2p<{ pubsub: GossipSub; identify: unknown }>,
+    readonly topics: ReturnType<typeof topicsFor>,
+  ) {}
+
+  /** `claim` is the status it answers with (default: at genesis, no work). */
+  static async start(params: NetworkParams, claim: Partial<StatusMessage> = {}): Promise<EvilPeer> {
+    const topics = topicsFor(params);
+    const libp2p = await createLibp2p({
+      addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
+      transports: [tcp()],
+      connectionEncrypters: [noise()],
+      streamMuxers: [yamux()],
+      services: {
+        identify: identify(),
+        pubsub: gossipsub({ globalSignaturePolicy: 'StrictNoSign', allowPublishToZeroTopicPeers: true, maxInboundDataLength: 8_000_000 }),
+      },
+    });
+    await libp2p.handle(protocolsFor(params).status, async (stream) => {
+      await readMessage(stream, { maxBytes: 1_000, timeoutMs: 5_000 });
+      const status = { genesisHash: params.genesisHash, tipHash: params.genesisHash, height: 0, chainwork: 0n, ...claim };
+      await writeMessage(stream, encodeStatus(status), 5_000);
+    });
+    libp2p.services.pubsub.subscribe(topics.block);
+    libp2p.services.pubsub.subscribe(topics.tx);
+    return new EvilPeer(libp2p, topics);
+  }
+
+  get id(): string {
+    return this.libp2p.peerId.toString();
+  }
+
+  /** Dials without waiting for anything else; a refused dial may still "succeed" until the far side aborts it. */
+  async dial(address: string): Promise<void> {
+    await this.libp2p.dial(multiaddr(address)).catch(() => undefined);
+  }
+
+  /** Connects to the victim and waits until it has heard our subscriptions. */
+  async attack(address: string, victimId: string): Promise<void> {
+    await this.libp2p.dial(multiaddr(address));
+    await waitFor(() => this.libp2p.services.pubsub.getSubscribers(this.topics.block).some((peer) => peer.toString() === victimId), 10_000, 'victim subscribed');
+  }
+
+  /** Answers every request on `protocol` with `reply`, whatever was asked. */
+  async answer(protocol: string, reply: Uint8Array): Promise<void> {
+    await this.libp2p.handle(protocol, async (stream) => {
+      await readMessage(stream, { maxBytes: 100_000, timeoutMs: 5_000 });
+      await writeMessage(stream, reply, 5_000);
+    });
+  }
+
+  /** Opens `protocol` on the victim and sends `request` as one length-prefixed message. */
+  async ask(peerId: string, protocol: string, request: Uint8Array): Promise<void> {
+    const stream = await this.libp2p.dialProtocol(peerIdFromString(peerId), protocol);
+    await writeMessage(stream, request, 5_000).catch(() => undefined);
+  }
+
+  async publish(topic: 'block' | 'tx', data: Uint8Array): Promise<void> {
+    await this.libp2p.services.pubsub.publish(this.topics[topic], data);
+  }
+
+  connectedTo(peerId: string): boolean {
+    return this.libp2p.getConnections().some((connection) => connection.remotePeer.toString() === peerId);
+  }
+
+  async stop(): Promise<void> {
+    await this.libp2p.stop();
+  }
+}

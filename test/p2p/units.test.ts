@@ -1,0 +1,146 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { RuleError } from '../../src/consensus/errors.js';
+import { BAN_FILE, BanList } from '../../src/p2p/bans.js';
+import { KEY_FILE, loadIdentity } from '../../src/p2p/identity.js';
+import { headersAfter } from '../../src/p2p/protocols/headers.js';
+import * as messages from '../../src/p2p/protocols/messages.js';
+import { messageIdString, protocolsFor, topicsFor } from '../../src/p2p/topics.js';
+import { PENALTY, verdict } from '../../src/p2p/verdict.js';
+import { DecodeError } from '../../src/primitives/errors.js';
+import { type Harness, openHarness, processAll } from '../helpers/chain-harness.js';
+import { params, payingBranch, spendCoinbase } from './helpers.js';
+
+describe('wire messages', () => {
+  const hash = (n: number): string => n.toString(16).padStart(64, '0');
+
+  test('status round-trips, chainwork up to 256 bits', () => {
+    const status = { genesisHash: hash(1), tipHash: hash(2), height: 123_456, chainwork: (1n << 255n) + 77n };
+    assert.deepEqual(messages.decodeStatus(messages.encodeStatus(status)), status);
+  });
+
+  test('headers and blocks requests round-trip; stop hash optional', () => {
+    const request = { locator: [hash(5), hash(4), hash(0)], stop: undefined };
+    assert.deepEqual(messages.decodeHeadersRequest(messages.encodeHeadersRequest(request)), request);
+    assert.equal(messages.decodeHeadersRequest(messages.encodeHeadersRequest({ locator: [], stop: hash(9) })).stop, hash(9));
+    assert.deepEqual(messages.decodeBlocksRequest(messages.encodeBlocksRequest([hash(7), hash(8)])), [hash(7), hash(8)]);
+  });
+
+  test('malformed and over-limit messages throw DecodeError', () => {
+    assert.throws(() => messages.decodeStatus(new Uint8Array(99)), DecodeError);
+    assert.throws(() => messages.decodeStatus(new Uint8Array(101)), DecodeError);
+    const tooMany = messages.encodeBlocksRequest(Array.from({ length: 17 }, (_, i) => hash(i)));
+    assert.throws(() => messages.decodeBlocksRequest(tooMany), /at most 16/);
+    const longLocator = messages.encodeHeadersRequest({ locator: Array.from({ length: 102 }, (_, i) => hash(i)) });
+    assert.throws(() => messages.decodeHeadersRequest(longLocator), /at most 101/);
+    assert.throws(() => messages.decodeHeaders(Uint8Array.of(2, ...new Uint8Array(80))), DecodeError);
+  });
+
+  test('blocks reply carries raw blocks', () => {
+    const raw = [payingBranch(40).next().encode(), Uint8Array.of(1, 2, 3)];
+    assert.deepEqual(messages.decodeBlocks(messages.encodeBlocks(raw)), raw);
+  });
+});
+
+describe('topics and message ids', () => {
+  const topics = topicsFor(params);
+
+  test('names live under /powcoin/<protocolName>/', () => {
+    assert.deepEqual(topics, { block: '/powcoin/p2ptest/block/1', tx: '/powcoin/p2ptest/tx/1' });
+    assert.equal(protocolsFor(params).headers, '/powcoin/p2ptest/headers/1');
+  });
+
+  test('ids are the block hash and the wtxid, computed without decoding; short junk gets raw:<sha256>', () => {
+    const branch = payingBranch(41);
+    const block = branch.next();
+    const tx = spendCoinbase(block);
+    assert.equal(messageIdString(topics, topics.block, block.encode()), block.hash());
+    assert.equal(messageIdString(topics, topics.tx, tx.encode()), tx.wtxid());
+    assert.match(messageIdString(topics, topics.block, Uint8Array.of(1, 2)), /^raw:[0-9a-f]{64}$/);
+  });
+});
+
+describe('verdicts', () => {
+  test('statuses: accepted, connected and side-chain accept; duplicate and orphan ignore (orphan names what to sync)', () => {
+    for (const status of ['connected', 'side-chain', 'accepted'] as const) assert.equal(verdict('block', { ok: true, status }).action, 'accept');
+    assert.deepEqual(verdict('block', { ok: true, status: 'duplicate' }), { action: 'ignore', penalty: 0, reason: 'duplicate' });
+    assert.equal(verdict('block', { ok: true, status: 'orphan', missing: 'ab' }).missing, 'ab');
+  });
+
+  test('rule errors: reject with the per-kind penalty, ignore without; decode failures are malformed', () => {
+    assert.deepEqual(verdict('block', { ok: false, error: new RuleError('bad-cb-amount') }), { action: 'reject', penalty: PENALTY.invalidBlock, reason: 'bad-cb-amount' });
+    assert.equal(verdict('tx', { ok: false, error: new RuleError('bad-txns-in-belowout') }).penalty, PENALTY.invalidTx);
+    assert.deepEqual(verdict('tx', { ok: false, error: new RuleError('dust', undefined, { action: 'ignore' }) }), { action: 'ignore', penalty: 0, reason: 'dust' });
+    assert.equal(verdict('block', { ok: false, error: new RuleError('block-decode-failed') }).penalty, PENALTY.malformed);
+  });
+
+  test('an unexpected exception is a bug: ignored, never punished', () => {
+    const bug = new TypeError('oops');
+    assert.deepEqual(verdict('block', { ok: false, error: bug }), { action: 'ignore', penalty: 0, reason: 'internal-error', bug });
+  });
+});
+
+describe('identity and ban list persistence', () => {
+  let dir: string;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'powcoin-p2p-unit-'));
+  });
+  after(async () => rm(dir, { recursive: true, force: true }));
+
+  test('the key is created once with mode 0600 and read back as the same identity', async () => {
+    const first = await loadIdentity(dir);
+    const second = await loadIdentity(dir);
+    assert.ok(first.equals(second));
+    assert.equal((await stat(join(dir, KEY_FILE))).mode & 0o777, 0o600);
+  });
+
+  test('a corrupt key file is an error, not a silent new identity', async () => {
+    const other = await mkdtemp(join(tmpdir(), 'powcoin-p2p-key-'));
+    await writeFile(join(other, KEY_FILE), 'garbage');
+    await assert.rejects(loadIdentity(other), /does not hold a libp2p private key/);
+    await rm(other, { recursive: true });
+  });
+
+  test('bans persist, expire, and can be lifted', async () => {
+    let now = 1_000_000;
+    const list = await BanList.open(dir, () => now);
+    list.ban('peer-a', 60, 'invalid block');
+    list.ban('peer-b', 10, 'test');
+    await list.flush();
+    const reopened = await BanList.open(dir, () => now);
+    assert.deepEqual(reopened.list().map((ban) => ban.peerId).sort(), ['peer-a', 'peer-b']);
+    now += 11_000;
+    assert.equal(reopened.isBanned('peer-b'), false, 'expired');
+    assert.equal(reopened.isBanned('peer-a'), true);
+    assert.ok(reopened.unban('peer-a'));
+    await reopened.flush();
+    assert.deepEqual(JSON.parse(await readFile(join(dir, BAN_FILE), 'utf8')), []);
+  });
+});
+
+describe('headers/1 answers from the locator', () => {
+  let h: Harness;
+  const main = payingBranch(42);
+  before(async () => {
+    h = await openHarness({ params });
+    await processAll(h.chain, main.extend(30));
+  });
+  after(async () => h.close());
+
+  test('a peer on our chain gets the headers after its tip', () => {
+    const headers = headersAfter(h.chain, { locator: [main.at(25).hash(), main.at(0).hash()] });
+    assert.deepEqual(headers.map((header) => header.hash()), [26, 27, 28, 29, 30].map((height) => main.at(height).hash()));
+  });
+
+  test('a peer on a fork gets our chain from the fork point; an unknown locator starts at genesis', () => {
+    const fork = main.forkAt(20, 43);
+    fork.extend(5);
+    const locator = [fork.at(25).hash(), fork.at(21).hash(), main.at(20).hash(), main.at(0).hash()];
+    assert.equal(headersAfter(h.chain, { locator })[0].hash(), main.at(21).hash());
+    assert.equal(headersAfter(h.chain, { locator: [fork.at(25).hash()] })[0].hash(), main.at(1).hash());
+    assert.equal(headersAfter(h.chain, { locator: [main.at(0).hash()], stop: main.at(3).hash() }).length, 3);
+  });
+});
