@@ -2,13 +2,15 @@
  * Block and tx gossip: topic validators that feed what peers publish to the chain and mempool
  * (the verdict decides accept, ignore or reject, and the sender's penalty), and publishing of
  * blocks and txs that reached us some other way (our miner, RPC), so the network hears of them.
+ * Txs a reorg returned to the mempool are handed to every peer over txs/1 instead (see
+ * protocols/txs.ts for why gossip cannot carry them), and txs pushed to us that way are gossiped.
  */
 import type { GossipSub, Message, TopicValidatorResult } from '@libp2p/gossipsub';
 import type { PeerId } from '@libp2p/interface';
 import { decodeFailure } from '../consensus/errors.js';
 import { Block } from '../primitives/block.js';
 import { Transaction } from '../primitives/transaction.js';
-import type { P2PChain, P2PLogger, P2PMempool, TipChange, TxAccepted } from './interfaces.js';
+import type { BlockDisconnected, P2PChain, P2PLogger, P2PMempool, TipChange, TxAccepted } from './interfaces.js';
 import { RecentSet } from './recent.js';
 import { MAX_BLOCK_BYTES, MAX_TX_BYTES, type Topics } from './topics.js';
 import { oversizedVerdict, settle, verdict, type Verdict } from './verdict.js';
@@ -25,12 +27,24 @@ export interface GossipModules {
   judged(peer: PeerId, what: 'block' | 'tx', verdict: Verdict): void;
   /** A peer relayed a valid block at this height, so its tip is at least that high. */
   sawHeight(peer: PeerId, height: number): void;
+  /** Hands raw txs to every connected peer (txs/1). */
+  pushToPeers(txs: Uint8Array[]): Promise<void>;
 }
+
+/** Txs returned by a reorg are collected this long, then pushed together. */
+const RETURNED_BATCH_MS = 50;
+/** Wtxids of disconnected blocks' txs remembered, waiting for the mempool to take them back. */
+const RETURNED_CAPACITY = 50_000;
 
 export class Gossip {
   // Event listeners cannot wait; a failure (say, the store closing under us at shutdown) is logged.
   private readonly onTip = (event: TipChange): void => void this.publishTip(event).catch((err) => this.publishFailed(err));
   private readonly onTx = (event: TxAccepted): void => void this.publishTx(event).catch((err) => this.publishFailed(err));
+  private readonly onDisconnected = (event: BlockDisconnected): void => this.blockDisconnected(event);
+  /** Txs of blocks a reorg disconnected: when the mempool takes one back, peers must hear of it again. */
+  private readonly returned = new RecentSet(RETURNED_CAPACITY);
+  private returnedBatch: Uint8Array[] = [];
+  private returnedTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly modules: GossipModules) {}
 
@@ -41,13 +55,18 @@ export class Gossip {
     pubsub.subscribe(topics.block);
     pubsub.subscribe(topics.tx);
     chain.on('tipChanged', this.onTip);
+    chain.on('blockDisconnected', this.onDisconnected);
     mempool.on('txAccepted', this.onTx);
   }
 
   stop(): void {
     const { pubsub, topics, chain, mempool } = this.modules;
     chain.off('tipChanged', this.onTip);
+    chain.off('blockDisconnected', this.onDisconnected);
     mempool.off('txAccepted', this.onTx);
+    clearTimeout(this.returnedTimer);
+    this.returnedTimer = undefined;
+    this.returnedBatch = [];
     for (const topic of [topics.block, topics.tx]) {
       pubsub.topicValidators.delete(topic);
       if (pubsub.getTopics().includes(topic)) pubsub.unsubscribe(topic);
@@ -103,7 +122,45 @@ export class Gossip {
     if (block) await this.publish(this.modules.topics.block, block.encode(), tip.hash);
   }
 
+  /**
+   * Txs pushed to us over txs/1, judged as gossiped ones are. They are not marked as heard: if
+   * the mempool takes one, we gossip it, since the pusher could not. Stops at the first invalid
+   * one. Resolves to how many the mempool accepted.
+   */
+  async acceptPushed(peer: PeerId, txs: readonly Uint8Array[]): Promise<number> {
+    let accepted = 0;
+    for (const data of txs) {
+      if (data.length > MAX_TX_BYTES) {
+        this.modules.judged(peer, 'tx', oversizedVerdict(data.length, MAX_TX_BYTES));
+        break;
+      }
+      const outcome = await settle(async () => ({ status: (await this.modules.mempool.acceptTransaction(decodeOrThrow(() => Transaction.decode(data), 'tx'))).status }));
+      const result = verdict('tx', outcome);
+      this.modules.judged(peer, 'tx', result);
+      if (result.action === 'reject') break;
+      if (result.action === 'accept') accepted++;
+    }
+    return accepted;
+  }
+
+  private blockDisconnected({ block }: BlockDisconnected): void {
+    for (const tx of block.txs.slice(1)) this.returned.add(tx.wtxid());
+  }
+
+  /** A tx back from a disconnected block: gossip would drop it as seen, so push it to every peer. */
+  private queueReturned(tx: Uint8Array): void {
+    this.returnedBatch.push(tx);
+    this.returnedTimer ??= setTimeout(() => {
+      const batch = this.returnedBatch;
+      this.returnedBatch = [];
+      this.returnedTimer = undefined;
+      this.modules.logger.info({ txs: batch.length }, 'pushing txs a reorg returned to the mempool');
+      this.modules.pushToPeers(batch).catch((err) => this.publishFailed(err));
+    }, RETURNED_BATCH_MS);
+  }
+
   private async publishTx({ entry }: TxAccepted): Promise<void> {
+    if (this.returned.delete(entry.wtxid)) return this.queueReturned(entry.tx.encode());
     if (this.modules.heard.has(entry.wtxid)) return;
     this.modules.heard.add(entry.wtxid);
     await this.publish(this.modules.topics.tx, entry.tx.encode(), entry.wtxid);

@@ -41,6 +41,13 @@ export interface P2PChain {
   readonly tree: { locator(): string[] };
   on(event: 'tipChanged', listener: (event: TipChange) => void): unknown;
   off(event: 'tipChanged', listener: (event: TipChange) => void): unknown;
+  /** A reorg took this block off the main chain (its txs go back to the mempool). */
+  on(event: 'blockDisconnected', listener: (event: BlockDisconnected) => void): unknown;
+  off(event: 'blockDisconnected', listener: (event: BlockDisconnected) => void): unknown;
+}
+
+export interface BlockDisconnected {
+  block: Block;
 }
 
 export type TxStatus = 'accepted' | 'orphan';

@@ -22,6 +22,8 @@ import type { ProtocolContext } from './protocols/context.js';
 import { serveHeaders } from './protocols/headers.js';
 import type { StatusMessage } from './protocols/messages.js';
 import { requestStatus, serveStatus } from './protocols/status.js';
+import { pushTxs, serveTxs } from './protocols/txs.js';
+import { RateLimiter, REQUEST_LIMITS, SERVE_SLACK } from './rate-limit.js';
 import { RecentSet } from './recent.js';
 import { createStack, type Stack } from './stack.js';
 import { Syncer } from './sync.js';
@@ -45,6 +47,9 @@ export class P2PNode extends TypedEmitter<P2PEvents> {
   private readonly scores: PeerScores;
   private readonly table = new PeerTable();
   private readonly heard = new RecentSet(HEARD_CAPACITY);
+  /** Our own requests wait for these budgets; a peer's requests over SERVE_SLACK times them are a flood. */
+  private readonly outbound = new RateLimiter(REQUEST_LIMITS);
+  private readonly inbound = new RateLimiter(REQUEST_LIMITS, SERVE_SLACK);
   private stack?: Stack;
   private bans?: BanList;
   private gossip?: Gossip;
@@ -74,10 +79,11 @@ export class P2PNode extends TypedEmitter<P2PEvents> {
     this.stack = stack;
     const context = this.protocolContext(stack);
     this.syncer = this.createSyncer(context);
-    this.gossip = this.createGossip(stack);
+    const gossip = (this.gossip = this.createGossip(stack, context));
     await serveStatus(context, (peer, status) => this.heardStatus(peer, status));
     await serveHeaders(context);
     await serveBlocks(context);
+    await serveTxs(context, (peer, txs) => gossip.acceptPushed(peer, txs));
     stack.addEventListener('peer:connect', (event) => this.peerConnected(event.detail));
     stack.addEventListener('peer:disconnect', (event) => this.peerDisconnected(event.detail));
     try {
@@ -210,7 +216,17 @@ export class P2PNode extends TypedEmitter<P2PEvents> {
   private protocolContext(stack: Stack): ProtocolContext {
     const { chain, params } = this.modules;
     const penalise = (peer: PeerId, kind: Misbehaviour, reason: string): void => this.misbehaving(peer.toString(), PENALTY[kind], reason);
-    return { libp2p: stack, chain, params, protocols: protocolsFor(params), logger: this.logger, timeoutMs: this.options.requestTimeoutMs, penalise };
+    return {
+      libp2p: stack,
+      chain,
+      params,
+      protocols: protocolsFor(params),
+      logger: this.logger,
+      timeoutMs: this.options.requestTimeoutMs,
+      penalise,
+      pace: (peer, kind) => this.outbound.reserve(peer.toString(), kind),
+      admit: (peer, kind) => this.inbound.take(peer.toString(), kind),
+    };
   }
 
   private createSyncer(context: ProtocolContext): Syncer {
@@ -227,7 +243,7 @@ export class P2PNode extends TypedEmitter<P2PEvents> {
     });
   }
 
-  private createGossip(stack: Stack): Gossip {
+  private createGossip(stack: Stack, context: ProtocolContext): Gossip {
     const { chain, mempool } = this.modules;
     return new Gossip({
       pubsub: stack.services.pubsub,
@@ -238,7 +254,23 @@ export class P2PNode extends TypedEmitter<P2PEvents> {
       heard: this.heard,
       judged: (peer, _what, verdict) => this.judged(peer, verdict),
       sawHeight: (peer, height) => this.table.sawHeight(peer.toString(), height),
+      pushToPeers: (txs) => this.pushToPeers(context, txs),
     });
+  }
+
+  /** Hands `txs` to every peer that told us its status (a failure with one peer is only logged). */
+  private async pushToPeers(context: ProtocolContext, txs: Uint8Array[]): Promise<void> {
+    const peers = this.table.ids().filter((id) => this.table.get(id)?.status !== undefined);
+    await Promise.all(
+      peers.map(async (id) => {
+        try {
+          const accepted = await pushTxs(context, peerIdFromString(id), txs);
+          this.logger.debug({ peer: id, txs: txs.length, accepted }, 'pushed txs');
+        } catch (err) {
+          this.logger.debug({ peer: id, err: String(err) }, 'could not push txs');
+        }
+      }),
+    );
   }
 
   /** Applies a verdict: bugs are logged loudly and never punished; orphans make us sync from the sender. */

@@ -10,6 +10,10 @@ export class RecentSet {
     if (this.items.size > this.capacity) this.items.delete(this.items.values().next().value as string);
   }
 
+  delete(item: string): boolean {
+    return this.items.delete(item);
+  }
+
   has(item: string): boolean {
     return this.items.has(item);
   }

@@ -19,6 +19,12 @@ export const MAX_BLOCKS_PER_REQUEST = 16;
 export const BLOCKS_REPLY_SOFT_LIMIT = 4_000_000;
 /** Largest blocks/1 reply: the soft limit plus one maximal block that crossed it, plus framing. */
 export const MAX_BLOCKS_REPLY_BYTES = BLOCKS_REPLY_SOFT_LIMIT + MAX_BLOCK_BYTES + 1_024;
+/** Txs per txs/1 push. */
+export const MAX_TXS_PER_PUSH = 1_000;
+/** A txs/1 push stops adding txs past this many bytes (it always carries at least one). */
+export const TXS_PUSH_SOFT_LIMIT = 1_000_000;
+/** Largest txs/1 push: the soft limit plus one maximal tx that crossed it, plus framing. */
+export const MAX_TXS_PUSH_BYTES = TXS_PUSH_SOFT_LIMIT + MAX_TX_BYTES + 1_024;
 /** Gossipsub's cap on one inbound RPC frame: one maximal block with protobuf framing. */
 export const MAX_GOSSIP_FRAME_BYTES = MAX_BLOCK_BYTES + 64 * 1024;
 
@@ -31,6 +37,7 @@ export interface Protocols {
   status: string;
   headers: string;
   blocks: string;
+  txs: string;
 }
 
 export function topicsFor(params: NetworkParams): Topics {
@@ -40,7 +47,7 @@ export function topicsFor(params: NetworkParams): Topics {
 
 export function protocolsFor(params: NetworkParams): Protocols {
   const base = `/powcoin/${params.protocolName}`;
-  return { status: `${base}/status/1`, headers: `${base}/headers/1`, blocks: `${base}/blocks/1` };
+  return { status: `${base}/status/1`, headers: `${base}/headers/1`, blocks: `${base}/blocks/1`, txs: `${base}/txs/1` };
 }
 
 /**

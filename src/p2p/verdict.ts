@@ -17,6 +17,8 @@ export const PENALTY = {
   malformed: 20,
   /** A reply that breaks the protocol: headers that do not link, blocks we did not ask for. */
   protocol: 20,
+  /** Each request refused for being over the per-peer rate limit (see rate-limit.ts). */
+  flood: 10,
 } as const;
 
 export type Misbehaviour = keyof typeof PENALTY;

@@ -76,6 +76,22 @@ export class EvilPeer {
     await writeMessage(stream, request, 5_000).catch(() => undefined);
   }
 
+  /**
+   * Sends `count` copies of `request` on `protocol`, one stream after another without waiting for
+   * replies; stops early once the victim hangs up. Returns how many were sent.
+   */
+  async flood(peerId: string, protocol: string, request: Uint8Array, count: number): Promise<number> {
+    let sent = 0;
+    for (; sent < count && this.connectedTo(peerId); sent++) {
+      try {
+        await this.ask(peerId, protocol, request);
+      } catch {
+        break;
+      }
+    }
+    return sent;
+  }
+
   async publish(topic: 'block' | 'tx', data: Uint8Array): Promise<void> {
     await this.libp2p.services.pubsub.publish(this.topics[topic], data);
   }

@@ -3,7 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { after, describe, test } from 'node:test';
 import { Branch } from '../helpers/chain-harness.js';
 import { checkProofOfWork } from '../../src/consensus/pow.js';
-import { encodeHeaders } from '../../src/p2p/protocols/messages.js';
+import { encodeHeaders, encodeHeadersRequest } from '../../src/p2p/protocols/messages.js';
+import { REQUEST_LIMITS, SERVE_SLACK } from '../../src/p2p/rate-limit.js';
 import { protocolsFor } from '../../src/p2p/topics.js';
 import { PENALTY } from '../../src/p2p/verdict.js';
 import { EvilPeer } from './evil.js';
@@ -88,6 +89,17 @@ describe('defence against bad peers', () => {
     const { victim, evil } = await victimWithWitness();
     await evil.ask(victim.p2p.peerId, protocolsFor(params).headers, randomBytes(50));
     await waitFor(() => victim.p2p.banScore(evil.id) === PENALTY.malformed, 5_000, 'ban score for a malformed request');
+  });
+
+  test('a peer flooding us with requests, each one valid, is refused past the rate limit and banned', async () => {
+    const { victim, evil } = await victimWithWitness();
+    const request = encodeHeadersRequest({ locator: [params.genesisHash] });
+    const allowed = REQUEST_LIMITS.headers.burst * SERVE_SLACK;
+    const sent = await evil.flood(victim.p2p.peerId, protocolsFor(params).headers, request, allowed + 200);
+    await expectBanned(victim, evil);
+    // Served the burst, then 10 points per request over it: banned about ten requests later.
+    assert.ok(sent > allowed && sent < allowed + 100, `banned after ${sent} requests`);
+    assert.match(victim.p2p.listBanned()[0].reason, /over the rate limit/);
   });
 
   test('a peer claiming more work and serving headers without proof of work is banned during sync', async () => {

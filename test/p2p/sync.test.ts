@@ -18,6 +18,7 @@ describe('sync', () => {
     await behind.p2p.connect(ahead.p2p.addresses()[0]);
     await waitForTip([behind], branch.tip.hash(), 30_000);
     assert.equal(behind.h.chain.height - 20, 500);
+    assert.equal(ahead.p2p.banScore(behind.p2p.peerId), 0, 'a fast sync stays within the request limits');
   });
 
   test('with two peers ahead, downloads are shared and the node still connects every block in order', async () => {
@@ -48,7 +49,7 @@ describe('sync', () => {
     await waitForTip([b], branch.tip.hash());
   });
 
-  test('partition: two groups mine apart, reconnect, and all end on the most-work chain', async () => {
+  test('partition: two groups mine apart, reconnect, and all end on the most-work chain; the losing side’s txs return to every mempool', async () => {
     const shared = payingBranch(12);
     const common = shared.extend(5);
     const group = await Promise.all([0, 1, 2, 3].map(() => startNode({ blocks: common })));
@@ -57,17 +58,29 @@ describe('sync', () => {
     await Promise.all([link(a1, a2), link(b1, b2)]);
     const left = shared.forkAt(5, 13);
     const right = shared.forkAt(5, 14);
-    for (let i = 0; i < 3; i++) await a1.h.chain.processBlock(left.next());
+    // The losing side relays T, spending a coin both sides have, and confirms it.
+    const t = spendCoinbase(shared.at(1));
+    await a1.mempool.acceptTransaction(t);
+    await waitFor(() => a2.mempool.has(t.txid()), 10_000, 'T relayed to a2');
+    await a1.h.chain.processBlock(left.next({ txs: [t], fees: 10_000n }));
+    for (let i = 0; i < 2; i++) await a1.h.chain.processBlock(left.next());
     for (let i = 0; i < 8; i++) await b1.h.chain.processBlock(right.next());
     await waitForTip([a1, a2], left.tip.hash());
     await waitForTip([b1, b2], right.tip.hash());
+    await waitFor(() => !a1.mempool.has(t.txid()) && !a2.mempool.has(t.txid()), 10_000, 'T confirmed on the losing side');
+    assert.ok(!b1.mempool.has(t.txid()) && !b2.mempool.has(t.txid()), 'the winning side never heard of T');
     // Heal the partition: the short side reorganises onto the long one.
     await link(a2, b2);
     await waitForTip(group, right.tip.hash());
-    // And blocks keep flowing across the healed network.
-    const next = right.next();
-    await b2.h.chain.processBlock(next);
+    // T is still valid on the winning chain: back in the losing side's mempools, and pushed from
+    // there to the winning side (gossip alone would not: every losing node has seen T's id).
+    await waitFor(() => group.every((node) => node.mempool.has(t.txid())), 10_000, 'T in every mempool');
+    // And blocks keep flowing across the healed network: the next one mines T, once, everywhere.
+    const next = right.next({ txs: [t], fees: 10_000n });
+    assert.equal((await b1.h.chain.processBlock(next)).status, 'connected');
     await waitForTip(group, next.hash());
+    await waitFor(() => group.every((node) => !node.mempool.has(t.txid())), 10_000, 'T mined everywhere');
+    for (const node of group) assert.deepEqual(node.p2p.listBanned(), []);
   });
 
   test('a gossiped block whose parent is unknown makes the receiver sync the gap from the sender', async () => {

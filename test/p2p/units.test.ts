@@ -8,6 +8,7 @@ import { BAN_FILE, BanList } from '../../src/p2p/bans.js';
 import { KEY_FILE, loadIdentity } from '../../src/p2p/identity.js';
 import { headersAfter } from '../../src/p2p/protocols/headers.js';
 import * as messages from '../../src/p2p/protocols/messages.js';
+import { RateLimiter } from '../../src/p2p/rate-limit.js';
 import { messageIdString, protocolsFor, topicsFor } from '../../src/p2p/topics.js';
 import { PENALTY, verdict } from '../../src/p2p/verdict.js';
 import { DecodeError } from '../../src/primitives/errors.js';
@@ -39,6 +40,12 @@ describe('wire messages', () => {
     assert.throws(() => messages.decodeHeaders(Uint8Array.of(2, ...new Uint8Array(80))), DecodeError);
   });
 
+  test('a txs push carries raw txs, at most 1,000', () => {
+    const raw = [spendCoinbase(payingBranch(44).next()).encode(), Uint8Array.of(9)];
+    assert.deepEqual(messages.decodeTxs(messages.encodeTxs(raw)), raw);
+    assert.throws(() => messages.decodeTxs(messages.encodeTxs(Array.from({ length: 1_001 }, () => Uint8Array.of(1)))), /at most 1000/);
+  });
+
   test('blocks reply carries raw blocks', () => {
     const raw = [payingBranch(40).next().encode(), Uint8Array.of(1, 2, 3)];
     assert.deepEqual(messages.decodeBlocks(messages.encodeBlocks(raw)), raw);
@@ -60,6 +67,37 @@ describe('topics and message ids', () => {
     assert.equal(messageIdString(topics, topics.block, block.encode()), block.hash());
     assert.equal(messageIdString(topics, topics.tx, tx.encode()), tx.wtxid());
     assert.match(messageIdString(topics, topics.block, Uint8Array.of(1, 2)), /^raw:[0-9a-f]{64}$/);
+  });
+});
+
+describe('request rate limits', () => {
+  const limits = { status: { burst: 2, perSecond: 1 }, headers: { burst: 3, perSecond: 10 }, blocks: { burst: 1, perSecond: 1 }, txs: { burst: 1, perSecond: 1 } };
+
+  test('a server takes the burst at once, then the rate; peers and protocols have their own budgets', () => {
+    let now = 0;
+    const limiter = new RateLimiter(limits, 1, () => now);
+    assert.deepEqual([1, 2, 3].map(() => limiter.take('p', 'status')), [true, true, false]);
+    assert.ok(limiter.take('q', 'status'), 'another peer');
+    assert.ok(limiter.take('p', 'headers'), 'another protocol');
+    now += 999;
+    assert.equal(limiter.take('p', 'status'), false);
+    now += 1;
+    assert.ok(limiter.take('p', 'status'));
+    now += 60_000;
+    assert.deepEqual([1, 2, 3].map(() => limiter.take('p', 'status')), [true, true, false], 'refills to the burst, no more');
+  });
+
+  test('slack scales the server’s burst and rate', () => {
+    const limiter = new RateLimiter(limits, 2, () => 0);
+    assert.deepEqual([1, 2, 3, 4, 5].map(() => limiter.take('p', 'status')), [true, true, true, true, false]);
+  });
+
+  test('a requester reserves tokens ahead and is told how long to wait for each', () => {
+    let now = 0;
+    const limiter = new RateLimiter(limits, 1, () => now);
+    assert.deepEqual([1, 2, 3, 4, 5].map(() => limiter.reserve('p', 'headers')), [0, 0, 0, 100, 200]);
+    now += 200;
+    assert.equal(limiter.reserve('p', 'headers'), 100, 'the two reserved are paid for; the next waits its turn');
   });
 });
 

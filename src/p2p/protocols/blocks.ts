@@ -6,15 +6,15 @@
 import type { PeerId } from '@libp2p/interface';
 import { Block } from '../../primitives/block.js';
 import { BLOCKS_REPLY_SOFT_LIMIT, MAX_BLOCKS_PER_REQUEST, MAX_BLOCKS_REPLY_BYTES } from '../topics.js';
-import { type ProtocolContext, serveOptions } from './context.js';
+import { ask, type ProtocolContext, serveOptions } from './context.js';
 import { decodeBlocks, decodeBlocksRequest, encodeBlocks, encodeBlocksRequest } from './messages.js';
-import { PeerError, request, serve } from './stream-io.js';
+import { PeerError, serve } from './stream-io.js';
 
 const MAX_REQUEST_BYTES = 1 + 32 * MAX_BLOCKS_PER_REQUEST;
 
 export async function serveBlocks(context: ProtocolContext): Promise<void> {
   const answer = async (bytes: Uint8Array): Promise<Uint8Array> => encodeBlocks(await blocksFor(context, decodeBlocksRequest(bytes)));
-  await serve(context.libp2p, context.protocols.blocks, answer, serveOptions(context, MAX_REQUEST_BYTES));
+  await serve(context.libp2p, context.protocols.blocks, answer, serveOptions(context, 'blocks', MAX_REQUEST_BYTES));
 }
 
 async function blocksFor(context: ProtocolContext, hashes: readonly string[]): Promise<Uint8Array[]> {
@@ -36,10 +36,7 @@ async function blocksFor(context: ProtocolContext, hashes: readonly string[]): P
  * we did not ask for, bytes that do not decode) is the peer's fault and thrown as such.
  */
 export async function requestBlocks(context: ProtocolContext, peer: PeerId, hashes: readonly string[]): Promise<Block[]> {
-  const reply = await request(context.libp2p, peer, context.protocols.blocks, encodeBlocksRequest(hashes), {
-    maxBytes: MAX_BLOCKS_REPLY_BYTES,
-    timeoutMs: context.timeoutMs,
-  });
+  const reply = await ask(context, peer, 'blocks', encodeBlocksRequest(hashes), MAX_BLOCKS_REPLY_BYTES);
   const blocks = decodeBlocks(reply).map((raw) => Block.decode(raw));
   blocks.forEach((block, i) => {
     if (block.hash() !== hashes[i]) throw new PeerError('protocol', `blocks reply: got ${block.hash()} where ${hashes[i]} was asked`);

@@ -7,16 +7,16 @@ import type { PeerId } from '@libp2p/interface';
 import type { BlockHeader } from '../../primitives/header.js';
 import type { P2PChain } from '../interfaces.js';
 import { MAX_HEADERS } from '../topics.js';
-import { type ProtocolContext, serveOptions } from './context.js';
+import { ask, type ProtocolContext, serveOptions } from './context.js';
 import { decodeHeaders, decodeHeadersRequest, encodeHeaders, encodeHeadersRequest, type HeadersRequest } from './messages.js';
-import { request, serve } from './stream-io.js';
+import { serve } from './stream-io.js';
 
 const MAX_REQUEST_BYTES = 4 + 32 * 102;
 const MAX_REPLY_BYTES = 3 + 80 * MAX_HEADERS;
 
 export async function serveHeaders(context: ProtocolContext): Promise<void> {
   const answer = async (bytes: Uint8Array): Promise<Uint8Array> => encodeHeaders(headersAfter(context.chain, decodeHeadersRequest(bytes)));
-  await serve(context.libp2p, context.protocols.headers, answer, serveOptions(context, MAX_REQUEST_BYTES));
+  await serve(context.libp2p, context.protocols.headers, answer, serveOptions(context, 'headers', MAX_REQUEST_BYTES));
 }
 
 /** Main-chain headers after the fork point the locator names, up to `stop` or MAX_HEADERS. */
@@ -43,9 +43,6 @@ function forkHeight(chain: P2PChain, locator: readonly string[]): number {
 
 /** Asks `peer` for the headers following our `locator`. */
 export async function requestHeaders(context: ProtocolContext, peer: PeerId, locator: string[]): Promise<BlockHeader[]> {
-  const reply = await request(context.libp2p, peer, context.protocols.headers, encodeHeadersRequest({ locator }), {
-    maxBytes: MAX_REPLY_BYTES,
-    timeoutMs: context.timeoutMs,
-  });
+  const reply = await ask(context, peer, 'headers', encodeHeadersRequest({ locator }), MAX_REPLY_BYTES);
   return decodeHeaders(reply);
 }

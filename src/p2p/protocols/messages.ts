@@ -8,7 +8,7 @@ import { DecodeError } from '../../primitives/errors.js';
 import { BlockHeader, HEADER_SIZE } from '../../primitives/header.js';
 import { ByteReader } from '../../primitives/reader.js';
 import { ByteWriter } from '../../primitives/writer.js';
-import { MAX_BLOCKS_PER_REQUEST, MAX_HEADERS } from '../topics.js';
+import { MAX_BLOCKS_PER_REQUEST, MAX_HEADERS, MAX_TXS_PER_PUSH } from '../topics.js';
 
 /** A locator is dense for 10 blocks then doubles back: ~ 10 + log2(height) hashes; Core allows 101. */
 export const MAX_LOCATOR_HASHES = 101;
@@ -108,6 +108,20 @@ export function decodeBlocks(bytes: Uint8Array): Uint8Array[] {
   const blocks = Array.from({ length: count }, () => reader.varBytes('block'));
   reader.end('blocks reply');
   return blocks;
+}
+
+/** A txs/1 push: raw transactions, each length-prefixed, as blocks/1 carries blocks. */
+export function encodeTxs(txs: readonly Uint8Array[]): Uint8Array {
+  return encodeBlocks(txs);
+}
+
+export function decodeTxs(bytes: Uint8Array): Uint8Array[] {
+  const reader = new ByteReader(bytes);
+  const count = reader.count(1, 'tx count');
+  if (count > MAX_TXS_PER_PUSH) throw new DecodeError('oversized-count', `${count} txs, at most ${MAX_TXS_PER_PUSH}`);
+  const txs = Array.from({ length: count }, () => reader.varBytes('tx'));
+  reader.end('txs push');
+  return txs;
 }
 
 function readHashes(reader: ByteReader, max: number, what: string): string[] {

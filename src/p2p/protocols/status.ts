@@ -5,9 +5,9 @@
 import type { PeerId } from '@libp2p/interface';
 import type { P2PChain } from '../interfaces.js';
 import type { NetworkParams } from '../../params/types.js';
-import { type ProtocolContext, serveOptions } from './context.js';
+import { ask, type ProtocolContext, serveOptions } from './context.js';
 import { decodeStatus, encodeStatus, type StatusMessage } from './messages.js';
-import { request, serve } from './stream-io.js';
+import { serve } from './stream-io.js';
 
 const MAX_STATUS_BYTES = 256;
 
@@ -22,14 +22,11 @@ export async function serveStatus(context: ProtocolContext, heard: (peer: PeerId
     heard(peer, decodeStatus(bytes));
     return encodeStatus(ourStatus(context.chain, context.params));
   };
-  await serve(context.libp2p, context.protocols.status, answer, serveOptions(context, MAX_STATUS_BYTES));
+  await serve(context.libp2p, context.protocols.status, answer, serveOptions(context, 'status', MAX_STATUS_BYTES));
 }
 
 /** Sends our status to `peer` and returns theirs. */
 export async function requestStatus(context: ProtocolContext, peer: PeerId): Promise<StatusMessage> {
-  const reply = await request(context.libp2p, peer, context.protocols.status, encodeStatus(ourStatus(context.chain, context.params)), {
-    maxBytes: MAX_STATUS_BYTES,
-    timeoutMs: context.timeoutMs,
-  });
+  const reply = await ask(context, peer, 'status', encodeStatus(ourStatus(context.chain, context.params)), MAX_STATUS_BYTES);
   return decodeStatus(reply);
 }

@@ -93,6 +93,10 @@ function asPeerError(err: unknown): PeerError {
 }
 
 export interface ServeOptions extends ReadLimits {
+  /** Whether to serve this request at all (a rate limit); refused streams are reset unread. */
+  admit?(peer: PeerId): boolean;
+  /** Called for each request `admit` refused. */
+  onFlood?(peer: PeerId): void;
   /** Called when the requester sent something oversized or undecodable. */
   onMalformed(peer: PeerId, reason: string): void;
   /** Called for failures that are ours (a bug) or nobody's (a dropped connection). */
@@ -115,6 +119,11 @@ export async function serve(
     protocol,
     async (stream, connection) => {
       const peer = connection.remotePeer;
+      if (options.admit && !options.admit(peer)) {
+        stream.abort(new Error(`${protocol}: over the rate limit`));
+        options.onFlood?.(peer);
+        return;
+      }
       try {
         const requestBytes = await readMessage(stream, options);
         const reply = await handle(requestBytes, peer);
