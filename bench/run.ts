@@ -14,6 +14,8 @@ const suites: Record<string, () => Promise<BenchModule>> = {
   miner: () => import('./miner.bench.js'),
   mempool: () => import('./mempool.bench.js'),
   template: () => import('./template.bench.js'),
+  p2p: () => import('./p2p.bench.js'),
+  rpc: () => import('./rpc.bench.js'),
 };
 
 const wanted = process.argv.slice(2);

@@ -2,22 +2,27 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mineCommand } from './mine.js';
+import { nodeCommand } from './node.js';
+import { rpcCommand } from './rpc.js';
+import { walletCommand } from './wallet.js';
 
 const USAGE = `powcoin — a peer-to-peer proof-of-work cryptocurrency node
 
 Usage: powcoin <command> [options]
 
 Commands:
+  node            run a node (powcoin node --help lists its options)
+  rpc             call the node's JSON-RPC, as bitcoin-cli: powcoin rpc getblockcount
+  wallet          shortcuts: powcoin wallet address | balance | send ADDRESS AMOUNT
+  mine            mine against a node over getblocktemplate, or 'mine --benchmark'
   help            show this help
-  mine            mine; for now 'mine --benchmark' measures the hash rate
   version         show the version
 
 Options:
   -h, --help      show this help
   -v, --version   show the version
 
-Commands for running a node, mining and the wallet arrive as they are built;
-see README.md for what exists today.`;
+Quick start: 'npm start' runs a regtest node that mines; see docs/running-a-node.md.`;
 
 function packageVersion(): string {
   const here = dirname(fileURLToPath(import.meta.url));
@@ -43,6 +48,12 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   if (command === 'mine') return mineCommand(rest);
+  if (command === 'rpc') return rpcCommand(rest);
+  if (command === 'wallet') return walletCommand(rest);
+  if (command === 'node') {
+    // Exit explicitly once stopped: a straggling handle must not keep a stopped daemon alive.
+    process.exit(await nodeCommand(rest));
+  }
   process.stderr.write(`powcoin: unknown command '${command}'; try 'powcoin --help'\n`);
   return 2;
 }

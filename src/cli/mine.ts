@@ -1,20 +1,27 @@
 /**
- * `powcoin mine`: the standalone miner. Today only its benchmark mode exists, in the spirit of
- * cpuminer's: hash with the worker pool for a while and report the rate per thread and in total.
- * Mining against a node arrives with the node's RPC (getblocktemplate/submitblock).
+ * `powcoin mine`: the standalone miner. Against a node (remote-miner.ts) it mines over
+ * getblocktemplate/submitblock; with --benchmark, in the spirit of cpuminer's, it hashes with the
+ * worker pool for a while and reports the rate per thread and in total.
  */
 import { parseArgs } from 'node:util';
 import { type Hashrate, NoncePool } from '../miner/nonce-pool.js';
 import { bestSearchImpl } from '../miner/search.js';
 import { availableParallelism } from 'node:os';
+import { mineRemoteCommand } from './mine-remote.js';
 
 export const MINE_USAGE = `Usage: powcoin mine --benchmark [--threads N] [--seconds S]
+       powcoin mine [connection flags] --address ADDR [--threads N] [--blocks N]
 
 Options:
+  --address ADDR  address the coinbase pays (mining against a node)
+  --blocks N      stop after N accepted blocks (default: run until Ctrl-C)
   --benchmark     hash a dummy header and report the hash rate (no node needed)
   --threads N     worker threads (default: one per core, ${availableParallelism()} here)
   --seconds S     how long to run the benchmark (default 10)
-  -h, --help      show this help`;
+  -h, --help      show this help
+
+Connection flags are those of 'powcoin rpc' (--network, --datadir, --rpc-host, --rpc-port,
+--rpc-user, --rpc-password): the node's cookie is read from the data dir by default.`;
 
 export interface BenchmarkOptions {
   threads: number;
@@ -96,8 +103,7 @@ export async function runBenchmark(options: BenchmarkOptions, out: NodeJS.Writab
   return rate;
 }
 
-/** `powcoin mine ...`; returns the exit code. */
-export async function mineCommand(argv: readonly string[]): Promise<number> {
+async function benchmarkCommand(argv: readonly string[]): Promise<number> {
   let args;
   try {
     args = parseMineArgs(argv);
@@ -110,13 +116,12 @@ export async function mineCommand(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${MINE_USAGE}\n`);
     return 0;
   }
-  if (!args.benchmark) {
-    process.stderr.write(
-      'powcoin mine: mining against a node (getblocktemplate/submitblock over RPC) arrives with the node and its RPC server, ' +
-        "which do not exist yet; for now only 'powcoin mine --benchmark' is available\n",
-    );
-    return 1;
-  }
   await runBenchmark(args.options);
   return 0;
+}
+
+/** `powcoin mine ...`; returns the exit code. */
+export async function mineCommand(argv: readonly string[]): Promise<number> {
+  if (argv.includes('--benchmark') || argv.includes('--help') || argv.includes('-h')) return benchmarkCommand(argv);
+  return mineRemoteCommand(argv);
 }

@@ -55,11 +55,16 @@ describe('powcoin mine', () => {
     }
   });
 
-  test('without --benchmark it says mining against a node arrives with the RPC', () => {
-    const run = powcoin(['mine']);
-    assert.equal(run.status, 1);
-    assert.match(run.stderr, /RPC/);
-    assert.match(run.stderr, /powcoin mine --benchmark/);
+  test('without --benchmark it mines against a node, and says clearly when there is none to reach', () => {
+    const datadir = mkdtempSync(join(tmpdir(), 'powcoin-mine-cli-'));
+    try {
+      const run = powcoin(['mine', '--network', 'regtest', '--datadir', datadir]);
+      assert.notEqual(run.status, 0);
+      assert.match(run.stderr, /cookie|credentials/i);
+      assert.match(run.stderr, /powcoin mine --benchmark/);
+    } finally {
+      rmSync(datadir, { recursive: true, force: true });
+    }
   });
 
   test('--help prints the usage', () => {

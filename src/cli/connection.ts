@@ -1,0 +1,61 @@
+/**
+ * How `powcoin rpc|wallet|mine` find the node: the same options as `powcoin node` (flags,
+ * POWCOIN_* variables, --config), plus --rpc-host; credentials from --rpc-user/--rpc-password,
+ * else the cookie in the data dir, as bitcoin-cli reads it.
+ */
+import { readCookie } from '../rpc/auth.js';
+import { RpcClient } from '../rpc/client.js';
+import { loadNodeOptions, type NodeOptions } from '../node/options.js';
+import { OPTION_SPECS } from '../node/option-schema.js';
+
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
+    super(message);
+  }
+}
+
+export interface Connection {
+  client: RpcClient;
+  options: NodeOptions;
+}
+
+/** Splits leading `--flag [value]` pairs (node options and --rpc-host) from the positional rest. */
+export function splitFlags(argv: readonly string[], extraValueFlags: readonly string[] = []): { flags: string[]; rest: string[]; extra: Record<string, string> } {
+  const flags: string[] = [];
+  const extra: Record<string, string> = {};
+  let i = 0;
+  for (; i < argv.length && argv[i].startsWith('--'); i++) {
+    const [name, inline] = argv[i].slice(2).split(/=(.*)/s, 2);
+    const spec = (OPTION_SPECS as Record<string, { kind: string }>)[name];
+    const takesValue = extraValueFlags.includes(name) || (spec !== undefined && spec.kind !== 'bool');
+    const value = inline ?? (takesValue ? argv[++i] : undefined);
+    if (takesValue && value === undefined) throw new CliError(`--${name} needs a value`, 2);
+    if (extraValueFlags.includes(name)) extra[name] = value!;
+    else flags.push(`--${name}`, ...(takesValue ? [value!] : []));
+  }
+  return { flags, rest: argv.slice(i), extra };
+}
+
+export function connect(flags: readonly string[], host: string | undefined, env: NodeJS.ProcessEnv = process.env): Connection {
+  let options: NodeOptions;
+  try {
+    options = loadNodeOptions({ argv: flags, env });
+  } catch (err) {
+    throw new CliError((err as Error).message, 2);
+  }
+  const target = host ?? (['0.0.0.0', '::'].includes(options.rpcBind) ? '127.0.0.1' : options.rpcBind);
+  let credentials;
+  if (options.rpcUser !== undefined) credentials = { user: options.rpcUser, password: options.rpcPassword ?? '' };
+  else {
+    try {
+      credentials = readCookie(options.networkDir);
+    } catch {
+      throw new CliError(`Could not locate RPC credentials. No authentication cookie could be found in ${options.networkDir}, and no --rpc-password is set.`);
+    }
+  }
+  const hostPart = target.includes(':') ? `[${target}]` : target;
+  return { client: new RpcClient({ url: `http://${hostPart}:${options.rpcPort}/`, credentials }), options };
+}

@@ -1,0 +1,50 @@
+/**
+ * Every node option once: its flag name (also its key in config files and, upper-cased with
+ * POWCOIN_, its environment variable), its kind and what it does. Values live in config/<network>.json.
+ */
+export type OptionKind = 'string' | 'port' | 'count' | 'number' | 'bool' | 'list' | 'level';
+
+export interface OptionSpec {
+  kind: OptionKind;
+  doc: string;
+  /** Only meaningful on the command line or in the environment, never in config/<network>.json. */
+  noDefault?: boolean;
+}
+
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export const OPTION_SPECS = {
+  network: { kind: 'string', doc: 'main, test or regtest', noDefault: true },
+  'network-config': { kind: 'string', doc: 'JSON file defining a custom network ({"base": "regtest", ...})', noDefault: true },
+  config: { kind: 'string', doc: 'JSON config file (keys are these flag names)', noDefault: true },
+  datadir: { kind: 'string', doc: 'data directory; each network uses <datadir>/<network>/' },
+  'rpc-port': { kind: 'port', doc: 'JSON-RPC port' },
+  'rpc-bind': { kind: 'string', doc: 'JSON-RPC listen address' },
+  'rpc-user': { kind: 'string', doc: 'JSON-RPC user (default: a cookie file)', noDefault: true },
+  'rpc-password': { kind: 'string', doc: 'JSON-RPC password', noDefault: true },
+  'p2p-port': { kind: 'port', doc: 'p2p listen port' },
+  'p2p-bind': { kind: 'string', doc: 'p2p listen address' },
+  peer: { kind: 'list', doc: 'peer multiaddr to connect to (repeatable)' },
+  mine: { kind: 'bool', doc: 'run the built-in miner' },
+  'mine-interval': { kind: 'number', doc: 'least seconds between our blocks (paces regtest)' },
+  'mining-address': { kind: 'string', doc: 'address the built-in miner pays (default: a wallet address)', noDefault: true },
+  threads: { kind: 'count', doc: 'mining and verification threads (0: one per core)' },
+  'log-level': { kind: 'level', doc: LOG_LEVELS.join('|') },
+  'max-connections': { kind: 'count', doc: 'most p2p connections' },
+  'ban-seconds': { kind: 'count', doc: 'how long a misbehaving peer stays banned' },
+  'fallback-fee': { kind: 'number', doc: 'fee rate in sat/vB when the mempool gives no estimate' },
+} as const satisfies Record<string, OptionSpec>;
+
+export type OptionName = keyof typeof OPTION_SPECS;
+
+/** One layer of settings (a config file, the environment, the flags), keyed by flag name. */
+export type OptionLayer = Partial<Record<OptionName, unknown>>;
+
+export function isOptionName(name: string): name is OptionName {
+  return Object.prototype.hasOwnProperty.call(OPTION_SPECS, name);
+}
+
+export function envName(name: OptionName): string {
+  return `POWCOIN_${name.toUpperCase().replace(/-/g, '_')}`;
+}

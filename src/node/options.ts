@@ -1,0 +1,208 @@
+/**
+ * The node's options, from four sources in rising priority: config/<network>.json (the defaults,
+ * plain data, one file per network), a config file (--config), POWCOIN_* environment variables,
+ * and command-line flags. Every value is checked with a message naming its source.
+ */
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { type NetworkParams, isNetworkName, networks, parseNetworkConfig } from '../params/index.js';
+import { LOG_LEVELS, type LogLevel, OPTION_SPECS, type OptionLayer, type OptionName, envName, isOptionName } from './option-schema.js';
+
+export interface NodeOptions {
+  params: NetworkParams;
+  /** `<datadir>/<network>`: everything the node writes is in here. */
+  networkDir: string;
+  datadir: string;
+  rpcPort: number;
+  rpcBind: string;
+  rpcUser?: string;
+  rpcPassword?: string;
+  p2pPort: number;
+  p2pBind: string;
+  peers: string[];
+  mine: boolean;
+  mineInterval: number;
+  miningAddress?: string;
+  /** 0: one per core. */
+  threads: number;
+  logLevel: LogLevel;
+  maxConnections: number;
+  banSeconds: number;
+  /** sat/vB. */
+  fallbackFee: number;
+}
+
+/** A wrong flag, variable or config value: printed as one line, exit code 2. */
+export class OptionsError extends Error {
+  override readonly name = 'OptionsError';
+}
+
+/** The shipped config/ folder, both from src/ (tsx) and from dist/src/ (compiled). */
+export function defaultConfigDir(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  for (const up of ['../..', '../../..']) {
+    const dir = resolve(here, up, 'config');
+    try {
+      readFileSync(join(dir, 'main.json'));
+      return dir;
+    } catch {
+      // try the next layout
+    }
+  }
+  throw new OptionsError(`cannot find the config/ folder next to ${here}`);
+}
+
+function readJson(path: string, what: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new OptionsError(`cannot read ${what} ${path}: ${(err as Error).message}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new OptionsError(`${what} ${path} is not valid JSON: ${(err as Error).message}`);
+  }
+}
+
+/** A config file's keys; keys starting with "//" are comments (JSON has none). */
+export function fileLayer(json: unknown, source: string): OptionLayer {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new OptionsError(`${source} must hold a JSON object`);
+  const layer: OptionLayer = {};
+  for (const [key, value] of Object.entries(json)) {
+    if (key.startsWith('//')) continue;
+    if (!isOptionName(key)) throw new OptionsError(`unknown option '${key}' in ${source}`);
+    layer[key] = value;
+  }
+  return layer;
+}
+
+export function envLayer(env: NodeJS.ProcessEnv): OptionLayer {
+  const layer: OptionLayer = {};
+  for (const name of Object.keys(OPTION_SPECS) as OptionName[]) {
+    const value = env[envName(name)];
+    if (value === undefined || value === '') continue;
+    layer[name] = OPTION_SPECS[name].kind === 'list' ? value.split(',').map((s) => s.trim()).filter(Boolean) : value;
+  }
+  return layer;
+}
+
+export function flagLayer(argv: readonly string[]): OptionLayer {
+  const options = Object.fromEntries(
+    Object.entries(OPTION_SPECS).map(([name, spec]) => [name, { type: spec.kind === 'bool' ? 'boolean' : 'string', multiple: spec.kind === 'list' }] as const),
+  );
+  try {
+    const { values } = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false });
+    return values as OptionLayer;
+  } catch (err) {
+    throw new OptionsError((err as Error).message.replace(/\. To specify a positional argument.*$/, ''));
+  }
+}
+
+function convert(name: OptionName, value: unknown, source: string): unknown {
+  const kind = OPTION_SPECS[name].kind;
+  const bad = (expected: string) => new OptionsError(`${source}: --${name} needs ${expected}, got ${JSON.stringify(value)}`);
+  const text = typeof value === 'string' ? value.trim() : value;
+  switch (kind) {
+    case 'string':
+      if (typeof text !== 'string' || text === '') throw bad('a non-empty string');
+      return text;
+    case 'bool':
+      if (typeof text === 'boolean') return text;
+      if (text === 'true' || text === '1') return true;
+      if (text === 'false' || text === '0') return false;
+      throw bad('true or false');
+    case 'list':
+      if (Array.isArray(text) && text.every((v) => typeof v === 'string')) return text;
+      throw bad('a list of strings');
+    case 'level':
+      if (typeof text === 'string' && (LOG_LEVELS as readonly string[]).includes(text)) return text;
+      throw bad(LOG_LEVELS.join('|'));
+    default: {
+      const number = typeof text === 'number' ? text : typeof text === 'string' && text !== '' ? Number(text) : NaN;
+      if (kind === 'number' && Number.isFinite(number) && number >= 0) return number;
+      if (kind === 'count' && Number.isSafeInteger(number) && number >= 0) return number;
+      if (kind === 'port' && Number.isInteger(number) && number >= 0 && number <= 65535) return number;
+      throw bad(kind === 'port' ? 'a port from 0 to 65535' : kind === 'count' ? 'a non-negative integer' : 'a non-negative number');
+    }
+  }
+}
+
+function expandHome(path: string): string {
+  return path === '~' || path.startsWith('~/') ? join(homedir(), path.slice(1)) : resolve(path);
+}
+
+/** The network: a built-in name, or a custom one from --network-config. */
+function resolveNetwork(name: unknown, configPath: unknown): NetworkParams {
+  if (typeof configPath === 'string') {
+    try {
+      return parseNetworkConfig(readJson(configPath, 'network config'), networks);
+    } catch (err) {
+      throw new OptionsError(`network config ${configPath}: ${(err as Error).message}`);
+    }
+  }
+  const network = typeof name === 'string' ? name : 'main';
+  if (!isNetworkName(network) || network === 'bitcoin') throw new OptionsError(`--network must be main, test or regtest, got '${network}'`);
+  return networks[network];
+}
+
+export interface LoadSources {
+  argv: readonly string[];
+  env: NodeJS.ProcessEnv;
+  configDir?: string;
+}
+
+export function loadNodeOptions(sources: LoadSources): NodeOptions {
+  const flags = flagLayer(sources.argv);
+  const env = envLayer(sources.env);
+  const configPath = flags.config ?? env.config;
+  const file = typeof configPath === 'string' ? fileLayer(readJson(configPath, 'config file'), `config file ${configPath}`) : {};
+  const params = resolveNetwork(flags.network ?? env.network ?? file.network, flags['network-config'] ?? env['network-config'] ?? file['network-config']);
+  const baseName = isNetworkName(params.name) ? params.name : 'regtest';
+  const configDir = sources.configDir ?? defaultConfigDir();
+  const defaults = fileLayer(readJson(join(configDir, `${baseName}.json`), 'network defaults'), `config/${baseName}.json`);
+  // A custom network keeps its own ports, which its definition carries.
+  if (!isNetworkName(params.name)) Object.assign(defaults, { 'rpc-port': params.defaultRpcPort, 'p2p-port': params.defaultP2pPort });
+  const merged: Record<string, unknown> = {};
+  const layers: Array<[OptionLayer, string]> = [[defaults, `config/${baseName}.json`], [file, `config file ${String(configPath)}`], [env, 'environment'], [flags, 'command line']];
+  for (const [layer, source] of layers) {
+    for (const [name, value] of Object.entries(layer)) if (value !== undefined) merged[name] = convert(name as OptionName, value, source);
+  }
+  return toNodeOptions(merged, params);
+}
+
+function toNodeOptions(m: Record<string, unknown>, params: NetworkParams): NodeOptions {
+  const datadir = expandHome(String(m.datadir));
+  if ((m['rpc-user'] === undefined) !== (m['rpc-password'] === undefined)) throw new OptionsError('--rpc-user and --rpc-password go together (or neither, for the cookie file)');
+  return {
+    params,
+    datadir,
+    networkDir: join(datadir, params.name),
+    rpcPort: m['rpc-port'] as number,
+    rpcBind: m['rpc-bind'] as string,
+    rpcUser: m['rpc-user'] as string | undefined,
+    rpcPassword: m['rpc-password'] as string | undefined,
+    p2pPort: m['p2p-port'] as number,
+    p2pBind: m['p2p-bind'] as string,
+    peers: (m.peer as string[] | undefined) ?? [],
+    mine: (m.mine as boolean | undefined) ?? false,
+    mineInterval: (m['mine-interval'] as number | undefined) ?? 0,
+    miningAddress: m['mining-address'] as string | undefined,
+    threads: (m.threads as number | undefined) ?? 0,
+    logLevel: (m['log-level'] as LogLevel | undefined) ?? 'info',
+    maxConnections: m['max-connections'] as number,
+    banSeconds: m['ban-seconds'] as number,
+    fallbackFee: m['fallback-fee'] as number,
+  };
+}
+
+/** `--name value` lines for --help, from the one table. */
+export function optionsHelp(): string {
+  return Object.entries(OPTION_SPECS)
+    .map(([name, spec]) => `  --${`${name}${spec.kind === 'bool' ? '' : ' X'}`.padEnd(22)} ${spec.doc} (env ${envName(name as OptionName)})`)
+    .join('\n');
+}

@@ -1,0 +1,31 @@
+/** The wallet as the RPC sees it: the same calls, made uniformly async, balances renamed. */
+import type { RpcWallet } from '../rpc/interfaces.js';
+import type { Wallet } from '../wallet/wallet.js';
+
+export function walletForRpc(wallet: Wallet): RpcWallet {
+  return {
+    getNewAddress: (label) => wallet.getNewAddress(label),
+    getRawChangeAddress: () => wallet.getRawChangeAddress(),
+    getBalances: async () => {
+      const { mine } = wallet.getBalances();
+      return { trusted: mine.trusted, untrustedPending: mine.untrusted_pending, immature: mine.immature };
+    },
+    getBalance: async (minconf) => wallet.getBalance({ minconf }),
+    listUnspent: async (minconf, maxconf, addresses) => wallet.listUnspent(minconf, maxconf, addresses) as unknown as Record<string, unknown>[],
+    send: async (outputs, options) => {
+      const sent = await wallet.send(outputs, { feeRate: options.feeRate, subtractFeeFromOutputs: [...(options.subtractFeeFrom ?? [])] });
+      return { txid: sent.txid, fee: sent.fee };
+    },
+    listTransactions: async (count, skip) => wallet.listTransactions(count, skip) as unknown as Record<string, unknown>[],
+    getTransaction: async (txid) => wallet.getTransaction(txid) as unknown as Record<string, unknown>,
+    getWalletInfo: async () => wallet.getWalletInfo() as unknown as Record<string, unknown>,
+    encrypt: (passphrase) => wallet.encrypt(passphrase),
+    unlock: (passphrase, seconds) => wallet.unlock(passphrase, seconds),
+    lock: async () => wallet.lock(),
+    backup: (path) => wallet.backup(path),
+    getAddressInfo: async (address) => wallet.getAddressInfo(address) as unknown as Record<string, unknown>,
+    dumpPrivKey: async (address) => wallet.dumpPrivKey(address),
+    importPrivKey: (key, label, rescan) => wallet.importPrivKey(key, label, rescan),
+    rescan: (start, stop) => wallet.rescan(start, stop),
+  };
+}

@@ -1,0 +1,152 @@
+/**
+ * JSON-RPC 1.0 and 2.0 over one HTTP body, as Bitcoin Core's httprpc.cpp: a single call or a
+ * batch; 1.0 replies carry both `result` and `error` and use HTTP 404/400/500 for errors, 2.0
+ * replies carry one of them and always HTTP 200; 2.0 notifications (no id) get no reply.
+ */
+import type { Logger } from '../chain/logger.js';
+import { RpcCode, RpcError, isRpcError } from './errors.js';
+import type { RpcContext } from './interfaces.js';
+import { stringifyJson } from './json.js';
+import type { MethodTable, RpcMethod } from './methods/index.js';
+import { usage } from './methods/types.js';
+import { Params, arityError } from './params.js';
+
+export interface HttpReply {
+  status: number;
+  /** Undefined for a lone notification (HTTP 204). */
+  body: string | undefined;
+}
+
+type Version = 1 | 2;
+
+interface CallReply {
+  version: Version;
+  id: unknown;
+  result?: unknown;
+  error?: { code: number; message: string };
+  notification: boolean;
+}
+
+/** Before the chain is loaded only help, stop and uptime answer; they use just these parts. */
+export type WarmupContext = Pick<RpcContext, 'control' | 'now'>;
+
+export class RpcDispatcher {
+  private context: RpcContext | undefined;
+  private warmupStatus = 'Loading block index...';
+
+  constructor(
+    private readonly table: MethodTable,
+    private readonly warmupContext: WarmupContext,
+    private readonly logger: Logger,
+  ) {}
+
+  setWarmup(status: string): void {
+    this.warmupStatus = status;
+  }
+
+  /** Every method answers from now on. */
+  ready(context: RpcContext): void {
+    this.context = context;
+  }
+
+  async handle(text: string): Promise<HttpReply> {
+    let request: unknown;
+    try {
+      request = JSON.parse(text);
+    } catch {
+      return { status: 500, body: stringifyJson({ result: null, error: { code: RpcCode.PARSE_ERROR, message: 'Parse error' }, id: null }) };
+    }
+    if (!Array.isArray(request)) {
+      const reply = await this.call(request);
+      if (reply.notification) return { status: 204, body: undefined };
+      return { status: httpStatus(reply), body: stringifyJson(replyObject(reply)) };
+    }
+    if (request.length === 0) return { status: 400, body: stringifyJson({ result: null, error: { code: RpcCode.INVALID_REQUEST, message: 'Invalid Request: empty batch' }, id: null }) };
+    const replies: CallReply[] = [];
+    for (const item of request) replies.push(await this.call(item));
+    return { status: 200, body: stringifyJson(replies.filter((r) => !r.notification).map(replyObject)) };
+  }
+
+  private async call(request: unknown): Promise<CallReply> {
+    if (typeof request !== 'object' || request === null || Array.isArray(request)) {
+      return failed(1, null, new RpcError(RpcCode.INVALID_REQUEST, 'Invalid Request object'));
+    }
+    const fields = request as Record<string, unknown>;
+    const version: Version = fields.jsonrpc === '2.0' ? 2 : 1;
+    const notification = version === 2 && !('id' in fields);
+    const id = fields.id ?? null;
+    const started = performance.now();
+    try {
+      if (fields.jsonrpc !== undefined && !['1.0', '1.1', '2.0'].includes(String(fields.jsonrpc))) throw new RpcError(RpcCode.INVALID_REQUEST, 'jsonrpc field must be a string, "1.0", "1.1" or "2.0"');
+      if (typeof fields.method !== 'string') throw new RpcError(RpcCode.INVALID_REQUEST, 'Method must be a string');
+      const result = await this.execute(fields.method, fields.params);
+      this.logger.debug({ method: fields.method, ms: +(performance.now() - started).toFixed(2) }, 'rpc call');
+      return { version, id, result: result === undefined ? null : result, notification };
+    } catch (err) {
+      const error = this.asRpcError(err, fields.method);
+      this.logger.debug({ method: fields.method, code: error.code, message: error.message }, 'rpc error');
+      return { ...failed(version, id, error), notification };
+    }
+  }
+
+  private async execute(name: string, rawParams: unknown): Promise<unknown> {
+    const method = this.table.get(name);
+    if (!method) throw new RpcError(RpcCode.METHOD_NOT_FOUND, 'Method not found');
+    const params = new Params(positional(method, rawParams));
+    const context = this.context;
+    if (!context) {
+      if (!method.duringWarmup) throw new RpcError(RpcCode.IN_WARMUP, this.warmupStatus);
+      // duringWarmup methods touch only control and now (see WarmupContext).
+      return method.run(params, this.warmupContext as RpcContext);
+    }
+    return method.run(params, context);
+  }
+
+  /** Unexpected exceptions are bugs: logged loudly, answered as Core answers a std::exception (-1). */
+  private asRpcError(err: unknown, method: unknown): RpcError {
+    if (isRpcError(err)) return err;
+    this.logger.error({ err, method }, 'rpc method failed unexpectedly');
+    return new RpcError(RpcCode.MISC_ERROR, err instanceof Error ? err.message : String(err));
+  }
+}
+
+/** Positional parameters from an array, or from an object by the method's argument names. */
+function positional(method: RpcMethod, raw: unknown): unknown[] {
+  let values: unknown[];
+  if (raw === undefined || raw === null) values = [];
+  else if (Array.isArray(raw)) values = raw;
+  else if (typeof raw === 'object') values = fromNamed(method, raw as Record<string, unknown>);
+  else throw new RpcError(RpcCode.INVALID_REQUEST, 'Params must be an array or object');
+  const requiredCount = method.args.filter((arg) => arg.required).length;
+  const missing = method.args.some((arg, i) => arg.required && (values[i] === undefined || values[i] === null));
+  if (values.length > method.args.length || values.length < requiredCount || missing) throw arityError(usage(method));
+  return values;
+}
+
+function fromNamed(method: RpcMethod, named: Record<string, unknown>): unknown[] {
+  const values: unknown[] = [];
+  for (const [key, value] of Object.entries(named)) {
+    const index = method.args.findIndex((arg) => arg.name === key);
+    if (index < 0) throw new RpcError(RpcCode.INVALID_PARAMETER, `Unknown named parameter ${key}`);
+    values[index] = value;
+  }
+  for (let i = 0; i < values.length; i++) values[i] ??= null;
+  return values;
+}
+
+function failed(version: Version, id: unknown, error: RpcError): CallReply {
+  return { version, id, error: { code: error.code, message: error.message }, notification: false };
+}
+
+function replyObject(reply: CallReply): Record<string, unknown> {
+  if (reply.version === 2) return reply.error ? { jsonrpc: '2.0', error: reply.error, id: reply.id } : { jsonrpc: '2.0', result: reply.result, id: reply.id };
+  return { result: reply.error ? null : reply.result, error: reply.error ?? null, id: reply.id };
+}
+
+/** Core's JSONErrorReply: 1.0 errors are 404 (no such method), 400 (bad request) or 500; 2.0 is always 200. */
+function httpStatus(reply: CallReply): number {
+  if (!reply.error || reply.version === 2) return 200;
+  if (reply.error.code === RpcCode.METHOD_NOT_FOUND) return 404;
+  if (reply.error.code === RpcCode.INVALID_REQUEST) return 400;
+  return 500;
+}

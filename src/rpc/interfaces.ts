@@ -1,0 +1,176 @@
+/**
+ * What the RPC methods need from the rest of the node, as small structural interfaces. The
+ * chain's Chain and the mempool's Mempool satisfy theirs as they are; the wallet and the p2p node
+ * are adapted by the composition root (src/node/), so this folder never imports them.
+ */
+import type { NetworkParams } from '../params/types.js';
+import type { Block } from '../primitives/block.js';
+import type { Coin } from '../primitives/coin.js';
+import type { BlockHeader } from '../primitives/header.js';
+import type { OutPoint } from '../primitives/outpoint.js';
+import type { Transaction } from '../primitives/transaction.js';
+import type { BlockTemplate } from '../miner/template.js';
+
+/** One block the chain knows of; the chain's BlockIndexEntry satisfies it. */
+export interface RpcBlockEntry {
+  readonly hash: string;
+  readonly height: number;
+  readonly header: BlockHeader;
+  readonly chainwork: bigint;
+  readonly parent: RpcBlockEntry | undefined;
+  readonly txCount: number;
+  readonly status: number;
+  isFailed(): boolean;
+}
+
+export interface RpcChain {
+  readonly tip: RpcBlockEntry;
+  readonly height: number;
+  getEntry(hash: string): RpcBlockEntry | undefined;
+  getEntryAtHeight(height: number): RpcBlockEntry | undefined;
+  getBlock(hash: string): Promise<Block | undefined>;
+  getCoin(outpoint: OutPoint): Promise<Coin | undefined>;
+  nextBits(): number;
+  medianTimePast(): number;
+  utxoStats(): Promise<{ tip: Uint8Array | undefined; count: number; transactions: number; totalAmount: bigint; hash: Uint8Array; bogoSize: number; bytes: number }>;
+  verifyChain(depth?: number, level?: 0 | 1 | 2 | 3): Promise<{ ok: boolean; checked: number; failure?: { height: number; hash: string; reason: string } }>;
+  processBlock(block: Block): Promise<{ hash: string; status: string }>;
+  hasOrphan(hash: string): boolean;
+  /** Every stored block index record, for getchaintips (the chain's store satisfies it). */
+  readonly store: { loadBlockIndex(): Promise<ReadonlyArray<{ readonly hash: Uint8Array; readonly height: number }>> };
+}
+
+/** A mempool entry as the RPC shows it; the mempool's entries satisfy it. */
+export interface RpcMempoolEntry {
+  readonly tx: Transaction;
+  readonly txid: string;
+  readonly wtxid: string;
+  readonly fee: bigint;
+  readonly vsize: number;
+  readonly weight: number;
+  readonly time: number;
+  readonly height: number;
+  readonly ancestor: { readonly count: number; readonly vsize: number; readonly fee: bigint };
+  readonly descendant: { readonly count: number; readonly vsize: number; readonly fee: bigint };
+  readonly parents: ReadonlySet<string>;
+  readonly children: ReadonlySet<string>;
+}
+
+export interface RpcMempool {
+  readonly size: number;
+  acceptTransaction(tx: Transaction): Promise<{ status: 'accepted' | 'orphan'; txid: string }>;
+  testAccept(tx: Transaction): Promise<{ txid: string; wtxid: string; allowed: boolean; vsize?: number; fee?: bigint; rejectReason?: string; error?: { code: string; message: string } }>;
+  get(txid: string): RpcMempoolEntry | undefined;
+  entries(): Iterable<RpcMempoolEntry>;
+  info(): object;
+  /** An output of a pool tx not spent in the pool (height = the mempool's marker height). */
+  getCoin(outpoint: OutPoint): Coin | undefined;
+  /** Txid of the pool tx spending `outpoint`. */
+  spentBy(outpoint: OutPoint): string | undefined;
+  /** sat/kvB the pool asks of a new transaction now. */
+  minFeeRate(): number;
+  /** Resolves once queued chain updates are applied. */
+  idle(): Promise<void>;
+}
+
+/** Block production for getblocktemplate and generate*: template building and the nonce search. */
+export interface RpcBlockProducer {
+  /** A template on the current tip paying `payoutScript`, with `txs` instead of the mempool's choice when given. */
+  template(payoutScript: Uint8Array, txs?: readonly Transaction[]): Promise<BlockTemplate>;
+  /** Searches up to `maxTries` nonces (extranonces rolled as needed); `block` is absent when none solved. */
+  solve(template: BlockTemplate, maxTries: number): Promise<{ block?: Block; tries: number }>;
+  /** The built-in miner's figures, when one runs. */
+  minerStats(): { running: boolean; hashrate: number; blocksFound: number } | undefined;
+}
+
+export interface PeerRow {
+  id: number;
+  peerId: string;
+  addr: string;
+  inbound: boolean;
+  conntime: number;
+  /** The peer's best height as it last told us, if known. */
+  startingheight?: number;
+  synced_blocks?: number;
+  bytessent?: number;
+  bytesrecv?: number;
+  pingtime?: number;
+  banscore?: number;
+}
+
+export interface BanRow {
+  address: string;
+  ban_created: number;
+  banned_until: number;
+  ban_duration: number;
+  time_remaining: number;
+  ban_reason?: string;
+}
+
+/** The p2p node as getnetworkinfo/getpeerinfo/addnode/setban need it. */
+export interface RpcNetwork {
+  readonly peerId: string;
+  /** Full multiaddrs we listen on, with /p2p/<id>. */
+  addresses(): string[];
+  peers(): PeerRow[];
+  connect(address: string): Promise<void>;
+  disconnect(peerOrAddress: string): Promise<void>;
+  ban(peer: string, seconds: number): Promise<void> | void;
+  unban(peer: string): Promise<void> | void;
+  listBanned(): BanRow[];
+  clearBanned(): Promise<void> | void;
+}
+
+/**
+ * A wallet result row: Core's fields, amounts as bigint base units (every bigint in a wallet
+ * result is an amount, and is written as coins with 8 decimals).
+ */
+export type WalletRow = Readonly<Record<string, unknown>>;
+
+/**
+ * The wallet as the RPC needs it. Errors thrown carry a string `code` and, when the wallet
+ * knows it, Core's number as `rpcCode` (methods/wallet-errors.ts maps the rest).
+ */
+export interface RpcWallet {
+  getNewAddress(label?: string): Promise<string>;
+  getRawChangeAddress(): Promise<string>;
+  getBalances(): Promise<{ trusted: bigint; untrustedPending: bigint; immature: bigint }>;
+  getBalance(minconf: number): Promise<bigint>;
+  listUnspent(minconf: number, maxconf: number, addresses?: readonly string[]): Promise<WalletRow[]>;
+  send(outputs: ReadonlyArray<{ address: string; amount: bigint }>, options: { subtractFeeFrom?: readonly number[]; feeRate?: number }): Promise<{ txid: string; fee: bigint }>;
+  listTransactions(count: number, skip: number): Promise<WalletRow[]>;
+  /** Throws (code invalid-address-or-key / -5) for a tx the wallet does not know. */
+  getTransaction(txid: string): Promise<WalletRow>;
+  getWalletInfo(): Promise<WalletRow>;
+  encrypt(passphrase: string): Promise<void>;
+  unlock(passphrase: string, seconds: number): Promise<void>;
+  lock(): Promise<void>;
+  backup(path: string): Promise<void>;
+  getAddressInfo(address: string): Promise<WalletRow>;
+  dumpPrivKey(address: string): Promise<string>;
+  importPrivKey(key: string, label: string, rescan: boolean): Promise<void>;
+  rescan(startHeight: number, stopHeight?: number): Promise<{ start_height: number; stop_height: number }>;
+}
+
+/** Process-level controls: stop, uptime and log levels. */
+export interface RpcControl {
+  stop(): void;
+  /** Seconds since the epoch when the node started. */
+  readonly startedAt: number;
+  /** Core's `logging`: turn debug output on/off per category; answers the current state. */
+  logging(include: readonly string[], exclude: readonly string[]): Record<string, boolean>;
+}
+
+/** Everything a method may use. Optional parts answer -1 "not available" when absent. */
+export interface RpcContext {
+  params: NetworkParams;
+  chain: RpcChain;
+  mempool: RpcMempool;
+  producer: RpcBlockProducer;
+  control: RpcControl;
+  wallet?: RpcWallet;
+  network?: RpcNetwork;
+  /** Wallet fee rate when the mempool gives no estimate (sat/vB). */
+  fallbackFeeRate: number;
+  now(): number;
+}

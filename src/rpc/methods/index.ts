@@ -1,0 +1,25 @@
+/** The one method table: every RPC method by name. */
+import { addressMethods } from './address.js';
+import { chainMethods } from './chain.js';
+import { controlMethods } from './control.js';
+import { mempoolMethods } from './mempool.js';
+import { miningMethods } from './mining.js';
+import { networkMethods } from './network.js';
+import { rawTxMethods } from './rawtx.js';
+import type { RpcMethod } from './types.js';
+import { walletAdminMethods } from './wallet-admin.js';
+import { walletMethods } from './wallet.js';
+
+export type MethodTable = ReadonlyMap<string, RpcMethod>;
+
+export function methodTable(): MethodTable {
+  const table = new Map<string, RpcMethod>();
+  const all = [...chainMethods, ...mempoolMethods, ...rawTxMethods, ...miningMethods, ...networkMethods, ...walletMethods, ...walletAdminMethods, ...addressMethods, ...controlMethods(() => table)];
+  for (const method of all) {
+    if (table.has(method.name)) throw new Error(`RPC method ${method.name} is defined twice`);
+    table.set(method.name, method);
+  }
+  return table;
+}
+
+export type { RpcMethod } from './types.js';

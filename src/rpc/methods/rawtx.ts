@@ -1,0 +1,120 @@
+/** Raw transaction methods: decode, look up, test and send. */
+import { isRuleError } from '../../consensus/errors.js';
+import { fromHex } from '../../primitives/bytes.js';
+import { DecodeError } from '../../primitives/errors.js';
+import { OutPoint } from '../../primitives/outpoint.js';
+import { Transaction } from '../../primitives/transaction.js';
+import { amountJson, parseAmount } from '../amounts.js';
+import { RpcCode, RpcError, invalidParameter, rejectReason, txRejection } from '../errors.js';
+import type { RpcContext } from '../interfaces.js';
+import type { Params } from '../params.js';
+import { confirmations } from '../format/block.js';
+import { txHex, txJson } from '../format/tx.js';
+import { type RpcMethod, optional, required } from './types.js';
+
+/** Core's default maxfeerate: 0.10 coins per kvB. */
+const DEFAULT_MAX_FEE_RATE = 10_000_000n;
+
+export function decodeTx(hex: string): Transaction {
+  try {
+    return Transaction.decode(fromHex(hex));
+  } catch (err) {
+    if (err instanceof DecodeError) throw new RpcError(RpcCode.DESERIALIZATION_ERROR, 'TX decode failed');
+    throw err;
+  }
+}
+
+/** sat/kvB cap from a maxfeerate argument (coins/kvB); 0 lifts it. */
+function maxFeeRate(p: Params, index: number): bigint {
+  return p.has(index) ? parseAmount(p.raw(index)) : DEFAULT_MAX_FEE_RATE;
+}
+
+function exceedsMaxFee(fee: bigint, vsize: number, cap: bigint): boolean {
+  return cap > 0n && fee * 1000n > cap * BigInt(vsize);
+}
+
+async function getRawTransaction(p: Params, ctx: RpcContext): Promise<unknown> {
+  const txid = p.hash(0, 'txid');
+  const verbose = typeof p.raw(1) === 'number' ? p.int(1) > 0 : p.bool(1, false);
+  if (p.has(2)) return fromBlock(ctx, txid, p.hash(2, 'blockhash'), verbose);
+  const entry = ctx.mempool.get(txid);
+  if (!entry) {
+    throw new RpcError(RpcCode.INVALID_ADDRESS_OR_KEY, 'No such mempool transaction. Use -txindex or provide a block hash to enable blockchain transaction queries. Use gettransaction for wallet transactions.');
+  }
+  return verbose ? { ...txJson(entry.tx, ctx.params.bech32Prefix), hex: txHex(entry.tx) } : txHex(entry.tx);
+}
+
+async function fromBlock(ctx: RpcContext, txid: string, blockhash: string, verbose: boolean): Promise<unknown> {
+  const entry = ctx.chain.getEntry(blockhash);
+  const block = entry ? await ctx.chain.getBlock(blockhash) : undefined;
+  if (!entry || !block) throw new RpcError(RpcCode.INVALID_ADDRESS_OR_KEY, 'Block hash not found');
+  const tx = block.txs.find((t) => t.txid() === txid);
+  if (!tx) throw new RpcError(RpcCode.INVALID_ADDRESS_OR_KEY, 'No such transaction found in the provided block. Use gettransaction for wallet transactions.');
+  if (!verbose) return txHex(tx);
+  const depth = confirmations(ctx.chain, entry);
+  return {
+    in_active_chain: depth > 0,
+    ...txJson(tx, ctx.params.bech32Prefix),
+    hex: txHex(tx),
+    blockhash,
+    confirmations: Math.max(0, depth),
+    time: entry.header.time,
+    blocktime: entry.header.time,
+  };
+}
+
+async function sendRawTransaction(p: Params, ctx: RpcContext): Promise<string> {
+  const tx = decodeTx(p.hex(0, 'hexstring'));
+  const cap = maxFeeRate(p, 1);
+  const txid = tx.txid();
+  if (ctx.mempool.get(txid)) return txid; // Core re-announces and answers the txid
+  for (let i = 0; i < tx.outputs.length; i++) {
+    if (await ctx.chain.getCoin(new OutPoint(tx.txidBytes(), i))) throw new RpcError(RpcCode.VERIFY_ALREADY_IN_CHAIN, 'Transaction outputs already in utxo set');
+  }
+  // Tested first: an RPC caller wants "missing inputs" back, not the tx parked as an orphan.
+  const test = await ctx.mempool.testAccept(tx);
+  if (!test.allowed) {
+    if (test.rejectReason === 'missing-inputs') throw new RpcError(RpcCode.VERIFY_ERROR, 'bad-txns-inputs-missingorspent');
+    if (test.error && isRuleError(test.error)) throw txRejection(test.error);
+    throw new RpcError(RpcCode.VERIFY_REJECTED, test.rejectReason ?? 'rejected');
+  }
+  if (test.fee !== undefined && exceedsMaxFee(test.fee, tx.vsize(), cap)) {
+    throw new RpcError(RpcCode.VERIFY_ERROR, 'Fee exceeds maximum configured by user (e.g. -maxtxfee, maxfeerate)');
+  }
+  try {
+    await ctx.mempool.acceptTransaction(tx);
+  } catch (err) {
+    if (isRuleError(err)) throw txRejection(err);
+    throw err;
+  }
+  return txid;
+}
+
+async function testMempoolAccept(p: Params, ctx: RpcContext): Promise<unknown[]> {
+  const raw = p.array(0);
+  if (raw.length < 1 || raw.length > 25) throw invalidParameter('Array must contain between 1 and 25 transactions.');
+  const cap = maxFeeRate(p, 1);
+  const rows: unknown[] = [];
+  for (const hex of raw) {
+    if (typeof hex !== 'string') throw new RpcError(RpcCode.TYPE_ERROR, 'JSON value is not a string as expected');
+    const tx = decodeTx(hex);
+    const result = await ctx.mempool.testAccept(tx);
+    const ids = { txid: result.txid, wtxid: result.wtxid };
+    if (!result.allowed) {
+      const reason = result.error && isRuleError(result.error) ? rejectReason(result.error) : (result.rejectReason ?? 'rejected');
+      rows.push({ ...ids, allowed: false, 'reject-reason': reason });
+    } else if (result.fee !== undefined && exceedsMaxFee(result.fee, result.vsize ?? tx.vsize(), cap)) {
+      rows.push({ ...ids, allowed: false, 'reject-reason': 'max-fee-exceeded' });
+    } else {
+      rows.push({ ...ids, allowed: true, vsize: result.vsize, fees: { base: amountJson(result.fee ?? 0n) } });
+    }
+  }
+  return rows;
+}
+
+export const rawTxMethods: RpcMethod[] = [
+  { name: 'getrawtransaction', group: 'rawtransactions', args: [required('txid'), optional('verbose'), optional('blockhash')], summary: 'A mempool tx, or one in the given block (there is no txindex).', run: getRawTransaction },
+  { name: 'decoderawtransaction', group: 'rawtransactions', args: [required('hexstring')], summary: 'Decodes a serialized transaction.', run: (p, ctx) => txJson(decodeTx(p.hex(0, 'hexstring')), ctx.params.bech32Prefix) },
+  { name: 'sendrawtransaction', group: 'rawtransactions', args: [required('hexstring'), optional('maxfeerate')], summary: 'Submits a signed transaction to the mempool; answers its txid.', run: sendRawTransaction },
+  { name: 'testmempoolaccept', group: 'rawtransactions', args: [required('rawtxs'), optional('maxfeerate')], summary: 'Would the mempool accept these transactions? (each judged alone)', run: testMempoolAccept },
+];

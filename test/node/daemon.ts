@@ -1,0 +1,93 @@
+/** The real daemon as a child process, and the real `powcoin rpc` command, for end-to-end tests. */
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { readCookie } from '../../src/rpc/auth.js';
+import { RpcClient } from '../../src/rpc/client.js';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const MAIN = join(ROOT, 'src', 'cli', 'main.ts');
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+export interface Daemon {
+  proc: ChildProcess;
+  rpcPort: number;
+  datadir: string;
+  networkDir: string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  output(): string;
+  client(): RpcClient;
+  call<T = unknown>(method: string, params?: unknown[]): Promise<T>;
+}
+
+export async function startDaemon(datadir: string, extra: string[] = []): Promise<Daemon> {
+  const rpcPort = await freePort();
+  const p2pPort = await freePort();
+  const args = ['--import', 'tsx', MAIN, 'node', '--network', 'regtest', '--datadir', datadir, '--rpc-port', String(rpcPort), '--p2p-port', String(p2pPort), '--threads', '1', ...extra];
+  const proc = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  proc.stdout!.on('data', (chunk) => (log += chunk));
+  proc.stderr!.on('data', (chunk) => (log += chunk));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal })));
+  const networkDir = join(datadir, 'regtest');
+  const daemon: Daemon = {
+    proc,
+    rpcPort,
+    datadir,
+    networkDir,
+    exited,
+    output: () => log,
+    client: () => new RpcClient({ url: `http://127.0.0.1:${rpcPort}/`, credentials: readCookie(networkDir), timeoutMs: 60_000 }),
+    call: (method, params = []) => daemon.client().call(method, params),
+  };
+  await waitReady(daemon);
+  return daemon;
+}
+
+async function waitReady(daemon: Daemon): Promise<void> {
+  const until = Date.now() + 30_000;
+  let exited = false;
+  void daemon.exited.then(() => (exited = true));
+  while (Date.now() < until && !exited) {
+    if (existsSync(join(daemon.networkDir, '.cookie'))) {
+      try {
+        await daemon.call('getblockcount');
+        return;
+      } catch {
+        // warming up, or the cookie is from the previous run
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`the daemon did not become ready:\n${daemon.output()}`);
+}
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** `powcoin <args>` through the real CLI entry point. */
+export function powcoin(args: string[]): Promise<CliResult> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['--import', 'tsx', MAIN, ...args], { cwd: ROOT }, (err, stdout, stderr) => {
+      const code = err ? ((err as { code?: number }).code ?? 1) : 0;
+      resolve({ code: typeof code === 'number' ? code : 1, stdout, stderr });
+    });
+  });
+}
+
+export function rpcArgs(daemon: Daemon): string[] {
+  return ['rpc', '--network', 'regtest', '--datadir', daemon.datadir, '--rpc-port', String(daemon.rpcPort)];
+}
