@@ -33,7 +33,7 @@ export interface Daemon {
 export async function startDaemon(datadir: string, extra: string[] = []): Promise<Daemon> {
   const rpcPort = await freePort();
   const p2pPort = await freePort();
-  const args = ['--import', 'tsx', MAIN, 'node', '--network', 'regtest', '--datadir', datadir, '--rpc-port', String(rpcPort), '--p2p-port', String(p2pPort), '--threads', '1', ...extra];
+  const args = ['--import', 'tsx', MAIN, 'node', '--network', 'regtest', '--datadir', datadir, '--rpc-port', String(rpcPort), '--p2p-port', String(p2pPort), '--threads', '1', ...loopbackOnly(extra), ...extra];
   const proc = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   proc.stdout!.on('data', (chunk) => (log += chunk));
@@ -90,4 +90,9 @@ export function powcoin(args: string[]): Promise<CliResult> {
 
 export function rpcArgs(daemon: Daemon): string[] {
   return ['rpc', '--network', 'regtest', '--datadir', daemon.datadir, '--rpc-port', String(daemon.rpcPort)];
+}
+
+/** Tests stay on 127.0.0.0/8: p2p listens (and so announces) on loopback unless a test says otherwise. */
+function loopbackOnly(extra: readonly string[]): string[] {
+  return extra.includes('--p2p-bind') ? [] : ['--p2p-bind', '127.0.0.1'];
 }
