@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { mineCommand } from './mine.js';
 import { nodeCommand } from './node.js';
 import { rpcCommand } from './rpc.js';
+import { testnetCommand } from './testnet.js';
 import { walletCommand } from './wallet.js';
 
 const USAGE = `powcoin — a peer-to-peer proof-of-work cryptocurrency node
@@ -15,6 +16,7 @@ Commands:
   rpc             call the node's JSON-RPC, as bitcoin-cli: powcoin rpc getblockcount
   wallet          shortcuts: powcoin wallet address | balance | send ADDRESS AMOUNT
   mine            mine against a node over getblocktemplate, or 'mine --benchmark'
+  testnet         a local multi-node testnet: powcoin testnet up | status | pay | partition | heal | down
   help            show this help
   version         show the version
 
@@ -50,6 +52,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   if (command === 'mine') return mineCommand(rest);
   if (command === 'rpc') return rpcCommand(rest);
   if (command === 'wallet') return walletCommand(rest);
+  if (command === 'testnet') return testnetCommand(rest);
   if (command === 'node') {
     // Exit explicitly once stopped: a straggling handle must not keep a stopped daemon alive.
     process.exit(await nodeCommand(rest));

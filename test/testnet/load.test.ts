@@ -1,0 +1,201 @@
+/**
+ * Load on a local testnet: 5 nodes (seed, two miners, two wallet nodes), payments sent at every
+ * node at a steady rate for POWCOIN_LOAD_SECONDS (default 120) while the two miners compete.
+ * Then every payment the RPC accepted is confirmed exactly once on every node, the nodes hold
+ * the same chain, and the wallets' balances add up to the coins mined; the rates are printed.
+ *
+ * POWCOIN_LOAD_RATE sets the payments per second, all nodes together (default 25).
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { blockSubsidy } from '../../src/consensus/subsidy.js';
+import { networks, parseNetworkConfig } from '../../src/params/index.js';
+import type { RpcClient } from '../../src/rpc/client.js';
+import { type State, clients, freeBasePort, killLeftovers, mainChain, occurrences, pidAlive, powcoin, readTestnetState, sats, sleep, testnet, waitFor, workspace } from './harness.js';
+
+const SECONDS = Number(process.env.POWCOIN_LOAD_SECONDS ?? 120);
+const RATE = Number(process.env.POWCOIN_LOAD_RATE ?? 25);
+const MIN_RATE = 20;
+const NODES = 5;
+const MAX_IN_FLIGHT = 8;
+const NETWORK = { base: 'regtest', name: 'load', coinbaseMaturity: 5 };
+const params = parseNetworkConfig(NETWORK, networks);
+
+interface Sent {
+  txid: string;
+  node: number;
+}
+
+interface Balances {
+  mine: { trusted: number; untrusted_pending: number; immature: number };
+  lastprocessedblock: { hash: string; height: number };
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+describe(`powcoin testnet under load: ${NODES} nodes, ${RATE} payments/s for ${SECONDS} s`, { timeout: SECONDS * 1000 + 420_000 }, () => {
+  let root: string;
+  let dir: string;
+  let state: State;
+  let rpc: RpcClient[];
+  const sent: Sent[] = [];
+  let startHeight = 0;
+  let sendEndedAt = 0;
+
+  before(async () => {
+    ({ root, dir } = await workspace('powcoin-load-', NETWORK));
+  });
+
+  after(async () => {
+    if (dir) killLeftovers(dir);
+    if (root) await rm(root, { recursive: true, force: true });
+  });
+
+  test('up: 5 nodes, two of them mining; every node gets mature coins', async () => {
+    let up = false;
+    for (let attempt = 0; attempt < 3 && !up; attempt++) {
+      const basePort = await freeBasePort(2 * NODES);
+      const result = await powcoin(['testnet', 'up', '--dir', dir, '--network-config', `${root}/network.json`, '--nodes', String(NODES), '--miners', '2', '--mine-interval', '1', '--base-port', String(basePort)]);
+      if (result.code === 0) up = true;
+      else if (!/already in use/.test(result.stderr)) assert.fail(`testnet up failed:\n${result.stdout}${result.stderr}`);
+    }
+    state = readTestnetState(dir);
+    assert.deepEqual(state.nodes.map((node) => node.role), ['seed', 'miner', 'miner', 'wallet', 'wallet']);
+    rpc = clients(state);
+    // Fund every sender: 8 coinbases each, mined by the seed; the miners' blocks mature them.
+    for (const client of rpc) {
+      const address = await client.call<string>('getnewaddress');
+      await rpc[0].call('generatetoaddress', [8, address]);
+    }
+    await waitFor('every node to hold mature coins', async () => {
+      const balances = await Promise.all(rpc.map((client) => client.call<number>('getbalance')));
+      return balances.every((balance) => balance >= 200);
+    }, 120_000, 500);
+  });
+
+  test(`load: payments at every node, ${RATE}/s in all, for ${SECONDS} s`, async () => {
+    // Each node pays addresses of the other nodes' wallets.
+    const addresses = await Promise.all(rpc.map((client) => Promise.all(Array.from({ length: 10 }, () => client.call<string>('getnewaddress')))));
+    startHeight = await rpc[0].call<number>('getblockcount');
+    const inFlight = new Array<number>(NODES).fill(0);
+    const perNode = new Array<number>(NODES).fill(0);
+    const errors = new Map<string, number>();
+    const latencies: number[] = [];
+    const pending = new Set<Promise<void>>();
+    let attempted = 0;
+    let skipped = 0;
+    const interval = 1000 / RATE;
+    const start = Date.now();
+    for (let k = 0; Date.now() - start < SECONDS * 1000; k++) {
+      const due = start + k * interval;
+      const wait = due - Date.now();
+      if (wait > 0) await sleep(wait);
+      const node = k % NODES;
+      if (inFlight[node] >= MAX_IN_FLIGHT) {
+        skipped++;
+        continue;
+      }
+      const to = (node + 1 + Math.floor(Math.random() * (NODES - 1))) % NODES;
+      const address = addresses[to][Math.floor(Math.random() * addresses[to].length)];
+      const amount = ((10_000 + Math.floor(Math.random() * 1_000_000)) / 1e8).toFixed(8);
+      attempted++;
+      inFlight[node]++;
+      const began = Date.now();
+      const send = rpc[node]
+        .call<string>('sendtoaddress', [address, amount])
+        .then((txid) => {
+          sent.push({ txid, node });
+          perNode[node]++;
+          latencies.push(Date.now() - began);
+        })
+        .catch((err: Error) => {
+          errors.set(err.message, (errors.get(err.message) ?? 0) + 1);
+        })
+        .finally(() => {
+          inFlight[node]--;
+          pending.delete(send);
+        });
+      pending.add(send);
+    }
+    await Promise.all(pending);
+    sendEndedAt = Date.now();
+    const elapsed = (sendEndedAt - start) / 1000;
+    latencies.sort((a, b) => a - b);
+    const rate = sent.length / elapsed;
+    console.log(
+      [
+        `load: ${attempted} payments sent in ${elapsed.toFixed(1)} s (${(attempted / elapsed).toFixed(1)}/s attempted), ${sent.length} accepted: ${rate.toFixed(1)}/s`,
+        `  per node accepted: ${perNode.map((n, i) => `node${i} ${n}`).join(', ')}; skipped at ${MAX_IN_FLIGHT} in flight: ${skipped}`,
+        `  sendtoaddress latency: p50 ${percentile(latencies, 50)} ms, p99 ${percentile(latencies, 99)} ms, max ${latencies.at(-1) ?? 0} ms`,
+        `  refused: ${errors.size === 0 ? 'none' : [...errors].map(([message, n]) => `${n}x ${message}`).join('; ')}`,
+      ].join('\n'),
+    );
+    assert.ok(rate >= MIN_RATE, `accepted ${rate.toFixed(1)} payments/s, below ${MIN_RATE}`);
+    assert.ok(perNode.every((n) => n > 0), 'every node sent payments');
+  });
+
+  test('every accepted payment is confirmed exactly once on every node; balances add up to the coins mined', async () => {
+    // Mempools drain into the miners' blocks.
+    await waitFor('every mempool to drain', async () => {
+      const sizes = await Promise.all(rpc.map((client) => client.call<{ size: number }>('getmempoolinfo')));
+      return sizes.every((info) => info.size === 0);
+    }, 180_000, 250);
+    const drainSeconds = (Date.now() - sendEndedAt) / 1000;
+    // One consistent snapshot: every wallet has processed the same block, nothing pending (the miners keep mining, so retried).
+    const snapshot = await waitFor('every wallet at the same block', async () => {
+      const all = await Promise.all(rpc.map((client) => client.call<Balances>('getbalances')));
+      const hashes = new Set(all.map((b) => b.lastprocessedblock.hash));
+      return hashes.size === 1 && all.every((b) => b.mine.untrusted_pending === 0) ? all : undefined;
+    }, 60_000, 50);
+    const height = snapshot[0].lastprocessedblock.height;
+    const chains = await Promise.all(rpc.map((client) => mainChain(client, height)));
+    for (const chain of chains.slice(1)) assert.deepEqual(chain.hashes, chains[0].hashes, 'every node holds the same chain');
+    assert.equal(chains[0].hashes.at(-1), snapshot[0].lastprocessedblock.hash);
+    const accepted = new Set(sent.map((s) => s.txid));
+    assert.equal(accepted.size, sent.length, 'no txid answered twice');
+    for (const [i, chain] of chains.entries()) {
+      const counts = occurrences(chain.txids.map((txs) => txs.slice(1)));
+      const missing = [...accepted].filter((txid) => counts.get(txid) !== 1);
+      assert.deepEqual(missing.slice(0, 5), [], `node${i}: ${missing.length} accepted payments not confirmed exactly once`);
+      const unknown = [...counts.keys()].filter((txid) => !accepted.has(txid));
+      assert.deepEqual(unknown, [], `node${i}: the chain holds only the accepted payments`);
+    }
+    // The coins: every output belongs to one of the wallets, so their balances are the subsidies
+    // mined; the coinbases claimed the subsidies plus the fees the senders paid.
+    let subsidies = 0n;
+    for (let h = 1; h <= height; h++) subsidies += blockSubsidy(h, params);
+    const coinbases = chains[0].coinbaseValues.reduce((a, b) => a + b, 0n);
+    const balances = snapshot.reduce((sum, b) => sum + sats(b.mine.trusted) + sats(b.mine.untrusted_pending) + sats(b.mine.immature), 0n);
+    let fees = 0n;
+    for (let i = 0; i < sent.length; i += 100) {
+      const details = await Promise.all(sent.slice(i, i + 100).map(({ txid, node }) => rpc[node].call<{ fee: number; confirmations: number }>('gettransaction', [txid])));
+      for (const tx of details) {
+        assert.ok(tx.confirmations >= 1);
+        fees += -sats(tx.fee);
+      }
+    }
+    assert.equal(balances, subsidies, 'the wallets hold exactly the coins mined');
+    assert.equal(balances + fees, coinbases, 'balances + fees paid == the coinbases of the main chain');
+    const blocks = height - startHeight;
+    const perBlock = chains[0].txids.slice(startHeight).map((txs) => txs.length - 1);
+    const tips = await rpc[0].call<Array<{ status: string }>>('getchaintips');
+    console.log(
+      [
+        `confirmed: all ${sent.length} accepted payments exactly once on each of ${NODES} nodes, ${drainSeconds.toFixed(1)} s after sending stopped`,
+        `  ${blocks} blocks from height ${startHeight} to ${height}: ${(sent.length / Math.max(1, blocks)).toFixed(1)} payments/block on average, at most ${Math.max(0, ...perBlock)}; ${tips.length - 1} stale branches seen by node0`,
+        `  confirmed throughput ${(sent.length / (SECONDS + drainSeconds)).toFixed(1)} payments/s; coins: balances ${Number(balances) / 1e8} + fees ${Number(fees) / 1e8} = coinbases ${Number(coinbases) / 1e8}`,
+      ].join('\n'),
+    );
+  });
+
+  test('down: no process left', async () => {
+    const pids = readTestnetState(dir).nodes.map((node) => node.pid);
+    await testnet(['down', '--dir', dir]);
+    assert.deepEqual(pids.filter(pidAlive), []);
+    assert.equal(existsSync(dir), false);
+  });
+});

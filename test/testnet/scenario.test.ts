@@ -1,0 +1,170 @@
+/**
+ * The testnet scenario against real processes, through `powcoin testnet` as a user runs it:
+ * bring up a seed, two competing miners and a wallet node; every node follows one tip; a payment
+ * from the wallet node is confirmed on all nodes; a miner is cut off and both sides mine; once
+ * healed, every node ends on the chain with the most work, the payment confirmed exactly once
+ * (and so is one the cut-off miner made on its losing branch); tear-down leaves no process.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import type { RpcClient } from '../../src/rpc/client.js';
+import { type State, clients, freeBasePort, killLeftovers, mainChain, occurrences, pidAlive, powcoin, readTestnetState, testnet, waitFor, workspace } from './harness.js';
+
+interface ChainInfo {
+  blocks: number;
+  bestblockhash: string;
+  chainwork: string;
+}
+
+describe('powcoin testnet: consensus across a local testnet', { timeout: 300_000 }, () => {
+  let root: string;
+  let dir: string;
+  let state: State;
+  let rpc: RpcClient[];
+  let seed: RpcClient;
+  let miner1: RpcClient;
+  let miner2: RpcClient;
+  let wallet: RpcClient;
+  let payment: string;
+  let losingSidePayment: string;
+
+  const info = (client: RpcClient) => client.call<ChainInfo>('getblockchaininfo');
+  const dirArgs = () => ['--dir', dir];
+
+  /** All nodes report the same tip at one moment (the miners keep mining, so this is retried). */
+  const sameTip = () =>
+    waitFor('every node on the same tip', async () => {
+      const infos = await Promise.all(rpc.map(info));
+      return new Set(infos.map((i) => i.bestblockhash)).size === 1 ? infos[0] : undefined;
+    }, 60_000, 100);
+
+  /** Whether each node's main chain holds `txid` exactly once, up to its own tip. */
+  async function countsOnEveryNode(txid: string): Promise<number[]> {
+    return Promise.all(
+      rpc.map(async (client) => {
+        const { blocks } = await info(client);
+        const chain = await mainChain(client, blocks);
+        return occurrences(chain.txids).get(txid) ?? 0;
+      }),
+    );
+  }
+
+  before(async () => {
+    // regtest's rules (a block takes a couple of hashes) with coinbases spendable after 5 blocks.
+    ({ root, dir } = await workspace('powcoin-testnet-', { base: 'regtest', name: 'scenario', coinbaseMaturity: 5 }));
+  });
+
+  after(async () => {
+    if (dir) killLeftovers(dir);
+    if (root) await rm(root, { recursive: true, force: true });
+  });
+
+  test('up: a seed, two miners and a wallet node come up and follow one tip', async () => {
+    const networkConfig = `${root}/network.json`;
+    let out = '';
+    for (let attempt = 0; attempt < 3 && !out; attempt++) {
+      const basePort = await freeBasePort(8);
+      const result = await powcoin(['testnet', 'up', ...dirArgs(), '--network-config', networkConfig, '--nodes', '4', '--miners', '2', '--mine-interval', '1', '--base-port', String(basePort)]);
+      if (result.code === 0) out = result.stdout;
+      else if (!/already in use/.test(result.stderr)) assert.fail(`testnet up failed:\n${result.stdout}${result.stderr}`);
+    }
+    assert.match(out, /node0 \(seed\) ready/);
+    assert.match(out, /node3 \(wallet\) ready/);
+    state = readTestnetState(dir);
+    assert.deepEqual(state.nodes.map((node) => node.role), ['seed', 'miner', 'miner', 'wallet']);
+    rpc = clients(state);
+    [seed, miner1, miner2, wallet] = rpc;
+    // The miners compete: both find blocks, and every node converges on one chain.
+    await waitFor('both miners to have blocks on the chain', async () => {
+      const [one, two] = await Promise.all([miner1, miner2].map((client) => client.call<{ mine: { trusted: number; immature: number } }>('getbalances')));
+      return one.mine.trusted > 50 && two.mine.trusted > 0;
+    }, 90_000, 500);
+    const tip = await sameTip();
+    assert.ok(tip.blocks > 6);
+    assert.equal(await seed.call<number>('getconnectioncount'), 3);
+  });
+
+  test('status: one row per node with height, tip, peers, hash rate, mempool and balance', async () => {
+    const text = await testnet(['status', ...dirArgs()]);
+    assert.match(text, /^node\s+role\s+pid\s+height\s+tip\s+peers\s+hashrate\s+net hash\/s\s+difficulty\s+mempool\s+forks\s+balance/m);
+    for (const name of ['node0', 'node1', 'node2', 'node3']) assert.match(text, new RegExp(`^${name}\\s`, 'm'));
+    const json = JSON.parse(await testnet(['status', ...dirArgs(), '--json'])) as { nodes: Array<{ running: boolean; peers: number; role: string; hashrate: number }> };
+    assert.ok(json.nodes.every((row) => row.running && row.peers >= 1));
+    assert.ok(json.nodes.filter((row) => row.role === 'miner').every((row) => row.hashrate > 0));
+  });
+
+  test('pay: the wallet node, funded by a miner, pays a miner; confirmed on every node', async () => {
+    const funding = JSON.parse(await testnet(['pay', ...dirArgs(), 'node1', 'wallet', '20', '--wait', '--json'])) as { txid: string; confirmedOn: string[] };
+    assert.deepEqual(funding.confirmedOn, ['node0', 'node1', 'node2', 'node3']);
+    await waitFor('the wallet node to see its 20 coins', async () => (await wallet.call<number>('getbalance')) === 20);
+    const paid = JSON.parse(await testnet(['pay', ...dirArgs(), 'wallet', 'node2', '7.5', '--wait', '--json'])) as { txid: string; blockhash: string; confirmedOn: string[] };
+    payment = paid.txid;
+    assert.deepEqual(paid.confirmedOn, ['node0', 'node1', 'node2', 'node3']);
+    for (const client of rpc) {
+      const tx = await client.call<{ in_active_chain: boolean; confirmations: number }>('getrawtransaction', [payment, true, paid.blockhash]);
+      assert.equal(tx.in_active_chain, true);
+      assert.ok(tx.confirmations >= 1);
+    }
+    const received = await miner2.call<{ amount: number; confirmations: number }>('gettransaction', [payment]);
+    assert.equal(received.amount, 7.5);
+  });
+
+  test('partition: node2 is cut off; both sides mine their own branch', async () => {
+    await testnet(['partition', ...dirArgs(), 'node2']);
+    assert.equal(await miner2.call<number>('getconnectioncount'), 0);
+    await waitFor('the seed to drop node2', async () => (await seed.call<number>('getconnectioncount')) === 2);
+    // The cut-off miner pays the wallet node at once, from coins of the common chain: the tx is
+    // confirmed only on its own branch, which will lose.
+    losingSidePayment = (await testnet(['pay', ...dirArgs(), 'node2', (await wallet.call<string>('getnewaddress')), '3'])).trim();
+    const start = await Promise.all([info(miner1), info(miner2)]);
+    await waitFor('both sides to mine 4 blocks', async () => {
+      const [majority, minority] = await Promise.all([info(miner1), info(miner2)]);
+      return majority.blocks >= start[0].blocks + 4 && minority.blocks >= start[1].blocks + 4 && majority.bestblockhash !== minority.bestblockhash;
+    }, 60_000, 250);
+    await waitFor('the payment on the cut-off branch', async () => (await miner2.call<{ confirmations: number }>('gettransaction', [losingSidePayment])).confirmations > 0);
+    const status = await testnet(['status', ...dirArgs()]);
+    assert.match(status, /node2\s+miner \(isolated\)/);
+    assert.match(status, /2 different tips/);
+  });
+
+  test('heal: every node ends on the most-work chain; both payments confirmed exactly once', async () => {
+    // Give the majority a clear lead, so the cut-off miner's branch is the one reorganized away.
+    await wallet.call('generatetoaddress', [10, await wallet.call<string>('getnewaddress')]);
+    const [majority, minority] = await Promise.all([info(seed), info(miner2)]);
+    assert.ok(BigInt(`0x${majority.chainwork}`) > BigInt(`0x${minority.chainwork}`));
+    await testnet(['heal', ...dirArgs(), 'node2']);
+    const tip = await sameTip();
+    // The most-work chain won: it holds the majority's tip from before the heal, not the minority's.
+    assert.ok(BigInt(`0x${tip.chainwork}`) >= BigInt(`0x${majority.chainwork}`));
+    for (const client of rpc) {
+      const winner = await client.call<{ confirmations: number }>('getblockheader', [majority.bestblockhash]);
+      assert.ok(winner.confirmations >= 1);
+      // The others never fetched the losing branch (nobody relays less work); node2 keeps it off its main chain.
+      const loser = await client.call<{ confirmations: number }>('getblockheader', [minority.bestblockhash]).catch(() => ({ confirmations: -1 }));
+      assert.equal(loser.confirmations, -1, 'the cut-off branch is off the main chain');
+    }
+    assert.equal((await miner2.call<{ confirmations: number }>('getblockheader', [minority.bestblockhash])).confirmations, -1);
+    // node2 reorganized: its own branch (which it kept mining until healed) is now a side branch.
+    const tips = await miner2.call<Array<{ height: number; branchlen: number; status: string }>>('getchaintips');
+    assert.ok(tips.some((row) => row.status === 'valid-fork' && row.height >= minority.blocks && row.branchlen >= 4), `node2 keeps its old branch as a fork: ${JSON.stringify(tips)}`);
+    assert.deepEqual(await countsOnEveryNode(payment), [1, 1, 1, 1]);
+    // The losing branch's payment went back to the mempool and was mined on the winning chain.
+    await waitFor('the losing side payment to be mined on the winning chain', async () => (await countsOnEveryNode(losingSidePayment)).every((n) => n === 1), 60_000, 500);
+    const credited = await wallet.call<{ amount: number; confirmations: number }>('gettransaction', [losingSidePayment]);
+    assert.equal(credited.amount, 3);
+    assert.ok(credited.confirmations >= 1);
+  });
+
+  test('down: every process stops and the testnet is removed', async () => {
+    const pids = readTestnetState(dir).nodes.map((node) => node.pid);
+    const out = await testnet(['down', ...dirArgs()]);
+    assert.match(out, /stopped 4 nodes; removed the testnet/);
+    assert.deepEqual(pids.filter(pidAlive), []);
+    assert.equal(existsSync(dir), false);
+    const again = await powcoin(['testnet', 'status', ...dirArgs()]);
+    assert.equal(again.code, 1);
+    assert.match(again.stderr, /no testnet in/);
+  });
+});
