@@ -1,0 +1,199 @@
+/**
+ * The compose testnet end to end (npm run test:docker; not part of npm test): build the image
+ * (on a local base image when no registry answers), bring up seed, miner1, miner2 and wallet,
+ * wait for one tip, pay from the wallet node and see the payment confirmed on every node, cut
+ * miner2 off, let both sides mine, heal, and check that every node ends on the most-work chain
+ * with the payment confirmed exactly once. Then tear down, leaving no container, network or
+ * volume behind. Skipped, with the reason, when scripts/docker/ensure-docker.sh finds that
+ * Docker cannot be made to work on this machine.
+ */
+import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
+import { test } from 'node:test';
+import { DockerTestnet, NODES, type NodeName, SEED_PEER_ID, ensureDocker, must, sleep, statusTable } from '../../scripts/docker/testnet.js';
+
+const PROJECT = 'powcoin-dockertest';
+const docker = await ensureDocker();
+
+function log(message: string): void {
+  process.stderr.write(`[docker test ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined | false>): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined && value !== false) return value;
+    } catch (err) {
+      lastError = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}${lastError ? ` (last error: ${(lastError as Error).message})` : ''}`);
+    await sleep(1000);
+  }
+}
+
+/** Leftovers of the compose project, by compose's own labels. */
+async function leftovers(): Promise<string[]> {
+  const label = `label=com.docker.compose.project=${PROJECT}`;
+  const [containers, networks, volumes] = await Promise.all([
+    must('docker', ['ps', '-a', '-q', '--filter', label]),
+    must('docker', ['network', 'ls', '-q', '--filter', `name=^${PROJECT}$`]),
+    must('docker', ['volume', 'ls', '-q', '--filter', label]),
+  ]);
+  return [
+    ...containers.split('\n').filter(Boolean).map((id) => `container ${id}`),
+    ...networks.split('\n').filter(Boolean).map((id) => `network ${id}`),
+    ...volumes.split('\n').filter(Boolean).map((id) => `volume ${id}`),
+  ];
+}
+
+test('docker compose testnet: payment, partition, reorg to the most-work chain', { skip: docker.ok ? false : `Docker cannot be used here: ${docker.reason}`, timeout: 45 * 60_000 }, async () => {
+  const ports = { seed: await freePort(), miner1: await freePort(), miner2: await freePort(), wallet: await freePort() };
+  const testnet = new DockerTestnet({ project: PROJECT, network: PROJECT, image: 'powcoin:dockertest', ports });
+  const started = Date.now();
+  const elapsed = () => `${((Date.now() - started) / 1000).toFixed(0)} s`;
+  await testnet.down(false).catch(() => undefined); // an earlier run that was killed
+  let failed = true;
+  try {
+    log('building the image');
+    await testnet.buildImage();
+    log(`image built (${elapsed()}); starting the testnet`);
+    await testnet.up({ build: false, timeoutMs: 240_000 });
+    log(`all four nodes healthy (${elapsed()})`);
+
+    // RPC ports are published on 127.0.0.1 only.
+    for (const node of NODES) {
+      const published = (await must('docker', ['port', await testnet.containerId(node), '28632/tcp'])).trim().split('\n');
+      assert.deepEqual(published, [`127.0.0.1:${ports[node]}`], `${node}'s RPC port is published on ${published.join(', ')}`);
+    }
+
+    // Peers are found through the seed, and everyone follows one tip.
+    await until('every node to peer with the seed', 120_000, async () => {
+      for (const node of NODES.filter((n) => n !== 'seed')) {
+        const peers = await testnet.rpc<Array<{ peerId: string }>>(node, 'getpeerinfo');
+        if (!peers.some((p) => p.peerId === SEED_PEER_ID)) return false;
+      }
+      return true;
+    });
+    const sameTip = async (minHeight: number) => {
+      const rows = await testnet.statuses();
+      return new Set(rows.map((r) => r.tip)).size === 1 && rows[0].height >= minHeight ? rows : undefined;
+    };
+    const synced = await until('all nodes on one tip at height >= 5', 240_000, () => sameTip(5));
+    log(`one tip (${elapsed()}):\n${statusTable(synced)}`);
+
+    // Fund the wallet node from miner1 once its coinbases mature, then pay from the wallet node.
+    await until('miner1 to have 30 spendable coins', 600_000, async () => (await testnet.rpc<number>('miner1', 'getbalance')) >= 30);
+    const funding = await testnet.pay('miner1', 'wallet', 20);
+    log(`miner1 paid the wallet node 20 (txid ${funding.txid})`);
+    await until('the wallet node to have 20 confirmed coins', 300_000, async () => (await testnet.rpc<number>('wallet', 'getbalance')) >= 20);
+
+    const payment = await testnet.pay('wallet', 'seed', 2.5);
+    log(`the wallet node paid the seed 2.5 (txid ${payment.txid}); waiting for it to confirm`);
+    const paid = await until('the payment to confirm', 300_000, async () => {
+      const tx = await testnet.rpc<{ blockhash?: string; blockheight?: number; confirmations: number }>('wallet', 'gettransaction', payment.txid);
+      return tx.blockhash && tx.confirmations >= 1 ? { blockhash: tx.blockhash, height: tx.blockheight } : undefined;
+    });
+    await until('the payment block on every node with 2 confirmations', 300_000, async () => {
+      for (const node of NODES) {
+        const block = await testnet.rpc<{ confirmations: number; tx: string[] }>(node, 'getblock', paid.blockhash, 1);
+        if (block.confirmations < 2) return false;
+        assert.ok(block.tx.includes(payment.txid), `${node}: block ${paid.blockhash} lacks the payment`);
+      }
+      return true;
+    });
+    const received = await testnet.rpc<{ amount: number | string; confirmations: number }>('seed', 'gettransaction', payment.txid);
+    assert.equal(Number(received.amount), 2.5, "the seed's wallet sees 2.5 received");
+    log(`payment confirmed in ${paid.blockhash} on every node (${elapsed()})`);
+
+    // Cut miner2 (2 threads) off; both sides mine on.
+    await testnet.partition('miner2');
+    const [seedStart, minerStart] = [(await testnet.status('seed')).height, (await testnet.status('miner2')).height];
+    log(`miner2 cut off at height ${minerStart}, the seed's side at ${seedStart}`);
+    const sides = await until('both sides to mine 3 blocks of their own', 600_000, async () => {
+      const [seed, miner1, miner2] = await Promise.all([testnet.status('seed'), testnet.status('miner1'), testnet.status('miner2')]);
+      assert.equal(miner2.connected, false);
+      if (seed.height < seedStart + 3 || miner2.height < minerStart + 3 || seed.tip === miner2.tip) return undefined;
+      // The seed's side is the seed, miner1 and the wallet: settled when seed and miner1 agree.
+      return seed.tip === miner1.tip ? { seed, miner2 } : undefined;
+    });
+    log(`partitioned (${elapsed()}):\n${statusTable(await testnet.statuses())}`);
+
+    await testnet.heal('miner2');
+    log('miner2 joined again');
+    const healed = await until('all nodes on one tip after the heal', 300_000, () => sameTip(0));
+    log(`healed (${elapsed()}):\n${statusTable(healed)}`);
+
+    // Every node ends on the most-work chain it knows, which has at least the work of both sides.
+    // (The miners keep mining: each node is judged against its own tips of the moment.)
+    const isOnMainChain = async (node: NodeName, hash: string) => {
+      try {
+        return (await testnet.rpc<{ confirmations: number }>(node, 'getblockheader', hash)).confirmations >= 1;
+      } catch (err) {
+        if (/Block not found/.test((err as Error).message)) return false;
+        throw err;
+      }
+    };
+    const workOf = async (node: NodeName, hash: string) => BigInt(`0x${(await testnet.rpc<{ chainwork: string }>(node, 'getblockheader', hash)).chainwork}`);
+    const sideWork = [BigInt(`0x${sides.seed.chainwork}`), BigInt(`0x${sides.miner2.chainwork}`)];
+    for (const node of NODES) {
+      const tips = await testnet.rpc<Array<{ hash: string; status: string }>>(node, 'getchaintips');
+      const active = tips.find((t) => t.status === 'active');
+      assert.ok(active, `${node} has an active tip`);
+      const activeWork = await workOf(node, active.hash);
+      assert.ok(sideWork.every((w) => activeWork >= w), `${node}: the active chain has less work than a side had before the heal`);
+      for (const other of tips.filter((t) => t.status === 'valid-fork')) {
+        assert.ok((await workOf(node, other.hash)) <= activeWork, `${node}: branch ${other.hash} has more work than the active chain`);
+      }
+      // Exactly one side's chain survived: the other side's tip is off the main chain now (a reorg).
+      // (The winning side may never have seen the losing side's blocks: unknown counts as off.)
+      const onMain = await Promise.all([sides.seed.tip, sides.miner2.tip].map((hash) => isOnMainChain(node, hash)));
+      assert.equal(onMain.filter(Boolean).length, 1, `${node}: exactly one side's pre-heal tip is on the main chain`);
+    }
+    const minerWon = await isOnMainChain('seed', sides.miner2.tip);
+    // The losing side knew its own tip, and has left it: a reorg.
+    const losers: NodeName[] = minerWon ? ['seed', 'miner1', 'wallet'] : ['miner2'];
+    const losingTip = minerWon ? sides.seed.tip : sides.miner2.tip;
+    for (const node of losers) {
+      const header = await testnet.rpc<{ confirmations: number }>(node, 'getblockheader', losingTip);
+      assert.equal(header.confirmations, -1, `${node} reorganized away from its pre-heal tip`);
+    }
+    log(`${losers.join(', ')} reorganized onto the other side's chain`);
+
+    // The payment is still confirmed, exactly once, on every node's main chain.
+    for (const node of NODES) {
+      const height = await testnet.rpc<number>(node, 'getblockcount');
+      const heights = Array.from({ length: height }, (_, i) => i + 1);
+      const hashes = (await testnet.batch(node, heights.map((h) => ({ method: 'getblockhash', params: [h] })))) as string[];
+      const blocks = (await testnet.batch(node, hashes.map((h) => ({ method: 'getblock', params: [h, 1] })))) as Array<{ tx: string[] }>;
+      const count = blocks.reduce((n, block) => n + block.tx.filter((txid) => txid === payment.txid).length, 0);
+      assert.equal(count, 1, `${node}: the payment is in ${count} blocks of the main chain`);
+    }
+    const tx = await testnet.rpc<{ confirmations: number }>('wallet', 'gettransaction', payment.txid);
+    assert.ok(tx.confirmations >= 1, 'the wallet still sees its payment confirmed');
+    failed = false;
+    log(`scenario passed (${elapsed()})`);
+  } finally {
+    if (failed) {
+      const logs = await testnet.compose(['logs', '--no-color', '--tail', '25']).catch((err: Error) => err.message);
+      log(`compose logs:\n${logs}`);
+    }
+    await testnet.down();
+    const left = await leftovers();
+    assert.deepEqual(left, [], 'docker compose down left these behind');
+    log(`torn down, nothing left (${elapsed()})`);
+  }
+});
