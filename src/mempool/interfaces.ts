@@ -15,19 +15,8 @@ export interface ChainView {
   getCoin(outpoint: OutPoint): Promise<Coin | undefined>;
 }
 
-/** Runs ECDSA checks (inline or on workers); resolves to the first failing index, or -1. */
 /** The verifier and signature cache shared with the chain (see consensus/verify-with-cache.ts). */
 export type { SignatureBatchVerifier as SignatureCheckVerifier, PassedSignatures as SignatureCacheView } from '../consensus/verify-with-cache.js';
-
-/** pino's call shape: fields first, message second. */
-export interface MempoolLogger {
-  debug(fields: object, message?: string): void;
-  info(fields: object, message?: string): void;
-  warn(fields: object, message?: string): void;
-  error(fields: object, message?: string): void;
-}
-
-export const silentMempoolLogger: MempoolLogger = { debug() {}, info() {}, warn() {}, error() {} };
 
 /** The chain events the mempool follows (the chain's typed emitter satisfies this). */
 export interface ChainEventSource {
@@ -38,3 +27,6 @@ export interface ChainEventSource {
   off(event: 'blockDisconnected', listener: (event: { block: Block }) => void): unknown;
   off(event: 'tipChanged', listener: (event: unknown) => void): unknown;
 }
+
+/** pino's call shape (fields first, message second); one definition for every layer. */
+export { type Logger as MempoolLogger, silentLogger as silentMempoolLogger } from '../primitives/logger.js';

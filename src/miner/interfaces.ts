@@ -86,17 +86,5 @@ export interface MinerChain {
   off(event: 'tipChanged', listener: (event: TipChangedEvent) => void): unknown;
 }
 
-/** The slice of pino's logger the miner uses (fields first, as pino expects). */
-export interface MinerLogger {
-  debug(fields: object, message?: string): void;
-  info(fields: object, message?: string): void;
-  warn(fields: object, message?: string): void;
-  error(fields: object, message?: string): void;
-}
-
-export const silentMinerLogger: MinerLogger = {
-  debug() {},
-  info() {},
-  warn() {},
-  error() {},
-};
+/** pino's call shape (fields first, message second); one definition for every layer. */
+export { type Logger as MinerLogger, silentLogger as silentMinerLogger } from '../primitives/logger.js';

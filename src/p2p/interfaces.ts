@@ -65,12 +65,5 @@ export interface P2PMempool {
   off(event: 'txAccepted', listener: (event: TxAccepted) => void): unknown;
 }
 
-/** pino's call shape: fields first, message second. */
-export interface P2PLogger {
-  debug(fields: object, message?: string): void;
-  info(fields: object, message?: string): void;
-  warn(fields: object, message?: string): void;
-  error(fields: object, message?: string): void;
-}
-
-export const silentP2PLogger: P2PLogger = { debug() {}, info() {}, warn() {}, error() {} };
+/** pino's call shape (fields first, message second); one definition for every layer. */
+export { type Logger as P2PLogger, silentLogger as silentP2PLogger } from '../primitives/logger.js';

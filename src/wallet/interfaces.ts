@@ -47,12 +47,5 @@ export interface WalletMempool {
   off(event: 'txRemoved', listener: (event: { entry: WalletMempoolEntry; reason: WalletRemovalReason }) => void): unknown;
 }
 
-/** pino's call shape: fields first, message second. Nothing secret is ever passed to it. */
-export interface WalletLogger {
-  debug(fields: object, message?: string): void;
-  info(fields: object, message?: string): void;
-  warn(fields: object, message?: string): void;
-  error(fields: object, message?: string): void;
-}
-
-export const silentWalletLogger: WalletLogger = { debug() {}, info() {}, warn() {}, error() {} };
+/** pino's call shape (fields first, message second); one definition for every layer. */
+export { type Logger as WalletLogger, silentLogger as silentWalletLogger } from '../primitives/logger.js';
