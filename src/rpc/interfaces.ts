@@ -10,6 +10,7 @@ import type { BlockHeader } from '../primitives/header.js';
 import type { OutPoint } from '../primitives/outpoint.js';
 import type { Transaction } from '../primitives/transaction.js';
 import type { BlockTemplate } from '../miner/template.js';
+import type { MempoolEntry } from '../mempool/entry.js';
 
 /** One block the chain knows of; the chain's BlockIndexEntry satisfies it. */
 export interface RpcBlockEntry {
@@ -41,20 +42,10 @@ export interface RpcChain {
 }
 
 /** A mempool entry as the RPC shows it; the mempool's entries satisfy it. */
-export interface RpcMempoolEntry {
-  readonly tx: Transaction;
-  readonly txid: string;
-  readonly wtxid: string;
-  readonly fee: bigint;
-  readonly vsize: number;
-  readonly weight: number;
-  readonly time: number;
-  readonly height: number;
-  readonly ancestor: { readonly count: number; readonly vsize: number; readonly fee: bigint };
-  readonly descendant: { readonly count: number; readonly vsize: number; readonly fee: bigint };
-  readonly parents: ReadonlySet<string>;
-  readonly children: ReadonlySet<string>;
-}
+export type RpcMempoolEntry = Pick<
+  MempoolEntry,
+  'tx' | 'txid' | 'wtxid' | 'fee' | 'vsize' | 'weight' | 'time' | 'height' | 'ancestor' | 'descendant' | 'parents' | 'children'
+>;
 
 export interface RpcMempool {
   readonly size: number;
