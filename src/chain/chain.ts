@@ -177,7 +177,8 @@ export class Chain extends TypedEmitter<ChainEvents> {
     const hash = block.hash();
     const known = this.tree.get(hash);
     if (known?.isFailed()) throw new RuleError('duplicate-invalid', `block ${hash} is known to be invalid`);
-    if (known?.has(BlockStatus.HAVE_DATA) || this.orphans.has(hash)) return { hash, status: 'duplicate' };
+    // Only these very bytes are a duplicate orphan: another copy may carry the witnesses a forged one lacks.
+    if (known?.has(BlockStatus.HAVE_DATA) || this.orphans.holds(block)) return { hash, status: 'duplicate' };
     // Proof of work first: it is the one check that costs an attacker, and needs no lookup.
     checkBlockHeader(block.header, this.params);
     const parent = this.tree.get(block.header.prevHashHex());
@@ -222,6 +223,8 @@ export class Chain extends TypedEmitter<ChainEvents> {
       checkBlock(block, this.params);
       checkBlockContext(block, { height: parent.height + 1, medianTimePast: medianTimePast(parent) }, this.params);
     } catch (err) {
+      // A block that may be a mutated copy (MAY_BE_MUTATED) is refused but never remembered:
+      // the real block under the same header must still be accepted when it comes.
       if (isRuleError(err) && err.action === 'reject' && !err.corruptionPossible) await this.recordInvalidHeader(block, parent, err);
       throw err;
     }

@@ -37,7 +37,7 @@ export interface P2PModules {
   logger?: P2PLogger;
 }
 
-/** Blocks and txs remembered as heard from the network, so they are never re-published as ours. */
+/** Message ids of blocks and txs heard from the network, so they are never re-published as ours. */
 const HEARD_CAPACITY = 50_000;
 
 export class P2PNode extends TypedEmitter<P2PEvents> {

@@ -16,7 +16,7 @@ import type { ProtocolContext } from './protocols/context.js';
 import { requestHeaders } from './protocols/headers.js';
 import { PeerError } from './protocols/stream-io.js';
 import type { RecentSet } from './recent.js';
-import { MAX_BLOCKS_PER_REQUEST, MAX_HEADERS } from './topics.js';
+import { blockMessageId, MAX_BLOCKS_PER_REQUEST, MAX_HEADERS } from './topics.js';
 import { type Misbehaviour, settle, verdict, type Verdict } from './verdict.js';
 
 /** Batches in flight at once: enough to hide a round trip behind processing. */
@@ -192,7 +192,7 @@ export class Syncer {
   private async processInOrder(peer: PeerId, blocks: readonly Block[], asked: number, lastHeight: number): Promise<void> {
     for (const block of blocks) {
       // Blocks from sync are the network's, not ours: the tip change must not re-publish them.
-      this.modules.heard.add(block.hash());
+      this.modules.heard.add(blockMessageId(block.encode()));
       const result = verdict('block', await settle(() => this.modules.chain.processBlock(block)));
       this.modules.judged(peer, result);
       if (result.action === 'reject' || result.bug) throw new SyncStop();
