@@ -61,6 +61,12 @@ describe('mempool acceptance', () => {
     await expectRule(f.mempool.acceptTransaction(tx), 'txn-already-in-mempool', 'ignore');
   });
 
+  test('a witness-stripped tx whose original is not in the pool is refused without blame (Core: TX_WITNESS_STRIPPED); the real one then enters', async () => {
+    const tx = pay(f.coinbase(8), 1_000n);
+    await expectRule(f.mempool.acceptTransaction(withWitnesses(tx, () => [])), 'mandatory-script-verify-flag-failed', 'ignore');
+    assert.equal((await f.mempool.acceptTransaction(tx)).status, 'accepted');
+  });
+
   test('a chain of unconfirmed txs: parents, children and ancestor/descendant sums', async () => {
     const [a, b, c] = chainOf(f.coinbase(2), 3, 500n);
     for (const tx of [a, b, c]) assert.equal((await f.mempool.acceptTransaction(tx)).status, 'accepted');
