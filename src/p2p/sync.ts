@@ -41,7 +41,8 @@ export interface SyncModules {
   announceTip(): void;
 }
 
-type Fetched = { blocks: Block[] } | { error: unknown };
+/** `from[i]` is the peer that served `blocks[i]`, and answers for it. */
+type Fetched = { blocks: Block[]; from: PeerId[] } | { error: unknown };
 
 class SyncStop extends Error {}
 
@@ -167,7 +168,7 @@ export class Syncer {
         this.blameFor(peer, fetched.error, 'blocks');
         throw new SyncStop();
       }
-      await this.processInOrder(peer, fetched.blocks, batches[i].length, lastHeight);
+      await this.processInOrder(peer, fetched, batches[i].length, lastHeight);
     }
   }
 
@@ -177,24 +178,29 @@ export class Syncer {
     let blocks: Block[] = [];
     try {
       blocks = await requestBlocks(context, source, hashes);
-      if (blocks.length === hashes.length || source.equals(primary)) return { blocks };
+      if (blocks.length === hashes.length || source.equals(primary)) return { blocks, from: blocks.map(() => source) };
     } catch (err) {
       if (source.equals(primary)) return { error: err };
       this.blameFor(source, err, 'blocks');
     }
     try {
-      return { blocks: [...blocks, ...(await requestBlocks(context, primary, hashes.slice(blocks.length)))] };
+      const rest = await requestBlocks(context, primary, hashes.slice(blocks.length));
+      return { blocks: [...blocks, ...rest], from: [...blocks.map(() => source), ...rest.map(() => primary)] };
     } catch (err) {
       return { error: err };
     }
   }
 
-  private async processInOrder(peer: PeerId, blocks: readonly Block[], asked: number, lastHeight: number): Promise<void> {
-    for (const block of blocks) {
+  private async processInOrder(peer: PeerId, { blocks, from }: { blocks: readonly Block[]; from: readonly PeerId[] }, asked: number, lastHeight: number): Promise<void> {
+    for (const [i, block] of blocks.entries()) {
       // Blocks from sync are the network's, not ours: the tip change must not re-publish them.
       this.modules.heard.add(blockMessageId(block.encode()));
       const result = verdict('block', await settle(() => this.modules.chain.processBlock(block)));
-      this.modules.judged(peer, result);
+      // The peer that served the block answers for it: a helper's forged copy must not cost the
+      // primary peer its standing. A mutated copy is not remembered (MAY_BE_MUTATED), so a later
+      // round fetches the block again.
+      this.modules.judged(from[i], result);
+      if (result.action === 'reject' && !from[i].equals(peer)) this.request(peer, 'a helper served an invalid block');
       if (result.action === 'reject' || result.bug) throw new SyncStop();
       this.progress.blocks++;
     }

@@ -14,6 +14,8 @@ import { type Mutation, mutate } from '../helpers/mutations.js';
 import { EvilPeer } from './evil.js';
 import { closeAll, key, link, params, payingBranch, startNode, type TestNode, waitFor } from './helpers.js';
 import { coinbaseOutpoint } from '../helpers/chain-harness.js';
+import { encodeBlocks } from '../../src/p2p/protocols/messages.js';
+import { protocolsFor } from '../../src/p2p/topics.js';
 
 /** Generous: CPU is shared; without the fix the real block never comes (until the next block). */
 const DELIVERY_CEILING_MS = 30_000;
@@ -113,3 +115,33 @@ function printFigures(figures: readonly { attack: string; ms: number }[]): void 
   const lines = figures.map(({ attack, ms }) => `  ${attack.padEnd(18)} ${ms.toFixed(1).padStart(8)} ms`);
   console.log(`real block delivery to the victim (miner connect to victim connect):\n${lines.join('\n')}`);
 }
+
+describe('a forged block served during sync', () => {
+  const nodes: TestNode[] = [];
+  const evils: EvilPeer[] = [];
+  after(async () => {
+    await Promise.all(evils.map((evil) => evil.stop()));
+    await closeAll(nodes);
+  });
+
+  test('a helper serving a mutated copy is banned, not the primary peer, and the sync still completes', async () => {
+    const branch = payingBranch(78);
+    const blocks = branch.extend(40);
+    const victim = await startNode();
+    const primary = await startNode({ blocks });
+    nodes.push(victim, primary);
+    // The helper claims to be far ahead (but with no work, so it is never synced from itself) and
+    // answers every blocks/1 request with a forged copy of block 17, the first of the second batch.
+    const evil = await EvilPeer.start(params, { height: 1_000 });
+    evils.push(evil);
+    await evil.answer(protocolsFor(params).blocks, encodeBlocks([mutate(blocks[16], 'duplicate-tail')]));
+    await evil.attack(victim.p2p.addresses()[0], victim.p2p.peerId);
+    await waitFor(() => victim.p2p.peers().some((peer) => peer.id === evil.id && peer.height === 1_000), 10_000, 'the victim knows the helper\'s height');
+    await link(victim, primary);
+    await waitFor(() => victim.h.chain.tip.hash === blocks[39].hash(), 60_000, 'the victim synced to the primary\'s tip');
+    assert.ok(victim.p2p.isBanned(evil.id), 'the helper that served the forged copy is banned');
+    assert.equal(victim.p2p.isBanned(primary.p2p.peerId), false);
+    assert.equal(victim.p2p.banScore(primary.p2p.peerId), 0, 'the primary peer answers only for what it served');
+    assert.equal(victim.h.chain.getEntry(blocks[16].hash())?.isFailed(), false);
+  });
+});
