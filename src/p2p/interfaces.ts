@@ -44,9 +44,17 @@ export interface P2PChain {
   /** A reorg took this block off the main chain (its txs go back to the mempool). */
   on(event: 'blockDisconnected', listener: (event: BlockDisconnected) => void): unknown;
   off(event: 'blockDisconnected', listener: (event: BlockDisconnected) => void): unknown;
+  /** A block joined the main chain (fired before the tipChanged it leads to). */
+  on(event: 'blockConnected', listener: (event: BlockConnected) => void): unknown;
+  off(event: 'blockConnected', listener: (event: BlockConnected) => void): unknown;
 }
 
 export interface BlockDisconnected {
+  block: Block;
+}
+
+export interface BlockConnected {
+  entry: { hash: string };
   block: Block;
 }
 
