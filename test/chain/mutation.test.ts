@@ -11,6 +11,15 @@ import { defineNetwork, networks, type NetworkParams } from '../../src/params/in
 import { Block } from '../../src/primitives/index.js';
 import { Branch, type Harness, TestKey, coinbaseOutpoint, openHarness, processAll } from '../helpers/chain-harness.js';
 import { MUTATION_CODE, type Mutation, mutate } from '../helpers/mutations.js';
+import { MAX_COPIES_PER_HASH, OrphanPool } from '../../src/chain/orphan-pool.js';
+import { Transaction } from '../../src/primitives/index.js';
+
+/** The same block (same hash) with another coinbase witness nonce: a copy a relay could make. */
+function withCoinbaseNonce(block: Block, nonce: number): Block {
+  const coinbase = block.txs[0];
+  const input = { ...coinbase.inputs[0], witness: [new Uint8Array(32).fill(nonce)] };
+  return new Block(block.header, [new Transaction({ ...coinbase, inputs: [input] }), ...block.txs.slice(1)]);
+}
 
 const params = defineNetwork({ name: 'mutation', coinbaseMaturity: 1 }, networks.regtest);
 /** Segwit never active: a block commits to no witnesses, so any witness is unexpected. */
@@ -94,6 +103,19 @@ describe('mutated blocks never poison the header hash', () => {
     await processAll(late.chain, [branch.at(2)]);
     assert.equal(late.chain.tip.hash, real.hash(), 'the forged copy failed, the real one connected');
     assert.equal(late.chain.getEntry(real.hash())?.isFailed(), false);
+  });
+
+  test('the orphan pool holds at most MAX_COPIES_PER_HASH copies of one hash, dropping the oldest copy', async () => {
+    const { h, real } = await setup(params, 25);
+    harnesses.push(h);
+    const pool = new OrphanPool({ maxBlocks: 100, maxBytes: 10_000_000 });
+    const copies = Array.from({ length: MAX_COPIES_PER_HASH + 1 }, (_, i) => withCoinbaseNonce(real, i));
+    for (const copy of copies) pool.add(copy, copy.size());
+    assert.equal(pool.size, MAX_COPIES_PER_HASH);
+    assert.equal(pool.holds(copies[0]), false, 'the oldest copy made room');
+    assert.ok(copies.slice(1).every((copy) => pool.holds(copy)));
+    assert.equal(pool.takeChildren(real.header.prevHashHex()).length, MAX_COPIES_PER_HASH);
+    assert.equal(pool.has(real.hash()), false);
   });
 
   test('a block invalid for a reason of its own is remembered: the same hash is refused at once next time', async () => {
