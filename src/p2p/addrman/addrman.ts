@@ -200,6 +200,14 @@ export class AddrMan implements AddressBook {
     return true;
   }
 
+  /** Where an entry sits: its tried bucket, or the new buckets referencing it (diagnostics and tests). */
+  placement(peerId: string): { tried: boolean; buckets: number[] } | undefined {
+    const info = this.entriesById.get(peerId);
+    if (!info) return undefined;
+    if (info.tried) return { tried: true, buckets: [Math.floor(this.triedIndex(info) / this.options.bucketSize)] };
+    return { tried: false, buckets: [...info.newRefs] };
+  }
+
   entries(): AddressEntry[] {
     return [...this.entriesById.values()].map(toEntry);
   }

@@ -4,7 +4,7 @@
  * cannot be read or fails any check is moved aside to `peers.json.corrupt-<time>` with a warning,
  * and the book starts empty: never a crash, never the evidence silently lost.
  */
-import { chmod, open, readFile, rename } from 'node:fs/promises';
+import { chmod, mkdir, open, readFile, rename } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { P2PLogger } from '../interfaces.js';
 import { dialableMultiaddrs, isServices, isTimestamp, isValidPeerId } from './validate.js';
@@ -48,6 +48,7 @@ export async function writeBook(file: string, snapshot: BookSnapshot): Promise<v
     entries: snapshot.entries,
   });
   const temp = `${file}.tmp-${process.pid}-${++tempCounter}`;
+  await mkdir(dirname(file), { recursive: true });
   const handle = await open(temp, 'w', 0o600);
   try {
     await handle.chmod(0o600); // open's mode is filtered by the umask; this is not
