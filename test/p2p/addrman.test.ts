@@ -318,6 +318,10 @@ describe('address book: persistence', () => {
     assert.deepEqual(sort(again.entries()), sort(book.entries()));
     for (const entry of book.entries()) assert.deepEqual(again.placement(entry.peerId), book.placement(entry.peerId), 'same key, same buckets');
     assert.equal(again.triedSize, book.triedSize);
+    // Another table shape: entries are re-bucketed by their first source, none lost to a bad index.
+    const smaller = await openBook(clock, { dataDir, newBuckets: 256 });
+    assert.ok(smaller.size > 190, `${smaller.size}`);
+    assert.ok(smaller.entries().every((e) => e.tried || smaller.placement(e.peerId)!.buckets.every((b) => b < 256)));
   });
 
   test('the file is mode 0600 even under umask 000', async () => {
@@ -336,9 +340,9 @@ describe('address book: persistence', () => {
 
   for (const [name, text] of [
     ['not JSON', '{"format":"powcoin-addrman", trunc'],
-    ['a bad peer id', JSON.stringify({ format: 'powcoin-addrman', version: 1, key: '11'.repeat(32), entries: [{ peerId: 'nope', multiaddrs: ['/ip4/9.9.9.9/tcp/1'], services: 9, lastSeen: 1, lastSuccess: 0, lastTry: 0, attempts: 0, sourceGroup: 'ip4:8.8', tried: false, newBuckets: [1] }] })],
-    ['a bad multiaddr', JSON.stringify({ format: 'powcoin-addrman', version: 1, key: '11'.repeat(32), entries: [{ peerId: peer('x'), multiaddrs: ['/ip4/9.9.9.999/tcp/1'], services: 9, lastSeen: 1, lastSuccess: 0, lastTry: 0, attempts: 0, sourceGroup: 'ip4:8.8', tried: false, newBuckets: [1] }] })],
-    ['a non-finite number', JSON.stringify({ format: 'powcoin-addrman', version: 1, key: '11'.repeat(32), entries: [{ peerId: peer('x'), multiaddrs: ['/ip4/9.9.9.9/tcp/1'], services: 9, lastSeen: 1.5, lastSuccess: 0, lastTry: 0, attempts: 0, sourceGroup: 'ip4:8.8', tried: false, newBuckets: [1] }] })],
+    ['a bad peer id', JSON.stringify({ format: 'powcoin-addrman', version: 1, key: '11'.repeat(32), newBuckets: 1024, bucketSize: 64, entries: [{ peerId: 'nope', multiaddrs: ['/ip4/9.9.9.9/tcp/1'], services: 9, lastSeen: 1, lastSuccess: 0, lastTry: 0, attempts: 0, sourceGroup: 'ip4:8.8', tried: false, newBuckets: [1] }] })],
+    ['a bad multiaddr', JSON.stringify({ format: 'powcoin-addrman', version: 1, key: '11'.repeat(32), newBuckets: 1024, bucketSize: 64, entries: [{ peerId: peer('x'), multiaddrs: ['/ip4/9.9.9.999/tcp/1'], services: 9, lastSeen: 1, lastSuccess: 0, lastTry: 0, attempts: 0, sourceGroup: 'ip4:8.8', tried: false, newBuckets: [1] }] })],
+    ['a non-finite number', JSON.stringify({ format: 'powcoin-addrman', version: 1, key: '11'.repeat(32), newBuckets: 1024, bucketSize: 64, entries: [{ peerId: peer('x'), multiaddrs: ['/ip4/9.9.9.9/tcp/1'], services: 9, lastSeen: 1.5, lastSuccess: 0, lastTry: 0, attempts: 0, sourceGroup: 'ip4:8.8', tried: false, newBuckets: [1] }] })],
   ] as const) {
     test(`a file with ${name} is moved aside with a warning and the book starts empty`, async () => {
       const dataDir = await mkdtemp(join(dir, 'corrupt-'));
@@ -400,8 +404,9 @@ describe('address book: a Sybil source cannot fill it', () => {
     return { evilEntries, evilBuckets, survivors, present, honestPicks, groups };
   }
 
-  test('10,000 addresses in many /16s: at most 64 buckets, every honest entry survives, picks stay honest and diverse', async () => {
+  test('10,000 addresses in many /16s: at most 64 buckets, every honest entry survives, picks stay honest and diverse', async (t) => {
     const r = await scenario((j) => publicIp(j, '7.7'));
+    t.diagnostic(`attacker: ${r.evilEntries.length} entries in ${r.evilBuckets.size} buckets; honest ${r.survivors.length}/${r.present.length}; honest picks ${r.honestPicks}/1000 over ${r.groups.size} groups`);
     assert.ok(r.evilBuckets.size <= 64, `${r.evilBuckets.size} buckets`);
     assert.ok(r.evilEntries.length <= 64 * 64, `${r.evilEntries.length} entries`);
     assert.equal(r.survivors.length, r.present.length, 'every honest entry survives');
@@ -409,8 +414,9 @@ describe('address book: a Sybil source cannot fill it', () => {
     assert.ok(r.groups.size >= 300, `${r.groups.size} distinct groups picked`);
   });
 
-  test('10,000 addresses in one /16: one bucket', async () => {
+  test('10,000 addresses in one /16: one bucket', async (t) => {
     const r = await scenario((j) => `66.66.${j >> 8}.${j & 255}`);
+    t.diagnostic(`attacker: ${r.evilEntries.length} entries in ${r.evilBuckets.size} buckets; honest ${r.survivors.length}/${r.present.length}; honest picks ${r.honestPicks}/1000 over ${r.groups.size} groups`);
     assert.equal(r.evilBuckets.size, 1);
     assert.ok(r.evilEntries.length <= 64);
     assert.equal(r.survivors.length, r.present.length);
