@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -362,6 +362,20 @@ describe('address book: persistence', () => {
       assert.equal((await AddrMan.open({ dataDir })).size, 1, 'a fresh book is written over it');
     });
   }
+
+  test('an unreadable peers file (a directory in its place) is moved aside too', async () => {
+    const dataDir = await mkdtemp(join(dir, 'unreadable-'));
+    await mkdir(join(dataDir, PEERS_FILE));
+    const warnings: object[] = [];
+    const logger = { debug() {}, info() {}, error() {}, warn: (fields: object) => void warnings.push(fields) };
+    const book = await AddrMan.open({ dataDir }, { logger });
+    assert.equal(book.size, 0);
+    assert.equal(warnings.length, 1);
+    assert.ok((await readdir(dataDir)).some((f) => f.startsWith(`${PEERS_FILE}.corrupt-`)));
+    book.add([record('a', '9.9.9.9', Date.now())], source('s', '8.8.8.8'));
+    await book.flush();
+    assert.equal((await AddrMan.open({ dataDir })).size, 1);
+  });
 });
 
 describe('address book: a Sybil source cannot fill it', () => {
