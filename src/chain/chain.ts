@@ -114,6 +114,11 @@ export class Chain extends TypedEmitter<ChainEvents> {
     return this.tree.height;
   }
 
+  /** The chain's clock (seconds since the epoch), as header time checks use it. */
+  time(): number {
+    return this.now();
+  }
+
   /** The most-work valid header we know (its body may not be here yet); at least the tip. */
   get bestHeader(): BlockIndexEntry {
     return this.tree.bestHeader;
