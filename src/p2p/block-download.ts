@@ -243,10 +243,13 @@ export class BlockDownloader {
 
   private failed(state: PeerDownload, hashes: readonly string[], err: unknown): void {
     for (const hash of hashes) this.release(state, hash);
-    const reason = `blocks: ${(err as Error)?.message ?? String(err)}`;
-    if ((err as Error)?.name === 'DecodeError' || (err instanceof PeerError && err.kind === 'malformed')) this.modules.penalise(state.peer, 'malformed', reason);
-    else if (err instanceof PeerError && err.kind === 'protocol') this.modules.penalise(state.peer, 'protocol', reason);
-    if (this.peers.get(state.id) === state) this.strike(state, reason);
+    // A peer we already dropped: its streams end because we hung up, which is not its doing.
+    if (this.peers.get(state.id) === state) {
+      const reason = `blocks: ${(err as Error)?.message ?? String(err)}`;
+      if ((err as Error)?.name === 'DecodeError' || (err instanceof PeerError && err.kind === 'malformed')) this.modules.penalise(state.peer, 'malformed', reason);
+      else if (err instanceof PeerError && err.kind === 'protocol') this.modules.penalise(state.peer, 'protocol', reason);
+      this.strike(state, reason);
+    }
     this.pump();
     this.modules.settled();
   }

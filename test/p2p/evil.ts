@@ -12,7 +12,11 @@ import { yamux } from '@libp2p/yamux';
 import { peerIdFromString } from '@libp2p/peer-id';
 import { multiaddr } from '@multiformats/multiaddr';
 import { createLibp2p } from 'libp2p';
-import { encodeStatus, type StatusMessage } from '../../src/p2p/protocols/messages.js';
+import { decodeBlocksRequest, decodeHeadersRequest, encodeHeaders, encodeStatus, type StatusMessage } from '../../src/p2p/protocols/messages.js';
+import { checkProofOfWork } from '../../src/consensus/pow.js';
+import type { BlockHeader } from '../../src/primitives/header.js';
+import { BlockHeader as Header } from '../../src/primitives/header.js';
+import { MAX_HEADERS } from '../../src/p2p/topics.js';
 import { readMessage, writeMessage } from '../../src/p2p/protocols/stream-io.js';
 import { protocolsFor, topicsFor } from '../../src/p2p/topics.js';
 import type { NetworkParams } from '../../src/params/index.js';
@@ -70,6 +74,34 @@ export class EvilPeer {
     });
   }
 
+  /** Blocks asked of us on blocks/1 (counted whether or not we answer). */
+  blocksAsked = 0;
+  private readonly held: unknown[] = [];
+
+  /**
+   * Serves `chain` (headers from genesis's child on, in order) on headers/1 as an honest node
+   * would (after the newest locator hash it has), and on blocks/1 reads each request, counts it
+   * and never answers: the stream stays open until the victim gives up.
+   */
+  async serveHeadersOnly(params: NetworkParams, chain: readonly BlockHeader[]): Promise<void> {
+    const protocols = protocolsFor(params);
+    const heightOf = new Map<string, number>([[params.genesisHash, 0]]);
+    chain.forEach((header, i) => heightOf.set(header.hash(), i + 1));
+    await this.libp2p.handle(protocols.headers, async (stream) => {
+      const request = decodeHeadersRequest(await readMessage(stream, { maxBytes: 100_000, timeoutMs: 5_000 }));
+      const from = request.locator.map((hash) => heightOf.get(hash)).find((height) => height !== undefined) ?? 0;
+      await writeMessage(stream, encodeHeaders(chain.slice(from, from + MAX_HEADERS)), 5_000);
+    });
+    await this.libp2p.handle(
+      protocols.blocks,
+      async (stream) => {
+        this.blocksAsked += decodeBlocksRequest(await readMessage(stream, { maxBytes: 100_000, timeoutMs: 5_000 })).length;
+        this.held.push(stream);
+      },
+      { maxInboundStreams: 1_000 },
+    );
+  }
+
   /** Opens `protocol` on the victim and sends `request` as one length-prefixed message. */
   async ask(peerId: string, protocol: string, request: Uint8Array): Promise<void> {
     const stream = await this.libp2p.dialProtocol(peerIdFromString(peerId), protocol);
@@ -103,4 +135,32 @@ export class EvilPeer {
   async stop(): Promise<void> {
     await this.libp2p.stop();
   }
+}
+
+/**
+ * `count` headers after `parent` with valid proof of work for `bits` (which need not be the bits
+ * the rules ask for), `spacing` seconds apart. Cheap with regtest-like targets.
+ */
+export function mineHeaders(parent: { hash: string; time: number }, count: number, bits: number, powLimit: bigint, spacing = 600, tag = 0): BlockHeader[] {
+  const headers: BlockHeader[] = [];
+  let prev = hexToInternal(parent.hash);
+  let time = parent.time;
+  for (let i = 0; i < count; i++) {
+    time += spacing;
+    const merkleRoot = new Uint8Array(32);
+    new DataView(merkleRoot.buffer).setUint32(0, i, true);
+    merkleRoot[31] = tag;
+    let header: BlockHeader;
+    for (let nonce = 0; ; nonce++) {
+      header = new Header({ version: 0x20000000, prevHash: prev, merkleRoot, time, bits, nonce });
+      if (checkProofOfWork(header.hashBytes(), bits, powLimit) === undefined) break;
+    }
+    headers.push(header);
+    prev = header.hashBytes();
+  }
+  return headers;
+}
+
+function hexToInternal(hex: string): Uint8Array {
+  return Uint8Array.from(hex.match(/../g)!.map((b) => parseInt(b, 16))).reverse();
 }
