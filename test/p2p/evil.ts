@@ -13,14 +13,14 @@ import { peerIdFromString } from '@libp2p/peer-id';
 import { multiaddr } from '@multiformats/multiaddr';
 import { createLibp2p } from 'libp2p';
 import { decodeBlocksRequest, decodeHeadersRequest, encodeHeaders, encodeStatus, type StatusMessage } from '../../src/p2p/protocols/messages.js';
-import { checkProofOfWork } from '../../src/consensus/pow.js';
 import type { BlockHeader } from '../../src/primitives/header.js';
-import { BlockHeader as Header } from '../../src/primitives/header.js';
 import { MAX_HEADERS } from '../../src/p2p/topics.js';
 import { readMessage, writeMessage } from '../../src/p2p/protocols/stream-io.js';
 import { protocolsFor, topicsFor } from '../../src/p2p/topics.js';
 import type { NetworkParams } from '../../src/params/index.js';
 import { waitFor } from './helpers.js';
+
+export { mineHeaders } from '../helpers/headers.js';
 
 export class EvilPeer {
   private constructor(
@@ -135,32 +135,4 @@ export class EvilPeer {
   async stop(): Promise<void> {
     await this.libp2p.stop();
   }
-}
-
-/**
- * `count` headers after `parent` with valid proof of work for `bits` (which need not be the bits
- * the rules ask for), `spacing` seconds apart. Cheap with regtest-like targets.
- */
-export function mineHeaders(parent: { hash: string; time: number }, count: number, bits: number, powLimit: bigint, spacing = 600, tag = 0): BlockHeader[] {
-  const headers: BlockHeader[] = [];
-  let prev = hexToInternal(parent.hash);
-  let time = parent.time;
-  for (let i = 0; i < count; i++) {
-    time += spacing;
-    const merkleRoot = new Uint8Array(32);
-    new DataView(merkleRoot.buffer).setUint32(0, i, true);
-    merkleRoot[31] = tag;
-    let header: BlockHeader;
-    for (let nonce = 0; ; nonce++) {
-      header = new Header({ version: 0x20000000, prevHash: prev, merkleRoot, time, bits, nonce });
-      if (checkProofOfWork(header.hashBytes(), bits, powLimit) === undefined) break;
-    }
-    headers.push(header);
-    prev = header.hashBytes();
-  }
-  return headers;
-}
-
-function hexToInternal(hex: string): Uint8Array {
-  return Uint8Array.from(hex.match(/../g)!.map((b) => parseInt(b, 16))).reverse();
 }
