@@ -174,12 +174,11 @@ export class BlockDownloader {
     if (target.chainwork <= chain.tip.chainwork) return [];
     const fork = forkHeight(chain, target);
     const entries: P2PBlockEntry[] = [];
-    const end = Math.min(target.height, fork + this.options.window);
-    for (let height = fork + 1; height <= end; height++) {
-      const entry = target.ancestorEntry(height)!;
+    // One skip-list jump to the window's end, then parent links down: O(window) per call.
+    for (let entry = target.ancestorEntry(Math.min(target.height, fork + this.options.window)); entry && entry.height > fork; entry = entry.parent) {
       if (!entry.haveData) entries.push(entry);
     }
-    return entries;
+    return entries.reverse();
   }
 
   /** The lowest blocks of the window that `state`'s peer has and nobody is fetching. */
@@ -331,6 +330,7 @@ export class BlockDownloader {
   /** Feeds held blocks to processBlock strictly in chain order. */
   private async processReady(): Promise<void> {
     const { chain, heard, judged, logger } = this.modules;
+    let count = 0;
     for (let next = this.nextReady(); next && !this.stopped; next = this.nextReady()) {
       this.held.delete(next.hash);
       // Blocks from sync are the network's, not ours: the tip change must not re-publish them.
@@ -341,9 +341,11 @@ export class BlockDownloader {
       else if (!result.bug) this.modules.processed();
       // A block that connects eases the stall timeout back towards its start, as Core's.
       this.stallTimeoutMs = Math.max(this.options.stallTimeoutMs, Math.round(this.stallTimeoutMs * 0.85));
-      this.pump();
+      // The window moved: ask for more now and then, not after every block.
+      if (++count % MAX_BLOCKS_PER_REQUEST === 0) this.pump();
     }
     this.forgetStale();
+    this.pump();
   }
 
   /** Held blocks that left the best header chain (an invalid block above them) will never be processed. */

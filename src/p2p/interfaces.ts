@@ -16,6 +16,7 @@ export interface P2PBlockEntry {
   readonly header: BlockHeader;
   /** The body is stored (false: only the header is known so far). */
   readonly haveData: boolean;
+  readonly parent: P2PBlockEntry | undefined;
   /** The block at `height` on this block's branch. */
   ancestorEntry(height: number): P2PBlockEntry | undefined;
 }

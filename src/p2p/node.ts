@@ -246,6 +246,7 @@ export class P2PNode extends TypedEmitter<P2PEvents> {
         void this.stack?.hangUp(peer).catch(() => undefined);
       },
       claimedWork: (peer) => this.table.get(peer.toString())?.status?.chainwork,
+      statusTip: (peer) => this.table.get(peer.toString())?.status?.tipHash,
       penalise: context.penalise,
       judged: (peer, verdict) => this.judged(peer, verdict),
       announceTip: () => void this.gossip?.announceTip().catch((err) => this.logger.warn({ err: String(err) }, 'could not announce the tip')),

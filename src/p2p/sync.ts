@@ -29,6 +29,8 @@ export interface SyncModules {
   disconnect(peer: PeerId, reason: string): void;
   /** Chainwork the peer's status claimed. */
   claimedWork(peer: PeerId): bigint | undefined;
+  /** The tip hash the peer's status named. */
+  statusTip(peer: PeerId): string | undefined;
   /**
    * Called after a sync that moved our tip: gossip never tells our other peers about blocks we
    * fetched (and a reorg may have moved us to a fork they lack), so we announce the new tip.
@@ -160,6 +162,9 @@ export class Syncer {
       },
     });
     const end = await sync.run();
+    // Its status tip may have reached us through another peer's headers meanwhile.
+    const tip = this.modules.statusTip(peer);
+    if (end === 'done' && tip !== undefined) this.peerAt(peer, tip);
     this.modules.logger.debug({ peer: peer.toString(), end, headers: this.modules.chain.bestHeader.height }, 'header sync ended');
   }
 
