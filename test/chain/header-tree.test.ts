@@ -2,6 +2,8 @@
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import { isRuleError } from '../../src/consensus/errors.js';
+import { blockProof } from '../../src/consensus/pow.js';
+import { defineNetwork, networks } from '../../src/params/index.js';
 import { BlockStatus } from '../../src/store/layout.js';
 import { Branch, FAR_FUTURE, type Harness, openHarness, processAll } from '../helpers/chain-harness.js';
 import { mineHeaders } from '../helpers/headers.js';
@@ -58,5 +60,29 @@ describe('header tree', () => {
     assert.equal(h.chain.bestHeader.height, 0);
     assert.equal(await codeOf(good), 'stored');
     assert.equal(h.chain.bestHeader.height, 12);
+  });
+
+  test('initial block download: below the minimum chain work or with an old tip; latched off; progress by work', async () => {
+    const params = defineNetwork({ minimumChainWork: blockProof(0x207fffff) * 11n }, networks.regtest);
+    const branch = Branch.fromGenesis(params, 42);
+    const blocks = branch.extend(20);
+    let clock = blocks[19].header.time;
+    const h = await openHarness({ params, modules: { now: () => clock } });
+    harnesses.push(h);
+    assert.equal(h.chain.isInitialBlockDownload(), true, 'genesis has less than the minimum work');
+    await h.chain.processHeaders(blocks.map((block) => block.header));
+    await processAll(h.chain, blocks.slice(0, 5));
+    const progress = h.chain.verificationProgress();
+    assert.ok(Math.abs(progress - 6 / 21) < 1e-6, `progress ${progress}: 6 of 21 blocks' work`);
+    assert.equal(h.chain.isInitialBlockDownload(), true, 'still below the minimum work');
+    await processAll(h.chain, blocks.slice(5, 12));
+    clock = blocks[11].header.time + h.params.maxTipAge + 1;
+    assert.equal(h.chain.isInitialBlockDownload(), true, 'enough work, but the tip is more than a day old');
+    clock = blocks[11].header.time + 60;
+    assert.equal(h.chain.isInitialBlockDownload(), false);
+    clock += 10 * h.params.maxTipAge;
+    assert.equal(h.chain.isInitialBlockDownload(), false, 'once out, never back in');
+    await processAll(h.chain, blocks.slice(12));
+    assert.equal(h.chain.verificationProgress(), 1);
   });
 });
