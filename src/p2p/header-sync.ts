@@ -89,7 +89,8 @@ export class PeerHeaderSync {
       }
       const last = await this.store(headers);
       if (headers.length < MAX_HEADERS && this.commitments.length === 0) return;
-      locator = [last.hash];
+      // A full locator, so a peer that switched forks meanwhile still finds where we part.
+      locator = this.modules.chain.locator(last.hash);
     }
   }
 
