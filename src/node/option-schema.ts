@@ -34,6 +34,7 @@ export const OPTION_SPECS = {
   'max-connections': { kind: 'count', doc: 'most p2p connections' },
   'ban-seconds': { kind: 'count', doc: 'how long a misbehaving peer stays banned' },
   'fallback-fee': { kind: 'number', doc: 'fee rate in sat/vB when the mempool gives no estimate' },
+  'minimum-chain-work': { kind: 'string', doc: "hex chain work below which peers' headers are not stored (default: the network's)", noDefault: true },
 } as const satisfies Record<string, OptionSpec>;
 
 export type OptionName = keyof typeof OPTION_SPECS;

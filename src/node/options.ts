@@ -33,6 +33,8 @@ export interface NodeOptions {
   banSeconds: number;
   /** sat/vB. */
   fallbackFee: number;
+  /** Overrides the network's minimum chain work (Core's -minimumchainwork). */
+  minimumChainWork?: bigint;
 }
 
 /** A wrong flag, variable or config value: printed as one line, exit code 2. */
@@ -197,6 +199,7 @@ function toNodeOptions(m: Record<string, unknown>, params: NetworkParams): NodeO
     maxConnections: m['max-connections'] as number,
     banSeconds: m['ban-seconds'] as number,
     fallbackFee: m['fallback-fee'] as number,
+    minimumChainWork: m['minimum-chain-work'] === undefined ? undefined : parseWork(m['minimum-chain-work'] as string),
   };
 }
 
@@ -205,4 +208,9 @@ export function optionsHelp(): string {
   return Object.entries(OPTION_SPECS)
     .map(([name, spec]) => `  --${`${name}${spec.kind === 'bool' ? '' : ' X'}`.padEnd(22)} ${spec.doc} (env ${envName(name as OptionName)})`)
     .join('\n');
+}
+
+function parseWork(text: string): bigint {
+  if (!/^(0x)?[0-9a-fA-F]{1,64}$/.test(text)) throw new OptionsError(`--minimum-chain-work needs a hex number of at most 64 digits, got ${JSON.stringify(text)}`);
+  return BigInt(text.startsWith('0x') ? text : `0x${text}`);
 }

@@ -25,6 +25,8 @@ export const PENALTY = {
   protocol: 20,
   /** Each request refused for being over the per-peer rate limit (see rate-limit.ts). */
   flood: 10,
+  /** A status that claimed more chainwork than the peer's headers then delivered: twice and it is banned. */
+  overclaim: 50,
 } as const;
 
 export type Misbehaviour = keyof typeof PENALTY;

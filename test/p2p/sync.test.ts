@@ -32,6 +32,8 @@ describe('sync', () => {
     await waitForTip([c], branch.tip.hash(), 30_000);
     await c.p2p.syncIdle();
     assert.equal(c.p2p.peers().filter((peer) => peer.height === 250).length, 2);
+    const delivered = c.p2p.syncState()!.peers.map((peer) => peer.delivered);
+    assert.equal(delivered.filter((n) => n > 0).length, 2, `blocks delivered per peer: ${delivered}`);
   });
 
   test('a stopped node reopens its chain, resumes with the same identity, and catches up', async () => {
