@@ -345,6 +345,8 @@ export class Chain extends TypedEmitter<ChainEvents> {
         return { connected: i, error: err };
       }
       progress.connected(path[i], i + 1, path.length);
+      // Also inside a long path (catch-up, reindex), so the cache stays within --dbcache.
+      await this.maybeFlush();
     }
     return undefined;
   }
