@@ -110,6 +110,10 @@ export class Chain extends TypedEmitter<ChainEvents> {
     if (tree.size === 0) await chain.writeGenesis();
     else await chain.checkStoredTip(settings.checkBlocks);
     // After a crash this replays every block stored above the last flushed tip.
+    const stored = tree.bestCandidate();
+    if (stored && stored.chainwork > tree.tip.chainwork) {
+      chain.logger.info({ tip: tree.tip.height, stored: stored.height }, 'connecting the blocks stored above the flushed tip');
+    }
     await chain.enqueue(async () => {
       await chain.activateBestChain();
       await chain.maybeFlush();

@@ -20,7 +20,7 @@ import { methodTable } from '../rpc/methods/index.js';
 import { RpcServer } from '../rpc/server.js';
 import { DEFAULT_FLUSH_POLICY } from '../chain/flush-policy.js';
 import { prepareReindex, replayBlocks } from '../chain/reindex.js';
-import { openChainStore } from './open-store.js';
+import { openChainStore, reindexHint } from './open-store.js';
 import { BlockProducer } from './block-producer.js';
 import { logChainEvents } from './events-log.js';
 import type { NodeLogging } from './logger.js';
@@ -106,7 +106,9 @@ export class PowcoinNode {
     const chainLog = logging.child('chain');
     const plan = options.reindex ? await prepareReindex(store, options.reindex, params.genesisHash, chainLog) : undefined;
     const flush = { ...DEFAULT_FLUSH_POLICY, maxBytes: options.dbcache * 1024 * 1024, maxTipAge: options.maxTipAge };
-    const chain = await Chain.open({ flush, assumeValid: options.assumeValid }, { store, params, verifier, logger: chainLog });
+    const chain = await Chain.open({ flush, assumeValid: options.assumeValid }, { store, params, verifier, logger: chainLog }).catch((err: unknown) => {
+      throw reindexHint(err, store.dir);
+    });
     if (plan) await replayBlocks(chain, plan, chainLog);
     this.chain = chain;
     this.onStop('chain', () => chain.close());

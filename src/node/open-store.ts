@@ -18,8 +18,13 @@ export async function openChainStore(dir: string, params: NetworkParams, reindex
   try {
     return await ChainStore.open(dir, params);
   } catch (err) {
-    if (!isStoreError(err, 'corrupt') || reindex) throw err;
-    const detail = err.message.replace(/^corrupt: /, '');
-    throw new StoreError('corrupt', `the chain database in ${dir} is damaged: ${detail}. ${REINDEX_HINT}`, { cause: err });
+    throw reindexHint(err, dir);
   }
+}
+
+/** A corrupt-store error as the operator should see it: the dir, what is wrong, and the fix. */
+export function reindexHint(err: unknown, dir: string): unknown {
+  if (!isStoreError(err, 'corrupt') || err.message.includes('--reindex')) return err;
+  const detail = err.message.replace(/^corrupt: /, '');
+  return new StoreError('corrupt', `the chain database in ${dir} is damaged: ${detail}. ${REINDEX_HINT}`, { cause: err });
 }
