@@ -14,13 +14,16 @@ import { Mempool } from '../src/mempool/index.js';
 import { P2PNode } from '../src/p2p/node.js';
 import { type Block, OutPoint, type Transaction } from '../src/primitives/index.js';
 import { ChainStore } from '../src/store/chain-store.js';
-import { FAR_FUTURE } from '../test/helpers/chain-harness.js';
-import { key, params, payingBranch } from '../test/p2p/helpers.js';
+import { defineNetwork, networks } from '../src/params/index.js';
+import { Branch, FAR_FUTURE, TestKey } from '../test/helpers/chain-harness.js';
 import type { Figure } from './measure.js';
 
 export const title = 'sync: a fresh node syncing 10,000 blocks with transactions over real libp2p on 127.0.0.1';
 
 const BLOCKS = 10_000;
+/** Regtest halves the subsidy every 150 blocks; the spends need coinbases worth spending throughout. */
+const params = defineNetwork({ name: 'synctest', coinbaseMaturity: 1, halvingInterval: 1_000_000 }, networks.regtest);
+const key = new TestKey('sync-bench');
 /** Outputs of each spend: more coins make the UTXO set (and the cache) work harder. */
 const FAN_OUT = 8;
 
@@ -33,7 +36,7 @@ interface BenchNode {
 
 /** Every other block spends an earlier coinbase into FAN_OUT outputs, and one of those outputs of the tx before. */
 function buildChain(): Block[] {
-  const branch = payingBranch(77);
+  const branch = Branch.fromGenesis(params, 77, key.script);
   const blocks = branch.extend(4);
   let previous: Transaction | undefined;
   while (blocks.length < BLOCKS) {
