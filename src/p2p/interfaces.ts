@@ -44,6 +44,10 @@ export interface P2PChain {
   /** A reorg took this block off the main chain (its txs go back to the mempool). */
   on(event: 'blockDisconnected', listener: (event: BlockDisconnected) => void): unknown;
   off(event: 'blockDisconnected', listener: (event: BlockDisconnected) => void): unknown;
+  /** Entries whose stored body was lost (unreadable): to be fetched again from peers. */
+  lostBlocks?(): ReadonlyArray<{ readonly hash: string }>;
+  /** A stored body turned out unreadable. */
+  on(event: 'blockDataLost', listener: () => void): unknown;
 }
 
 export interface BlockDisconnected {
