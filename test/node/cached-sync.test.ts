@@ -50,20 +50,29 @@ describe('kill -9 during a cached sync', { timeout: 600_000 }, () => {
     await b.exited;
     assert.ok(seen < target, `killed mid-sync (at ${seen} of ${target})`);
 
-    // Restart alone: every block it had connected comes back (bodies were on disk; the chain
-    // state replays from the last flush), and the chain state verifies.
+    // Restart alone (A is down, so nothing can come from it): every block B had connected comes
+    // back (bodies were on disk; the chain state replays from the last flush) and verifies.
+    const utxoA = (await a.call<{ hash_serialized_3: string }>('gettxoutsetinfo')).hash_serialized_3;
+    await a.call('stop');
+    await a.exited;
     b = await startDaemon(dirs[1], CACHE_FLAGS);
     daemons.push(b);
-    assert.ok((await b.call<number>('getblockcount')) >= seen, `height after restart ${await b.call<number>('getblockcount')} >= ${seen}`);
+    const restarted = await b.call<number>('getblockcount');
+    assert.ok(restarted >= seen, `height after restart ${restarted} >= ${seen} seen before the kill`);
+    assert.match(b.output(), /connecting the blocks stored above the flushed tip/, 'the cache was unflushed at the kill');
     assert.equal(await b.call<boolean>('verifychain', [4, 0]), true);
     await b.call('stop');
     await b.exited;
 
-    b = await startDaemon(dirs[1], [...CACHE_FLAGS, '--peer', peer]);
+    const a2 = await startDaemon(dirs[0]);
+    daemons.push(a2);
+    const peer2 = (await a2.call<{ localaddresses: Array<{ address: string }> }>('getnetworkinfo')).localaddresses[0].address;
+    b = await startDaemon(dirs[1], [...CACHE_FLAGS, '--peer', peer2]);
     daemons.push(b);
     await waitFor('B to finish the sync', async () => (await b.call<number>('getblockcount')) === target);
     assert.equal(await b.call<boolean>('verifychain', [4, 0]), true);
-    const [infoA, infoB] = await Promise.all([a.call<{ hash_serialized_3: string; txouts: number }>('gettxoutsetinfo'), b.call<{ hash_serialized_3: string; txouts: number }>('gettxoutsetinfo')]);
+    const [infoA, infoB] = await Promise.all([a2.call<{ hash_serialized_3: string; txouts: number }>('gettxoutsetinfo'), b.call<{ hash_serialized_3: string; txouts: number }>('gettxoutsetinfo')]);
+    assert.equal(infoA.hash_serialized_3, utxoA);
     assert.equal(infoB.hash_serialized_3, infoA.hash_serialized_3);
     assert.ok(infoA.txouts > target, 'the chain carries transactions');
   });
