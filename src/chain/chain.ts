@@ -40,7 +40,10 @@ export interface ChainOptions {
 
 export const DEFAULT_CHAIN_OPTIONS: ChainOptions = { orphans: DEFAULT_ORPHAN_POOL, signatureCacheSize: 200_000, flush: DEFAULT_FLUSH_POLICY, checkBlocks: 6 };
 
-/** Seconds between 'connecting blocks' progress lines while a long path is connected. */
+/** A cache left unflushed after a burst is written once no block has come for this long. */
+const IDLE_FLUSH_MS = 5_000;
+
+/** Milliseconds between 'connecting blocks' progress lines while a long path is connected. */
 const PROGRESS_INTERVAL_MS = 10_000;
 
 export interface ChainModules {
@@ -83,6 +86,7 @@ export class Chain extends TypedEmitter<ChainEvents> {
   private readonly pendingBodies = new Map<string, Block>();
   private readonly flushPolicy: FlushPolicy;
   private readonly assumeValid: string | undefined;
+  private idleFlush: NodeJS.Timeout | undefined;
 
   private constructor(
     readonly tree: BlockTree,
@@ -208,6 +212,7 @@ export class Chain extends TypedEmitter<ChainEvents> {
   /** Waits for queued work to finish and flushes the coin cache; the store stays open (its owner closes it). */
   async close(): Promise<void> {
     await this.queueTail;
+    clearTimeout(this.idleFlush);
     if (this.store.isOpen) await this.flush();
   }
 
@@ -401,7 +406,16 @@ export class Chain extends TypedEmitter<ChainEvents> {
 
   /** Writes the coin cache when the flush policy says so (see flush-policy.ts). */
   private async maybeFlush(): Promise<void> {
-    if (this.flushPolicy.shouldFlush(this.store.cachedBytes, this.tip, this.now())) await this.flushState();
+    clearTimeout(this.idleFlush);
+    if (this.flushPolicy.shouldFlush(this.store.cachedBytes, this.tip, this.now())) {
+      await this.flushState();
+      return;
+    }
+    this.idleFlush = setTimeout(() => {
+      if (!this.store.isOpen) return;
+      this.flush().catch((err: unknown) => this.logger.error({ err: String(err) }, 'could not flush the chain state'));
+    }, IDLE_FLUSH_MS);
+    this.idleFlush.unref();
   }
 
   private async flushState(): Promise<void> {
