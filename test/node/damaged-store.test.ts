@@ -51,7 +51,7 @@ describe('a damaged chain .ldb file', { timeout: 900_000 }, () => {
     for (const dir of dirs) await rm(dir, { recursive: true, force: true });
   });
 
-  test('is reported clearly, repaired with --reindex from a peer, and a fresh node syncs from the repaired node', async () => {
+  test('is reported clearly, repaired with --reindex from a peer, and a fresh node syncs from the repaired node', async (t) => {
     for (const name of ['a', 'b', 'c']) dirs.push(await mkdtemp(join(tmpdir(), `powcoin-damage-${name}-`)));
     let a = await startDaemon(dirs[0]);
     daemons.push(a);
@@ -90,6 +90,7 @@ describe('a damaged chain .ldb file', { timeout: 900_000 }, () => {
       assert.match(refusal, /the chain database in .*regtest\/chain is damaged/);
       assert.match(refusal, /--reindex/);
       assert.doesNotMatch(refusal, /^\s+at /m);
+      t.diagnostic(`refused to start: ${refusal.split('\n').find((line) => line.includes('damaged'))}`);
     } else {
       // Started: reading every block names each unreadable one (hash, height) at error level, and
       // the node answers at once instead of failing or hanging.
@@ -105,6 +106,7 @@ describe('a damaged chain .ldb file', { timeout: 900_000 }, () => {
         .filter((line) => line.includes('"level":50') || line.includes('ERROR'));
       assert.ok(unavailable.length > 0 || !verified, 'the damage shows: unreadable blocks or a failed verifychain');
       for (const h of unavailable) assert.ok(errors.some((line) => line.includes(`"height":${h}`)), `block ${h} is named at error level`);
+      t.diagnostic(`started; unreadable blocks at heights ${unavailable.join(',')}; verifychain ${verified}`);
       await stop(damaged);
     }
 
