@@ -94,6 +94,33 @@ export class BlockTree {
     if (!entry.isFailed() && entry.has(BlockStatus.HAVE_DATA)) this.candidates.add(entry);
   }
 
+  /** Entries whose body was stored once (txCount known) but is no longer: to be fetched again. */
+  lostEntries(): BlockIndexEntry[] {
+    const lost: BlockIndexEntry[] = [];
+    for (const entry of this.entries.values()) {
+      if (entry.txCount > 0 && !entry.has(BlockStatus.HAVE_DATA) && !entry.isFailed()) lost.push(entry);
+    }
+    return lost.sort((a, b) => a.height - b.height);
+  }
+
+  /** Every known descendant of `entry` whose body is stored. */
+  descendantsWithData(entry: BlockIndexEntry): BlockIndexEntry[] {
+    const found: BlockIndexEntry[] = [];
+    const waiting = [entry];
+    while (waiting.length > 0) {
+      for (const child of this.childrenOf(waiting.pop()!)) {
+        if (child.has(BlockStatus.HAVE_DATA)) found.push(child);
+        waiting.push(child);
+      }
+    }
+    return found;
+  }
+
+  /** No longer a candidate tip (its body, or an ancestor's, cannot be read). */
+  dropCandidate(entry: BlockIndexEntry): void {
+    this.candidates.delete(entry);
+  }
+
   /** The most-work valid candidate; on equal work the one seen first. */
   bestCandidate(): BlockIndexEntry | undefined {
     let best: BlockIndexEntry | undefined;

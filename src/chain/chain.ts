@@ -11,9 +11,12 @@ import { fromHex } from '../primitives/bytes.js';
 import type { Coin } from '../primitives/coin.js';
 import type { OutPoint } from '../primitives/outpoint.js';
 import type { ChainStore } from '../store/chain-store.js';
+import { StoreError, isStoreError } from '../store/errors.js';
 import type { UtxoStats } from '../store/utxo-stats.js';
 import { BlockStatus, type BlockIndexEntry, findFork } from './block-index.js';
+import { assumedValid } from './assume-valid.js';
 import type { BlockTree } from './block-tree.js';
+import { DEFAULT_FLUSH_POLICY, FlushPolicy, type FlushPolicyOptions } from './flush-policy.js';
 import { type ConnectModules, disconnectTip, indexRecord, validateConnection, writeConnection } from './connect.js';
 import type { ChainEvents } from './events.js';
 import { acceptHeaders, anchorAt, antiDosWorkThreshold, type HeadersOutcome } from './header-tree.js';
@@ -32,9 +35,21 @@ export interface ChainOptions {
   signatureCacheSize: number;
   /** Overrides the network's minimumChainWork (Core's -minimumchainwork); undefined: the network's. */
   minimumChainWork?: bigint;
+  /** When the coin cache (the store's write-back cache) is written to disk. */
+  flush: FlushPolicyOptions;
+  /** --assumevalid: hash (display hex) whose ancestors' scripts go unchecked, as Core; none when undefined. */
+  assumeValid?: string;
+  /** Core's -checkblocks: top blocks re-checked at open (level 3); 0 skips. */
+  checkBlocks: number;
 }
 
-export const DEFAULT_CHAIN_OPTIONS: ChainOptions = { orphans: DEFAULT_ORPHAN_POOL, signatureCacheSize: 200_000 };
+export const DEFAULT_CHAIN_OPTIONS: ChainOptions = { orphans: DEFAULT_ORPHAN_POOL, signatureCacheSize: 200_000, flush: DEFAULT_FLUSH_POLICY, checkBlocks: 6 };
+
+/** A cache left unflushed after a burst is written once no block has come for this long. */
+const IDLE_FLUSH_MS = 5_000;
+
+/** Milliseconds between 'connecting blocks' progress lines while a long path is connected. */
+const PROGRESS_INTERVAL_MS = 10_000;
 
 export interface ChainModules {
   store: ChainStore;
@@ -78,6 +93,9 @@ export class Chain extends TypedEmitter<ChainEvents> {
   private leftInitialDownload = false;
   /** Below this a header chain is not stored, and the node is in initial block download. */
   readonly minimumChainWork: bigint;
+  private readonly flushPolicy: FlushPolicy;
+  private readonly assumeValid: string | undefined;
+  private idleFlush: NodeJS.Timeout | undefined;
 
   private constructor(
     readonly tree: BlockTree,
@@ -93,6 +111,8 @@ export class Chain extends TypedEmitter<ChainEvents> {
     this.now = modules.now ?? unixNow;
     this.connectModules = { store, params, verifier: modules.verifier, sigCache };
     this.minimumChainWork = options.minimumChainWork ?? params.minimumChainWork;
+    this.flushPolicy = new FlushPolicy(options.flush);
+    this.assumeValid = options.assumeValid;
   }
 
   /** Loads the block tree, writes genesis into a new store, and finishes any interrupted reorg. */
@@ -102,8 +122,34 @@ export class Chain extends TypedEmitter<ChainEvents> {
     const sigCache = modules.sigCache ?? new SignatureCache(settings.signatureCacheSize);
     const chain = new Chain(tree, modules.store, modules.params, sigCache, settings, modules);
     if (tree.size === 0) await chain.writeGenesis();
-    await chain.enqueue(() => chain.activateBestChain());
+    else await chain.checkStoredTip(settings.checkBlocks);
+    // After a crash this replays every block stored above the last flushed tip.
+    const stored = tree.bestCandidate();
+    if (stored && stored.chainwork > tree.tip.chainwork) {
+      chain.logger.info({ tip: tree.tip.height, stored: stored.height }, 'connecting the blocks stored above the flushed tip');
+    }
+    await chain.enqueue(async () => {
+      await chain.activateBestChain();
+      await chain.maybeFlush();
+    });
     return chain;
+  }
+
+  /**
+   * Core's VerifyDB at startup: the chain state depends on the top blocks' bodies and undo
+   * data, so a store that cannot give them back refuses to start, naming the fix.
+   */
+  private async checkStoredTip(depth: number): Promise<void> {
+    if (depth <= 0 || this.tree.height === 0) return;
+    const result = await verifyChain(this.tree, this.store, this.params, depth, 3);
+    if (result.ok) return;
+    const { height, hash, reason } = result.failure!;
+    this.logger.error({ hash, height, reason, dir: this.store.dir }, 'the chain state is damaged');
+    throw new StoreError(
+      'corrupt',
+      `the chain state in ${this.store.dir} is damaged: block ${hash} at height ${height}: ${reason}. ` +
+        'Restart with --reindex to rebuild the block index and chain state from the stored blocks (lost blocks are fetched again from peers)',
+    );
   }
 
   get tip(): BlockIndexEntry {
@@ -182,9 +228,15 @@ export class Chain extends TypedEmitter<ChainEvents> {
     return this.tree.atHeight(height);
   }
 
+  /** The stored body; undefined when we lack it or it cannot be read (then it is logged and marked lost). */
   async getBlock(hash: string): Promise<Block | undefined> {
     const entry = this.tree.get(hash);
-    return entry ? this.store.getBlock(entry.hashBytes) : undefined;
+    return entry ? this.readBlock(entry) : undefined;
+  }
+
+  /** Main-chain and candidate blocks whose stored bodies were lost: fetch them again from peers. */
+  lostBlocks(): BlockIndexEntry[] {
+    return this.tree.lostEntries();
   }
 
   getCoin(outpoint: OutPoint): Promise<Coin | undefined> {
@@ -222,9 +274,16 @@ export class Chain extends TypedEmitter<ChainEvents> {
     return this.enqueue(() => this.processOne(block));
   }
 
-  /** Waits for queued work to finish; the store stays open (its owner closes it). */
+  /** Writes the coin cache to disk now (clean stop, tests, benchmarks). */
+  flush(): Promise<void> {
+    return this.enqueue(() => this.flushState());
+  }
+
+  /** Waits for queued work to finish and flushes the coin cache; the store stays open (its owner closes it). */
   async close(): Promise<void> {
     await this.queueTail;
+    clearTimeout(this.idleFlush);
+    if (this.store.isOpen) await this.flush();
   }
 
   protected override listenerFailed(event: string, err: unknown): void {
@@ -259,6 +318,7 @@ export class Chain extends TypedEmitter<ChainEvents> {
     const entry = await this.storeBlock(block, parent, known);
     const tipBefore = this.tip;
     const failure = await this.activateBestChain();
+    await this.maybeFlush();
     if (entry.isFailed() && failure) throw failure;
     const status: ProcessStatus = this.tree.contains(entry) ? 'connected' : 'side-chain';
     if (status === 'side-chain' && this.tip === tipBefore) this.logger.info({ hash, height: entry.height }, 'side-chain block stored');
@@ -288,8 +348,11 @@ export class Chain extends TypedEmitter<ChainEvents> {
     }
   }
 
-  /** Header and body checks that need the parent, then one batch storing the body and index entry. */
-  private async storeBlock(block: Block, parent: BlockIndexEntry, headerOnly?: BlockIndexEntry): Promise<BlockIndexEntry> {
+  /**
+   * Header and body checks that need the parent, then one batch storing the body and index
+   * entry. `known` is an entry that lost its body (or has only a header): it gets the body back.
+   */
+  private async storeBlock(block: Block, parent: BlockIndexEntry, known?: BlockIndexEntry): Promise<BlockIndexEntry> {
     try {
       checkHeaderContext(block.header, parent, this.params, this.now());
       checkBlock(block, this.params);
@@ -298,18 +361,25 @@ export class Chain extends TypedEmitter<ChainEvents> {
       // A block that may be a mutated copy (MAY_BE_MUTATED) is refused but never remembered:
       // the real block under the same header must still be accepted when it comes.
       if (isRuleError(err) && err.action === 'reject' && !err.corruptionPossible) {
-        if (headerOnly) await this.invalidate(headerOnly, err);
+        if (known) await this.invalidate(known, err);
         else await this.recordInvalidHeader(block, parent, err);
       }
       throw err;
     }
-    // A header-only entry (from processHeaders) gets its body; otherwise the block is new.
-    const entry = headerOnly ?? this.tree.insert(block.header, parent, blockProof(block.header.bits), BlockStatus.HEADER_VALID);
+    // A header-only entry (from processHeaders) has no tx count yet; a lost one had a body before.
+    const lost = known !== undefined && known.txCount > 0;
+    const entry = known ?? this.tree.insert(block.header, parent, blockProof(block.header.bits), BlockStatus.HEADER_VALID);
     entry.status |= BlockStatus.HEADER_VALID | BlockStatus.HAVE_DATA;
     entry.txCount = block.txs.length;
+    // Straight to disk, not the cache: a crash replays from the flushed tip using these bodies.
     await this.store.batch().putBlock(entry.hashBytes, block).putBlockIndex(indexRecord(entry, entry.txCount)).write();
     this.pendingBodies.set(entry.hash, block);
-    this.tree.addCandidate(entry);
+    if (lost) {
+      this.logger.info({ hash: entry.hash, height: entry.height }, 'lost block stored again');
+      // Its descendants could not become the tip without it; now they can.
+      for (const waiting of this.tree.descendantsWithData(entry)) this.tree.addCandidate(waiting);
+    }
+    if (!this.tree.contains(entry)) this.tree.addCandidate(entry);
     return entry;
   }
 
@@ -346,29 +416,95 @@ export class Chain extends TypedEmitter<ChainEvents> {
     return firstFailure;
   }
 
-  private async connectPath(fork: BlockIndexEntry, target: BlockIndexEntry): Promise<{ connected: number; error: RuleError } | undefined> {
+  private async connectPath(fork: BlockIndexEntry, target: BlockIndexEntry): Promise<{ connected: number; error?: RuleError } | undefined> {
     const path: BlockIndexEntry[] = [];
     for (let entry = target; entry !== fork; entry = entry.parent!) path.push(entry);
     path.reverse();
+    const progress = new ConnectProgress(this.logger, target, this.store);
     for (let i = 0; i < path.length; i++) {
       try {
-        await this.connectOne(path[i]);
+        if (!(await this.connectOne(path[i], this.tree.bestHeader))) {
+          // A body on the way is lost: nothing above it can be the tip until it is fetched again.
+          for (const above of path.slice(i)) this.tree.dropCandidate(above);
+          return { connected: i };
+        }
       } catch (err) {
         if (!isRuleError(err)) throw err;
         await this.invalidate(path[i], err);
         return { connected: i, error: err };
       }
+      progress.connected(path[i], i + 1, path.length);
+      // Also inside a long path (catch-up, reindex), so the cache stays within --dbcache.
+      await this.maybeFlush();
     }
     return undefined;
   }
 
-  private async connectOne(entry: BlockIndexEntry): Promise<void> {
-    const block = this.pendingBodies.get(entry.hash) ?? (await this.store.getBlock(entry.hashBytes));
-    if (!block) throw new Error(`block ${entry.hash} is a candidate but its body is missing`);
-    const connected = await validateConnection(this.connectModules, entry, block);
+  /** Connects `entry` on top of the tip; false when its body is lost. `bestHeader` decides assumevalid. */
+  private async connectOne(entry: BlockIndexEntry, bestHeader: BlockIndexEntry): Promise<boolean> {
+    const block = this.pendingBodies.get(entry.hash) ?? (await this.readBlock(entry));
+    if (!block) return false;
+    const assumed = this.assumeValid ? assumedValid(entry, this.tree.get(this.assumeValid), bestHeader, this.params) : false;
+    const connected = await validateConnection(this.connectModules, entry, block, assumed);
     await writeConnection(this.store, entry, block, connected);
     this.tree.pushTip(entry);
+    this.flushPolicy.blockConnected();
     this.emit('blockConnected', { entry, block });
+    return true;
+  }
+
+  /**
+   * Reads a stored body. One that cannot be read or decoded, or is not the block its key names,
+   * is logged loudly and marked lost (the entry loses its have-data bit), so peers are asked
+   * for it again and nobody waits on it.
+   */
+  private async readBlock(entry: BlockIndexEntry): Promise<Block | undefined> {
+    if (!entry.has(BlockStatus.HAVE_DATA)) return undefined;
+    try {
+      const block = await this.store.getBlock(entry.hashBytes);
+      if (block && block.hash() !== entry.hash) throw new StoreError('corrupt', `block body ${entry.hash}: holds block ${block.hash()}`);
+      if (block) return block;
+      await this.markLost(entry, 'body missing');
+    } catch (err) {
+      if (!isStoreError(err, 'corrupt')) throw err;
+      await this.markLost(entry, err.message);
+    }
+    return undefined;
+  }
+
+  private async markLost(entry: BlockIndexEntry, reason: string): Promise<void> {
+    if (!entry.has(BlockStatus.HAVE_DATA)) return;
+    entry.status &= ~BlockStatus.HAVE_DATA;
+    this.tree.dropCandidate(entry);
+    this.logger.error(
+      { hash: entry.hash, height: entry.height, key: `d${entry.hash}`, dir: this.store.dir, reason },
+      'stored block cannot be read: marked lost, to be fetched again from peers (or run with --reindex)',
+    );
+    await this.store.batch().putBlockIndex(indexRecord(entry, entry.txCount)).write();
+    this.emit('blockDataLost', { entry, reason });
+  }
+
+  /** Writes the coin cache when the flush policy says so (see flush-policy.ts). */
+  private async maybeFlush(): Promise<void> {
+    clearTimeout(this.idleFlush);
+    if (this.flushPolicy.shouldFlush(this.store.cachedBytes, this.tip, this.now())) {
+      await this.flushState();
+      return;
+    }
+    this.idleFlush = setTimeout(() => {
+      if (!this.store.isOpen) return;
+      this.flush().catch((err: unknown) => this.logger.error({ err: String(err) }, 'could not flush the chain state'));
+    }, IDLE_FLUSH_MS);
+    this.idleFlush.unref();
+  }
+
+  private async flushState(): Promise<void> {
+    const records = this.store.cachedRecords;
+    if (records === 0) return;
+    const bytes = this.store.cachedBytes;
+    await this.store.flush();
+    this.flushPolicy.flushed();
+    this.logger.debug({ height: this.tip.height, records, mb: Math.round(bytes / 1e5) / 10 }, 'chain state flushed');
   }
 
   private async disconnectOne(): Promise<void> {
@@ -414,4 +550,33 @@ export class Chain extends TypedEmitter<ChainEvents> {
 
 function pathLength(fork: BlockIndexEntry, target: BlockIndexEntry): number {
   return target.height - fork.height;
+}
+
+/** 'connecting blocks' lines (height, rate, ETA, cache size) while a long path is connected. */
+class ConnectProgress {
+  private readonly startedAt = Date.now();
+  private lastLogAt = this.startedAt;
+
+  constructor(
+    private readonly logger: Logger,
+    private readonly target: BlockIndexEntry,
+    private readonly store: ChainStore,
+  ) {}
+
+  connected(entry: BlockIndexEntry, done: number, total: number): void {
+    const now = Date.now();
+    if (now - this.lastLogAt < PROGRESS_INTERVAL_MS) return;
+    this.lastLogAt = now;
+    const perSecond = done / Math.max(0.001, (now - this.startedAt) / 1000);
+    this.logger.info(
+      {
+        height: entry.height,
+        target: this.target.height,
+        blocksPerSecond: Math.round(perSecond * 10) / 10,
+        etaSeconds: Math.round((total - done) / perSecond),
+        cacheMb: Math.round(this.store.cachedBytes / 1e5) / 10,
+      },
+      'connecting blocks',
+    );
+  }
 }

@@ -65,18 +65,21 @@ async function verifyScripts(modules: ConnectModules, connected: ConnectedInputs
 
 /**
  * Full validation of `block` on top of the current tip (its parent): UTXO rules, fees, subsidy,
- * then scripts. Throws RuleError; writes nothing.
+ * then scripts unless `skipScripts` (assumevalid). Throws RuleError; writes nothing.
  */
-export async function validateConnection(modules: ConnectModules, entry: BlockIndexEntry, block: Block): Promise<ConnectedInputs> {
+export async function validateConnection(modules: ConnectModules, entry: BlockIndexEntry, block: Block, skipScripts = false): Promise<ConnectedInputs> {
   const view = await loadSpentCoins(modules.store, block);
   const connected = connectBlockInputs(block, entry.height, view, modules.params);
-  await verifyScripts(modules, connected);
+  if (!skipScripts) await verifyScripts(modules, connected);
   return connected;
 }
 
-/** The UTXO changes, undo data, height index, tip and status of one connect: a single batch. */
+/**
+ * The UTXO changes, undo data, height index, tip and status of one connect: a single batch,
+ * into the store's write-back cache (the chain decides when it is flushed).
+ */
 export async function writeConnection(store: ChainStore, entry: BlockIndexEntry, block: Block, connected: ConnectedInputs): Promise<void> {
-  const batch = store.batch();
+  const batch = store.cachedBatch();
   for (const { outpoint } of connected.spent) batch.spendCoin(outpoint);
   for (const { outpoint, coin } of connected.created) batch.addCoin(outpoint, coin);
   const status = entry.status | BlockStatus.VALIDATED | BlockStatus.HAVE_UNDO;
@@ -115,12 +118,12 @@ export async function disconnectTip(store: ChainStore, entry: BlockIndexEntry): 
   const parent = entry.parent;
   if (!parent) throw new Error('cannot disconnect the genesis block');
   const [block, undo] = await Promise.all([store.getBlock(entry.hashBytes), store.getUndo(entry.hashBytes)]);
-  if (!block || !undo) throw new StoreError('corrupt', `block ${entry.hash} at height ${entry.height} is connected but its ${block ? 'undo data' : 'body'} is missing`);
+  if (!block || !undo) throw new StoreError('corrupt', `block ${entry.hash} at height ${entry.height} is connected but its ${block ? 'undo data' : 'body'} is missing; restart with --reindex`);
   const outpoints = spentOutpoints(block);
   if (outpoints.length !== undo.length) {
     throw new StoreError('corrupt', `undo data of block ${entry.hash} holds ${undo.length} coins, the block spends ${outpoints.length}`);
   }
-  const batch = store.batch();
+  const batch = store.cachedBatch();
   for (const tx of block.txs) {
     const txid = tx.txidBytes();
     tx.outputs.forEach((_, index) => batch.spendCoin(new OutPoint(txid, index)));

@@ -13,4 +13,6 @@ export interface ChainEvents {
   reorg: [{ depth: number; connected: number; fork: BlockIndexEntry; oldTip: BlockIndexEntry; newTip: BlockIndexEntry }];
   /** A block (and thereby its descendants) was found invalid while connecting. */
   blockInvalid: [{ entry: BlockIndexEntry; code: string; message: string }];
+  /** A stored body could not be read: the entry lost its have-data bit and wants fetching again. */
+  blockDataLost: [{ entry: BlockIndexEntry; reason: string }];
 }

@@ -8,6 +8,7 @@ import { bytesEqual } from '../primitives/bytes.js';
 import type { Coin } from '../primitives/coin.js';
 import { OutPoint } from '../primitives/outpoint.js';
 import type { ChainStore } from '../store/chain-store.js';
+import { isStoreError } from '../store/errors.js';
 import type { BlockTree } from './block-tree.js';
 import { spentOutpoints } from './connect.js';
 
@@ -47,6 +48,16 @@ class UndoOverlay {
   }
 }
 
+/** A record that cannot be decoded is a failed check, with the store's reason, not a thrown error. */
+async function readOrReason<T>(read: () => Promise<T>): Promise<T | string> {
+  try {
+    return await read();
+  } catch (err) {
+    if (isStoreError(err, 'corrupt')) return err.message;
+    throw err;
+  }
+}
+
 function sameCoin(a: Coin, b: Coin): boolean {
   return a.value === b.value && a.height === b.height && a.coinbase === b.coinbase && bytesEqual(a.script, b.script);
 }
@@ -59,7 +70,8 @@ export async function verifyChain(tree: BlockTree, store: ChainStore, params: Ne
   for (let height = tree.height; height >= lowest; height--) {
     const entry = tree.atHeight(height)!;
     const fail = (reason: string): VerifyChainResult => ({ ok: false, checked, failure: { height, hash: entry.hash, reason } });
-    const block = await store.getBlock(entry.hashBytes);
+    const block = await readOrReason(() => store.getBlock(entry.hashBytes));
+    if (typeof block === 'string') return fail(`block body unreadable (${block})`);
     if (!block) return fail('block body missing');
     if (block.hash() !== entry.hash) return fail('block body does not match its index entry');
     if (level >= 1) {
@@ -72,7 +84,8 @@ export async function verifyChain(tree: BlockTree, store: ChainStore, params: Ne
       }
     }
     if (level >= 2) {
-      const undo = await store.getUndo(entry.hashBytes);
+      const undo = await readOrReason(() => store.getUndo(entry.hashBytes));
+      if (typeof undo === 'string') return fail(`undo data unreadable (${undo})`);
       if (!undo) return fail('undo data missing');
       const spent = spentOutpoints(block);
       if (undo.length !== spent.length) return fail(`undo data holds ${undo.length} coins, the block spends ${spent.length}`);

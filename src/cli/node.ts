@@ -1,6 +1,7 @@
 /** `powcoin node [flags]`: runs the daemon until SIGINT/SIGTERM or the `stop` RPC. */
 import { createLogging } from '../node/logger.js';
 import { PowcoinNode } from '../node/node.js';
+import { isStoreError } from '../store/errors.js';
 import { OptionsError, loadNodeOptions, optionsHelp } from '../node/options.js';
 
 export const NODE_USAGE = `Usage: powcoin node [options]
@@ -27,7 +28,9 @@ export async function nodeCommand(argv: readonly string[]): Promise<number> {
   try {
     node = await PowcoinNode.start(options, logging);
   } catch (err) {
-    logging.child('node').error({ err }, 'failed to start');
+    // A damaged or locked store is the operator's to fix: its message says how; a stack trace would only bury it.
+    if (isStoreError(err)) logging.child('node').error({ code: err.code }, err.message);
+    else logging.child('node').error({ err }, 'failed to start');
     process.stderr.write(`powcoin node: ${(err as Error).message}\n`);
     return 1;
   }

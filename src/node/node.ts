@@ -18,7 +18,9 @@ import { RpcDispatcher } from '../rpc/dispatch.js';
 import type { RpcControl } from '../rpc/interfaces.js';
 import { methodTable } from '../rpc/methods/index.js';
 import { RpcServer } from '../rpc/server.js';
-import { ChainStore } from '../store/chain-store.js';
+import { DEFAULT_FLUSH_POLICY } from '../chain/flush-policy.js';
+import { prepareReindex, replayBlocks } from '../chain/reindex.js';
+import { openChainStore, reindexHint } from './open-store.js';
 import { BlockProducer } from './block-producer.js';
 import { logChainEvents } from './events-log.js';
 import type { NodeLogging } from './logger.js';
@@ -90,7 +92,7 @@ export class PowcoinNode {
     const log = logging.child('node');
     mkdirSync(networkDir, { recursive: true });
     // The store's LevelDB lock is the data-dir lock: a second node on this dir stops here, before touching the cookie.
-    const store = await ChainStore.open(join(networkDir, 'chain'), params);
+    const store = await openChainStore(join(networkDir, 'chain'), params, options.reindex !== undefined, logging.child('chain'));
     this.onStop('store', () => store.close());
     const startedAt = unixNow();
     const control: RpcControl = { startedAt, stop: () => void this.stop(), logging: (inc, exc) => logging.setDebug(inc, exc) };
@@ -100,8 +102,14 @@ export class PowcoinNode {
     const threads = options.threads || availableParallelism();
     const verifier = new WorkerPoolVerifier({ threads });
     this.onStop('verifier', () => verifier.close());
-    dispatcher.setWarmup('Loading block index...');
-    const chain = await Chain.open({ minimumChainWork: options.minimumChainWork }, { store, params, verifier, logger: logging.child('chain') });
+    dispatcher.setWarmup(options.reindex ? 'Reindexing blocks...' : 'Loading block index...');
+    const chainLog = logging.child('chain');
+    const plan = options.reindex ? await prepareReindex(store, options.reindex, params.genesisHash, chainLog) : undefined;
+    const flush = { ...DEFAULT_FLUSH_POLICY, maxBytes: options.dbcache * 1024 * 1024, maxTipAge: options.maxTipAge };
+    const chain = await Chain.open({ flush, assumeValid: options.assumeValid, minimumChainWork: options.minimumChainWork }, { store, params, verifier, logger: chainLog }).catch((err: unknown) => {
+      throw reindexHint(err, store.dir);
+    });
+    if (plan) await replayBlocks(chain, plan, chainLog);
     this.chain = chain;
     this.onStop('chain', () => chain.close());
     const mempool = new Mempool({}, { chain, params, verifier, sigCache: chain.sigCache, logger: logging.child('mempool') });

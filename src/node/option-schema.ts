@@ -35,6 +35,11 @@ export const OPTION_SPECS = {
   'ban-seconds': { kind: 'count', doc: 'how long a misbehaving peer stays banned' },
   'fallback-fee': { kind: 'number', doc: 'fee rate in sat/vB when the mempool gives no estimate' },
   'minimum-chain-work': { kind: 'string', doc: "hex chain work below which peers' headers are not stored (default: the network's)", noDefault: true },
+  dbcache: { kind: 'number', doc: 'coin cache size in MB, written to disk when full (0: write every block)' },
+  maxtipage: { kind: 'count', doc: 'seconds a tip may lag the clock before we count as catching up (cache batches writes)' },
+  assumevalid: { kind: 'string', doc: 'block hash whose ancestors skip script checks (as Core; 0: none)', noDefault: true },
+  reindex: { kind: 'bool', doc: 'rebuild the block index and chain state from the stored blocks', noDefault: true },
+  'reindex-chainstate': { kind: 'bool', doc: 'rebuild the chain state (UTXO set) from the block index', noDefault: true },
 } as const satisfies Record<string, OptionSpec>;
 
 export type OptionName = keyof typeof OPTION_SPECS;

@@ -35,6 +35,14 @@ export interface NodeOptions {
   fallbackFee: number;
   /** Overrides the network's minimum chain work (Core's -minimumchainwork). */
   minimumChainWork?: bigint;
+  /** Coin cache bound, MB (Core's -dbcache); 0 writes every block. */
+  dbcache: number;
+  /** Core's -maxtipage, seconds. */
+  maxTipAge: number;
+  /** Display hex; undefined: none (Core's -assumevalid=0). */
+  assumeValid?: string;
+  /** --reindex / --reindex-chainstate. */
+  reindex?: 'full' | 'chainstate';
 }
 
 /** A wrong flag, variable or config value: printed as one line, exit code 2. */
@@ -200,7 +208,18 @@ function toNodeOptions(m: Record<string, unknown>, params: NetworkParams): NodeO
     banSeconds: m['ban-seconds'] as number,
     fallbackFee: m['fallback-fee'] as number,
     minimumChainWork: m['minimum-chain-work'] === undefined ? undefined : parseWork(m['minimum-chain-work'] as string),
+    dbcache: (m.dbcache as number | undefined) ?? 450,
+    maxTipAge: (m.maxtipage as number | undefined) ?? 86_400,
+    assumeValid: assumeValidOption(m.assumevalid),
+    reindex: m.reindex ? 'full' : m['reindex-chainstate'] ? 'chainstate' : undefined,
   };
+}
+
+function assumeValidOption(value: unknown): string | undefined {
+  if (value === undefined || value === '0') return undefined;
+  const hash = String(value).toLowerCase();
+  if (!/^[0-9a-f]{64}$/.test(hash)) throw new OptionsError(`--assumevalid needs a block hash (64 hex digits) or 0, got ${JSON.stringify(value)}`);
+  return hash;
 }
 
 /** `--name value` lines for --help, from the one table. */

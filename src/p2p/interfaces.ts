@@ -64,6 +64,10 @@ export interface P2PChain {
   /** A block joined the main chain (fired before the tipChanged it leads to). */
   on(event: 'blockConnected', listener: (event: BlockConnected) => void): unknown;
   off(event: 'blockConnected', listener: (event: BlockConnected) => void): unknown;
+  /** Entries whose stored body was lost (unreadable): to be fetched again from peers. */
+  lostBlocks?(): ReadonlyArray<{ readonly hash: string }>;
+  /** A stored body turned out unreadable. */
+  on(event: 'blockDataLost', listener: () => void): unknown;
 }
 
 export interface BlockDisconnected {

@@ -27,6 +27,7 @@ import { RateLimiter, REQUEST_LIMITS, SERVE_SLACK } from './rate-limit.js';
 import { RecentSet } from './recent.js';
 import { createStack, type Stack } from './stack.js';
 import { Syncer, type SyncState } from './sync.js';
+import { LostBlockFetcher } from './refetch.js';
 import { protocolsFor, topicsFor, type Topics } from './topics.js';
 import { PENALTY, type Misbehaviour, type Verdict } from './verdict.js';
 
@@ -54,6 +55,7 @@ export class P2PNode extends TypedEmitter<P2PEvents> {
   private bans?: BanList;
   private gossip?: Gossip;
   private syncer?: Syncer;
+  private refetcher?: LostBlockFetcher;
 
   constructor(
     options: Partial<P2POptions>,
@@ -79,6 +81,7 @@ export class P2PNode extends TypedEmitter<P2PEvents> {
     this.stack = stack;
     const context = this.protocolContext(stack);
     this.syncer = this.createSyncer(context);
+    this.refetcher = this.createRefetcher(context);
     const gossip = (this.gossip = this.createGossip(stack, context));
     await serveStatus(context, (peer, status) => this.heardStatus(peer, status));
     await serveHeaders(context);
@@ -104,8 +107,10 @@ export class P2PNode extends TypedEmitter<P2PEvents> {
     this.gossip?.stop();
     // Stopping the stack aborts streams, so a sync waiting on a slow peer ends at once.
     const syncStopped = this.syncer?.stop();
+    const refetchStopped = this.refetcher?.stop();
     await stack.stop();
     await syncStopped;
+    await refetchStopped;
     await this.bans?.flush();
     this.stack = undefined;
     for (const id of this.table.ids()) this.table.disconnected(id);
@@ -253,6 +258,19 @@ export class P2PNode extends TypedEmitter<P2PEvents> {
     });
   }
 
+  /** Lost bodies of our own store come back from peers that told us their status. */
+  private createRefetcher(context: ProtocolContext): LostBlockFetcher {
+    const { chain } = this.modules;
+    const fetcher = new LostBlockFetcher({
+      context,
+      chain,
+      logger: this.logger,
+      peers: () => this.table.ids().filter((id) => this.table.get(id)?.status !== undefined).map((id) => peerIdFromString(id)),
+    });
+    chain.on('blockDataLost', () => fetcher.kick());
+    return fetcher;
+  }
+
   private createGossip(stack: Stack, context: ProtocolContext): Gossip {
     const { chain, mempool } = this.modules;
     return new Gossip({
@@ -331,6 +349,7 @@ export class P2PNode extends TypedEmitter<P2PEvents> {
     }
     this.table.heardStatus(id, status);
     this.syncer?.peerAt(peer, status.tipHash);
+    if (this.modules.chain.lostBlocks?.().length) this.refetcher?.kick();
     if (status.chainwork > this.modules.chain.tip.chainwork) this.syncer?.request(peer, `peer has more work (height ${status.height})`);
   }
 

@@ -1,13 +1,15 @@
 /**
  * The node's chain store: block index, block bodies, undo data, the UTXO set and the main-chain
- * height index in one LevelDB database (layout in layout.ts). Reads are plain lookups; every
- * change goes through a StoreBatch, one atomic LevelDB batch per chain change.
+ * height index in one LevelDB database (layout in layout.ts). Every change goes through a
+ * StoreBatch: batch() is written to LevelDB at once (block bodies), cachedBatch() lands in the
+ * write-back cache (write-cache.ts) until flush() writes all of it in one atomic LevelDB batch.
+ * Every read sees the cache, so callers never tell the two apart.
  */
 import { resolve } from 'node:path';
 import type { NetworkParams } from '../params/types.js';
-import type { Block, Coin, OutPoint } from '../primitives/index.js';
+import { type Block, BlockHeader, type Coin, HEADER_SIZE, hashToHex, type OutPoint } from '../primitives/index.js';
 import { type BatchOperation, StoreBatch } from './batch.js';
-import { databaseError, type Db, openDatabase } from './database.js';
+import { databaseError, type Db, openDatabase, repairDatabase } from './database.js';
 import { StoreError } from './errors.js';
 import {
   blockIndexKey,
@@ -19,6 +21,7 @@ import {
   decodeCoin,
   decodeHash,
   decodeUndo,
+  hashFromKey,
   heightKey,
   outPointFromKey,
   plainBytes,
@@ -31,6 +34,7 @@ import {
 import { PidLockFile } from './lock.js';
 import { loadOrInitMeta } from './meta.js';
 import { type UtxoStats, UtxoStatsAccumulator } from './utxo-stats.js';
+import { WriteCache } from './write-cache.js';
 
 export interface ChainStoreOptions {
   /**
@@ -65,6 +69,9 @@ const ITERATOR_CHUNK_BYTES = 1024 * 1024;
 
 export class ChainStore {
   private closed = false;
+  private readonly cache = new WriteCache();
+  /** The flush in progress, if any: direct writes wait for it so they land after it. */
+  private flushTail: Promise<void> = Promise.resolve();
 
   private constructor(
     private readonly db: Db,
@@ -97,6 +104,20 @@ export class ChainStore {
     }
   }
 
+  /**
+   * LevelDB's RepairDB on a closed store (before --reindex): salvages every readable record and
+   * drops damaged tables, so a store that cannot be opened or iterated can be rebuilt.
+   */
+  static async repair(dir: string): Promise<void> {
+    const path = resolve(dir);
+    const lock = PidLockFile.claim(path);
+    try {
+      await repairDatabase(path);
+    } finally {
+      lock.release();
+    }
+  }
+
   get isOpen(): boolean {
     return !this.closed;
   }
@@ -104,6 +125,7 @@ export class ChainStore {
   /** Closes the database and removes our lock file. Safe to call twice. */
   async close(): Promise<void> {
     if (this.closed) return;
+    await this.flushTail;
     this.closed = true;
     try {
       await this.db.close();
@@ -112,10 +134,50 @@ export class ChainStore {
     }
   }
 
-  /** A new, empty batch; nothing is written until its write(). */
+  /** A new, empty batch written straight to LevelDB by its write() (block bodies, repairs). */
   batch(): StoreBatch {
     this.assertOpen();
     return new StoreBatch((ops) => this.commit(ops));
+  }
+
+  /** A batch whose write() lands in the write-back cache; durable only after the next flush(). */
+  cachedBatch(): StoreBatch {
+    this.assertOpen();
+    return new StoreBatch(async (ops) => {
+      this.assertOpen();
+      this.cache.apply(ops);
+    });
+  }
+
+  /** Approximate bytes held by the write-back cache (bounded by --dbcache). */
+  get cachedBytes(): number {
+    return this.cache.size;
+  }
+
+  /** Records waiting in the write-back cache. */
+  get cachedRecords(): number {
+    return this.cache.count;
+  }
+
+  /** Writes everything cached in one atomic LevelDB batch; reads see the records throughout. */
+  flush(): Promise<void> {
+    const run = this.flushTail.then(() => this.flushNow());
+    this.flushTail = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
+   * Deletes every record under the given prefixes (reindexing). Cached records under them go
+   * too; the cache must hold nothing else, so flush first.
+   */
+  async wipe(prefixes: readonly number[]): Promise<void> {
+    this.assertOpen();
+    await this.flush();
+    try {
+      for (const prefix of prefixes) await this.db.clear(prefixRange(prefix));
+    } catch (err) {
+      throw databaseError(this.dir, err);
+    }
   }
 
   /** Hash of the main chain's tip, or undefined before the first block is connected. */
@@ -139,8 +201,29 @@ export class ChainStore {
     return records;
   }
 
+  /**
+   * Every stored block body's hash (display hex) and header, for --reindex; `header` is
+   * undefined where the stored bytes do not even hold a header.
+   */
+  async *iterateBlockHeaders(): AsyncGenerator<{ hash: string; header: BlockHeader | undefined }> {
+    for await (const chunk of this.chunks(Prefix.BLOCK)) {
+      for (const [rawKey, value] of chunk) {
+        const hash = hashToHex(hashFromKey(plainBytes(rawKey)));
+        let header: BlockHeader | undefined;
+        try {
+          header = value.length >= HEADER_SIZE ? BlockHeader.decode(plainBytes(value).subarray(0, HEADER_SIZE)) : undefined;
+        } catch {
+          header = undefined;
+        }
+        yield { hash, header: header && header.hash() === hash ? header : undefined };
+      }
+    }
+  }
+
   async hasBlock(hash: Uint8Array): Promise<boolean> {
     this.assertOpen();
+    const cached = this.cache.lookup(blockKey(hash));
+    if (cached.found) return cached.value !== undefined;
     try {
       return await this.db.has(blockKey(hash));
     } catch (err) {
@@ -177,11 +260,25 @@ export class ChainStore {
   async getCoins(outpoints: readonly OutPoint[]): Promise<Array<Coin | undefined>> {
     this.assertOpen();
     const keys = outpoints.map(coinKey);
-    let values: Array<Uint8Array | undefined>;
-    try {
-      values = await this.db.getMany(keys);
-    } catch (err) {
-      throw databaseError(this.dir, err);
+    const values: Array<Uint8Array | undefined> = new Array(keys.length);
+    const missed: number[] = [];
+    keys.forEach((key, i) => {
+      const cached = this.cache.lookup(key);
+      if (cached.found) values[i] = cached.value;
+      else missed.push(i);
+    });
+    if (missed.length > 0) {
+      let read: Array<Uint8Array | undefined>;
+      try {
+        read = await this.db.getMany(missed.map((i) => keys[i]));
+      } catch (err) {
+        throw databaseError(this.dir, err);
+      }
+      // A flush may have landed meanwhile; the cache still wins where it has the key.
+      missed.forEach((i, j) => {
+        const cached = this.cache.lookup(keys[i]);
+        values[i] = cached.found ? cached.value : read[j];
+      });
     }
     return values.map((value, i) => value && decodeCoin(keys[i], value));
   }
@@ -207,20 +304,38 @@ export class ChainStore {
   async utxoStats(): Promise<UtxoStats> {
     this.assertOpen();
     // One snapshot, so a block connected meanwhile cannot mix into the numbers or the tip.
+    // The cache's records are copied in the same tick, so both halves describe one moment.
     const snapshot = this.db.snapshot();
+    const cachedTip = this.cache.lookup(TIP_KEY);
+    const cachedCoins = this.cache.sortedUnder(Prefix.COIN);
     try {
-      const tipValue = await this.get(TIP_KEY, snapshot);
+      const tipValue = cachedTip.found ? cachedTip.value : await this.get(TIP_KEY, snapshot);
       const stats = new UtxoStatsAccumulator();
-      for await (const chunk of this.chunks(Prefix.COIN, snapshot)) stats.addChunk(chunk);
+      for await (const chunk of this.chunks(Prefix.COIN, snapshot, cachedCoins)) stats.addChunk(chunk);
       return stats.finish(tipValue && decodeHash(TIP_KEY, tipValue));
     } finally {
       await snapshot.close();
     }
   }
 
+  private async flushNow(): Promise<void> {
+    this.assertOpen();
+    if (this.cache.count === 0) return;
+    const ops = this.cache.beginFlush();
+    try {
+      await this.db.batch(ops, { sync: this.options.sync });
+    } catch (err) {
+      this.cache.flushFailed();
+      throw databaseError(this.dir, err);
+    }
+    this.cache.flushed();
+  }
+
   private async commit(ops: readonly BatchOperation[]): Promise<void> {
     this.assertOpen();
     if (ops.length === 0) return;
+    await this.flushTail;
+    this.cache.forget(ops);
     try {
       await this.db.batch(ops as BatchOperation[], { sync: this.options.sync });
     } catch (err) {
@@ -230,15 +345,48 @@ export class ChainStore {
 
   private async get(key: Uint8Array, snapshot?: Snapshot): Promise<Uint8Array | undefined> {
     this.assertOpen();
+    if (!snapshot) {
+      const cached = this.cache.lookup(key);
+      if (cached.found) return cached.value;
+    }
     try {
-      return await this.db.get(key, snapshot ? { snapshot } : {});
+      const value = await this.db.get(key, snapshot ? { snapshot } : {});
+      if (snapshot) return value;
+      // A flush may have landed meanwhile; the cache still wins where it has the key.
+      const cached = this.cache.lookup(key);
+      return cached.found ? cached.value : value;
     } catch (err) {
       throw databaseError(this.dir, err);
     }
   }
 
-  /** Raw entries under one prefix, a chunk at a time; the iterator reads from a snapshot. */
-  private async *chunks(prefix: number, snapshot?: Snapshot): AsyncGenerator<RawEntry[]> {
+  /**
+   * Raw entries under one prefix, a chunk at a time, with the cache's records merged in (taken
+   * now unless given: a caller with a snapshot passes the copy it took with it).
+   */
+  private async *chunks(prefix: number, snapshot?: Snapshot, cached = this.cache.sortedUnder(prefix)): AsyncGenerator<RawEntry[]> {
+    if (cached.length === 0) {
+      yield* this.dbChunks(prefix, snapshot);
+      return;
+    }
+    let next = 0;
+    for await (const chunk of this.dbChunks(prefix, snapshot)) {
+      const merged: RawEntry[] = [];
+      for (const entry of chunk) {
+        const key = plainBytes(entry[0]);
+        for (; next < cached.length && compareBytes(cached[next][0], key) < 0; next++) pushValue(merged, cached[next]);
+        if (next < cached.length && compareBytes(cached[next][0], key) === 0) pushValue(merged, cached[next++]);
+        else merged.push(entry);
+      }
+      if (merged.length > 0) yield merged;
+    }
+    const rest: RawEntry[] = [];
+    for (; next < cached.length; next++) pushValue(rest, cached[next]);
+    if (rest.length > 0) yield rest;
+  }
+
+  /** Raw entries of LevelDB alone under one prefix; the iterator reads from a snapshot. */
+  private async *dbChunks(prefix: number, snapshot?: Snapshot): AsyncGenerator<RawEntry[]> {
     this.assertOpen();
     const iterator = this.db.iterator({
       ...prefixRange(prefix),
@@ -266,4 +414,14 @@ export class ChainStore {
   private assertOpen(): void {
     if (this.closed) throw new StoreError('closed', `chain store ${this.dir} is closed`);
   }
+}
+
+function pushValue(out: RawEntry[], [key, value]: [Uint8Array, Uint8Array | undefined]): void {
+  if (value) out.push([key, value]);
+}
+
+function compareBytes(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i] - b[i];
+  return a.length - b.length;
 }

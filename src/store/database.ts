@@ -60,6 +60,16 @@ function prepareDirectory(dir: string): void {
   }
 }
 
+/** LevelDB's RepairDB; the directory must not be open. */
+export async function repairDatabase(dir: string): Promise<void> {
+  try {
+    // In Node `level` is classic-level, whose static repair() its type declarations leave out.
+    await (Level as unknown as { repair(location: string): Promise<void> }).repair(dir);
+  } catch (err) {
+    throw new StoreError('io', `repairing the chain database in ${dir} failed: ${(err as Error).message}`, { cause: err });
+  }
+}
+
 function openError(dir: string, err: unknown): StoreError {
   const cause = (err as { cause?: { code?: string; message?: string } }).cause;
   if (cause?.code === 'LEVEL_LOCKED') return lockedError(dir, err);

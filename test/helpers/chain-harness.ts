@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Chain, type ChainModules } from '../../src/chain/chain.js';
+import { Chain, type ChainModules, type ChainOptions } from '../../src/chain/chain.js';
 import { InlineVerifier, type SignatureVerifier } from '../../src/chain/sig-verifier.js';
 import { connectBlockInputs } from '../../src/consensus/block-inputs.js';
 import { p2wpkhScript } from '../../src/consensus/script.js';
@@ -25,13 +25,15 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function openHarness(options: { params?: NetworkParams; verifier?: SignatureVerifier; modules?: Partial<ChainModules> } = {}): Promise<Harness> {
+export async function openHarness(
+  options: { params?: NetworkParams; verifier?: SignatureVerifier; modules?: Partial<ChainModules>; chainOptions?: Partial<ChainOptions> } = {},
+): Promise<Harness> {
   const params = options.params ?? networks.regtest;
   const dir = await mkdtemp(join(tmpdir(), 'powcoin-chain-'));
   const verifier = options.verifier ?? new InlineVerifier();
   const open = async () => {
     const store = await ChainStore.open(dir, params);
-    const chain = await Chain.open({}, { store, params, verifier, now: () => FAR_FUTURE, ...options.modules });
+    const chain = await Chain.open(options.chainOptions ?? {}, { store, params, verifier, now: () => FAR_FUTURE, ...options.modules });
     return { store, chain };
   };
   const harness = { dir, params, ...(await open()) } as Harness;

@@ -55,7 +55,8 @@ export async function startDaemon(datadir: string, extra: string[] = []): Promis
 }
 
 async function waitReady(daemon: Daemon): Promise<void> {
-  const until = Date.now() + 30_000;
+  // Generous: on a loaded machine tsx alone can take tens of seconds to start the daemon.
+  const until = Date.now() + 120_000;
   let exited = false;
   void daemon.exited.then(() => (exited = true));
   while (Date.now() < until && !exited) {

@@ -1,0 +1,74 @@
+import type { BlockIndexEntry } from './block-index.js';
+
+/**
+ * When the chain writes its cached state (coins, undo data, index, tip) to disk. Like Core's
+ * FlushStateToDisk: when the cache outgrows --dbcache, and periodically, so that a crash
+ * replays a bounded number of blocks. Once the tip is recent (not catching up) every block is
+ * flushed: then a block's latency matters more than the write it saves.
+ */
+export interface FlushPolicyOptions {
+  /** Flush once the cache holds more than this many bytes (--dbcache MB); 0 flushes every block. */
+  maxBytes: number;
+  /** Flush at least every this many connected blocks. */
+  maxBlocks: number;
+  /** Flush at least this often while blocks are being connected, milliseconds. */
+  intervalMs: number;
+  /** A tip older than this (seconds) means we are catching up, as Core's -maxtipage. */
+  maxTipAge: number;
+  /**
+   * So many blocks connected within `burstMs` also mean catching up, whatever their timestamps
+   * (regtest chains mined in a burst carry times ahead of the clock).
+   */
+  burstBlocks: number;
+  burstMs: number;
+}
+
+export const DEFAULT_FLUSH_POLICY: FlushPolicyOptions = {
+  maxBytes: 450 * 1024 * 1024,
+  maxBlocks: 5_000,
+  intervalMs: 60_000,
+  maxTipAge: 24 * 60 * 60,
+  burstBlocks: 16,
+  burstMs: 2_000,
+};
+
+export class FlushPolicy {
+  private blocksSinceFlush = 0;
+  private lastFlushAt: number;
+  /** When the last `burstBlocks` blocks were connected, oldest first. */
+  private readonly recent: number[] = [];
+
+  constructor(
+    private readonly options: FlushPolicyOptions,
+    private readonly clock: () => number = Date.now,
+  ) {
+    this.lastFlushAt = clock();
+  }
+
+  blockConnected(): void {
+    this.blocksSinceFlush++;
+    this.recent.push(this.clock());
+    if (this.recent.length > this.options.burstBlocks) this.recent.shift();
+  }
+
+  /** Whether to flush now, with the cache at `cachedBytes` and `tip` the chain's tip; `nowSeconds` is chain time. */
+  shouldFlush(cachedBytes: number, tip: BlockIndexEntry, nowSeconds: number): boolean {
+    if (cachedBytes === 0) return false;
+    if (cachedBytes > this.options.maxBytes) return true;
+    if (this.blocksSinceFlush >= this.options.maxBlocks) return true;
+    if (this.clock() - this.lastFlushAt >= this.options.intervalMs) return true;
+    return !this.catchingUp(tip, nowSeconds);
+  }
+
+  /** Core's IsInitialBlockDownload tip-age rule, or blocks arriving in a burst. */
+  catchingUp(tip: BlockIndexEntry, nowSeconds: number): boolean {
+    if (tip.time < nowSeconds - this.options.maxTipAge) return true;
+    const { burstBlocks, burstMs } = this.options;
+    return burstBlocks > 0 && this.recent.length >= burstBlocks && this.clock() - this.recent[0] < burstMs;
+  }
+
+  flushed(): void {
+    this.blocksSinceFlush = 0;
+    this.lastFlushAt = this.clock();
+  }
+}
