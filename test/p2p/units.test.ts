@@ -71,7 +71,7 @@ describe('topics and message ids', () => {
 });
 
 describe('request rate limits', () => {
-  const limits = { status: { burst: 2, perSecond: 1 }, headers: { burst: 3, perSecond: 10 }, blocks: { burst: 1, perSecond: 1 }, txs: { burst: 1, perSecond: 1 } };
+  const limits = { status: { burst: 2, perSecond: 1 }, headers: { burst: 3, perSecond: 10 }, blocks: { burst: 1, perSecond: 1 }, txs: { burst: 1, perSecond: 1 }, mempool: { burst: 1, perSecond: 1 } };
 
   test('a server takes the burst at once, then the rate; peers and protocols have their own budgets', () => {
     let now = 0;
@@ -149,7 +149,7 @@ describe('identity and ban list persistence', () => {
     list.ban('peer-b', 10, 'test');
     await list.flush();
     const reopened = await BanList.open(dir, () => now);
-    assert.deepEqual(reopened.list().map((ban) => ban.peerId).sort(), ['peer-a', 'peer-b']);
+    assert.deepEqual(reopened.list().map((ban) => ban.target).sort(), ['peer-a', 'peer-b']);
     now += 11_000;
     assert.equal(reopened.isBanned('peer-b'), false, 'expired');
     assert.equal(reopened.isBanned('peer-a'), true);
