@@ -1,0 +1,76 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, describe, test } from 'node:test';
+import { decodeReconcileReply, encodeReconcileReply, shortId, answerReconcile, decodeReconcileRequest, encodeReconcileRequest } from '../../src/p2p/protocols/mempool.js';
+import { protocolsFor } from '../../src/p2p/topics.js';
+import { PENALTY } from '../../src/p2p/verdict.js';
+import { EvilPeer } from './evil.js';
+import { closeAll, params, payingBranch, spendCoinbase, startNode, type TestNode, waitFor } from './helpers.js';
+
+describe('mempool reconciliation codec', () => {
+  test('short ids are salted: the same wtxid gets another id under another salt', () => {
+    const wtxid = 'ab'.repeat(32);
+    assert.equal(shortId(new Uint8Array(8), wtxid).length, 12);
+    assert.notEqual(shortId(new Uint8Array(8), wtxid), shortId(randomBytes(8), wtxid));
+  });
+
+  test('the responder returns what the requester lacks and asks for what it lacks', () => {
+    const pool = (ids: string[]) => ids.map((wtxid) => ({ wtxid, tx: { encode: () => Buffer.from(wtxid, 'hex') } }));
+    const [a, b, c] = ['01', '02', '03'].map((byte) => byte.repeat(32));
+    const request = decodeReconcileRequest(encodeReconcileRequest(randomBytes(8), [a, b]));
+    const reply = decodeReconcileReply(encodeReconcileReply(answerReconcile(request, pool([b, c]))), 2);
+    assert.deepEqual(reply.want, [0]);
+    assert.deepEqual(reply.txs.map((tx) => Buffer.from(tx).toString('hex')), [c]);
+    assert.equal(reply.more, false);
+  });
+
+  test('replies with wants out of order or out of range, or trailing bytes, are refused', () => {
+    const reply = (want: number[]) => encodeReconcileReply({ want, txs: [], more: false });
+    assert.throws(() => decodeReconcileReply(reply([1, 0]), 5), /out of order or range/);
+    assert.throws(() => decodeReconcileReply(reply([5]), 5), /out of order or range/);
+    assert.throws(() => decodeReconcileReply(reply([0, 1, 2]), 2), /wants for 2/);
+    assert.throws(() => decodeReconcileReply(Buffer.concat([reply([0]), Buffer.from([0])]), 2), /after the end/);
+    assert.throws(() => decodeReconcileRequest(new Uint8Array(7)), /salt/);
+  });
+});
+
+describe('mempool reconciliation between real nodes', () => {
+  const nodes: TestNode[] = [];
+  const evils: EvilPeer[] = [];
+  after(async () => {
+    await Promise.all(evils.map((evil) => evil.stop()));
+    await closeAll(nodes);
+  });
+
+  test('txs accepted while two nodes were apart reach the other side when they connect', async () => {
+    const blocks = payingBranch(70).extend(3);
+    // No periodic rounds within the test: only the one on connect can repair the mempools.
+    const p2p = { mempoolSyncMs: 3_600_000 };
+    const a = await startNode({ blocks, p2p });
+    const b = await startNode({ blocks, p2p });
+    nodes.push(a, b);
+    const onlyA = spendCoinbase(blocks[1]);
+    const onlyB = spendCoinbase(blocks[2]);
+    await a.mempool.acceptTransaction(onlyA);
+    await b.mempool.acceptTransaction(onlyB);
+    // Gossip cannot help: both were accepted with nobody to publish to.
+    await b.p2p.connect(a.p2p.addresses()[0]);
+    await waitFor(() => a.mempool.has(onlyB.txid()) && b.mempool.has(onlyA.txid()), 20_000, 'both mempools to hold both txs');
+    assert.equal(a.mempool.size, 2);
+    assert.equal(b.mempool.size, 2);
+    const again = await b.p2p.reconcileMempool(a.p2p.peerId);
+    assert.deepEqual([again.received, again.pushed], [0, 0], 'nothing left to move');
+    assert.ok(again.requestBytes <= 8 + 1 + 2 * 6, `request of ${again.requestBytes} bytes carries short ids only`);
+  });
+
+  test('a peer answering reconciliation with garbage costs ban score', async () => {
+    const victim = await startNode();
+    nodes.push(victim);
+    const evil = await EvilPeer.start(params);
+    evils.push(evil);
+    await evil.answer(protocolsFor(params).mempool, randomBytes(40));
+    // We dial it, so we reconcile with it once the statuses are exchanged.
+    await victim.p2p.connect(evil.libp2p.getMultiaddrs()[0].toString());
+    await waitFor(() => victim.p2p.banScore(evil.id) >= PENALTY.malformed, 10_000, 'ban score for a malformed reply');
+  });
+});
