@@ -33,6 +33,10 @@ export interface NodeOptions {
   banSeconds: number;
   /** sat/vB. */
   fallbackFee: number;
+  /** Seconds between mempool reconciliations with each outbound peer; 0: never. */
+  mempoolSync: number;
+  /** Mean seconds between wallet rebroadcasts (each wait drawn from half to 1.5 times it); 0: never. */
+  walletRebroadcast: number;
 }
 
 /** A wrong flag, variable or config value: printed as one line, exit code 2. */
@@ -197,6 +201,8 @@ function toNodeOptions(m: Record<string, unknown>, params: NetworkParams): NodeO
     maxConnections: m['max-connections'] as number,
     banSeconds: m['ban-seconds'] as number,
     fallbackFee: m['fallback-fee'] as number,
+    mempoolSync: m['mempool-sync'] as number,
+    walletRebroadcast: m['wallet-rebroadcast'] as number,
   };
 }
 

@@ -62,6 +62,7 @@ export class P2PNode extends TypedEmitter<P2PEvents> {
   private addressBans?: AddressBans;
   private mempoolSync?: MempoolSync;
   private graylistTimer?: NodeJS.Timeout;
+  private context?: ProtocolContext;
 
   constructor(
     options: Partial<P2POptions>,
@@ -88,7 +89,7 @@ export class P2PNode extends TypedEmitter<P2PEvents> {
       denyOutboundEncryptedConnection: banned,
     });
     this.stack = stack;
-    const context = this.protocolContext(stack);
+    const context = (this.context = this.protocolContext(stack));
     this.syncer = this.createSyncer(context);
     const gossip = (this.gossip = this.createGossip(stack, context));
     await serveStatus(context, (peer, status) => this.heardStatus(peer, status));
@@ -127,6 +128,7 @@ export class P2PNode extends TypedEmitter<P2PEvents> {
     await syncStopped;
     await this.bans?.flush();
     this.stack = undefined;
+    this.context = undefined;
     for (const id of this.table.ids()) this.table.disconnected(id);
   }
 
@@ -232,6 +234,12 @@ export class P2PNode extends TypedEmitter<P2PEvents> {
     const { score, ban } = this.scores.add(peerId, points);
     this.logger.warn({ peer: peerId, points, score, reason }, 'peer misbehaved');
     if (ban) this.ban(peerId, this.options.banSeconds, reason);
+  }
+
+  /** Hands raw txs to every peer that told us its status, over txs/1 (wallet rebroadcast: gossip drops seen ids). */
+  async relay(txs: Uint8Array[]): Promise<void> {
+    if (!this.context) throw new Error('p2p node is not started');
+    await this.pushToPeers(this.context, txs);
   }
 
   /** Peers in our gossip mesh for each topic (gossipsub's view; for diagnostics and tests). */
