@@ -10,7 +10,7 @@ import { closeAll, params, payingBranch, spendCoinbase, startNode, type TestNode
 describe('mempool reconciliation codec', () => {
   test('short ids are salted: the same wtxid gets another id under another salt', () => {
     const wtxid = 'ab'.repeat(32);
-    assert.equal(shortId(new Uint8Array(8), wtxid).length, 12);
+    assert.ok(shortId(new Uint8Array(8), wtxid) < 2 ** 48);
     assert.notEqual(shortId(new Uint8Array(8), wtxid), shortId(randomBytes(8), wtxid));
   });
 
