@@ -2,10 +2,11 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, describe, test } from 'node:test';
 import { decodeReconcileReply, encodeReconcileReply, shortId, answerReconcile, decodeReconcileRequest, encodeReconcileRequest } from '../../src/p2p/protocols/mempool.js';
+import type { Stack } from '../../src/p2p/stack.js';
 import { protocolsFor } from '../../src/p2p/topics.js';
 import { PENALTY } from '../../src/p2p/verdict.js';
 import { EvilPeer } from './evil.js';
-import { closeAll, params, payingBranch, spendCoinbase, startNode, type TestNode, waitFor } from './helpers.js';
+import { closeAll, link, params, payingBranch, spendCoinbase, startNode, type TestNode, waitFor } from './helpers.js';
 
 describe('mempool reconciliation codec', () => {
   test('short ids are salted: the same wtxid gets another id under another salt', () => {
@@ -61,6 +62,23 @@ describe('mempool reconciliation between real nodes', () => {
     const again = await b.p2p.reconcileMempool(a.p2p.peerId);
     assert.deepEqual([again.received, again.pushed], [0, 0], 'nothing left to move');
     assert.ok(again.requestBytes <= 8 + 1 + 2 * 6, `request of ${again.requestBytes} bytes carries short ids only`);
+  });
+
+  test('a tx gossip could not deliver (the peer was not subscribed) arrives by the periodic reconciliation', async () => {
+    const blocks = payingBranch(71).extend(2);
+    const a = await startNode({ blocks, p2p: { mempoolSyncMs: 300 } });
+    const b = await startNode({ blocks, p2p: { mempoolSyncMs: 3_600_000 } });
+    nodes.push(a, b);
+    await link(a, b);
+    // A leaves the tx topic: B's gossip has nobody to send its txs to, as before a subscription arrives.
+    const pubsub = (a.p2p as unknown as { stack: Stack }).stack.services.pubsub;
+    pubsub.unsubscribe(a.p2p.topics.tx);
+    await waitFor(() => !b.p2p.meshPeers().tx.includes(a.p2p.peerId), 10_000, 'A out of the tx mesh');
+    await waitFor(() => !(b.p2p as unknown as { stack: Stack }).stack.services.pubsub.getSubscribers(b.p2p.topics.tx).some((peer) => peer.toString() === a.p2p.peerId), 10_000, 'B to see A unsubscribed');
+    const tx = spendCoinbase(blocks[1]);
+    await b.mempool.acceptTransaction(tx);
+    // Only A's periodic rounds (A dialled B) can bring it over.
+    await waitFor(() => a.mempool.has(tx.txid()), 20_000, 'the tx at A');
   });
 
   test('a peer answering reconciliation with garbage costs ban score', async () => {
