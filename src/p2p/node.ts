@@ -413,9 +413,11 @@ export class P2PNode extends TypedEmitter<P2PEvents> {
       void this.stack?.hangUp(peer).catch(() => undefined);
       return;
     }
+    // Each side hears the other's status twice (its request, its answer): act on the first.
+    const first = this.table.get(id)?.status === undefined;
     this.table.heardStatus(id, status);
-    // The dialler reconciles mempools, so each connection does it once, whoever answered first.
-    if (this.mempoolSync?.enabled && this.isOutboundWithStatus(id)) this.mempoolSync.reconcileSoon(peer);
+    // The dialler reconciles mempools, so each connection does it once.
+    if (first && this.mempoolSync?.enabled && this.isOutboundWithStatus(id)) this.mempoolSync.reconcileSoon(peer);
     if (status.chainwork > this.modules.chain.tip.chainwork) this.syncer?.request(peer, `peer has more work (height ${status.height})`);
   }
 
