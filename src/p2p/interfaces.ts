@@ -62,7 +62,7 @@ export interface P2PMempool {
   acceptTransaction(tx: Transaction): Promise<{ status: TxStatus }>;
   has(txid: string): boolean;
   /** Every tx in the pool, parents before children (mempool reconciliation announces and serves them). */
-  entries(): Iterable<{ readonly tx: Transaction; readonly wtxid: string }>;
+  entries(): Iterable<{ readonly tx: Transaction; readonly wtxid: string; /** Seconds since the epoch it entered. */ readonly time: number }>;
   on(event: 'txAccepted', listener: (event: TxAccepted) => void): unknown;
   off(event: 'txAccepted', listener: (event: TxAccepted) => void): unknown;
 }

@@ -37,6 +37,11 @@ export interface ReconcileStats {
 
 /** Rounds per reconciliation: a reply carries about 1 MB of txs, so this repairs ~10 MB at once. */
 const MAX_ROUNDS = 10;
+/**
+ * Periodic rounds leave out txs younger than this (seconds; entry times have 1 s resolution):
+ * gossip is still carrying them, and fetching them twice under load only slows a busy node.
+ */
+export const GOSSIP_GRACE_SECONDS = 3;
 
 export class MempoolSync {
   private timer: NodeJS.Timeout | undefined;
@@ -63,12 +68,15 @@ export class MempoolSync {
     return this.intervalMs > 0;
   }
 
-  /** Reconciles with `peer` now unless one is under way; failures are logged, never thrown. */
-  reconcileSoon(peer: PeerId): void {
+  /**
+   * Reconciles with `peer` now unless one is under way; failures are logged, never thrown.
+   * `fresh`: a new connection, which gossip cannot have reached, so even the newest txs count.
+   */
+  reconcileSoon(peer: PeerId, fresh = false): void {
     const id = peer.toString();
     if (this.busy.has(id)) return;
     this.busy.add(id);
-    this.reconcile(peer)
+    this.reconcile(peer, fresh ? 0 : GOSSIP_GRACE_SECONDS)
       .then((stats) => {
         if (stats.received + stats.pushed > 0) this.modules.logger.info({ peer: id, ...stats }, 'mempool reconciled');
       })
@@ -76,23 +84,28 @@ export class MempoolSync {
       .finally(() => this.busy.delete(id));
   }
 
-  /** Reconciles until the peer has nothing more for us (at most MAX_ROUNDS); throws on a peer or io error. */
-  async reconcile(peer: PeerId): Promise<ReconcileStats> {
+  /**
+   * Reconciles until the peer has nothing more for us (at most MAX_ROUNDS), leaving out txs
+   * younger than `minAge` seconds on both sides; throws on a peer or io error.
+   */
+  async reconcile(peer: PeerId, minAge = 0): Promise<ReconcileStats> {
     const stats: ReconcileStats = { requestBytes: 0, replyBytes: 0, pushedBytes: 0, received: 0, pushed: 0, rounds: 0 };
     for (let more = true; more && stats.rounds < MAX_ROUNDS; stats.rounds++) {
-      more = await this.round(peer, stats);
+      more = await this.round(peer, minAge, stats);
     }
     return stats;
   }
 
-  private async round(peer: PeerId, stats: ReconcileStats): Promise<boolean> {
+  private async round(peer: PeerId, minAge: number, stats: ReconcileStats): Promise<boolean> {
     const pool = [...this.modules.mempool.entries()].slice(0, MAX_RECONCILE_IDS);
-    const { reply, requestBytes, replyBytes } = await requestReconcile(this.modules.context, peer, pool.map((entry) => entry.wtxid), randomBytes(SALT_BYTES));
+    const { reply, requestBytes, replyBytes } = await requestReconcile(this.modules.context, peer, pool.map((entry) => entry.wtxid), randomBytes(SALT_BYTES), minAge);
     stats.requestBytes += requestBytes;
     stats.replyBytes += replyBytes;
     if (reply.txs.length > 0) stats.received += await this.modules.accept(peer, reply.txs);
-    if (reply.want.length > 0) {
-      const raws = reply.want.map((index) => pool[index].tx.encode());
+    const now = Date.now() / 1000;
+    const wanted = reply.want.map((index) => pool[index]).filter((entry) => now - entry.time >= minAge);
+    if (wanted.length > 0) {
+      const raws = wanted.map((entry) => entry.tx.encode());
       stats.pushedBytes += raws.reduce((sum, raw) => sum + raw.length, 0);
       stats.pushed += raws.length;
       await pushTxs(this.modules.context, peer, raws);

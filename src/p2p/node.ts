@@ -417,7 +417,7 @@ export class P2PNode extends TypedEmitter<P2PEvents> {
     const first = this.table.get(id)?.status === undefined;
     this.table.heardStatus(id, status);
     // The dialler reconciles mempools, so each connection does it once.
-    if (first && this.mempoolSync?.enabled && this.isOutboundWithStatus(id)) this.mempoolSync.reconcileSoon(peer);
+    if (first && this.mempoolSync?.enabled && this.isOutboundWithStatus(id)) this.mempoolSync.reconcileSoon(peer, true);
     if (status.chainwork > this.modules.chain.tip.chainwork) this.syncer?.request(peer, `peer has more work (height ${status.height})`);
   }
 

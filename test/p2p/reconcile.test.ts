@@ -16,13 +16,18 @@ describe('mempool reconciliation codec', () => {
   });
 
   test('the responder returns what the requester lacks and asks for what it lacks', () => {
-    const pool = (ids: string[]) => ids.map((wtxid) => ({ wtxid, tx: { encode: () => Buffer.from(wtxid, 'hex') } }));
+    const pool = (ids: string[], time = 0) => ids.map((wtxid) => ({ wtxid, time, tx: { encode: () => Buffer.from(wtxid, 'hex') } }));
     const [a, b, c] = ['01', '02', '03'].map((byte) => byte.repeat(32));
     const request = decodeReconcileRequest(encodeReconcileRequest(randomBytes(8), [a, b]));
     const reply = decodeReconcileReply(encodeReconcileReply(answerReconcile(request, pool([b, c]))), 2);
     assert.deepEqual(reply.want, [0]);
     assert.deepEqual(reply.txs.map((tx) => Buffer.from(tx).toString('hex')), [c]);
     assert.equal(reply.more, false);
+    // Asked to leave out txs younger than 3 s, a tx 1 s old stays out (gossip is carrying it).
+    const young = decodeReconcileRequest(encodeReconcileRequest(randomBytes(8), [a], 3));
+    assert.equal(young.minAge, 3);
+    assert.deepEqual(answerReconcile(young, pool([c], 100), 101).txs, []);
+    assert.equal(answerReconcile(young, pool([c], 100), 103).txs.length, 1);
   });
 
   test('replies with wants out of order or out of range, or trailing bytes, are refused', () => {
@@ -61,7 +66,7 @@ describe('mempool reconciliation between real nodes', () => {
     assert.equal(b.mempool.size, 2);
     const again = await b.p2p.reconcileMempool(a.p2p.peerId);
     assert.deepEqual([again.received, again.pushed], [0, 0], 'nothing left to move');
-    assert.ok(again.requestBytes <= 8 + 1 + 2 * 6, `request of ${again.requestBytes} bytes carries short ids only`);
+    assert.ok(again.requestBytes <= 8 + 1 + 1 + 2 * 6, `request of ${again.requestBytes} bytes carries short ids only`);
   });
 
   test('a tx gossip could not deliver (the peer was not subscribed) arrives by the periodic reconciliation', async () => {

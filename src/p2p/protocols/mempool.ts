@@ -5,7 +5,9 @@
  * (raw, up to a soft byte limit; `more` says it had more) and the positions of the requester's
  * short ids it lacks, which the requester then pushes over txs/1. One round trip and a push
  * leave both mempools holding the union. A fresh salt per request means a short-id collision
- * (or one an attacker ground for) only hides a tx until the next round.
+ * (or one an attacker ground for) only hides a tx until the next round. The request also names
+ * a minimum age (compact size, seconds): txs younger than that are still travelling by gossip, so the
+ * responder leaves them out (0 on a new connection, which gossip cannot have reached yet).
  */
 import { createHash } from 'node:crypto';
 import type { PeerId } from '@libp2p/interface';
@@ -22,11 +24,13 @@ export const SHORT_ID_BYTES = 6;
 export const MAX_RECONCILE_IDS = 100_000;
 /** The reply stops adding txs past this many bytes (it always carries at least one). */
 export const RECONCILE_TXS_SOFT_LIMIT = 1_000_000;
-const MAX_REQUEST_BYTES = SALT_BYTES + 5 + SHORT_ID_BYTES * MAX_RECONCILE_IDS;
+const MAX_REQUEST_BYTES = SALT_BYTES + 2 + 5 + SHORT_ID_BYTES * MAX_RECONCILE_IDS;
 const MAX_REPLY_BYTES = 5 + 5 * MAX_RECONCILE_IDS + 5 + RECONCILE_TXS_SOFT_LIMIT + MAX_TX_BYTES + 5 * 1_000 + 1;
 
 export interface ReconcileRequest {
   salt: Uint8Array;
+  /** Seconds: leave out txs that entered the responder's pool more recently. */
+  minAge: number;
   shortIds: number[];
 }
 
@@ -43,6 +47,8 @@ export interface ReconcileReply {
 export interface PoolTx {
   readonly wtxid: string;
   readonly tx: { encode(): Uint8Array };
+  /** Seconds since the epoch when it entered the pool. */
+  readonly time: number;
 }
 
 /**
@@ -58,22 +64,23 @@ function readShortId(bytes: Uint8Array): number {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).readUIntLE(0, SHORT_ID_BYTES);
 }
 
-export function encodeReconcileRequest(salt: Uint8Array, wtxids: readonly string[]): Uint8Array {
+export function encodeReconcileRequest(salt: Uint8Array, wtxids: readonly string[], minAge = 0): Uint8Array {
   const body = Buffer.alloc(SHORT_ID_BYTES * wtxids.length);
   wtxids.forEach((wtxid, i) => body.writeUIntLE(shortId(salt, wtxid), i * SHORT_ID_BYTES, SHORT_ID_BYTES));
-  const writer = new ByteWriter(SALT_BYTES + 9 + body.length);
-  writer.bytes(salt).compactSize(wtxids.length).bytes(body);
+  const writer = new ByteWriter(SALT_BYTES + 2 + 9 + body.length);
+  writer.bytes(salt).compactSize(Math.min(0xffff, Math.max(0, Math.round(minAge)))).compactSize(wtxids.length).bytes(body);
   return writer.finish();
 }
 
 export function decodeReconcileRequest(bytes: Uint8Array): ReconcileRequest {
   const reader = new ByteReader(bytes);
   const salt = reader.bytesCopy(SALT_BYTES, 'salt');
+  const minAge = reader.compactSize('min age');
   const count = reader.count(SHORT_ID_BYTES, 'short id count');
   if (count > MAX_RECONCILE_IDS) throw new DecodeError('oversized-count', `${count} short ids, at most ${MAX_RECONCILE_IDS}`);
   const shortIds = Array.from({ length: count }, () => readShortId(reader.bytesView(SHORT_ID_BYTES, 'short id')));
   reader.end('mempool request');
-  return { salt, shortIds };
+  return { salt, minAge, shortIds };
 }
 
 export function encodeReconcileReply(reply: ReconcileReply): Uint8Array {
@@ -106,8 +113,8 @@ export function decodeReconcileReply(bytes: Uint8Array, asked: number): Reconcil
   return { want, txs, more: flag === 1 };
 }
 
-/** The responder's side: what the requester lacks from `pool`, and which of its ids we lack. */
-export function answerReconcile(request: ReconcileRequest, pool: Iterable<PoolTx>): ReconcileReply {
+/** The responder's side: what the requester lacks from `pool` (old enough), and which of its ids we lack. */
+export function answerReconcile(request: ReconcileRequest, pool: Iterable<PoolTx>, now = Date.now() / 1000): ReconcileReply {
   const ours = new Map<number, PoolTx>();
   for (const tx of pool) ours.set(shortId(request.salt, tx.wtxid), tx);
   const want: number[] = [];
@@ -119,6 +126,7 @@ export function answerReconcile(request: ReconcileRequest, pool: Iterable<PoolTx
   let bytes = 0;
   let more = false;
   for (const tx of ours.values()) {
+    if (now - tx.time < request.minAge) continue;
     if (bytes >= RECONCILE_TXS_SOFT_LIMIT) {
       more = true;
       break;
@@ -143,8 +151,8 @@ export interface ReconcileExchange {
 }
 
 /** Sends our short ids (for `wtxids`, a fresh salt) to `peer` and returns its answer. */
-export async function requestReconcile(context: ProtocolContext, peer: PeerId, wtxids: readonly string[], salt: Uint8Array): Promise<ReconcileExchange> {
-  const request = encodeReconcileRequest(salt, wtxids);
+export async function requestReconcile(context: ProtocolContext, peer: PeerId, wtxids: readonly string[], salt: Uint8Array, minAge: number): Promise<ReconcileExchange> {
+  const request = encodeReconcileRequest(salt, wtxids, minAge);
   const raw = await ask(context, peer, 'mempool', request, MAX_REPLY_BYTES);
   return { reply: decodeReconcileReply(raw, wtxids.length), requestBytes: request.length, replyBytes: raw.length };
 }
