@@ -53,6 +53,11 @@ export class BlockIndexEntry implements HeaderView {
     return this.header.hashBytes();
   }
 
+  /** The body is stored (a header-only entry has just passed the header checks). */
+  get haveData(): boolean {
+    return (this.status & BlockStatus.HAVE_DATA) !== 0;
+  }
+
   has(flag: number): boolean {
     return (this.status & flag) !== 0;
   }

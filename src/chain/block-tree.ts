@@ -10,6 +10,8 @@ export class BlockTree {
   private readonly active: BlockIndexEntry[] = [];
   private readonly candidates = new Set<BlockIndexEntry>();
   private nextSequence = 0;
+  /** The valid header with the most work (Core's pindexBestHeader); body or not. */
+  private best: BlockIndexEntry | undefined;
 
   get size(): number {
     return this.entries.size;
@@ -23,6 +25,11 @@ export class BlockTree {
 
   get height(): number {
     return this.active.length - 1;
+  }
+
+  /** The most-work header not known invalid; at least the tip. */
+  get bestHeader(): BlockIndexEntry {
+    return this.best && this.best.chainwork > this.tip.chainwork ? this.best : this.tip;
   }
 
   get(hash: string): BlockIndexEntry | undefined {
@@ -46,6 +53,7 @@ export class BlockTree {
   insert(header: BlockIndexEntry['header'], parent: BlockIndexEntry | undefined, work: bigint, status: number): BlockIndexEntry {
     const entry = new BlockIndexEntry(header, parent, work, status, this.nextSequence++);
     this.entries.set(entry.hash, entry);
+    this.considerBest(entry);
     return entry;
   }
 
@@ -53,6 +61,17 @@ export class BlockTree {
   restore(entry: BlockIndexEntry): void {
     this.entries.set(entry.hash, entry);
     this.nextSequence = Math.max(this.nextSequence, entry.sequence + 1);
+    this.considerBest(entry);
+  }
+
+  private considerBest(entry: BlockIndexEntry): void {
+    if (!entry.isFailed() && (!this.best || entry.chainwork > this.best.chainwork)) this.best = entry;
+  }
+
+  /** Finds the best header again after the old one was marked invalid (rare, so a scan). */
+  private recomputeBest(): void {
+    this.best = undefined;
+    for (const entry of this.entries.values()) this.considerBest(entry);
   }
 
   allocateSequence(): number {
@@ -110,6 +129,7 @@ export class BlockTree {
         tainted.push(other);
       }
     }
+    if (this.best?.isFailed()) this.recomputeBest();
     return tainted;
   }
 

@@ -16,6 +16,9 @@ import { BlockStatus, type BlockIndexEntry, findFork } from './block-index.js';
 import type { BlockTree } from './block-tree.js';
 import { type ConnectModules, disconnectTip, indexRecord, validateConnection, writeConnection } from './connect.js';
 import type { ChainEvents } from './events.js';
+import { acceptHeaders, anchorAt, antiDosWorkThreshold, type HeadersOutcome } from './header-tree.js';
+import type { SegmentAnchor } from '../consensus/header-chain.js';
+import type { BlockHeader } from '../primitives/header.js';
 import { type Logger, silentLogger } from './logger.js';
 import { loadBlockTree } from './load-tree.js';
 import { DEFAULT_ORPHAN_POOL, OrphanPool, type OrphanPoolOptions } from './orphan-pool.js';
@@ -27,6 +30,8 @@ import { type VerifyChainResult, type VerifyLevel, verifyChain } from './verify-
 export interface ChainOptions {
   orphans: OrphanPoolOptions;
   signatureCacheSize: number;
+  /** Overrides the network's minimumChainWork (Core's -minimumchainwork); undefined: the network's. */
+  minimumChainWork?: bigint;
 }
 
 export const DEFAULT_CHAIN_OPTIONS: ChainOptions = { orphans: DEFAULT_ORPHAN_POOL, signatureCacheSize: 200_000 };
@@ -69,6 +74,10 @@ export class Chain extends TypedEmitter<ChainEvents> {
   private queueTail: Promise<unknown> = Promise.resolve();
   /** Bodies of blocks being processed, so connecting does not read back what was just written. */
   private readonly pendingBodies = new Map<string, Block>();
+  /** Core's latch: once out of initial block download, a node never goes back in. */
+  private leftInitialDownload = false;
+  /** Below this a header chain is not stored, and the node is in initial block download. */
+  readonly minimumChainWork: bigint;
 
   private constructor(
     readonly tree: BlockTree,
@@ -83,6 +92,7 @@ export class Chain extends TypedEmitter<ChainEvents> {
     this.logger = modules.logger ?? silentLogger;
     this.now = modules.now ?? unixNow;
     this.connectModules = { store, params, verifier: modules.verifier, sigCache };
+    this.minimumChainWork = options.minimumChainWork ?? params.minimumChainWork;
   }
 
   /** Loads the block tree, writes genesis into a new store, and finishes any interrupted reorg. */
@@ -102,6 +112,66 @@ export class Chain extends TypedEmitter<ChainEvents> {
 
   get height(): number {
     return this.tree.height;
+  }
+
+  /** The chain's clock (seconds since the epoch), as header time checks use it. */
+  time(): number {
+    return this.now();
+  }
+
+  /** The most-work valid header we know (its body may not be here yet); at least the tip. */
+  get bestHeader(): BlockIndexEntry {
+    return this.tree.bestHeader;
+  }
+
+  /** Block locator from `hash` (default: the best header), for asking a peer for what follows. */
+  locator(hash?: string): string[] {
+    const from = (hash !== undefined ? this.tree.get(hash) : undefined) ?? this.tree.bestHeader;
+    return this.tree.locator(from);
+  }
+
+  /** What the header rules need to check headers building on `hash` (undefined: unknown). */
+  headerAnchor(hash: string): SegmentAnchor | undefined {
+    const parent = this.tree.get(hash);
+    return parent && anchorAt(parent, this.params);
+  }
+
+  /** Least work a peer's header chain must have before we store it (see header-tree.ts). */
+  antiDosWorkThreshold(): bigint {
+    return antiDosWorkThreshold(this.tip, this.minimumChainWork);
+  }
+
+  /**
+   * Core's IsInitialBlockDownload: true while the tip has less than the minimum chain work or
+   * is older than the network's maxTipAge; once false, false for good.
+   */
+  isInitialBlockDownload(): boolean {
+    if (this.leftInitialDownload) return false;
+    const tip = this.tip;
+    if (tip.chainwork < this.minimumChainWork || tip.time < this.now() - this.params.maxTipAge) return true;
+    this.leftInitialDownload = true;
+    this.logger.info({ height: tip.height }, 'leaving initial block download');
+    return false;
+  }
+
+  /**
+   * How far validation has come, from 0 to 1: the tip's chainwork over the most work we know of
+   * (the best header, or the minimum chain work when that is more). Core estimates from
+   * transaction counts instead; work needs no per-network table and cannot run backwards.
+   */
+  verificationProgress(): number {
+    const known = this.bestHeader.chainwork > this.minimumChainWork ? this.bestHeader.chainwork : this.minimumChainWork;
+    if (known === 0n || this.tip.chainwork >= known) return 1;
+    return Number((this.tip.chainwork * 1_000_000n) / known) / 1_000_000;
+  }
+
+  /**
+   * Checks a run of headers in context (see header-tree.ts) and stores the new ones as
+   * header-only entries; their blocks can then be fetched. Throws RuleError, storing nothing,
+   * when a header breaks a rule. Whether the run has enough work is the caller's question.
+   */
+  processHeaders(headers: readonly BlockHeader[]): Promise<HeadersOutcome | undefined> {
+    return this.enqueue(() => acceptHeaders(headers, this.tree, this.store, this.params, this.now()));
   }
 
   getEntry(hash: string): BlockIndexEntry | undefined {
@@ -177,13 +247,16 @@ export class Chain extends TypedEmitter<ChainEvents> {
     const hash = block.hash();
     const known = this.tree.get(hash);
     if (known?.isFailed()) throw new RuleError('duplicate-invalid', `block ${hash} is known to be invalid`);
-    if (known?.has(BlockStatus.HAVE_DATA) || this.orphans.has(hash)) return { hash, status: 'duplicate' };
+    // Only these very bytes are a duplicate orphan: another copy may carry the witnesses a forged one lacks.
+    if (known?.has(BlockStatus.HAVE_DATA) || this.orphans.holds(block)) return { hash, status: 'duplicate' };
     // Proof of work first: it is the one check that costs an attacker, and needs no lookup.
     checkBlockHeader(block.header, this.params);
     const parent = this.tree.get(block.header.prevHashHex());
     if (!parent) return this.holdOrphan(block);
     if (parent.isFailed()) throw new RuleError('bad-prevblk', `block ${hash} builds on invalid block ${parent.hash}`);
-    const entry = await this.storeBlock(block, parent);
+    // Its parent is only a header so far: kept with the orphans until the parent's body connects.
+    if (!parent.haveData) return this.holdOrphan(block);
+    const entry = await this.storeBlock(block, parent, known);
     const tipBefore = this.tip;
     const failure = await this.activateBestChain();
     if (entry.isFailed() && failure) throw failure;
@@ -216,16 +289,23 @@ export class Chain extends TypedEmitter<ChainEvents> {
   }
 
   /** Header and body checks that need the parent, then one batch storing the body and index entry. */
-  private async storeBlock(block: Block, parent: BlockIndexEntry): Promise<BlockIndexEntry> {
+  private async storeBlock(block: Block, parent: BlockIndexEntry, headerOnly?: BlockIndexEntry): Promise<BlockIndexEntry> {
     try {
       checkHeaderContext(block.header, parent, this.params, this.now());
       checkBlock(block, this.params);
       checkBlockContext(block, { height: parent.height + 1, medianTimePast: medianTimePast(parent) }, this.params);
     } catch (err) {
-      if (isRuleError(err) && err.action === 'reject' && !err.corruptionPossible) await this.recordInvalidHeader(block, parent, err);
+      // A block that may be a mutated copy (MAY_BE_MUTATED) is refused but never remembered:
+      // the real block under the same header must still be accepted when it comes.
+      if (isRuleError(err) && err.action === 'reject' && !err.corruptionPossible) {
+        if (headerOnly) await this.invalidate(headerOnly, err);
+        else await this.recordInvalidHeader(block, parent, err);
+      }
       throw err;
     }
-    const entry = this.tree.insert(block.header, parent, blockProof(block.header.bits), BlockStatus.HEADER_VALID | BlockStatus.HAVE_DATA);
+    // A header-only entry (from processHeaders) gets its body; otherwise the block is new.
+    const entry = headerOnly ?? this.tree.insert(block.header, parent, blockProof(block.header.bits), BlockStatus.HEADER_VALID);
+    entry.status |= BlockStatus.HEADER_VALID | BlockStatus.HAVE_DATA;
     entry.txCount = block.txs.length;
     await this.store.batch().putBlock(entry.hashBytes, block).putBlockIndex(indexRecord(entry, entry.txCount)).write();
     this.pendingBodies.set(entry.hash, block);

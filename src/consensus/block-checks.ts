@@ -36,10 +36,10 @@ export function checkBlock(block: Block, params: NetworkParams, options: CheckBl
 export function checkMerkleRoot(block: Block): void {
   const { root, mutated } = block.computeMerkleRoot();
   if (!bytesEqual(root, block.header.merkleRoot)) {
-    throw new RuleError('bad-txnmrklroot', 'hashMerkleRoot mismatch', { corruptionPossible: true });
+    throw new RuleError('bad-txnmrklroot', 'hashMerkleRoot mismatch');
   }
   // CVE-2012-2459: duplicated trailing txs give the same root as the honest, shorter list.
-  if (mutated) throw new RuleError('bad-txns-duplicate', 'duplicate transaction', { corruptionPossible: true });
+  if (mutated) throw new RuleError('bad-txns-duplicate', 'duplicate transaction');
 }
 
 /** At least one tx, and the non-witness bytes alone must fit the weight limit. */
@@ -71,7 +71,6 @@ export function checkBlockTransactions(block: Block, params: NetworkParams): voi
       const detail = err.message.slice(err.code.length + 2);
       throw new RuleError(err.code, `Transaction check failed (tx hash ${tx.txid()}) ${detail}`.trimEnd(), {
         action: err.action,
-        corruptionPossible: err.corruptionPossible,
       });
     }
   }

@@ -85,17 +85,17 @@ export function checkWitnessCommitment(block: Block, segwitActive: boolean): voi
   if (index >= 0) {
     const witness = block.txs[0].inputs[0].witness;
     if (witness.length !== 1 || witness[0].length !== 32) {
-      throw new RuleError('bad-witness-nonce-size', 'invalid witness reserved value size', { corruptionPossible: true });
+      throw new RuleError('bad-witness-nonce-size', 'invalid witness reserved value size');
     }
     const committed = block.txs[0].outputs[index].script.subarray(6, 38);
     if (!bytesEqual(block.expectedWitnessCommitment(witness[0]), committed)) {
-      throw new RuleError('bad-witness-merkle-match', 'witness merkle commitment mismatch', { corruptionPossible: true });
+      throw new RuleError('bad-witness-merkle-match', 'witness merkle commitment mismatch');
     }
     return;
   }
   for (const tx of block.txs) {
     if (tx.hasWitness()) {
-      throw new RuleError('unexpected-witness', `unexpected witness data found in ${tx.txid()}`, { corruptionPossible: true });
+      throw new RuleError('unexpected-witness', `unexpected witness data found in ${tx.txid()}`);
     }
   }
 }

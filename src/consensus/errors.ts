@@ -68,6 +68,7 @@ export type RuleCode =
   | 'dust'
   | 'non-final'
   | 'txn-already-in-mempool'
+  | 'txn-same-nonwitness-data-in-mempool'
   | 'txn-already-known'
   | 'txn-mempool-conflict'
   | 'min relay fee not met'
@@ -75,16 +76,36 @@ export type RuleCode =
   | 'mempool full'
   | 'too-long-mempool-chain';
 
+/**
+ * The codes that may mean "a valid block, altered on the way" rather than "an invalid block":
+ * Bitcoin Core's BLOCK_MUTATED (CheckMerkleRoot and CheckWitnessMalleation). The header hash does
+ * not commit to what these rules check (the tx list for a bad root or a CVE-2012-2459 duplicated
+ * tail; the witnesses, which are outside the txid tree), so a relay can fail them with the real
+ * header. A block failing one must be refused without remembering its hash as invalid, or a
+ * forged copy would make us refuse the real block. Undecodable bytes are here too: they name no
+ * block at all. Every other block rule runs after these have proved the body is the one the
+ * header commits to (bad-blk-length and bad-blk-weight included, as in Core), so its failure
+ * is the block's own.
+ */
+export const MAY_BE_MUTATED: ReadonlySet<RuleCode> = new Set<RuleCode>([
+  'bad-txnmrklroot',
+  'bad-txns-duplicate',
+  'bad-witness-nonce-size',
+  'bad-witness-merkle-match',
+  'unexpected-witness',
+  'block-decode-failed',
+  'tx-decode-failed',
+]);
+
 export interface RuleErrorOptions {
   action?: RuleAction;
-  /** Set when the data may be valid but was altered on the way (Core's "mutated" / corruption-possible): do not mark the block hash invalid. */
-  corruptionPossible?: boolean;
 }
 
 /** The one error type for every consensus rule violation. */
 export class RuleError extends Error {
   readonly code: RuleCode;
   readonly action: RuleAction;
+  /** Core's BLOCK_MUTATED: the data may be valid but altered on the way (see MAY_BE_MUTATED). */
   readonly corruptionPossible: boolean;
 
   constructor(code: RuleCode, message?: string, options: RuleErrorOptions = {}) {
@@ -92,7 +113,7 @@ export class RuleError extends Error {
     this.name = 'RuleError';
     this.code = code;
     this.action = options.action ?? 'reject';
-    this.corruptionPossible = options.corruptionPossible ?? false;
+    this.corruptionPossible = MAY_BE_MUTATED.has(code);
   }
 
   /** Whether the sender of the offending data should be penalised. */
@@ -108,7 +129,5 @@ export function isRuleError(err: unknown): err is RuleError {
 /** Malformed bytes from a peer are a rule violation by whoever sent them. */
 export function decodeFailure(err: unknown, what: 'block' | 'tx'): RuleError {
   if (!(err instanceof DecodeError)) throw err;
-  return new RuleError(what === 'block' ? 'block-decode-failed' : 'tx-decode-failed', err.message, {
-    corruptionPossible: true,
-  });
+  return new RuleError(what === 'block' ? 'block-decode-failed' : 'tx-decode-failed', err.message);
 }

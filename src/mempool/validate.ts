@@ -69,8 +69,20 @@ export function checkBeforeInputs(tx: Transaction, ctx: ValidationContext): void
   if (ctx.params.p2wpkhOnly) checkOutputScripts(tx);
   checkStandard(tx, ctx.options);
   checkFinalAtNextBlock(tx, ctx.chain);
-  if (ctx.graph.has(tx.txid())) throw policyError('txn-already-in-mempool', tx.txid());
+  checkNotInPool(tx, ctx.graph);
   checkNoConflicts(tx, ctx.graph);
+}
+
+/**
+ * The same tx, or Core's txn-same-nonwitness-data-in-mempool: the same txid with other witnesses
+ * (stripped or altered on the way). The pool keeps the copy it has; neither answer blames the
+ * sender, who may have relayed the copy it was given (Core's TX_CONFLICT).
+ */
+export function checkNotInPool(tx: Transaction, graph: TxGraph): void {
+  const held = graph.get(tx.txid());
+  if (!held) return;
+  if (held.wtxid === tx.wtxid()) throw policyError('txn-already-in-mempool', tx.txid());
+  throw policyError('txn-same-nonwitness-data-in-mempool', `${tx.txid()} is in the pool with wtxid ${held.wtxid}`);
 }
 
 /**

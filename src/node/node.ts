@@ -102,7 +102,7 @@ export class PowcoinNode {
     const verifier = new WorkerPoolVerifier({ threads });
     this.onStop('verifier', () => verifier.close());
     dispatcher.setWarmup('Loading block index...');
-    const chain = await Chain.open({}, { store, params, verifier, logger: logging.child('chain') });
+    const chain = await Chain.open({ minimumChainWork: options.minimumChainWork }, { store, params, verifier, logger: logging.child('chain') });
     this.chain = chain;
     this.onStop('chain', () => chain.close());
     const mempool = new Mempool({}, { chain, params, verifier, sigCache: chain.sigCache, logger: logging.child('mempool') });

@@ -36,6 +36,7 @@ export const OPTION_SPECS = {
   'fallback-fee': { kind: 'number', doc: 'fee rate in sat/vB when the mempool gives no estimate' },
   'mempool-sync': { kind: 'number', doc: 'seconds between mempool reconciliations with each outbound peer (0: off)' },
   'wallet-rebroadcast': { kind: 'number', doc: 'mean seconds between wallet rebroadcasts of unconfirmed txs, randomised ±50% (0: off)' },
+  'minimum-chain-work': { kind: 'string', doc: "hex chain work below which peers' headers are not stored (default: the network's)", noDefault: true },
 } as const satisfies Record<string, OptionSpec>;
 
 export type OptionName = keyof typeof OPTION_SPECS;

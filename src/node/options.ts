@@ -37,6 +37,8 @@ export interface NodeOptions {
   mempoolSync: number;
   /** Mean seconds between wallet rebroadcasts (each wait drawn from half to 1.5 times it); 0: never. */
   walletRebroadcast: number;
+  /** Overrides the network's minimum chain work (Core's -minimumchainwork). */
+  minimumChainWork?: bigint;
 }
 
 /** A wrong flag, variable or config value: printed as one line, exit code 2. */
@@ -203,6 +205,7 @@ function toNodeOptions(m: Record<string, unknown>, params: NetworkParams): NodeO
     fallbackFee: m['fallback-fee'] as number,
     mempoolSync: m['mempool-sync'] as number,
     walletRebroadcast: m['wallet-rebroadcast'] as number,
+    minimumChainWork: m['minimum-chain-work'] === undefined ? undefined : parseWork(m['minimum-chain-work'] as string),
   };
 }
 
@@ -211,4 +214,9 @@ export function optionsHelp(): string {
   return Object.entries(OPTION_SPECS)
     .map(([name, spec]) => `  --${`${name}${spec.kind === 'bool' ? '' : ' X'}`.padEnd(22)} ${spec.doc} (env ${envName(name as OptionName)})`)
     .join('\n');
+}
+
+function parseWork(text: string): bigint {
+  if (!/^(0x)?[0-9a-fA-F]{1,64}$/.test(text)) throw new OptionsError(`--minimum-chain-work needs a hex number of at most 64 digits, got ${JSON.stringify(text)}`);
+  return BigInt(text.startsWith('0x') ? text : `0x${text}`);
 }

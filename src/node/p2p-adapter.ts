@@ -48,5 +48,6 @@ export function networkForRpc(p2p: P2PNode): RpcNetwork {
       }));
     },
     clearBanned: () => p2p.clearBanned(),
+    syncState: () => p2p.syncState(),
   };
 }

@@ -10,9 +10,9 @@ import type { PeerId } from '@libp2p/interface';
 import { decodeFailure } from '../consensus/errors.js';
 import { Block } from '../primitives/block.js';
 import { Transaction } from '../primitives/transaction.js';
-import type { BlockDisconnected, P2PChain, P2PLogger, P2PMempool, TipChange, TxAccepted } from './interfaces.js';
+import type { BlockConnected, BlockDisconnected, P2PChain, P2PLogger, P2PMempool, TipChange, TxAccepted } from './interfaces.js';
 import { RecentSet } from './recent.js';
-import { MAX_BLOCK_BYTES, MAX_TX_BYTES, type Topics } from './topics.js';
+import { blockMessageId, MAX_BLOCK_BYTES, MAX_TX_BYTES, type Topics } from './topics.js';
 import { oversizedVerdict, settle, verdict, type Verdict } from './verdict.js';
 
 export interface GossipModules {
@@ -21,7 +21,7 @@ export interface GossipModules {
   chain: P2PChain;
   mempool: P2PMempool;
   logger: P2PLogger;
-  /** Blocks and txs that arrived from the network: never re-published as our own. */
+  /** Message ids (topics.ts) of blocks and txs that arrived from the network: never re-published as our own. */
   heard: RecentSet;
   /** Applies a verdict's penalty to the peer that relayed the message. */
   judged(peer: PeerId, what: 'block' | 'tx', verdict: Verdict): void;
@@ -41,6 +41,11 @@ export class Gossip {
   private readonly onTip = (event: TipChange): void => void this.publishTip(event).catch((err) => this.publishFailed(err));
   private readonly onTx = (event: TxAccepted): void => void this.publishTx(event).catch((err) => this.publishFailed(err));
   private readonly onDisconnected = (event: BlockDisconnected): void => this.blockDisconnected(event);
+  private readonly onConnected = ({ entry, block }: BlockConnected): void => {
+    this.lastConnected = { hash: entry.hash, block };
+  };
+  /** The newest block connected: the new tip's body, without reading it back from the store. */
+  private lastConnected: { hash: string; block: Block } | undefined;
   /** Txs of blocks a reorg disconnected: when the mempool takes one back, peers must hear of it again. */
   private readonly returned = new RecentSet(RETURNED_CAPACITY);
   private returnedBatch: Uint8Array[] = [];
@@ -56,6 +61,7 @@ export class Gossip {
     pubsub.subscribe(topics.tx);
     chain.on('tipChanged', this.onTip);
     chain.on('blockDisconnected', this.onDisconnected);
+    chain.on('blockConnected', this.onConnected);
     mempool.on('txAccepted', this.onTx);
   }
 
@@ -63,6 +69,8 @@ export class Gossip {
     const { pubsub, topics, chain, mempool } = this.modules;
     chain.off('tipChanged', this.onTip);
     chain.off('blockDisconnected', this.onDisconnected);
+    chain.off('blockConnected', this.onConnected);
+    this.lastConnected = undefined;
     mempool.off('txAccepted', this.onTx);
     clearTimeout(this.returnedTimer);
     this.returnedTimer = undefined;
@@ -77,11 +85,12 @@ export class Gossip {
     const data = message.data;
     if (data.length > MAX_BLOCK_BYTES) return this.judge(peer, 'block', oversizedVerdict(data.length, MAX_BLOCK_BYTES));
     let hash: string | undefined;
+    // Before processing: the tipChanged it may cause must not publish it again. Keyed by the
+    // message id, not the block hash: a forged body under the real header is another message.
+    this.modules.heard.add(blockMessageId(data));
     const outcome = await settle(() => {
       const block = decodeOrThrow(() => Block.decode(data), 'block');
       hash = block.hash();
-      // Before processing: the tipChanged it may cause must not publish it again.
-      this.modules.heard.add(hash);
       return this.modules.chain.processBlock(block);
     });
     const result = verdict('block', outcome);
@@ -116,10 +125,13 @@ export class Gossip {
 
   /** A new tip we did not hear from a peer (mined here, submitted over RPC): tell everyone. */
   private async publishTip({ tip }: TipChange): Promise<void> {
-    if (this.modules.heard.has(tip.hash)) return;
-    this.modules.heard.add(tip.hash);
-    const block = await this.modules.chain.getBlock(tip.hash);
-    if (block) await this.publish(this.modules.topics.block, block.encode(), tip.hash);
+    const block = this.lastConnected?.hash === tip.hash ? this.lastConnected.block : await this.modules.chain.getBlock(tip.hash);
+    if (!block) return;
+    const data = block.encode();
+    const id = blockMessageId(data);
+    if (this.modules.heard.has(id)) return;
+    this.modules.heard.add(id);
+    await this.publish(this.modules.topics.block, data, tip.hash);
   }
 
   /**

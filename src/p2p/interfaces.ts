@@ -3,6 +3,7 @@
  * chain's `Chain` and the mempool's `Mempool` satisfy them as they are, so src/p2p never imports
  * those classes (imports point downward only).
  */
+import type { SegmentAnchor } from '../consensus/header-chain.js';
 import type { Block } from '../primitives/block.js';
 import type { BlockHeader } from '../primitives/header.js';
 import type { Transaction } from '../primitives/transaction.js';
@@ -13,6 +14,11 @@ export interface P2PBlockEntry {
   readonly height: number;
   readonly chainwork: bigint;
   readonly header: BlockHeader;
+  /** The body is stored (false: only the header is known so far). */
+  readonly haveData: boolean;
+  readonly parent: P2PBlockEntry | undefined;
+  /** The block at `height` on this block's branch. */
+  ancestorEntry(height: number): P2PBlockEntry | undefined;
 }
 
 export type BlockStatus = 'connected' | 'side-chain' | 'orphan' | 'duplicate';
@@ -38,15 +44,34 @@ export interface P2PChain {
   getBlock(hash: string): Promise<Block | undefined>;
   /** Validates and stores a block; throws RuleError when it is invalid. */
   processBlock(block: Block): Promise<BlockOutcome>;
-  readonly tree: { locator(): string[] };
+  /** The most-work valid header known (its body may be missing); at least the tip. */
+  readonly bestHeader: P2PBlockEntry;
+  /** Block locator from `hash` (default: the best header). */
+  locator(hash?: string): string[];
+  /** Checks headers in context and stores them as header-only entries; throws RuleError. */
+  processHeaders(headers: readonly BlockHeader[]): Promise<{ last: P2PBlockEntry; added: number } | undefined>;
+  /** What the header rules need to check headers building on `hash`. */
+  headerAnchor(hash: string): SegmentAnchor | undefined;
+  /** Least work a header chain needs before it is stored. */
+  antiDosWorkThreshold(): bigint;
+  /** The chain's clock, seconds since the epoch. */
+  time(): number;
   on(event: 'tipChanged', listener: (event: TipChange) => void): unknown;
   off(event: 'tipChanged', listener: (event: TipChange) => void): unknown;
   /** A reorg took this block off the main chain (its txs go back to the mempool). */
   on(event: 'blockDisconnected', listener: (event: BlockDisconnected) => void): unknown;
   off(event: 'blockDisconnected', listener: (event: BlockDisconnected) => void): unknown;
+  /** A block joined the main chain (fired before the tipChanged it leads to). */
+  on(event: 'blockConnected', listener: (event: BlockConnected) => void): unknown;
+  off(event: 'blockConnected', listener: (event: BlockConnected) => void): unknown;
 }
 
 export interface BlockDisconnected {
+  block: Block;
+}
+
+export interface BlockConnected {
+  entry: { hash: string };
   block: Block;
 }
 

@@ -31,7 +31,7 @@ import { pushTxs, serveTxs } from './protocols/txs.js';
 import { RateLimiter, REQUEST_LIMITS, SERVE_SLACK } from './rate-limit.js';
 import { RecentSet } from './recent.js';
 import { createStack, type Stack } from './stack.js';
-import { Syncer } from './sync.js';
+import { Syncer, type SyncState } from './sync.js';
 import { protocolsFor, topicsFor, type Topics } from './topics.js';
 import { PENALTY, type Misbehaviour, type Verdict } from './verdict.js';
 
@@ -42,7 +42,7 @@ export interface P2PModules {
   logger?: P2PLogger;
 }
 
-/** Blocks and txs remembered as heard from the network, so they are never re-published as ours. */
+/** Message ids of blocks and txs heard from the network, so they are never re-published as ours. */
 const HEARD_CAPACITY = 50_000;
 
 export class P2PNode extends TypedEmitter<P2PEvents> {
@@ -258,6 +258,11 @@ export class P2PNode extends TypedEmitter<P2PEvents> {
     await this.syncer?.idle();
   }
 
+  /** Headers, blocks, download rate and each downloading peer (getsyncstate). */
+  syncState(): SyncState | undefined {
+    return this.syncer?.state();
+  }
+
   protected override listenerFailed(event: string, err: unknown): void {
     this.logger.error({ event, err }, 'a p2p event listener threw');
   }
@@ -294,8 +299,13 @@ export class P2PNode extends TypedEmitter<P2PEvents> {
       chain: this.modules.chain,
       logger: this.logger,
       heard: this.heard,
-      helpers: (primary, height) => this.table.atLeast(height, primary.toString()).map((id) => peerIdFromString(id)),
       sawHeight: (peer, height) => this.table.sawHeight(peer.toString(), height),
+      disconnect: (peer, reason) => {
+        this.logger.info({ peer: peer.toString(), reason }, 'disconnecting peer');
+        void this.stack?.hangUp(peer).catch(() => undefined);
+      },
+      claimedWork: (peer) => this.table.get(peer.toString())?.status?.chainwork,
+      statusTip: (peer) => this.table.get(peer.toString())?.status?.tipHash,
       penalise: context.penalise,
       judged: (peer, verdict) => this.judged(peer, verdict),
       announceTip: () => void this.gossip?.announceTip().catch((err) => this.logger.warn({ err: String(err) }, 'could not announce the tip')),
@@ -380,6 +390,7 @@ export class P2PNode extends TypedEmitter<P2PEvents> {
   private peerDisconnected(peer: PeerId): void {
     const id = peer.toString();
     this.addressBans?.disconnected(id);
+    this.syncer?.peerGone(peer);
     if (!this.table.disconnected(id)) return;
     this.logger.info({ peer: id }, 'peer disconnected');
     this.emit('peerDisconnected', { id });
@@ -418,6 +429,7 @@ export class P2PNode extends TypedEmitter<P2PEvents> {
     this.table.heardStatus(id, status);
     // The dialler reconciles mempools, so each connection does it once.
     if (first && this.mempoolSync?.enabled && this.isOutboundWithStatus(id)) this.mempoolSync.reconcileSoon(peer, true);
+    this.syncer?.peerAt(peer, status.tipHash);
     if (status.chainwork > this.modules.chain.tip.chainwork) this.syncer?.request(peer, `peer has more work (height ${status.height})`);
   }
 

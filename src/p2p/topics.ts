@@ -2,10 +2,10 @@
  * Names and size limits of everything powcoin says over libp2p: two gossip topics and three
  * request/response protocols, all under `/powcoin/<protocolName>/`, so two networks never mix.
  */
+import { createHash } from 'node:crypto';
 import type { NetworkParams } from '../params/types.js';
-import { hashToHex } from '../primitives/bytes.js';
+import { hashToHex, toHex } from '../primitives/bytes.js';
 import { sha256, sha256d } from '../primitives/hash.js';
-import { HEADER_SIZE } from '../primitives/header.js';
 
 /** A serialized block can be no bigger than its weight limit (weight counts every byte at least once). */
 export const MAX_BLOCK_BYTES = 4_000_000;
@@ -52,17 +52,30 @@ export function protocolsFor(params: NetworkParams): Protocols {
 }
 
 /**
- * Content-addressed message ids, so the same block or tx published by two peers is one message.
- * Neither needs a decode: a block's hash is sha256d of its first 80 bytes (the header), and a
- * tx's wtxid is sha256d of its full serialization. Bytes too short to hold a header get sha256
- * of the bytes. Display-order hex (as the rest of the node names blocks and txs), UTF-8 encoded.
+ * Content-addressed message ids, so the same block or tx published by two peers is one message,
+ * and two different messages never share an id. A block's id covers every byte of the message:
+ * a BIP340-style tagged sha256 of the whole serialization (the tag keeps it apart from any block
+ * or tx hash). It must not be the block hash: that covers only the 80-byte header, so a peer
+ * publishing the real header with a junk body first would make gossipsub drop the real block as
+ * already seen. A tx's id is its wtxid, sha256d of its full serialization (witnesses included).
+ * Neither needs a decode. Hex, UTF-8 encoded; tx ids in display order as the node names txs.
  */
 export function messageId(topics: Topics, topic: string, data: Uint8Array): Uint8Array {
   return new TextEncoder().encode(messageIdString(topics, topic, data));
 }
 
 export function messageIdString(topics: Topics, topic: string, data: Uint8Array): string {
-  if (topic === topics.block && data.length >= HEADER_SIZE) return hashToHex(sha256d(data.subarray(0, HEADER_SIZE)));
+  if (topic === topics.block) return blockMessageId(data);
   if (topic === topics.tx) return hashToHex(sha256d(data));
-  return `raw:${hashToHex(sha256(data))}`;
+  return `raw:${toHex(sha256(data))}`;
+}
+
+const BLOCK_MESSAGE_TAG = sha256(new TextEncoder().encode('powcoin/gossip/block'));
+
+/**
+ * The gossip id of a serialized block: sha256(tag || tag || bytes), tag = sha256("powcoin/gossip/block").
+ * Node's native sha256: every block message is hashed whole on receipt (a few ms for 4 MB).
+ */
+export function blockMessageId(data: Uint8Array): string {
+  return `blk:${createHash('sha256').update(BLOCK_MESSAGE_TAG).update(BLOCK_MESSAGE_TAG).update(data).digest('hex')}`;
 }

@@ -9,6 +9,12 @@ import type { BlockStatus, TxStatus } from './interfaces.js';
 export const PENALTY = {
   /** A block that breaks a consensus rule: whoever sent it is not a node we want. */
   invalidBlock: 100,
+  /**
+   * A block altered on the way (MAY_BE_MUTATED): refused without marking its hash invalid, and
+   * its sender punished as Core punishes BLOCK_MUTATED. An honest node validates before it
+   * forwards, so it never relays one.
+   */
+  mutatedBlock: 100,
   /** Headers with bad proof of work: as bad as an invalid block, and cheaper to send. */
   invalidHeaders: 100,
   /** A tx that breaks a consensus rule (it may have been valid when relayed, hence small). */
@@ -19,6 +25,8 @@ export const PENALTY = {
   protocol: 20,
   /** Each request refused for being over the per-peer rate limit (see rate-limit.ts). */
   flood: 10,
+  /** A status that claimed more chainwork than the peer's headers then delivered: twice and it is banned. */
+  overclaim: 50,
 } as const;
 
 export type Misbehaviour = keyof typeof PENALTY;
@@ -36,6 +44,8 @@ export interface Verdict {
   missing?: string;
   /** An unexpected exception (a bug of ours): log it loudly, never punish the peer. */
   bug?: unknown;
+  /** The block may be a mutated copy of a valid one: its hash was not remembered as invalid. */
+  mutated?: true;
 }
 
 export type Outcome = { ok: true; status: BlockStatus | TxStatus; missing?: string } | { ok: false; error: unknown };
@@ -56,6 +66,7 @@ export function verdict(what: 'block' | 'tx', outcome: Outcome): Verdict {
   if (!isRuleError(err)) return { action: 'ignore', penalty: 0, reason: 'internal-error', bug: err };
   if (err.action === 'ignore') return { action: 'ignore', penalty: 0, reason: err.code };
   if (err.code === 'block-decode-failed' || err.code === 'tx-decode-failed') return { action: 'reject', penalty: PENALTY.malformed, reason: err.code };
+  if (what === 'block' && err.corruptionPossible) return { action: 'reject', penalty: PENALTY.mutatedBlock, reason: err.code, mutated: true };
   return { action: 'reject', penalty: what === 'block' ? PENALTY.invalidBlock : PENALTY.invalidTx, reason: err.code };
 }
 

@@ -32,4 +32,6 @@ export const bitcoin: NetworkParams = {
   defaultRpcPort: 8332,
   protocolName: 'bitcoin',
   bootstrapPeers: [],
+  minimumChainWork: 0n,
+  maxTipAge: 24 * 60 * 60,
 };

@@ -85,6 +85,17 @@ function target(value: unknown, field: string): bigint {
   return parsed;
 }
 
+/** Chain work, in hex as Core's chainparams write it (with or without 0x); zero allowed. */
+function work(value: unknown, field: string): bigint {
+  let parsed: bigint | undefined;
+  if (typeof value === 'bigint') parsed = value;
+  else if (typeof value === 'string' && /^(0x)?[0-9a-fA-F]{1,64}$/.test(value)) parsed = BigInt(value.startsWith('0x') ? value : `0x${value}`);
+  if (parsed === undefined || parsed < 0n || parsed > MAX_UINT256) {
+    throw new NetworkConfigError(field, `expected a 256-bit chain work as a hex string, got ${describe(value)}`);
+  }
+  return parsed;
+}
+
 function bech32Prefix(value: unknown, field: string): string {
   // A P2WPKH address adds 40 characters to the prefix and BIP173 allows 90 in all; mixed case is invalid.
   if (typeof value !== 'string' || !/^[a-z0-9]{1,50}$/.test(value)) {
@@ -126,6 +137,8 @@ const FIELDS: { readonly [K in keyof NetworkParams]: Parser<NetworkParams[K]> } 
   defaultRpcPort: port,
   protocolName: slug,
   bootstrapPeers: peers,
+  minimumChainWork: work,
+  maxTipAge: integer(1, 0x7fffffff),
 };
 
 function isField(key: string): key is keyof NetworkParams {

@@ -32,4 +32,6 @@ export const main: NetworkParams = {
   defaultRpcPort: 8632,
   protocolName: 'main',
   bootstrapPeers: [],
+  minimumChainWork: 0n,
+  maxTipAge: 24 * 60 * 60,
 };

@@ -45,6 +45,15 @@ export interface NetworkParams {
   /** Gossip topics and protocols live under `/powcoin/<this>/`. */
   readonly protocolName: string;
   readonly bootstrapPeers: readonly string[];
+
+  /**
+   * Core's nMinimumChainWork: a header chain with less work is never stored (headers presync)
+   * and the node stays in initial block download until its tip has at least this much. 0 on a
+   * new network (nothing to compare with yet); a node option can raise it.
+   */
+  readonly minimumChainWork: bigint;
+  /** Core's nMaxTipAge: a tip older than this many seconds keeps the node in initial block download. */
+  readonly maxTipAge: number;
 }
 
 /** Rules that are the same on every network (Bitcoin's). */

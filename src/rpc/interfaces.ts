@@ -37,8 +37,13 @@ export interface RpcChain {
   verifyChain(depth?: number, level?: 0 | 1 | 2 | 3): Promise<{ ok: boolean; checked: number; failure?: { height: number; hash: string; reason: string } }>;
   processBlock(block: Block): Promise<{ hash: string; status: string }>;
   hasOrphan(hash: string): boolean;
-  /** Every stored block index record, for getchaintips (the chain's store satisfies it). */
-  readonly store: { loadBlockIndex(): Promise<ReadonlyArray<{ readonly hash: Uint8Array; readonly height: number }>> };
+  /** Every stored block index record, for getchaintips, and the store's directory (size_on_disk). */
+  readonly store: { readonly dir: string; loadBlockIndex(): Promise<ReadonlyArray<{ readonly hash: Uint8Array; readonly height: number }>> };
+  /** The most-work valid header (body or not). */
+  readonly bestHeader: RpcBlockEntry;
+  isInitialBlockDownload(): boolean;
+  /** 0 to 1: how much of the known work the tip has validated. */
+  verificationProgress(): number;
 }
 
 /** A mempool entry as the RPC shows it; the mempool's entries satisfy it. */
@@ -110,6 +115,8 @@ export interface RpcNetwork {
   unban(peer: string): Promise<void> | void;
   listBanned(): BanRow[];
   clearBanned(): Promise<void> | void;
+  /** The block download's state (getsyncstate); undefined before p2p starts. */
+  syncState(): object | undefined;
 }
 
 /**

@@ -47,6 +47,26 @@ describe('mempool acceptance', () => {
     assert.ok(!f.mempool.has(rival.txid()));
   });
 
+  test('a witness-stripped or witness-altered copy of a pool tx is txn-same-nonwitness-data-in-mempool (not punished)', async () => {
+    const tx = pay(f.coinbase(7), 1_000n);
+    assert.equal((await f.mempool.acceptTransaction(tx)).status, 'accepted');
+    const stripped = withWitnesses(tx, () => []);
+    const altered = withWitnesses(tx, (witness) => [...witness, Uint8Array.of(1)]);
+    for (const copy of [stripped, altered]) {
+      assert.equal(copy.txid(), tx.txid());
+      assert.notEqual(copy.wtxid(), tx.wtxid());
+      await expectRule(f.mempool.acceptTransaction(copy), 'txn-same-nonwitness-data-in-mempool', 'ignore');
+      assert.equal(f.mempool.get(tx.txid())?.wtxid, tx.wtxid(), 'the pool keeps the copy it had');
+    }
+    await expectRule(f.mempool.acceptTransaction(tx), 'txn-already-in-mempool', 'ignore');
+  });
+
+  test('a witness-stripped tx whose original is not in the pool is refused without blame (Core: TX_WITNESS_STRIPPED); the real one then enters', async () => {
+    const tx = pay(f.coinbase(8), 1_000n);
+    await expectRule(f.mempool.acceptTransaction(withWitnesses(tx, () => [])), 'mandatory-script-verify-flag-failed', 'ignore');
+    assert.equal((await f.mempool.acceptTransaction(tx)).status, 'accepted');
+  });
+
   test('a chain of unconfirmed txs: parents, children and ancestor/descendant sums', async () => {
     const [a, b, c] = chainOf(f.coinbase(2), 3, 500n);
     for (const tx of [a, b, c]) assert.equal((await f.mempool.acceptTransaction(tx)).status, 'accepted');
@@ -122,3 +142,7 @@ describe('mempool acceptance', () => {
     await expectRule(f.mempool.acceptTransaction(f.main.at(7).txs[0]), 'coinbase', 'reject');
   });
 });
+
+function withWitnesses(tx: Transaction, change: (witness: readonly Uint8Array[]) => Uint8Array[]): Transaction {
+  return new Transaction({ ...tx, inputs: tx.inputs.map((input) => ({ ...input, witness: change(input.witness) })) });
+}

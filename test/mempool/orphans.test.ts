@@ -1,5 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { Transaction } from '../../src/primitives/index.js';
 import { chainOf, type Fixture, openFixture, outputOf, pay } from './fixture.js';
 
 describe('orphan transactions', () => {
@@ -51,4 +52,21 @@ describe('orphan transactions', () => {
     assert.ok(f.mempool.has(child.txid()));
     assert.equal(f.mempool.get(child.txid())!.ancestor.count, 1);
   });
+
+  test('a witness-stripped or altered orphan does not shut out the real one: each copy is tried when the parent comes', async () => {
+    const parent = pay(f.coinbase(8), 1_000n);
+    const child = pay(outputOf(parent), 1_000n);
+    const stripped = withWitnesses(child, () => []);
+    const altered = withWitnesses(child, ([sig, ...rest]) => [Uint8Array.from(sig, (byte, i) => (i === 10 ? byte ^ 1 : byte)), ...rest]);
+    for (const copy of [stripped, altered, child]) assert.equal((await f.mempool.acceptTransaction(copy)).status, 'orphan');
+    assert.equal(f.mempool.orphanCount, 3, 'three copies of one txid held');
+    const result = await f.mempool.acceptTransaction(parent);
+    assert.deepEqual(result.status === 'accepted' && result.resolved, [child.txid()]);
+    assert.equal(f.mempool.get(child.txid())?.wtxid, child.wtxid(), 'the real copy entered');
+    assert.equal(f.mempool.orphanCount, 0);
+  });
 });
+
+function withWitnesses(tx: Transaction, change: (witness: readonly Uint8Array[]) => Uint8Array[]): Transaction {
+  return new Transaction({ ...tx, inputs: tx.inputs.map((input) => ({ ...input, witness: change(input.witness) })) });
+}

@@ -72,6 +72,13 @@ describe('node options', () => {
     }
   });
 
+  test('--minimum-chain-work overrides the network minimum (hex, with or without 0x)', () => {
+    assert.equal(loadNodeOptions({ argv: ['--network', 'regtest'], env: {} }).minimumChainWork, undefined);
+    assert.equal(loadNodeOptions({ argv: ['--network', 'regtest', '--minimum-chain-work', '0x1f40'], env: {} }).minimumChainWork, 8000n);
+    assert.equal(loadNodeOptions({ argv: [], env: { POWCOIN_MINIMUM_CHAIN_WORK: 'ff' } }).minimumChainWork, 255n);
+    assert.throws(() => loadNodeOptions({ argv: ['--minimum-chain-work', 'lots'], env: {} }), (err: Error) => err instanceof OptionsError && /--minimum-chain-work needs a hex number/.test(err.message));
+  });
+
   test('the annotated example config loads', () => {
     const options = loadNodeOptions({ argv: ['--config', join(defaultConfigDir(), 'powcoin.example.json')], env: {} });
     assert.equal(options.params.name, 'regtest');

@@ -12,11 +12,15 @@ import { yamux } from '@libp2p/yamux';
 import { peerIdFromString } from '@libp2p/peer-id';
 import { multiaddr } from '@multiformats/multiaddr';
 import { createLibp2p } from 'libp2p';
-import { encodeStatus, type StatusMessage } from '../../src/p2p/protocols/messages.js';
+import { decodeBlocksRequest, decodeHeadersRequest, encodeHeaders, encodeStatus, type StatusMessage } from '../../src/p2p/protocols/messages.js';
+import type { BlockHeader } from '../../src/primitives/header.js';
+import { MAX_HEADERS } from '../../src/p2p/topics.js';
 import { readMessage, writeMessage } from '../../src/p2p/protocols/stream-io.js';
 import { protocolsFor, topicsFor } from '../../src/p2p/topics.js';
 import type { NetworkParams } from '../../src/params/index.js';
 import { waitFor } from './helpers.js';
+
+export { mineHeaders } from '../helpers/headers.js';
 
 export class EvilPeer {
   private constructor(
@@ -73,6 +77,34 @@ export class EvilPeer {
       await readMessage(stream, { maxBytes: 100_000, timeoutMs: 5_000 });
       await writeMessage(stream, reply, 5_000);
     });
+  }
+
+  /** Blocks asked of us on blocks/1 (counted whether or not we answer). */
+  blocksAsked = 0;
+  private readonly held: unknown[] = [];
+
+  /**
+   * Serves `chain` (headers from genesis's child on, in order) on headers/1 as an honest node
+   * would (after the newest locator hash it has), and on blocks/1 reads each request, counts it
+   * and never answers: the stream stays open until the victim gives up.
+   */
+  async serveHeadersOnly(params: NetworkParams, chain: readonly BlockHeader[]): Promise<void> {
+    const protocols = protocolsFor(params);
+    const heightOf = new Map<string, number>([[params.genesisHash, 0]]);
+    chain.forEach((header, i) => heightOf.set(header.hash(), i + 1));
+    await this.libp2p.handle(protocols.headers, async (stream) => {
+      const request = decodeHeadersRequest(await readMessage(stream, { maxBytes: 100_000, timeoutMs: 5_000 }));
+      const from = request.locator.map((hash) => heightOf.get(hash)).find((height) => height !== undefined) ?? 0;
+      await writeMessage(stream, encodeHeaders(chain.slice(from, from + MAX_HEADERS)), 5_000);
+    });
+    await this.libp2p.handle(
+      protocols.blocks,
+      async (stream) => {
+        this.blocksAsked += decodeBlocksRequest(await readMessage(stream, { maxBytes: 100_000, timeoutMs: 5_000 })).length;
+        this.held.push(stream);
+      },
+      { maxInboundStreams: 1_000 },
+    );
   }
 
   /** Opens `protocol` on the victim and sends `request` as one length-prefixed message. */

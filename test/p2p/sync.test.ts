@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import type { RecentSet } from '../../src/p2p/recent.js';
+import { blockMessageId } from '../../src/p2p/topics.js';
 import { processAll } from '../helpers/chain-harness.js';
 import { closeAll, link, payingBranch, spendCoinbase, startNode, type TestNode, waitFor, waitForTip } from './helpers.js';
 
@@ -31,6 +32,8 @@ describe('sync', () => {
     await waitForTip([c], branch.tip.hash(), 30_000);
     await c.p2p.syncIdle();
     assert.equal(c.p2p.peers().filter((peer) => peer.height === 250).length, 2);
+    const delivered = c.p2p.syncState()!.peers.map((peer) => peer.delivered);
+    assert.equal(delivered.filter((n) => n > 0).length, 2, `blocks delivered per peer: ${delivered}`);
   });
 
   test('a stopped node reopens its chain, resumes with the same identity, and catches up', async () => {
@@ -91,7 +94,7 @@ describe('sync', () => {
     await link(a, b);
     // A connects 5 blocks without announcing them (as if it had been out of touch when they came)...
     const quiet = branch.extend(5);
-    for (const block of quiet) heardSet(a).add(block.hash());
+    for (const block of quiet) heardSet(a).add(blockMessageId(block.encode()));
     await processAll(a.h.chain, quiet);
     assert.equal(b.h.chain.height, 3);
     // ...then announces the next one: B cannot connect it, and fetches the gap from A.

@@ -12,7 +12,8 @@ import { KEY_FILE, loadIdentity } from '../../src/p2p/identity.js';
 import { headersAfter } from '../../src/p2p/protocols/headers.js';
 import * as messages from '../../src/p2p/protocols/messages.js';
 import { RateLimiter } from '../../src/p2p/rate-limit.js';
-import { messageIdString, protocolsFor, topicsFor } from '../../src/p2p/topics.js';
+import { blockMessageId, messageIdString, protocolsFor, topicsFor } from '../../src/p2p/topics.js';
+import { duplicateTail, junkBody } from '../helpers/mutations.js';
 import { PENALTY, verdict } from '../../src/p2p/verdict.js';
 import { DecodeError } from '../../src/primitives/errors.js';
 import { type Harness, openHarness, processAll } from '../helpers/chain-harness.js';
@@ -63,13 +64,21 @@ describe('topics and message ids', () => {
     assert.equal(protocolsFor(params).headers, '/powcoin/p2ptest/headers/1');
   });
 
-  test('ids are the block hash and the wtxid, computed without decoding; short junk gets raw:<sha256>', () => {
+  test('a block id covers every byte (not the header hash); a tx id is the wtxid; neither needs a decode', () => {
     const branch = payingBranch(41);
     const block = branch.next();
     const tx = spendCoinbase(block);
-    assert.equal(messageIdString(topics, topics.block, block.encode()), block.hash());
+    const id = messageIdString(topics, topics.block, block.encode());
+    assert.match(id, /^blk:[0-9a-f]{64}$/);
+    assert.equal(id, blockMessageId(block.encode()));
+    assert.notEqual(id.slice(4), block.hash());
+    // The real header with any other body is another message, so it cannot shadow the real block.
+    assert.notEqual(messageIdString(topics, topics.block, junkBody(block)), id);
+    assert.notEqual(messageIdString(topics, topics.block, duplicateTail(block).encode()), id);
+    assert.notEqual(messageIdString(topics, topics.block, block.encode().subarray(0, 80)), id);
     assert.equal(messageIdString(topics, topics.tx, tx.encode()), tx.wtxid());
-    assert.match(messageIdString(topics, topics.block, Uint8Array.of(1, 2)), /^raw:[0-9a-f]{64}$/);
+    assert.match(messageIdString(topics, topics.block, Uint8Array.of(1, 2)), /^blk:[0-9a-f]{64}$/);
+    assert.match(messageIdString(topics, '/other', Uint8Array.of(1, 2)), /^raw:[0-9a-f]{64}$/);
   });
 });
 
@@ -116,6 +125,18 @@ describe('verdicts', () => {
     assert.equal(verdict('tx', { ok: false, error: new RuleError('bad-txns-in-belowout') }).penalty, PENALTY.invalidTx);
     assert.deepEqual(verdict('tx', { ok: false, error: new RuleError('dust', undefined, { action: 'ignore' }) }), { action: 'ignore', penalty: 0, reason: 'dust' });
     assert.equal(verdict('block', { ok: false, error: new RuleError('block-decode-failed') }).penalty, PENALTY.malformed);
+  });
+
+  test('a possibly mutated block is rejected and punished as Core punishes BLOCK_MUTATED, and says so', () => {
+    for (const code of ['bad-txnmrklroot', 'bad-txns-duplicate', 'bad-witness-nonce-size', 'bad-witness-merkle-match', 'unexpected-witness'] as const) {
+      assert.deepEqual(verdict('block', { ok: false, error: new RuleError(code) }), { action: 'reject', penalty: PENALTY.mutatedBlock, reason: code, mutated: true });
+    }
+    assert.equal(verdict('block', { ok: false, error: new RuleError('bad-blk-weight') }).mutated, undefined);
+  });
+
+  test('a witness-stripped or altered copy of a pool tx costs its relayer nothing (Core: TX_CONFLICT)', () => {
+    const error = new RuleError('txn-same-nonwitness-data-in-mempool', undefined, { action: 'ignore' });
+    assert.deepEqual(verdict('tx', { ok: false, error }), { action: 'ignore', penalty: 0, reason: 'txn-same-nonwitness-data-in-mempool' });
   });
 
   test('an unexpected exception is a bug: ignored, never punished', () => {

@@ -27,6 +27,8 @@ const BASE_PARAMS: NetworkParams = {
   defaultRpcPort: 2,
   protocolName: 'storetest',
   bootstrapPeers: [],
+  minimumChainWork: 0n,
+  maxTipAge: 24 * 60 * 60,
 };
 
 /** A minimal network literal; only name and genesisHash matter to the store. */

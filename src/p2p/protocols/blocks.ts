@@ -35,8 +35,8 @@ async function blocksFor(context: ProtocolContext, hashes: readonly string[]): P
  * Fetches blocks from `peer`: a prefix of `hashes`, in order. Anything else in the reply (a block
  * we did not ask for, bytes that do not decode) is the peer's fault and thrown as such.
  */
-export async function requestBlocks(context: ProtocolContext, peer: PeerId, hashes: readonly string[]): Promise<Block[]> {
-  const reply = await ask(context, peer, 'blocks', encodeBlocksRequest(hashes), MAX_BLOCKS_REPLY_BYTES);
+export async function requestBlocks(context: ProtocolContext, peer: PeerId, hashes: readonly string[], timeoutMs?: number): Promise<Block[]> {
+  const reply = await ask(context, peer, 'blocks', encodeBlocksRequest(hashes), MAX_BLOCKS_REPLY_BYTES, timeoutMs);
   const blocks = decodeBlocks(reply).map((raw) => Block.decode(raw));
   blocks.forEach((block, i) => {
     if (block.hash() !== hashes[i]) throw new PeerError('protocol', `blocks reply: got ${block.hash()} where ${hashes[i]} was asked`);

@@ -34,9 +34,9 @@ export function serveOptions(context: ProtocolContext, kind: RequestKind, maxByt
   };
 }
 
-/** Sends one `kind` request to `peer` once our rate limit allows it, and returns the reply. */
-export async function ask(context: ProtocolContext, peer: PeerId, kind: RequestKind, payload: Uint8Array, maxBytes: number): Promise<Uint8Array> {
+/** Sends one `kind` request to `peer` once our rate limit allows it, and returns the reply (within `timeoutMs`, default the context's). */
+export async function ask(context: ProtocolContext, peer: PeerId, kind: RequestKind, payload: Uint8Array, maxBytes: number, timeoutMs = context.timeoutMs): Promise<Uint8Array> {
   const wait = context.pace(peer, kind);
   if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-  return request(context.libp2p, peer, context.protocols[kind], payload, { maxBytes, timeoutMs: context.timeoutMs });
+  return request(context.libp2p, peer, context.protocols[kind], payload, { maxBytes, timeoutMs });
 }

@@ -1,4 +1,6 @@
-/** Blockchain methods: tips, blocks, headers, the UTXO set. */
+/** Blockchain methods: tips, blocks, headers, the UTXO set, sync state. */
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { BlockStatus } from '../../store/layout.js';
 import { hashToHex, toHex } from '../../primitives/bytes.js';
 import { OutPoint } from '../../primitives/outpoint.js';
@@ -20,20 +22,37 @@ function entryOrThrow(ctx: RpcContext, hash: string): RpcBlockEntry {
   return entry;
 }
 
+/** Bytes of every file in the chain store's directory (Core counts its blocks and undo files). */
+function sizeOnDisk(dir: string): number {
+  let bytes = 0;
+  try {
+    for (const name of readdirSync(dir)) {
+      try {
+        bytes += statSync(join(dir, name)).size;
+      } catch {
+        // LevelDB removed it between the listing and the stat (a compaction): not on disk any more.
+      }
+    }
+  } catch {
+    return 0;
+  }
+  return bytes;
+}
+
 function blockchainInfo(ctx: RpcContext): Record<string, unknown> {
   const tip = ctx.chain.tip;
   return {
     chain: ctx.params.name,
     blocks: tip.height,
-    headers: tip.height,
+    headers: ctx.chain.bestHeader.height,
     bestblockhash: tip.hash,
     difficulty: difficulty(tip.header.bits),
     time: tip.header.time,
     mediantime: medianTime(tip),
-    verificationprogress: 1,
-    initialblockdownload: false,
+    verificationprogress: ctx.chain.verificationProgress(),
+    initialblockdownload: ctx.chain.isInitialBlockDownload(),
     chainwork: hex32(tip.chainwork),
-    size_on_disk: 0,
+    size_on_disk: sizeOnDisk(ctx.chain.store.dir),
     pruned: false,
     warnings: '',
   };
@@ -118,6 +137,19 @@ async function getTxOutSetInfo(ctx: RpcContext): Promise<unknown> {
   };
 }
 
+/** Sync progress: blocks and headers, rate and ETA, and each peer's part in the block download. */
+function syncState(ctx: RpcContext): Record<string, unknown> {
+  const chain = ctx.chain;
+  return {
+    blocks: chain.height,
+    headers: chain.bestHeader.height,
+    bestheaderhash: chain.bestHeader.hash,
+    initialblockdownload: chain.isInitialBlockDownload(),
+    verificationprogress: chain.verificationProgress(),
+    ...(ctx.network?.syncState() ?? {}),
+  };
+}
+
 async function verifyChain(p: Params, ctx: RpcContext): Promise<boolean> {
   const level = p.int(0, { fallback: 3, min: 0, max: 4, what: 'checklevel must be from 0 to 4' });
   const depth = p.int(1, { fallback: 6, min: 0 });
@@ -136,6 +168,7 @@ export const chainMethods: RpcMethod[] = [
   { name: 'getdifficulty', group: 'blockchain', args: [], summary: 'Proof-of-work difficulty of the tip, as a multiple of the minimum.', run: (_p, ctx) => difficulty(ctx.chain.tip.header.bits) },
   { name: 'gettxout', group: 'blockchain', args: [required('txid'), required('n'), optional('include_mempool')], summary: 'An unspent output, or null.', run: getTxOut },
   { name: 'gettxoutsetinfo', group: 'blockchain', args: [optional('hash_type')], summary: 'Statistics and hash_serialized_3 of the UTXO set.', run: (_p, ctx) => getTxOutSetInfo(ctx) },
+  { name: 'getsyncstate', group: 'blockchain', args: [], summary: 'Sync progress: headers, blocks, blocks/s, ETA, blocks in flight per peer.', run: (_p, ctx) => syncState(ctx) },
   { name: 'verifychain', group: 'blockchain', args: [optional('checklevel'), optional('nblocks')], summary: 'Re-checks the top blocks (0 = all); true when they verify.', run: verifyChain },
 ];
 
