@@ -1,10 +1,13 @@
 /**
  * p2p figures on loopback, every node a real libp2p stack with its own chain on its own LevelDB
  * (all in this process, so the nodes share its CPU): block propagation along a line of 10 nodes,
- * and initial sync speed for a 2,000-block chain with some transactions.
+ * initial sync speed for a 2,000-block chain with some transactions, and the cost of one mempool
+ * reconciliation (mempool/1) for a 5,000-tx mempool.
  */
-import type { Block } from '../src/primitives/index.js';
-import { closeAll, link, payingBranch, spendCoinbase, startNode, type TestNode } from '../test/p2p/helpers.js';
+import type { Block, Transaction } from '../src/primitives/index.js';
+import { OutPoint } from '../src/primitives/outpoint.js';
+import { coinbaseOutpoint } from '../test/helpers/chain-harness.js';
+import { closeAll, key, link, payingBranch, spendCoinbase, startNode, type TestNode } from '../test/p2p/helpers.js';
 import type { Figure } from './measure.js';
 
 export const title = 'p2p: real libp2p nodes on 127.0.0.1 (one process, regtest blocks)';
@@ -85,6 +88,57 @@ async function syncSpeed(): Promise<Figure[]> {
   }
 }
 
+const POOL_TXS = 5_000;
+const FAN_OUT = 2_500;
+
+/** A chain whose last block holds fan-out txs, and POOL_TXS signed payments each spending one of their outputs. */
+function poolFixture(): { blocks: Block[]; payments: Transaction[] } {
+  const branch = payingBranch(52);
+  const blocks = branch.extend(POOL_TXS / FAN_OUT);
+  const fanFee = 100_000n;
+  const fans = blocks.map((block) => {
+    const value = block.txs[0].outputs[0].value;
+    const each = (value - fanFee) / BigInt(FAN_OUT);
+    return key.spend([{ outpoint: coinbaseOutpoint(block), value }], Array.from({ length: FAN_OUT }, () => ({ value: each, script: key.script })));
+  });
+  blocks.push(branch.next({ txs: fans, fees: fanFee * BigInt(fans.length) }));
+  const payments = fans.flatMap((fan) => fan.outputs.map((output, i) => key.spend([{ outpoint: new OutPoint(fan.txidBytes(), i), value: output.value }], [{ value: output.value - 1_000n, script: key.script }])));
+  return { blocks, payments };
+}
+
+/**
+ * One reconciliation over a connection: a peer with an empty mempool fetching all 5,000 txs
+ * (validating them included), then the steady state, both sides holding the same 5,000.
+ */
+export async function reconciliation(): Promise<Figure[]> {
+  const { blocks, payments } = poolFixture();
+  const nodes: TestNode[] = [];
+  try {
+    // The full node serves reconciliation; the fresh one reconciles only when the bench asks.
+    const full = await startNode({ blocks, p2p: { mempoolSyncMs: 3_600_000 } });
+    const fresh = await startNode({ blocks, p2p: { mempoolSyncMs: 0 } });
+    nodes.push(full, fresh);
+    for (const tx of payments) await full.mempool.acceptTransaction(tx);
+    await fresh.p2p.connect(full.p2p.addresses()[0]);
+    let start = performance.now();
+    const first = await fresh.p2p.reconcileMempool(full.p2p.peerId);
+    const firstMs = performance.now() - start;
+    if (fresh.mempool.size !== POOL_TXS) throw new Error(`reconciliation moved ${fresh.mempool.size} of ${POOL_TXS} txs`);
+    start = performance.now();
+    const steady = await fresh.p2p.reconcileMempool(full.p2p.peerId);
+    const steadyMs = performance.now() - start;
+    const n = POOL_TXS.toLocaleString('en-US');
+    return [
+      { name: `mempool reconciliation, ${n} txs on both sides: bytes per connection (request + reply)`, value: steady.requestBytes + steady.replyBytes, unit: 'bytes' },
+      { name: `mempool reconciliation, ${n} txs on both sides: time per connection`, value: steadyMs, unit: 'ms' },
+      { name: `mempool reconciliation, empty peer fetching ${n} txs: bytes`, value: (first.requestBytes + first.replyBytes + first.pushedBytes) / 1024, unit: 'KiB' },
+      { name: `mempool reconciliation, empty peer fetching ${n} txs: time (validation included, ${first.rounds} rounds)`, value: firstMs, unit: 'ms' },
+    ];
+  } finally {
+    await closeAll(nodes);
+  }
+}
+
 export async function run(): Promise<Figure[]> {
-  return [...(await propagation()), ...(await syncSpeed())];
+  return [...(await propagation()), ...(await syncSpeed()), ...(await reconciliation())];
 }

@@ -28,6 +28,7 @@ import { loadOrCreateMiningKey } from './mining-key.js';
 import type { NodeOptions } from './options.js';
 import { PacedSearcher } from './paced-searcher.js';
 import { buildRpcContext } from './rpc-context.js';
+import { WalletRebroadcaster } from './rebroadcast.js';
 import { walletForRpc } from './wallet-adapter.js';
 import { networkForRpc } from './p2p-adapter.js';
 import { P2PNode } from '../p2p/node.js';
@@ -123,6 +124,7 @@ export class PowcoinNode {
     const wallet = await Wallet.open({ dir: join(networkDir, 'wallet'), params, defaultFeeRate: options.fallbackFee }, { chain, mempool, logger: logging.child('wallet') });
     this.onStop('wallet', () => wallet.close());
     const p2p = await this.startP2p(chain, mempool);
+    this.startRebroadcast(wallet, p2p);
     const miner = options.mine ? await this.startMiner(chain, mempool, threads, wallet) : undefined;
     const producer = new BlockProducer({ chain, mempool, params, miner: () => miner });
     const network = networkForRpc(p2p);
@@ -130,11 +132,18 @@ export class PowcoinNode {
     log.info({ height: chain.height, tip: chain.tip.hash, peerId: p2p.peerId, addresses: p2p.addresses() }, 'node ready');
   }
 
+  private startRebroadcast(wallet: Wallet, p2p: P2PNode): void {
+    const rebroadcaster = new WalletRebroadcaster({ meanMs: this.options.walletRebroadcast * 1000 }, { wallet, relay: (txs) => p2p.relay(txs), logger: this.logging.child('wallet') });
+    rebroadcaster.start();
+    // Registered after p2p's stop hook, so (stop hooks running last first) it ends before p2p does.
+    this.onStop('rebroadcast', () => rebroadcaster.stop());
+  }
+
   private async startP2p(chain: Chain, mempool: Mempool): Promise<P2PNode> {
     const { options } = this;
     const listen = [`/ip4/${options.p2pBind}/tcp/${options.p2pPort}`];
     const p2p = new P2PNode(
-      { listen, bootstrap: [...options.params.bootstrapPeers, ...options.peers], maxConnections: options.maxConnections, banSeconds: options.banSeconds, dataDir: join(options.networkDir, 'p2p') },
+      { listen, bootstrap: [...options.params.bootstrapPeers, ...options.peers], maxConnections: options.maxConnections, banSeconds: options.banSeconds, mempoolSyncMs: options.mempoolSync * 1000, dataDir: join(options.networkDir, 'p2p') },
       { chain, mempool, params: options.params, logger: this.logging.child('p2p') },
     );
     await p2p.start();

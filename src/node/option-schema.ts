@@ -34,6 +34,8 @@ export const OPTION_SPECS = {
   'max-connections': { kind: 'count', doc: 'most p2p connections' },
   'ban-seconds': { kind: 'count', doc: 'how long a misbehaving peer stays banned' },
   'fallback-fee': { kind: 'number', doc: 'fee rate in sat/vB when the mempool gives no estimate' },
+  'mempool-sync': { kind: 'number', doc: 'seconds between mempool reconciliations with each outbound peer (0: off)' },
+  'wallet-rebroadcast': { kind: 'number', doc: 'mean seconds between wallet rebroadcasts of unconfirmed txs, randomised ±50% (0: off)' },
   'minimum-chain-work': { kind: 'string', doc: "hex chain work below which peers' headers are not stored (default: the network's)", noDefault: true },
   dbcache: { kind: 'number', doc: 'coin cache size in MB, written to disk when full (0: write every block)' },
   maxtipage: { kind: 'count', doc: 'seconds a tip may lag the clock before we count as catching up (cache batches writes)' },

@@ -33,6 +33,10 @@ export interface NodeOptions {
   banSeconds: number;
   /** sat/vB. */
   fallbackFee: number;
+  /** Seconds between mempool reconciliations with each outbound peer; 0: never. */
+  mempoolSync: number;
+  /** Mean seconds between wallet rebroadcasts (each wait drawn from half to 1.5 times it); 0: never. */
+  walletRebroadcast: number;
   /** Overrides the network's minimum chain work (Core's -minimumchainwork). */
   minimumChainWork?: bigint;
   /** Coin cache bound, MB (Core's -dbcache); 0 writes every block. */
@@ -207,6 +211,8 @@ function toNodeOptions(m: Record<string, unknown>, params: NetworkParams): NodeO
     maxConnections: m['max-connections'] as number,
     banSeconds: m['ban-seconds'] as number,
     fallbackFee: m['fallback-fee'] as number,
+    mempoolSync: m['mempool-sync'] as number,
+    walletRebroadcast: m['wallet-rebroadcast'] as number,
     minimumChainWork: m['minimum-chain-work'] === undefined ? undefined : parseWork(m['minimum-chain-work'] as string),
     dbcache: (m.dbcache as number | undefined) ?? 450,
     maxTipAge: (m.maxtipage as number | undefined) ?? 86_400,

@@ -39,7 +39,7 @@ export function networkForRpc(p2p: P2PNode): RpcNetwork {
     listBanned: (): BanRow[] => {
       const now = Date.now();
       return p2p.listBanned().map((ban) => ({
-        address: ban.peerId,
+        address: ban.target,
         ban_created: Math.floor(ban.createdAt / 1000),
         banned_until: Math.floor(ban.until / 1000),
         ban_duration: Math.round((ban.until - ban.createdAt) / 1000),

@@ -1,14 +1,23 @@
 /**
- * Banned peers, by peer id, until a time; kept in `<dataDir>/p2p-bans.json` so a restart does not
- * forgive them. The connection gater asks `isBanned` before dialling and after the handshake.
+ * Bans, until a time: of one peer id, or of an address (every peer id connecting from it; see
+ * address-key.ts for what "an address" is). Kept in `<dataDir>/p2p-bans.json` so a restart
+ * forgives nobody. The connection gater asks `isBanned`/`isAddressBanned` before dialling, on an
+ * inbound connection, and after the handshake. A peer ban remembers the address it came from, so
+ * repeated bans from one address can be counted (and survive a restart too).
  */
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export const BAN_FILE = 'p2p-bans.json';
 
+export type BanKind = 'peer' | 'address';
+
 export interface BanEntry {
-  peerId: string;
+  kind: BanKind;
+  /** The banned peer id, or the banned address key. */
+  target: string;
+  /** For a peer ban: the address key the peer was connected from, when known. */
+  address?: string;
   /** Milliseconds since the epoch when the ban was made and when it ends. */
   createdAt: number;
   until: number;
@@ -32,24 +41,30 @@ export class BanList {
   }
 
   isBanned(peerId: string): boolean {
-    const entry = this.bans.get(peerId);
-    if (!entry) return false;
-    if (entry.until > this.now()) return true;
-    this.bans.delete(peerId);
-    this.persist();
-    return false;
+    return this.active('peer', peerId) !== undefined;
   }
 
-  ban(peerId: string, seconds: number, reason: string): BanEntry {
-    const createdAt = this.now();
-    const entry = { peerId, createdAt, until: createdAt + seconds * 1000, reason };
-    this.bans.set(peerId, entry);
-    this.persist();
-    return entry;
+  isAddressBanned(address: string): boolean {
+    return this.active('address', address) !== undefined;
   }
 
-  unban(peerId: string): boolean {
-    const removed = this.bans.delete(peerId);
+  /** Bans a peer id; `address` is where it was connected from (counted by `peerBansFrom`). */
+  ban(peerId: string, seconds: number, reason: string, address?: string): BanEntry {
+    return this.add({ kind: 'peer', target: peerId, ...(address !== undefined ? { address } : {}) }, seconds, reason);
+  }
+
+  banAddress(address: string, seconds: number, reason: string): BanEntry {
+    return this.add({ kind: 'address', target: address }, seconds, reason);
+  }
+
+  /** Peer ids banned (and still banned) that were connected from `address`. */
+  peerBansFrom(address: string): number {
+    return this.list().filter((entry) => entry.kind === 'peer' && entry.address === address).length;
+  }
+
+  /** Lifts the ban on a peer id or an address key. */
+  unban(target: string): boolean {
+    const removed = this.bans.delete(key('peer', target)) || this.bans.delete(key('address', target));
     if (removed) this.persist();
     return removed;
   }
@@ -70,6 +85,23 @@ export class BanList {
     await this.writing;
   }
 
+  private add(what: Pick<BanEntry, 'kind' | 'target' | 'address'>, seconds: number, reason: string): BanEntry {
+    const createdAt = this.now();
+    const entry: BanEntry = { ...what, createdAt, until: createdAt + seconds * 1000, reason };
+    this.bans.set(key(entry.kind, entry.target), entry);
+    this.persist();
+    return entry;
+  }
+
+  private active(kind: BanKind, target: string): BanEntry | undefined {
+    const entry = this.bans.get(key(kind, target));
+    if (!entry) return undefined;
+    if (entry.until > this.now()) return entry;
+    this.bans.delete(key(kind, target));
+    this.persist();
+    return undefined;
+  }
+
   private async load(file: string): Promise<void> {
     let text: string;
     try {
@@ -78,8 +110,11 @@ export class BanList {
       return;
     }
     try {
-      const entries = JSON.parse(text) as BanEntry[];
-      for (const entry of entries) if (isBanEntry(entry) && entry.until > this.now()) this.bans.set(entry.peerId, entry);
+      const entries = JSON.parse(text) as unknown[];
+      for (const raw of entries) {
+        const entry = asBanEntry(raw);
+        if (entry && entry.until > this.now()) this.bans.set(key(entry.kind, entry.target), entry);
+      }
     } catch {
       // A damaged ban list is not worth refusing to start over; it is rewritten on the next change.
     }
@@ -98,7 +133,17 @@ export class BanList {
   }
 }
 
-function isBanEntry(value: unknown): value is BanEntry {
-  const entry = value as BanEntry;
-  return typeof entry?.peerId === 'string' && typeof entry.until === 'number' && typeof entry.createdAt === 'number' && typeof entry.reason === 'string';
+function key(kind: BanKind, target: string): string {
+  return `${kind} ${target}`;
+}
+
+/** A stored entry, or one from before address bans ({ peerId, ... }); anything else is dropped. */
+function asBanEntry(value: unknown): BanEntry | undefined {
+  const raw = value as Partial<BanEntry> & { peerId?: unknown };
+  if (typeof raw?.until !== 'number' || typeof raw.createdAt !== 'number' || typeof raw.reason !== 'string') return undefined;
+  const { createdAt, until, reason } = raw;
+  if (typeof raw.peerId === 'string') return { kind: 'peer', target: raw.peerId, createdAt, until, reason };
+  if ((raw.kind !== 'peer' && raw.kind !== 'address') || typeof raw.target !== 'string') return undefined;
+  const address = typeof raw.address === 'string' ? { address: raw.address } : {};
+  return { kind: raw.kind, target: raw.target, ...address, createdAt, until, reason };
 }

@@ -90,6 +90,8 @@ export interface P2PMempool {
   /** Validates and adds a tx (or holds it as an orphan); throws RuleError when it is refused. */
   acceptTransaction(tx: Transaction): Promise<{ status: TxStatus }>;
   has(txid: string): boolean;
+  /** Every tx in the pool, parents before children (mempool reconciliation announces and serves them). */
+  entries(): Iterable<{ readonly tx: Transaction; readonly wtxid: string; /** Seconds since the epoch it entered. */ readonly time: number }>;
   on(event: 'txAccepted', listener: (event: TxAccepted) => void): unknown;
   off(event: 'txAccepted', listener: (event: TxAccepted) => void): unknown;
 }

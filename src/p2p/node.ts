@@ -4,22 +4,27 @@
  * then `start()`; the chain and mempool are reached only through src/p2p/interfaces.ts.
  */
 import './polyfill.js';
-import type { Connection, PeerId } from '@libp2p/interface';
+import type { Connection, IdentifyResult, PeerId } from '@libp2p/interface';
 import { peerIdFromString } from '@libp2p/peer-id';
 import { multiaddr } from '@multiformats/multiaddr';
 import { TypedEmitter } from '../chain/typed-emitter.js';
 import type { NetworkParams } from '../params/types.js';
+import { AddressBans } from './address-bans.js';
+import { isAddressKey } from './address-key.js';
 import { type BanEntry, BanList } from './bans.js';
 import type { P2PEvents, PeerInfo } from './events.js';
 import { Gossip } from './gossip.js';
+import { GRAYLIST_WATCH_MS, graylistedOffenders } from './graylist-watch.js';
 import { loadIdentity } from './identity.js';
 import { type P2PChain, type P2PLogger, type P2PMempool, silentP2PLogger } from './interfaces.js';
+import { MempoolSync, type ReconcileStats } from './mempool-sync.js';
 import { type P2POptions, resolveP2POptions } from './options.js';
 import { PeerTable } from './peer-table.js';
 import { PeerScores } from './peer-scores.js';
 import { serveBlocks } from './protocols/blocks.js';
 import type { ProtocolContext } from './protocols/context.js';
 import { serveHeaders } from './protocols/headers.js';
+import { serveMempool } from './protocols/mempool.js';
 import type { StatusMessage } from './protocols/messages.js';
 import { requestStatus, serveStatus } from './protocols/status.js';
 import { pushTxs, serveTxs } from './protocols/txs.js';
@@ -56,6 +61,10 @@ export class P2PNode extends TypedEmitter<P2PEvents> {
   private gossip?: Gossip;
   private syncer?: Syncer;
   private refetcher?: LostBlockFetcher;
+  private addressBans?: AddressBans;
+  private mempoolSync?: MempoolSync;
+  private graylistTimer?: NodeJS.Timeout;
+  private context?: ProtocolContext;
 
   constructor(
     options: Partial<P2POptions>,
@@ -72,14 +81,17 @@ export class P2PNode extends TypedEmitter<P2PEvents> {
     if (this.stack) throw new Error('p2p node already started');
     const bans = (this.bans = await BanList.open(this.options.dataDir));
     const privateKey = await loadIdentity(this.options.dataDir);
+    const addressBans = (this.addressBans = new AddressBans(bans, this.options.addressBanAfter));
     const banned = (peer: PeerId): boolean => bans.isBanned(peer.toString());
     const stack = await createStack(this.options, privateKey, this.topics, {
       denyDialPeer: banned,
+      denyDialMultiaddr: (address) => addressBans.deniesDial(address),
+      denyInboundConnection: (connection) => addressBans.deniesInbound(connection.remoteAddr),
       denyInboundEncryptedConnection: banned,
       denyOutboundEncryptedConnection: banned,
     });
     this.stack = stack;
-    const context = this.protocolContext(stack);
+    const context = (this.context = this.protocolContext(stack));
     this.syncer = this.createSyncer(context);
     this.refetcher = this.createRefetcher(context);
     const gossip = (this.gossip = this.createGossip(stack, context));
@@ -87,6 +99,9 @@ export class P2PNode extends TypedEmitter<P2PEvents> {
     await serveHeaders(context);
     await serveBlocks(context);
     await serveTxs(context, (peer, txs) => gossip.acceptPushed(peer, txs));
+    this.mempoolSync = this.createMempoolSync(context, gossip);
+    if (this.mempoolSync.enabled) await serveMempool(context, () => this.modules.mempool.entries());
+    stack.addEventListener('peer:identify', (event) => this.peerIdentified(event.detail));
     stack.addEventListener('peer:connect', (event) => this.peerConnected(event.detail));
     stack.addEventListener('peer:disconnect', (event) => this.peerDisconnected(event.detail));
     try {
@@ -98,6 +113,9 @@ export class P2PNode extends TypedEmitter<P2PEvents> {
       throw err;
     }
     this.gossip.start();
+    this.mempoolSync.start();
+    this.graylistTimer = setInterval(() => this.banGraylisted(), GRAYLIST_WATCH_MS);
+    this.graylistTimer.unref();
     this.logger.info({ peerId: this.peerId, addresses: this.addresses() }, 'p2p listening');
   }
 
@@ -105,6 +123,8 @@ export class P2PNode extends TypedEmitter<P2PEvents> {
     const stack = this.stack;
     if (!stack) return;
     this.gossip?.stop();
+    this.mempoolSync?.stop();
+    clearInterval(this.graylistTimer);
     // Stopping the stack aborts streams, so a sync waiting on a slow peer ends at once.
     const syncStopped = this.syncer?.stop();
     const refetchStopped = this.refetcher?.stop();
@@ -113,6 +133,7 @@ export class P2PNode extends TypedEmitter<P2PEvents> {
     await refetchStopped;
     await this.bans?.flush();
     this.stack = undefined;
+    this.context = undefined;
     for (const id of this.table.ids()) this.table.disconnected(id);
   }
 
@@ -149,14 +170,35 @@ export class P2PNode extends TypedEmitter<P2PEvents> {
     return infos;
   }
 
-  /** Bans a peer for `seconds` (default banSeconds) and disconnects it. */
-  ban(peerId: string, seconds = this.options.banSeconds, reason = 'manual'): BanEntry {
-    const entry = this.banList().ban(peerId, seconds, reason);
-    this.scores.forget(peerId);
-    this.logger.warn({ peer: peerId, reason, until: new Date(entry.until).toISOString() }, 'peer banned');
-    this.emit('peerBanned', { id: peerId, until: entry.until, reason });
-    this.stack?.hangUp(peerIdFromString(peerId)).catch(() => undefined);
+  /**
+   * Bans a peer id, or an address key ("203.0.113.5", "127.0.0.1:4001"; see address-key.ts), for
+   * `seconds` (default banSeconds) and disconnects it. The addressBanAfter-th peer id banned from
+   * one address bans the address too.
+   */
+  ban(target: string, seconds = this.options.banSeconds, reason = 'manual'): BanEntry {
+    if (isAddressKey(target)) return this.banAddress(target, seconds, reason);
+    const address = this.addressBans?.keyOf(target);
+    const entry = this.banList().ban(target, seconds, reason, address);
+    this.scores.forget(target);
+    this.logger.warn({ peer: target, address, reason, until: new Date(entry.until).toISOString() }, 'peer banned');
+    this.emit('peerBanned', { id: target, until: entry.until, reason });
+    this.stack?.hangUp(peerIdFromString(target)).catch(() => undefined);
+    const escalated = address === undefined ? undefined : this.addressBans?.escalate(address, seconds);
+    if (escalated) this.addressBanned(escalated);
     return entry;
+  }
+
+  private banAddress(address: string, seconds: number, reason: string): BanEntry {
+    const entry = this.banList().banAddress(address, seconds, reason);
+    this.addressBanned(entry);
+    return entry;
+  }
+
+  /** Hangs up on every peer at a newly banned address. */
+  private addressBanned(entry: BanEntry): void {
+    this.logger.warn({ address: entry.target, reason: entry.reason, until: new Date(entry.until).toISOString() }, 'address banned');
+    this.emit('peerBanned', { id: entry.target, until: entry.until, reason: entry.reason });
+    for (const peer of this.addressBans?.peersAt(entry.target) ?? []) this.stack?.hangUp(peerIdFromString(peer)).catch(() => undefined);
   }
 
   unban(peerId: string): boolean {
@@ -175,6 +217,17 @@ export class P2PNode extends TypedEmitter<P2PEvents> {
     return this.banList().isBanned(peerId);
   }
 
+  /** Whether an address key (see address-key.ts) is banned. */
+  isAddressBanned(address: string): boolean {
+    return this.banList().isAddressBanned(address);
+  }
+
+  /** Reconciles mempools with a connected peer now; resolves to what moved (tests, bench). */
+  async reconcileMempool(peerId: string): Promise<ReconcileStats> {
+    if (!this.mempoolSync) throw new Error('p2p node is not started');
+    return this.mempoolSync.reconcile(peerIdFromString(peerId));
+  }
+
   /** The peer's ban score so far. */
   banScore(peerId: string): number {
     return this.scores.get(peerId);
@@ -186,6 +239,12 @@ export class P2PNode extends TypedEmitter<P2PEvents> {
     const { score, ban } = this.scores.add(peerId, points);
     this.logger.warn({ peer: peerId, points, score, reason }, 'peer misbehaved');
     if (ban) this.ban(peerId, this.options.banSeconds, reason);
+  }
+
+  /** Hands raw txs to every peer that told us its status, over txs/1 (wallet rebroadcast: gossip drops seen ids). */
+  async relay(txs: Uint8Array[]): Promise<void> {
+    if (!this.context) throw new Error('p2p node is not started');
+    await this.pushToPeers(this.context, txs);
   }
 
   /** Peers in our gossip mesh for each topic (gossipsub's view; for diagnostics and tests). */
@@ -286,6 +345,31 @@ export class P2PNode extends TypedEmitter<P2PEvents> {
     });
   }
 
+  private createMempoolSync(context: ProtocolContext, gossip: Gossip): MempoolSync {
+    const modules = {
+      context,
+      mempool: this.modules.mempool,
+      logger: this.logger,
+      accept: (peer: PeerId, txs: Uint8Array[]) => gossip.acceptPushed(peer, txs),
+      peers: () => this.table.ids().filter((id) => this.isOutboundWithStatus(id)).map((id) => peerIdFromString(id)),
+    };
+    return new MempoolSync(modules, this.options.mempoolSyncMs);
+  }
+
+  private isOutboundWithStatus(id: string): boolean {
+    if (this.table.get(id)?.status === undefined) return false;
+    return this.stack?.getConnections(peerIdFromString(id)).some((connection) => connection.direction === 'outbound') ?? false;
+  }
+
+  /** Peers gossipsub stopped listening to after invalid data: banned, so they lose their slot. */
+  private banGraylisted(): void {
+    if (!this.stack) return;
+    const offenders = graylistedOffenders(this.stack.services.pubsub, this.table.ids(), (id) => this.scores.get(id));
+    for (const id of offenders) {
+      if (!this.banList().isBanned(id)) this.ban(id, this.options.banSeconds, `gossip graylisted it after invalid messages (ban score ${this.scores.get(id)})`);
+    }
+  }
+
   /** Hands `txs` to every peer that told us its status (a failure with one peer is only logged). */
   private async pushToPeers(context: ProtocolContext, txs: Uint8Array[]): Promise<void> {
     const peers = this.table.ids().filter((id) => this.table.get(id)?.status !== undefined);
@@ -315,6 +399,7 @@ export class P2PNode extends TypedEmitter<P2PEvents> {
     const id = peer.toString();
     this.table.connected(id);
     const connection = this.stack?.getConnections(peer)[0];
+    if (connection) this.addressBans?.connected(id, connection.remoteAddr, connection.direction === 'inbound');
     if (connection) this.emit('peerConnected', this.describe(id, connection));
     this.logger.info({ peer: id, addr: connection?.remoteAddr.toString() }, 'peer connected');
     void this.exchangeStatus(peer);
@@ -322,10 +407,20 @@ export class P2PNode extends TypedEmitter<P2PEvents> {
 
   private peerDisconnected(peer: PeerId): void {
     const id = peer.toString();
+    this.addressBans?.disconnected(id);
     this.syncer?.peerGone(peer);
     if (!this.table.disconnected(id)) return;
     this.logger.info({ peer: id }, 'peer disconnected');
     this.emit('peerDisconnected', { id });
+  }
+
+  /** An inbound loopback peer's address key is known once it says where it listens; a banned address is dropped. */
+  private peerIdentified(result: IdentifyResult): void {
+    const id = result.peerId.toString();
+    const connection = this.stack?.getConnections(result.peerId)[0];
+    if (!connection || !this.addressBans?.identified(id, connection.remoteAddr, result.listenAddrs)) return;
+    this.logger.info({ peer: id, address: this.addressBans.keyOf(id) }, 'peer at a banned address; disconnecting');
+    void this.stack?.hangUp(result.peerId).catch(() => undefined);
   }
 
   /** Both sides send their status on connect; a peer that cannot answer is not on our network. */
@@ -347,7 +442,11 @@ export class P2PNode extends TypedEmitter<P2PEvents> {
       void this.stack?.hangUp(peer).catch(() => undefined);
       return;
     }
+    // Each side hears the other's status twice (its request, its answer): act on the first.
+    const first = this.table.get(id)?.status === undefined;
     this.table.heardStatus(id, status);
+    // The dialler reconciles mempools, so each connection does it once.
+    if (first && this.mempoolSync?.enabled && this.isOutboundWithStatus(id)) this.mempoolSync.reconcileSoon(peer, true);
     this.syncer?.peerAt(peer, status.tipHash);
     if (this.modules.chain.lostBlocks?.().length) this.refetcher?.kick();
     if (status.chainwork > this.modules.chain.tip.chainwork) this.syncer?.request(peer, `peer has more work (height ${status.height})`);

@@ -17,6 +17,10 @@ export interface P2POptions {
   dataDir?: string;
   /** Deadline for each request/response read or write. */
   requestTimeoutMs: number;
+  /** Peer ids banned from one address before the address itself is banned (see address-key.ts). */
+  addressBanAfter: number;
+  /** Mempool reconciliation with each outbound peer: on connect, then this often (0: never). */
+  mempoolSyncMs: number;
 }
 
 export function resolveP2POptions(options: Partial<P2POptions>, params: NetworkParams): P2POptions {
@@ -29,5 +33,8 @@ export function resolveP2POptions(options: Partial<P2POptions>, params: NetworkP
     banThreshold: options.banThreshold ?? 100,
     dataDir: options.dataDir,
     requestTimeoutMs: options.requestTimeoutMs ?? 15_000,
+    addressBanAfter: options.addressBanAfter ?? 3,
+    // Regtest-like networks (fixed difficulty) are tests and local testnets: repair within seconds.
+    mempoolSyncMs: options.mempoolSyncMs ?? (params.noRetargeting ? 5_000 : 60_000),
   };
 }

@@ -5,7 +5,7 @@
  * rate) before it calls the excess a flood: each request past that is refused unanswered and
  * costs the requester PENALTY.flood.
  */
-export type RequestKind = 'status' | 'headers' | 'blocks' | 'txs';
+export type RequestKind = 'status' | 'headers' | 'blocks' | 'txs' | 'mempool';
 
 export interface RateLimit {
   /** Requests that may go at once after a quiet spell. */
@@ -23,6 +23,8 @@ export const REQUEST_LIMITS: Readonly<Record<RequestKind, RateLimit>> = {
   blocks: { burst: 200, perSecond: 200 },
   // Pushes of txs a reorg returned to the mempool: rare.
   txs: { burst: 20, perSecond: 5 },
+  // Mempool reconciliation: on connect and every few seconds at most (regtest), a few rounds each.
+  mempool: { burst: 10, perSecond: 1 },
 };
 
 /** How much more than REQUEST_LIMITS a server tolerates before penalising (timer jitter, reconnects). */

@@ -62,7 +62,9 @@ export function createStack(options: P2POptions, privateKey: PrivateKey, topics:
         ignoreDuplicatePublishError: true,
         allowedTopics: [topics.block, topics.tx],
         maxInboundDataLength: MAX_GOSSIP_FRAME_BYTES,
-        scoreParams: { topics: { [topics.block]: { ...TOPIC_SCORE }, [topics.tx]: { ...TOPIC_SCORE } } },
+        // No IP-colocation penalty: local testnets put every node on 127.0.0.1, and gossipsub would
+        // graylist honest peers past ten of them; address bans (address-bans.ts) cover Sybils instead.
+        scoreParams: { IPColocationFactorWeight: 0, topics: { [topics.block]: { ...TOPIC_SCORE }, [topics.tx]: { ...TOPIC_SCORE } } },
       }),
     },
   });

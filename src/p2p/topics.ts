@@ -38,6 +38,7 @@ export interface Protocols {
   headers: string;
   blocks: string;
   txs: string;
+  mempool: string;
 }
 
 export function topicsFor(params: NetworkParams): Topics {
@@ -47,7 +48,7 @@ export function topicsFor(params: NetworkParams): Topics {
 
 export function protocolsFor(params: NetworkParams): Protocols {
   const base = `/powcoin/${params.protocolName}`;
-  return { status: `${base}/status/1`, headers: `${base}/headers/1`, blocks: `${base}/blocks/1`, txs: `${base}/txs/1` };
+  return { status: `${base}/status/1`, headers: `${base}/headers/1`, blocks: `${base}/blocks/1`, txs: `${base}/txs/1`, mempool: `${base}/mempool/1` };
 }
 
 /**

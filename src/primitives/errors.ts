@@ -7,7 +7,8 @@ export type DecodeErrorCode =
   | 'oversized-length'
   | 'bad-hex'
   | 'superfluous-witness'
-  | 'unknown-tx-flags';
+  | 'unknown-tx-flags'
+  | 'out-of-range';
 
 /** The only error a decoder throws: malformed input never surfaces as a RangeError or TypeError. */
 export class DecodeError extends Error {

@@ -296,6 +296,21 @@ export class Wallet {
     });
   }
 
+  /**
+   * Core's ResendWalletTransactions: offers each unconfirmed wallet tx to the mempool again (one
+   * evicted, expired or never relayed gets another chance) and returns, oldest first, those the
+   * mempool holds, for the node to hand to its peers: gossip drops an id it has seen, so a tx a
+   * peer missed once would never reach it otherwise.
+   */
+  rebroadcast(): Promise<Transaction[]> {
+    return this.enqueue(async () => {
+      await this.resubmit();
+      return this.unconfirmed()
+        .filter((wtx) => this.modules.mempool.has(wtx.txid))
+        .map((wtx) => wtx.tx);
+    });
+  }
+
   /** Resolves once everything queued so far (chain and mempool events, sends) is done. */
   async idle(): Promise<void> {
     for (let tail = this.queueTail; ; tail = this.queueTail) {
@@ -323,14 +338,18 @@ export class Wallet {
 
   /** Offers our unconfirmed txs to the mempool again after a restart (Core's ResubmitWalletTransactions). */
   private async resubmit(): Promise<void> {
-    const pending = [...this.ctx.ledger.txs.values()].filter((wtx) => wtx.record.state === 'unconfirmed' && !this.modules.mempool.has(wtx.txid));
-    for (const wtx of pending.sort((a, b) => a.record.order - b.record.order)) {
+    for (const wtx of this.unconfirmed().filter((candidate) => !this.modules.mempool.has(candidate.txid))) {
       try {
         await this.modules.mempool.acceptTransaction(wtx.tx);
       } catch (err) {
         this.logger.debug({ txid: wtx.txid, err: (err as Error).message }, 'wallet transaction not resubmitted');
       }
     }
+  }
+
+  /** Unconfirmed wallet txs, oldest first (parents before children). */
+  private unconfirmed() {
+    return [...this.ctx.ledger.txs.values()].filter((wtx) => wtx.record.state === 'unconfirmed').sort((a, b) => a.record.order - b.record.order);
   }
 
   private balances(minDepth: number): Balances {

@@ -66,4 +66,16 @@ describe('two daemons: a payment from A to B over p2p', { timeout: 180_000 }, ()
     assert.equal(await b.call('clearbanned'), null);
     assert.deepEqual(await b.call('listbanned'), []);
   });
+
+  test('setban on an address: A at 127.0.0.1:<its listen port> is banned as an address, then lifted', async () => {
+    const info = await a.call<{ localaddresses: Array<{ address: string }> }>('getnetworkinfo');
+    const port = info.localaddresses[0].address.split('/')[4];
+    const address = `127.0.0.1:${port}`;
+    assert.equal(await b.call('setban', [address, 'add', 60]), null);
+    const banned = await b.call<Array<{ address: string; ban_reason: string }>>('listbanned');
+    assert.deepEqual(banned.map((row) => row.address), [address]);
+    await waitFor('B to drop A', async () => (await b.call<number>('getconnectioncount')) === 0);
+    assert.equal(await b.call('setban', [address, 'remove']), null);
+    assert.deepEqual(await b.call('listbanned'), []);
+  });
 });

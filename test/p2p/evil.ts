@@ -29,10 +29,10 @@ export class EvilPeer {
   ) {}
 
   /** `claim` is the status it answers with (default: at genesis, no work). */
-  static async start(params: NetworkParams, claim: Partial<StatusMessage> = {}): Promise<EvilPeer> {
+  static async start(params: NetworkParams, claim: Partial<StatusMessage> = {}, port = 0): Promise<EvilPeer> {
     const topics = topicsFor(params);
     const libp2p = await createLibp2p({
-      addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
+      addresses: { listen: [`/ip4/127.0.0.1/tcp/${port}`] },
       transports: [tcp()],
       connectionEncrypters: [noise()],
       streamMuxers: [yamux()],
@@ -49,6 +49,11 @@ export class EvilPeer {
     libp2p.services.pubsub.subscribe(topics.block);
     libp2p.services.pubsub.subscribe(topics.tx);
     return new EvilPeer(libp2p, topics);
+  }
+
+  /** The TCP port it listens on. */
+  get port(): number {
+    return Number(this.libp2p.getMultiaddrs()[0].getComponents()[1].value);
   }
 
   get id(): string {

@@ -33,7 +33,7 @@ describe('defence against bad peers', () => {
   async function expectBanned(victim: TestNode, evil: EvilPeer): Promise<void> {
     await waitFor(() => victim.p2p.isBanned(evil.id), 10_000, 'evil peer banned');
     await waitFor(() => !evil.connectedTo(victim.p2p.peerId), 10_000, 'evil peer disconnected');
-    assert.ok(victim.p2p.listBanned().some((ban) => ban.peerId === evil.id));
+    assert.ok(victim.p2p.listBanned().some((ban) => ban.target === evil.id));
   }
 
   test('an invalid block gets its publisher banned at once and is not forwarded', async () => {

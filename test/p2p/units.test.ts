@@ -4,6 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { RuleError } from '../../src/consensus/errors.js';
+import { multiaddr } from '@multiformats/multiaddr';
+import { AddressBans } from '../../src/p2p/address-bans.js';
+import { inboundKey, isAddressKey, listenKey } from '../../src/p2p/address-key.js';
 import { BAN_FILE, BanList } from '../../src/p2p/bans.js';
 import { KEY_FILE, loadIdentity } from '../../src/p2p/identity.js';
 import { headersAfter } from '../../src/p2p/protocols/headers.js';
@@ -80,7 +83,7 @@ describe('topics and message ids', () => {
 });
 
 describe('request rate limits', () => {
-  const limits = { status: { burst: 2, perSecond: 1 }, headers: { burst: 3, perSecond: 10 }, blocks: { burst: 1, perSecond: 1 }, txs: { burst: 1, perSecond: 1 } };
+  const limits = { status: { burst: 2, perSecond: 1 }, headers: { burst: 3, perSecond: 10 }, blocks: { burst: 1, perSecond: 1 }, txs: { burst: 1, perSecond: 1 }, mempool: { burst: 1, perSecond: 1 } };
 
   test('a server takes the burst at once, then the rate; peers and protocols have their own budgets', () => {
     let now = 0;
@@ -170,7 +173,7 @@ describe('identity and ban list persistence', () => {
     list.ban('peer-b', 10, 'test');
     await list.flush();
     const reopened = await BanList.open(dir, () => now);
-    assert.deepEqual(reopened.list().map((ban) => ban.peerId).sort(), ['peer-a', 'peer-b']);
+    assert.deepEqual(reopened.list().map((ban) => ban.target).sort(), ['peer-a', 'peer-b']);
     now += 11_000;
     assert.equal(reopened.isBanned('peer-b'), false, 'expired');
     assert.equal(reopened.isBanned('peer-a'), true);
@@ -201,5 +204,41 @@ describe('headers/1 answers from the locator', () => {
     assert.equal(headersAfter(h.chain, { locator })[0].hash(), main.at(21).hash());
     assert.equal(headersAfter(h.chain, { locator: [fork.at(25).hash()] })[0].hash(), main.at(1).hash());
     assert.equal(headersAfter(h.chain, { locator: [main.at(0).hash()], stop: main.at(3).hash() }).length, 3);
+  });
+});
+
+describe('address keys and address bans', () => {
+  test('routable addresses are keyed by IP, loopback by IP and listen port', () => {
+    assert.equal(listenKey(multiaddr('/ip4/203.0.113.5/tcp/8633/p2p/12D3KooWRBy97UB99e3J6hiPesre1MZeuNQvfan4gBziswrRJsNK')), '203.0.113.5');
+    assert.equal(inboundKey(multiaddr('/ip4/203.0.113.5/tcp/51234')), '203.0.113.5');
+    assert.equal(listenKey(multiaddr('/ip4/127.0.0.1/tcp/4001')), '127.0.0.1:4001');
+    assert.equal(listenKey(multiaddr('/ip6/::1/tcp/4001')), '[::1]:4001');
+    assert.equal(inboundKey(multiaddr('/ip4/127.0.0.1/tcp/51234')), undefined, 'an ephemeral loopback port says nothing');
+    assert.equal(listenKey(multiaddr('/dns4/example.org/tcp/1')), undefined);
+    assert.ok(isAddressKey('203.0.113.5') && isAddressKey('127.0.0.1:4001') && isAddressKey('[::1]:4001'));
+    assert.equal(isAddressKey('12D3KooWRBy97UB99e3J6hiPesre1MZeuNQvfan4gBziswrRJsNK'), false);
+  });
+
+  test('the third peer id banned from one address bans the address; the count survives a reopen; old files load', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'powcoin-bans-'));
+    try {
+      const list = await BanList.open(dir);
+      const guard = new AddressBans(list, 3);
+      list.ban('peer-a', 60, 'x', '10.0.0.7');
+      list.ban('peer-b', 60, 'x', '10.0.0.7');
+      assert.equal(guard.escalate('10.0.0.7', 60), undefined);
+      await list.flush();
+      const reopened = await BanList.open(dir);
+      reopened.ban('peer-c', 60, 'x', '10.0.0.7');
+      const entry = new AddressBans(reopened, 3).escalate('10.0.0.7', 60);
+      assert.equal(entry?.kind, 'address');
+      assert.ok(reopened.isAddressBanned('10.0.0.7'));
+      assert.equal(reopened.isAddressBanned('10.0.0.8'), false);
+      await reopened.flush();
+      await writeFile(join(dir, BAN_FILE), JSON.stringify([{ peerId: 'old-peer', createdAt: Date.now(), until: Date.now() + 60_000, reason: 'old' }]));
+      assert.ok((await BanList.open(dir)).isBanned('old-peer'), 'a ban file from before address bans still loads');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -96,7 +96,7 @@ export const networkMethods: RpcMethod[] = [
   { name: 'getconnectioncount', group: 'network', args: [], summary: 'Number of connected peers.', run: (_p, ctx) => ctx.network?.peers().length ?? 0 },
   { name: 'addnode', group: 'network', args: [required('node'), required('command')], summary: "Connects to (add|onetry) or drops (remove) a peer multiaddr.", run: addNode },
   { name: 'disconnectnode', group: 'network', args: [optional('address'), optional('nodeid')], summary: 'Drops a connected peer by multiaddr, peer id or nodeid.', run: disconnectNode },
-  { name: 'setban', group: 'network', args: [required('subnet'), required('command'), optional('bantime'), optional('absolute')], summary: 'Bans (add) or unbans (remove) a peer id for bantime seconds.', run: setBan },
-  { name: 'listbanned', group: 'network', args: [], summary: 'Banned peers.', run: (_p, ctx) => p2p(ctx).listBanned() },
+  { name: 'setban', group: 'network', args: [required('subnet'), required('command'), optional('bantime'), optional('absolute')], summary: 'Bans (add) or unbans (remove) a peer id or an address (IP; IP:port on loopback) for bantime seconds.', run: setBan },
+  { name: 'listbanned', group: 'network', args: [], summary: 'Banned peer ids and addresses.', run: (_p, ctx) => p2p(ctx).listBanned() },
   { name: 'clearbanned', group: 'network', args: [], summary: 'Lifts every ban.', run: async (_p, ctx) => { await p2p(ctx).clearBanned(); return null; } },
 ];
