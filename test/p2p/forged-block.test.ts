@@ -145,7 +145,9 @@ describe('a forged block served during sync', () => {
     await evil.serveChain(params, blocks, { swap: new Map([[blocks[16].hash(), mutate(blocks[16], 'duplicate-tail')]]), gate });
     await evil.attack(victim.p2p.addresses()[0], victim.p2p.peerId);
     await waitFor(() => evil.blocksRequested.includes(blocks[16].hash()), 30_000, 'block 17 asked of the helper');
-    await link(victim, primary);
+    // No gossip mesh needed, and none waited for: the helper's held replies must go out before
+    // the stall timeout (2 s) would drop it for holding the window's first block.
+    await victim.p2p.connect(primary.p2p.addresses()[0]);
     await waitFor(() => downloadPeer(victim, primary.p2p.peerId) !== undefined, 30_000, 'the primary peer in the download');
     open();
     await waitFor(() => victim.h.chain.tip.hash === blocks[39].hash(), 60_000, 'the victim synced to the primary\'s tip');
