@@ -10,7 +10,8 @@
  * blocks go elsewhere (the timeout doubles each time, as Core's, and decays as blocks connect).
  * A request that times out or comes back short costs the peer a strike and a rest from
  * downloads; three strikes in a row and it is disconnected. Timeouts follow each peer's
- * observed reply time.
+ * observed reply time. A peer that served a block processBlock rejects (invalid, or a mutated
+ * copy whose block is still wanted) is disconnected, and the block is asked of another peer.
  */
 import type { PeerId } from '@libp2p/interface';
 import type { Block } from '../primitives/block.js';
@@ -337,8 +338,10 @@ export class BlockDownloader {
       heard.add(blockMessageId(next.block.encode()));
       const result = verdict('block', await settle(() => chain.processBlock(next.block)));
       judged(next.from, result);
-      if (result.action === 'reject') logger.info({ hash: next.hash, reason: result.reason }, 'downloaded block rejected');
-      else if (!result.bug) this.modules.processed();
+      if (result.action === 'reject') {
+        logger.info({ hash: next.hash, reason: result.reason }, 'downloaded block rejected');
+        this.dropServer(next.from, `served ${result.mutated ? 'a mutated copy of' : 'invalid'} block ${next.hash} (${result.reason})`);
+      } else if (!result.bug) this.modules.processed();
       // A block that connects eases the stall timeout back towards its start, as Core's.
       this.stallTimeoutMs = Math.max(this.options.stallTimeoutMs, Math.round(this.stallTimeoutMs * 0.85));
       // The window moved: ask for more now and then, not after every block.
@@ -346,6 +349,18 @@ export class BlockDownloader {
     }
     this.forgetStale();
     this.pump();
+  }
+
+  /**
+   * The peer that served a block we rejected leaves the download and is disconnected, as Core
+   * (since 28.0, any misbehaviour) disconnects the sender of an invalid or mutated block, even
+   * below our ban threshold. A mutated copy leaves its block unfailed and wanted: without this,
+   * the next pump would ask the same peer for it again, and a peer under the ban threshold could
+   * keep the window from moving by serving the forged copy each time.
+   */
+  private dropServer(peer: PeerId, reason: string): void {
+    const state = this.peers.get(peer.toString());
+    if (state) this.drop(state, reason);
   }
 
   /** Held blocks that left the best header chain (an invalid block above them) will never be processed. */

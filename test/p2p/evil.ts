@@ -12,7 +12,8 @@ import { yamux } from '@libp2p/yamux';
 import { peerIdFromString } from '@libp2p/peer-id';
 import { multiaddr } from '@multiformats/multiaddr';
 import { createLibp2p } from 'libp2p';
-import { decodeBlocksRequest, decodeHeadersRequest, encodeHeaders, encodeStatus, type StatusMessage } from '../../src/p2p/protocols/messages.js';
+import { decodeBlocksRequest, decodeHeadersRequest, encodeBlocks, encodeHeaders, encodeStatus, type StatusMessage } from '../../src/p2p/protocols/messages.js';
+import type { Block } from '../../src/primitives/block.js';
 import type { BlockHeader } from '../../src/primitives/header.js';
 import { MAX_HEADERS } from '../../src/p2p/topics.js';
 import { readMessage, writeMessage } from '../../src/p2p/protocols/stream-io.js';
@@ -21,6 +22,9 @@ import type { NetworkParams } from '../../src/params/index.js';
 import { waitFor } from './helpers.js';
 
 export { mineHeaders } from '../helpers/headers.js';
+
+/** Generous: CPU is shared, and a refused dial waits for the victim's per-host rate limit to reset. */
+const DIAL_CEILING_MS = 10_000;
 
 export class EvilPeer {
   private constructor(
@@ -65,9 +69,22 @@ export class EvilPeer {
     await this.libp2p.dial(multiaddr(address)).catch(() => undefined);
   }
 
-  /** Connects to the victim and waits until it has heard our subscriptions. */
+  /**
+   * Connects to the victim and waits until it has heard our subscriptions. Every test peer dials
+   * from 127.0.0.1, and libp2p refuses a host's sixth inbound connection within a second
+   * (inboundConnectionThreshold, 5 a second) by resetting it: a refused dial is tried again.
+   */
   async attack(address: string, victimId: string): Promise<void> {
-    await this.libp2p.dial(multiaddr(address));
+    const deadline = Date.now() + DIAL_CEILING_MS;
+    for (;;) {
+      try {
+        await this.libp2p.dial(multiaddr(address));
+        break;
+      } catch (err) {
+        if ((err as { code?: string }).code !== 'ECONNRESET' || Date.now() > deadline) throw err;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
     await waitFor(() => this.libp2p.services.pubsub.getSubscribers(this.topics.block).some((peer) => peer.toString() === victimId), 10_000, 'victim subscribed');
   }
 
@@ -90,13 +107,7 @@ export class EvilPeer {
    */
   async serveHeadersOnly(params: NetworkParams, chain: readonly BlockHeader[]): Promise<void> {
     const protocols = protocolsFor(params);
-    const heightOf = new Map<string, number>([[params.genesisHash, 0]]);
-    chain.forEach((header, i) => heightOf.set(header.hash(), i + 1));
-    await this.libp2p.handle(protocols.headers, async (stream) => {
-      const request = decodeHeadersRequest(await readMessage(stream, { maxBytes: 100_000, timeoutMs: 5_000 }));
-      const from = request.locator.map((hash) => heightOf.get(hash)).find((height) => height !== undefined) ?? 0;
-      await writeMessage(stream, encodeHeaders(chain.slice(from, from + MAX_HEADERS)), 5_000);
-    });
+    await this.serveHeaders(params, chain);
     await this.libp2p.handle(
       protocols.blocks,
       async (stream) => {
@@ -105,6 +116,47 @@ export class EvilPeer {
       },
       { maxInboundStreams: 1_000 },
     );
+  }
+
+  /** Hashes asked of us on blocks/1 by serveChain, in the order asked. */
+  readonly blocksRequested: string[] = [];
+
+  /**
+   * Serves `blocks` (from genesis's child on, in order) as an honest node would: headers after
+   * the newest locator hash it has, and on blocks/1 each block asked, in order, up to the first
+   * it lacks; except that a block whose hash is in `swap` is answered with those bytes instead
+   * (a forged copy). Block replies wait for `gate` to resolve.
+   */
+  async serveChain(params: NetworkParams, blocks: readonly Block[], options: { swap?: ReadonlyMap<string, Uint8Array>; gate?: Promise<void> } = {}): Promise<void> {
+    await this.serveHeaders(params, blocks.map((block) => block.header));
+    const bodies = new Map(blocks.map((block) => [block.hash(), block]));
+    await this.libp2p.handle(
+      protocolsFor(params).blocks,
+      async (stream) => {
+        const hashes = decodeBlocksRequest(await readMessage(stream, { maxBytes: 100_000, timeoutMs: 5_000 }));
+        this.blocksRequested.push(...hashes);
+        await options.gate;
+        const reply: Uint8Array[] = [];
+        for (const hash of hashes) {
+          const raw = options.swap?.get(hash) ?? bodies.get(hash)?.encode();
+          if (!raw) break;
+          reply.push(raw);
+        }
+        await writeMessage(stream, encodeBlocks(reply), 5_000);
+      },
+      { maxInboundStreams: 1_000 },
+    );
+  }
+
+  /** Answers headers/1 from `chain` (headers from genesis's child on) after the newest locator hash it has. */
+  private async serveHeaders(params: NetworkParams, chain: readonly BlockHeader[]): Promise<void> {
+    const heightOf = new Map<string, number>([[params.genesisHash, 0]]);
+    chain.forEach((header, i) => heightOf.set(header.hash(), i + 1));
+    await this.libp2p.handle(protocolsFor(params).headers, async (stream) => {
+      const request = decodeHeadersRequest(await readMessage(stream, { maxBytes: 100_000, timeoutMs: 5_000 }));
+      const from = request.locator.map((hash) => heightOf.get(hash)).find((height) => height !== undefined) ?? 0;
+      await writeMessage(stream, encodeHeaders(chain.slice(from, from + MAX_HEADERS)), 5_000);
+    });
   }
 
   /** Opens `protocol` on the victim and sends `request` as one length-prefixed message. */

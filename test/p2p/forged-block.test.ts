@@ -14,8 +14,9 @@ import { type Mutation, mutate } from '../helpers/mutations.js';
 import { EvilPeer } from './evil.js';
 import { closeAll, key, link, params, payingBranch, startNode, type TestNode, waitFor } from './helpers.js';
 import { coinbaseOutpoint } from '../helpers/chain-harness.js';
-import { encodeBlocks } from '../../src/p2p/protocols/messages.js';
-import { protocolsFor } from '../../src/p2p/topics.js';
+import type { P2POptions } from '../../src/p2p/options.js';
+import type { DownloadPeerState } from '../../src/p2p/block-download.js';
+import { PENALTY } from '../../src/p2p/verdict.js';
 
 /** Generous: CPU is shared; without the fix the real block never comes (until the next block). */
 const DELIVERY_CEILING_MS = 30_000;
@@ -124,24 +125,56 @@ describe('a forged block served during sync', () => {
     await closeAll(nodes);
   });
 
-  test('a helper serving a mutated copy is banned, not the primary peer, and the sync still completes', async () => {
+  /**
+   * Headers first: a peer serves blocks only once it has shown us their headers. The helper serves
+   * the real chain (headers and blocks) but a forged copy of block 17, and it is the first peer the
+   * victim downloads from, so block 17 is asked of it; its replies wait until the primary peer is
+   * downloading too, so both serve blocks of the same download when the forged copy is judged.
+   */
+  async function syncPastForgedCopy(p2p: Partial<P2POptions> = {}): Promise<{ victim: TestNode; primary: TestNode; evil: EvilPeer; blocks: Block[] }> {
     const branch = payingBranch(78);
     const blocks = branch.extend(40);
-    const victim = await startNode();
+    const victim = await startNode({ p2p });
     const primary = await startNode({ blocks });
     nodes.push(victim, primary);
-    // The helper claims to be far ahead (but with no work, so it is never synced from itself) and
-    // answers every blocks/1 request with a forged copy of block 17, the first of the second batch.
-    const evil = await EvilPeer.start(params, { height: 1_000 });
+    const tip = primary.h.chain.tip;
+    const evil = await EvilPeer.start(params, { tipHash: tip.hash, height: tip.height, chainwork: tip.chainwork });
     evils.push(evil);
-    await evil.answer(protocolsFor(params).blocks, encodeBlocks([mutate(blocks[16], 'duplicate-tail')]));
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    await evil.serveChain(params, blocks, { swap: new Map([[blocks[16].hash(), mutate(blocks[16], 'duplicate-tail')]]), gate });
     await evil.attack(victim.p2p.addresses()[0], victim.p2p.peerId);
-    await waitFor(() => victim.p2p.peers().some((peer) => peer.id === evil.id && peer.height === 1_000), 10_000, 'the victim knows the helper\'s height');
-    await link(victim, primary);
+    await waitFor(() => evil.blocksRequested.includes(blocks[16].hash()), 30_000, 'block 17 asked of the helper');
+    // No gossip mesh needed, and none waited for: the helper's held replies must go out before
+    // the stall timeout (2 s) would drop it for holding the window's first block.
+    await victim.p2p.connect(primary.p2p.addresses()[0]);
+    await waitFor(() => downloadPeer(victim, primary.p2p.peerId) !== undefined, 30_000, 'the primary peer in the download');
+    open();
     await waitFor(() => victim.h.chain.tip.hash === blocks[39].hash(), 60_000, 'the victim synced to the primary\'s tip');
+    return { victim, primary, evil, blocks };
+  }
+
+  function downloadPeer(node: TestNode, id: string): DownloadPeerState | undefined {
+    return node.p2p.syncState()?.peers.find((peer) => peer.id === id);
+  }
+
+  test('a helper serving a mutated copy is banned, not the primary peer, and the sync still completes', async () => {
+    const { victim, primary, evil, blocks } = await syncPastForgedCopy();
     assert.ok(victim.p2p.isBanned(evil.id), 'the helper that served the forged copy is banned');
     assert.equal(victim.p2p.isBanned(primary.p2p.peerId), false);
     assert.equal(victim.p2p.banScore(primary.p2p.peerId), 0, 'the primary peer answers only for what it served');
+    assert.equal(victim.h.chain.getEntry(blocks[16].hash())?.isFailed(), false);
+    assert.ok((downloadPeer(victim, primary.p2p.peerId)?.delivered ?? 0) > 0, 'the primary served blocks of the same download');
+    assert.deepEqual({ inFlight: victim.p2p.syncState()?.inFlight, held: victim.p2p.syncState()?.held }, { inFlight: 0, held: 0 });
+  });
+
+  test('a helper that stays under the ban threshold is not asked for the block again, and is disconnected', async () => {
+    const { victim, primary, evil, blocks } = await syncPastForgedCopy({ banThreshold: 1_000 });
+    assert.equal(evil.blocksRequested.filter((hash) => hash === blocks[16].hash()).length, 1, 'block 17 asked of the helper once');
+    assert.equal(victim.p2p.isBanned(evil.id), false);
+    assert.equal(victim.p2p.banScore(evil.id), PENALTY.mutatedBlock);
+    await waitFor(() => !evil.connectedTo(victim.p2p.peerId), 10_000, 'the helper disconnected, as Core disconnects a mutated block\'s sender');
+    assert.equal(victim.p2p.banScore(primary.p2p.peerId), 0);
     assert.equal(victim.h.chain.getEntry(blocks[16].hash())?.isFailed(), false);
   });
 });
