@@ -7,7 +7,9 @@ export type DecodeErrorCode =
   | 'oversized-length'
   | 'bad-hex'
   | 'superfluous-witness'
-  | 'unknown-tx-flags';
+  | 'unknown-tx-flags'
+  /** A peer id or multiaddr in an address message that does not parse. */
+  | 'bad-address';
 
 /** The only error a decoder throws: malformed input never surfaces as a RangeError or TypeError. */
 export class DecodeError extends Error {
