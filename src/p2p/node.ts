@@ -10,6 +10,9 @@ import { multiaddr } from '@multiformats/multiaddr';
 import { TypedEmitter } from '../chain/typed-emitter.js';
 import type { NetworkParams } from '../params/types.js';
 import { type BanEntry, BanList } from './bans.js';
+import type { AddressBook } from './addrman/types.js';
+import { Connectivity } from './connections/connectivity.js';
+import type { ConnectionManager } from './connections/manager.js';
 import type { P2PEvents, PeerInfo } from './events.js';
 import { Gossip } from './gossip.js';
 import { loadIdentity } from './identity.js';
@@ -54,6 +57,7 @@ export class P2PNode extends TypedEmitter<P2PEvents> {
   private bans?: BanList;
   private gossip?: Gossip;
   private syncer?: Syncer;
+  private connectivity?: Connectivity;
 
   constructor(
     options: Partial<P2POptions>,
@@ -71,11 +75,14 @@ export class P2PNode extends TypedEmitter<P2PEvents> {
     const bans = (this.bans = await BanList.open(this.options.dataDir));
     const privateKey = await loadIdentity(this.options.dataDir);
     const banned = (peer: PeerId): boolean => bans.isBanned(peer.toString());
-    const stack = await createStack(this.options, privateKey, this.topics, {
-      denyDialPeer: banned,
-      denyInboundEncryptedConnection: banned,
-      denyOutboundEncryptedConnection: banned,
-    });
+    const connectivity = (this.connectivity = await Connectivity.open(this.options, {
+      protocolName: this.modules.params.protocolName,
+      logger: this.logger,
+      isBanned: (id) => bans.isBanned(id),
+      penalise: (peer, kind, reason) => this.misbehaving(peer.toString(), PENALTY[kind], reason),
+    }));
+    const gater = { denyDialPeer: banned, denyInboundEncryptedConnection: banned, denyOutboundEncryptedConnection: banned };
+    const stack = await createStack(this.options, privateKey, this.topics, gater, () => connectivity.meter.metrics());
     this.stack = stack;
     const context = this.protocolContext(stack);
     this.syncer = this.createSyncer(context);
@@ -84,7 +91,9 @@ export class P2PNode extends TypedEmitter<P2PEvents> {
     await serveHeaders(context);
     await serveBlocks(context);
     await serveTxs(context, (peer, txs) => gossip.acceptPushed(peer, txs));
+    await connectivity.attach(stack);
     stack.addEventListener('peer:connect', (event) => this.peerConnected(event.detail));
+    stack.addEventListener('peer:identify', (event) => connectivity.identified(event.detail));
     stack.addEventListener('peer:disconnect', (event) => this.peerDisconnected(event.detail));
     try {
       await stack.start();
@@ -95,12 +104,15 @@ export class P2PNode extends TypedEmitter<P2PEvents> {
       throw err;
     }
     this.gossip.start();
+    await connectivity.start();
     this.logger.info({ peerId: this.peerId, addresses: this.addresses() }, 'p2p listening');
   }
 
   async stop(): Promise<void> {
     const stack = this.stack;
     if (!stack) return;
+    // Anchors are the block-relay-only peers still connected: saved before the stack hangs up.
+    await this.connectivity?.stop();
     this.gossip?.stop();
     // Stopping the stack aborts streams, so a sync waiting on a slow peer ends at once.
     const syncStopped = this.syncer?.stop();
@@ -122,10 +134,27 @@ export class P2PNode extends TypedEmitter<P2PEvents> {
       .map((address) => address.toString());
   }
 
-  /** Dials `address` (a multiaddr with /p2p/<id>); resolves to the peer's id once connected. */
+  /** Dials `address` (a multiaddr with /p2p/<id>) once, as a manual connection; resolves to the peer's id. */
   async connect(address: string): Promise<string> {
-    const connection = await this.running().dial(multiaddr(address));
-    return connection.remotePeer.toString();
+    this.running();
+    return this.connections().dialManual(address);
+  }
+
+  /** The connection manager: manual peers (addnode), slot counts, connection types. */
+  connections(): ConnectionManager {
+    if (!this.connectivity) throw new Error('p2p node is not started');
+    return this.connectivity.connections();
+  }
+
+  /** The address book (getnodeaddresses, addpeeraddress). */
+  addressBook(): AddressBook {
+    if (!this.connectivity) throw new Error('p2p node is not started');
+    return this.connectivity.book;
+  }
+
+  /** Bytes over every connection since start (getnettotals). */
+  netTotals(): { sent: number; recv: number } {
+    return { ...(this.connectivity?.meter.totals ?? { sent: 0, recv: 0 }) };
   }
 
   /** Closes every connection to a peer, named by its id or by a multiaddr. */
@@ -252,7 +281,10 @@ export class P2PNode extends TypedEmitter<P2PEvents> {
       mempool,
       logger: this.logger,
       heard: this.heard,
-      judged: (peer, _what, verdict) => this.judged(peer, verdict),
+      judged: (peer, what, verdict) => {
+        if (verdict.action === 'accept') this.connectivity?.relayed(peer.toString(), what);
+        this.judged(peer, verdict);
+      },
       sawHeight: (peer, height) => this.table.sawHeight(peer.toString(), height),
       pushToPeers: (txs) => this.pushToPeers(context, txs),
     });
@@ -260,7 +292,7 @@ export class P2PNode extends TypedEmitter<P2PEvents> {
 
   /** Hands `txs` to every peer that told us its status (a failure with one peer is only logged). */
   private async pushToPeers(context: ProtocolContext, txs: Uint8Array[]): Promise<void> {
-    const peers = this.table.ids().filter((id) => this.table.get(id)?.status !== undefined);
+    const peers = this.table.ids().filter((id) => this.table.get(id)?.status !== undefined && (this.connectivity?.relaysTxs(id) ?? true));
     await Promise.all(
       peers.map(async (id) => {
         try {
@@ -287,6 +319,7 @@ export class P2PNode extends TypedEmitter<P2PEvents> {
     const id = peer.toString();
     this.table.connected(id);
     const connection = this.stack?.getConnections(peer)[0];
+    if (connection) this.connectivity?.connected(connection);
     if (connection) this.emit('peerConnected', this.describe(id, connection));
     this.logger.info({ peer: id, addr: connection?.remoteAddr.toString() }, 'peer connected');
     void this.exchangeStatus(peer);
@@ -294,6 +327,7 @@ export class P2PNode extends TypedEmitter<P2PEvents> {
 
   private peerDisconnected(peer: PeerId): void {
     const id = peer.toString();
+    this.connectivity?.disconnected(id);
     if (!this.table.disconnected(id)) return;
     this.logger.info({ peer: id }, 'peer disconnected');
     this.emit('peerDisconnected', { id });
@@ -319,6 +353,7 @@ export class P2PNode extends TypedEmitter<P2PEvents> {
       return;
     }
     this.table.heardStatus(id, status);
+    this.connectivity?.handshakeDone(id);
     if (status.chainwork > this.modules.chain.tip.chainwork) this.syncer?.request(peer, `peer has more work (height ${status.height})`);
   }
 
@@ -333,6 +368,13 @@ export class P2PNode extends TypedEmitter<P2PEvents> {
       chainwork: record?.status ? record.status.chainwork.toString(16) : undefined,
       banScore: this.scores.get(id),
       pingMs: connection.rtt,
+      connectionType: this.connectivity?.typeOf(id) ?? (connection.direction === 'inbound' ? 'inbound' : 'manual'),
+      ...this.bytesOf(connection),
     };
+  }
+
+  private bytesOf(connection: Connection): { bytesSent: number; bytesRecv: number } {
+    const counts = this.connectivity?.meter.of(connection.timeline) ?? { sent: 0, recv: 0 };
+    return { bytesSent: counts.sent, bytesRecv: counts.recv };
   }
 }

@@ -36,6 +36,12 @@ export interface NodeSetup {
   p2pParams?: NetworkParams;
 }
 
+function debugLogger() {
+  const line = (level: string) => (fields: object, message: string) => console.log(level, message, JSON.stringify(fields));
+  const logger = { trace: () => {}, debug: line('debug'), info: line('info'), warn: line('warn'), error: line('error'), fatal: line('fatal'), child: () => logger };
+  return logger as never;
+}
+
 export async function startNode(setup: NodeSetup = {}): Promise<TestNode> {
   const network = setup.params ?? params;
   const h = await openHarness({ params: network });
@@ -44,7 +50,7 @@ export async function startNode(setup: NodeSetup = {}): Promise<TestNode> {
   const wire = () => {
     const mempool = new Mempool({}, { chain: h.chain, params: network, verifier: new InlineVerifier(), sigCache: h.chain.sigCache });
     const unfollow = mempool.followChain(h.chain);
-    const p2p = new P2PNode({ listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: [], dataDir, requestTimeoutMs: 5_000, ...setup.p2p }, { chain: h.chain, mempool, params: setup.p2pParams ?? network });
+    const p2p = new P2PNode({ listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: [], dataDir, requestTimeoutMs: 5_000, ...setup.p2p }, { chain: h.chain, mempool, params: setup.p2pParams ?? network, ...(process.env.P2P_DEBUG ? { logger: debugLogger() } : {}) });
     return { mempool, p2p, unfollow };
   };
   let parts = wire();

@@ -1,0 +1,60 @@
+/**
+ * Discovery with real libp2p nodes on 127.0.0.1 (in-process P2PNode instances, for speed): nodes
+ * given only a seed's address find each other through addr/1 and the address book, stay
+ * connected once the seed is gone, and relay blocks across the mesh they built.
+ */
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import { closeAll, payingBranch, startNode, type TestNode, waitFor, waitForTip } from './helpers.js';
+
+const NODES = 12;
+
+/** Peers reachable from `start` over current connections (who is connected to whom). */
+function reachable(nodes: readonly TestNode[], start: TestNode): number {
+  const byId = new Map(nodes.map((node) => [node.p2p.peerId, node]));
+  const seen = new Set([start.p2p.peerId]);
+  const queue = [start];
+  while (queue.length > 0) {
+    const node = queue.shift()!;
+    for (const peer of node.p2p.peers()) {
+      const next = byId.get(peer.id);
+      if (next && !seen.has(peer.id)) {
+        seen.add(peer.id);
+        queue.push(next);
+      }
+    }
+  }
+  return seen.size;
+}
+
+describe('discovery from a single seed', () => {
+  const nodes: TestNode[] = [];
+  after(() => closeAll(nodes));
+
+  it(`${NODES} nodes given only the seed each reach 4 peers, survive the seed, and relay blocks`, async () => {
+    const seed = await startNode({ p2p: { bootstrap: [] } });
+    const seedAddress = seed.p2p.addresses()[0];
+    const others = await Promise.all(Array.from({ length: NODES - 1 }, () => startNode({ p2p: { seeds: [seedAddress] } })));
+    nodes.push(seed, ...others);
+    await waitFor(() => nodes.every((node) => node.p2p.peers().length >= 4), 60_000, 'every node with at least 4 peers');
+    // Nothing but the seed was configured: every connection between the others came from the book.
+    for (const node of others) assert.ok(node.p2p.addressBook().size >= 4, 'the book learned addresses beyond the seed');
+
+    // Outbound peers are in distinct network groups (loopback: one group per port).
+    for (const node of others) {
+      const groups = node.p2p.connections().outboundGroups();
+      assert.equal(new Set(groups).size, groups.length, `outbound groups repeat: ${groups.join(', ')}`);
+    }
+
+    await seed.close();
+    nodes.splice(nodes.indexOf(seed), 1);
+    await waitFor(() => others.every((node) => !node.p2p.peers().some((peer) => peer.id === seed.p2p.peerId)), 20_000, 'the seed gone from every peer list');
+    assert.equal(reachable(others, others[0]), others.length, 'the graph stays connected without the seed');
+
+    const branch = payingBranch(7);
+    const block = branch.next();
+    const miner = others[others.length - 1];
+    await miner.h.chain.processBlock(block);
+    await waitForTip(others, block.hash(), 30_000);
+  });
+});
