@@ -200,6 +200,14 @@ export class AddrMan implements AddressBook {
     return true;
   }
 
+  /** Where an entry sits: its tried bucket, or the new buckets referencing it (diagnostics and tests). */
+  placement(peerId: string): { tried: boolean; buckets: number[] } | undefined {
+    const info = this.entriesById.get(peerId);
+    if (!info) return undefined;
+    if (info.tried) return { tried: true, buckets: [Math.floor(this.triedIndex(info) / this.options.bucketSize)] };
+    return { tried: false, buckets: [...info.newRefs] };
+  }
+
   entries(): AddressEntry[] {
     return [...this.entriesById.values()].map(toEntry);
   }
@@ -424,7 +432,7 @@ export class AddrMan implements AddressBook {
       tried: info.tried,
       newBuckets: info.tried ? [] : [...info.newRefs],
     }));
-    return { key: this.key, entries };
+    return { key: this.key, newBuckets: this.options.newBuckets, bucketSize: this.options.bucketSize, entries };
   }
 
   /** Puts loaded entries back in their slots: tried first, then new in their saved buckets. */
@@ -438,8 +446,9 @@ export class AddrMan implements AddressBook {
         this.makeTried(info, this.triedIndex(info));
         continue;
       }
-      // Saved buckets (valid for this table size), else the bucket of the entry's own source.
-      const buckets = stored.newBuckets.filter((b) => b < this.options.newBuckets);
+      // Saved buckets when the table has the same shape, else the bucket of the entry's first source.
+      const sameShape = snapshot.newBuckets === this.options.newBuckets && snapshot.bucketSize === this.options.bucketSize;
+      const buckets = sameShape ? stored.newBuckets.filter((b) => b < this.options.newBuckets) : [];
       if (buckets.length === 0) buckets.push(newBucket(this.key, info.group, info.sourceGroup, this.options.newBuckets));
       for (const bucket of buckets.slice(0, NEW_BUCKETS_PER_ADDRESS)) {
         const index = this.newIndex(bucket, info.peerId);

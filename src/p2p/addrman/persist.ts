@@ -4,7 +4,7 @@
  * cannot be read or fails any check is moved aside to `peers.json.corrupt-<time>` with a warning,
  * and the book starts empty: never a crash, never the evidence silently lost.
  */
-import { chmod, open, readFile, rename } from 'node:fs/promises';
+import { chmod, mkdir, open, readFile, rename } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { P2PLogger } from '../interfaces.js';
 import { dialableMultiaddrs, isServices, isTimestamp, isValidPeerId } from './validate.js';
@@ -31,6 +31,9 @@ export interface StoredEntry {
 
 export interface BookSnapshot {
   key: Uint8Array;
+  /** New-table shape the saved buckets refer to (other shapes re-bucket on load). */
+  newBuckets: number;
+  bucketSize: number;
   entries: StoredEntry[];
 }
 
@@ -45,9 +48,12 @@ export async function writeBook(file: string, snapshot: BookSnapshot): Promise<v
     format: FORMAT,
     version: VERSION,
     key: Buffer.from(snapshot.key).toString('hex'),
+    newBuckets: snapshot.newBuckets,
+    bucketSize: snapshot.bucketSize,
     entries: snapshot.entries,
   });
   const temp = `${file}.tmp-${process.pid}-${++tempCounter}`;
+  await mkdir(dirname(file), { recursive: true });
   const handle = await open(temp, 'w', 0o600);
   try {
     await handle.chmod(0o600); // open's mode is filtered by the umask; this is not
@@ -86,10 +92,14 @@ export function parseBook(text: string): BookSnapshot {
   } catch (err) {
     throw new CorruptBookError(`not JSON: ${(err as Error).message}`);
   }
-  const book = data as { format?: unknown; version?: unknown; key?: unknown; entries?: unknown };
+  const book = data as { format?: unknown; version?: unknown; key?: unknown; newBuckets?: unknown; bucketSize?: unknown; entries?: unknown };
   if (typeof data !== 'object' || data === null || book.format !== FORMAT) throw new CorruptBookError('not a powcoin address book');
   if (book.version !== VERSION) throw new CorruptBookError(`unknown version ${String(book.version)}`);
   if (typeof book.key !== 'string' || !/^[0-9a-f]{64}$/.test(book.key)) throw new CorruptBookError('bad key');
+  for (const field of ['newBuckets', 'bucketSize'] as const) {
+    const value = book[field];
+    if (!Number.isInteger(value) || (value as number) < 1 || (value as number) > 1 << 16) throw new CorruptBookError(`bad ${field}`);
+  }
   if (!Array.isArray(book.entries)) throw new CorruptBookError('entries is not a list');
   const seen = new Set<string>();
   const entries = book.entries.map((raw: unknown, i: number) => {
@@ -98,7 +108,7 @@ export function parseBook(text: string): BookSnapshot {
     seen.add(entry.peerId);
     return entry;
   });
-  return { key: new Uint8Array(Buffer.from(book.key, 'hex')), entries };
+  return { key: new Uint8Array(Buffer.from(book.key, 'hex')), newBuckets: book.newBuckets as number, bucketSize: book.bucketSize as number, entries };
 }
 
 function parseEntry(raw: unknown, i: number): StoredEntry {
