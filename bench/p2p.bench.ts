@@ -1,10 +1,11 @@
 /**
  * p2p figures on loopback, every node a real libp2p stack with its own chain on its own LevelDB
  * (all in this process, so the nodes share its CPU): block propagation along a line of 10 nodes,
- * and initial sync speed for a 2,000-block chain with some transactions.
+ * initial sync speed for a 2,000-block chain with some transactions, and a 20-node network
+ * that finds itself from one seed (cold start to a connected mesh, then block propagation).
  */
 import type { Block } from '../src/primitives/index.js';
-import { closeAll, link, payingBranch, spendCoinbase, startNode, type TestNode } from '../test/p2p/helpers.js';
+import { closeAll, link, payingBranch, reachable, spendCoinbase, startNode, type TestNode, waitFor } from '../test/p2p/helpers.js';
 import type { Figure } from './measure.js';
 
 export const title = 'p2p: real libp2p nodes on 127.0.0.1 (one process, regtest blocks)';
@@ -85,6 +86,45 @@ async function syncSpeed(): Promise<Figure[]> {
   }
 }
 
+const MESH = 20;
+const MESH_BLOCKS = 20;
+
+/** 20 nodes given only the seed: time until every node has 4 peers and the graph is connected; then blocks from random nodes. */
+async function discoveredMesh(): Promise<Figure[]> {
+  const nodes: TestNode[] = [];
+  try {
+    const start = performance.now();
+    const seed = await startNode();
+    nodes.push(seed);
+    const seedAddress = seed.p2p.addresses()[0];
+    nodes.push(...(await Promise.all(Array.from({ length: MESH - 1 }, () => startNode({ p2p: { seeds: [seedAddress] } })))));
+    await waitFor(() => nodes.every((node) => node.p2p.peers().length >= 4) && reachable(nodes, seed) === MESH, 300_000, 'a connected mesh');
+    const meshMs = performance.now() - start;
+    // Gossip meshes settle after a heartbeat or two.
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    const branch = payingBranch(52);
+    const latencies: number[] = [];
+    for (let i = 0; i < MESH_BLOCKS; i++) {
+      const block = branch.next();
+      const origin = nodes[Math.floor(Math.random() * MESH)];
+      const reached = Promise.all(nodes.filter((node) => node !== origin).map((node) => tipReached(node, block.hash())));
+      const began = performance.now();
+      await origin.h.chain.processBlock(block);
+      latencies.push(Math.max(...(await reached)) - began);
+    }
+    latencies.sort((a, b) => a - b);
+    const peers = nodes.map((node) => node.p2p.peers().length);
+    return [
+      { name: `${MESH} nodes from cold start (one seed) to a connected mesh, every node with 4+ peers`, value: meshMs, unit: 'ms' },
+      { name: `peers per node in the discovered mesh, mean`, value: peers.reduce((a, b) => a + b, 0) / MESH, unit: 'peers' },
+      { name: `block propagation to all of ${MESH} discovered nodes, median`, value: percentile(latencies, 50), unit: 'ms' },
+      { name: `block propagation to all of ${MESH} discovered nodes, p95`, value: percentile(latencies, 95), unit: 'ms' },
+    ];
+  } finally {
+    await closeAll(nodes);
+  }
+}
+
 export async function run(): Promise<Figure[]> {
-  return [...(await propagation()), ...(await syncSpeed())];
+  return [...(await propagation()), ...(await syncSpeed()), ...(await discoveredMesh())];
 }

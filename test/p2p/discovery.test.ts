@@ -5,27 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { closeAll, payingBranch, startNode, type TestNode, waitFor, waitForTip } from './helpers.js';
+import { closeAll, payingBranch, reachable, startNode, type TestNode, waitFor, waitForTip } from './helpers.js';
 
 const NODES = 12;
-
-/** Peers reachable from `start` over current connections (who is connected to whom). */
-function reachable(nodes: readonly TestNode[], start: TestNode): number {
-  const byId = new Map(nodes.map((node) => [node.p2p.peerId, node]));
-  const seen = new Set([start.p2p.peerId]);
-  const queue = [start];
-  while (queue.length > 0) {
-    const node = queue.shift()!;
-    for (const peer of node.p2p.peers()) {
-      const next = byId.get(peer.id);
-      if (next && !seen.has(peer.id)) {
-        seen.add(peer.id);
-        queue.push(next);
-      }
-    }
-  }
-  return seen.size;
-}
 
 describe('discovery from a single seed', () => {
   const nodes: TestNode[] = [];
@@ -49,9 +31,10 @@ describe('discovery from a single seed', () => {
       assert.equal(new Set(groups).size, groups.length, `outbound groups repeat: ${groups.join(', ')}`);
     }
 
+    const seedId = seed.p2p.peerId;
     await seed.close();
     nodes.splice(nodes.indexOf(seed), 1);
-    await waitFor(() => others.every((node) => !node.p2p.peers().some((peer) => peer.id === seed.p2p.peerId)), 20_000, 'the seed gone from every peer list');
+    await waitFor(() => others.every((node) => !node.p2p.peers().some((peer) => peer.id === seedId)), 20_000, 'the seed gone from every peer list');
     assert.equal(reachable(others, others[0]), others.length, 'the graph stays connected without the seed');
 
     const branch = payingBranch(7);

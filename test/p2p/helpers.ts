@@ -112,3 +112,21 @@ export function spendCoinbase(block: Block, fee = 10_000n): Transaction {
   const value = block.txs[0].outputs[0].value;
   return key.spend([{ outpoint: coinbaseOutpoint(block), value }], [{ value: value - fee, script: key.script }]);
 }
+
+/** How many of `nodes` are reachable from `start` over their current connections. */
+export function reachable(nodes: readonly TestNode[], start: TestNode): number {
+  const byId = new Map(nodes.map((node) => [node.p2p.peerId, node]));
+  const seen = new Set([start.p2p.peerId]);
+  const queue = [start];
+  while (queue.length > 0) {
+    const node = queue.shift()!;
+    for (const peer of node.p2p.peers()) {
+      const next = byId.get(peer.id);
+      if (next && !seen.has(peer.id)) {
+        seen.add(peer.id);
+        queue.push(next);
+      }
+    }
+  }
+  return seen.size;
+}
