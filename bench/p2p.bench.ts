@@ -5,7 +5,7 @@
  * that finds itself from one seed (cold start to a connected mesh, then block propagation).
  */
 import type { Block } from '../src/primitives/index.js';
-import { closeAll, link, payingBranch, reachable, spendCoinbase, startNode, type TestNode, waitFor } from '../test/p2p/helpers.js';
+import { closeAll, DISCOVERY, link, payingBranch, reachable, spendCoinbase, startNode, type TestNode, waitFor } from '../test/p2p/helpers.js';
 import type { Figure } from './measure.js';
 
 export const title = 'p2p: real libp2p nodes on 127.0.0.1 (one process, regtest blocks)';
@@ -94,10 +94,10 @@ async function discoveredMesh(): Promise<Figure[]> {
   const nodes: TestNode[] = [];
   try {
     const start = performance.now();
-    const seed = await startNode();
+    const seed = await startNode({ p2p: DISCOVERY });
     nodes.push(seed);
     const seedAddress = seed.p2p.addresses()[0];
-    nodes.push(...(await Promise.all(Array.from({ length: MESH - 1 }, () => startNode({ p2p: { seeds: [seedAddress] } })))));
+    nodes.push(...(await Promise.all(Array.from({ length: MESH - 1 }, () => startNode({ p2p: { ...DISCOVERY, seeds: [seedAddress] } })))));
     await waitFor(() => nodes.every((node) => node.p2p.peers().length >= 4) && reachable(nodes, seed) === MESH, 300_000, 'a connected mesh');
     const meshMs = performance.now() - start;
     // Gossip meshes settle after a heartbeat or two.

@@ -9,6 +9,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
+import { generateKeyPair } from '@libp2p/crypto/keys';
+import { peerIdFromPrivateKey } from '@libp2p/peer-id';
 import { type Daemon, startDaemon } from './daemon.js';
 
 interface Peer {
@@ -93,5 +95,16 @@ describe('a restarted daemon reconnects from its address book and anchors', { ti
     const added = await b.call<Array<{ addednode: string }>>('getaddednodeinfo');
     assert.deepEqual(added.map((row) => row.addednode), [otherAddress]);
     await b.call('addnode', [otherAddress, 'remove']);
+
+    // getnodeaddresses / addpeeraddress / disconnectnode: Core's shapes and errors.
+    const fakeId = peerIdFromPrivateKey(await generateKeyPair('Ed25519')).toString();
+    const fake = `/ip4/10.9.8.7/tcp/18733/p2p/${fakeId}`;
+    assert.deepEqual(await b.call('addpeeraddress', [`/ip4/10.9.8.7/p2p/${fakeId}`, 18733]), { success: true });
+    const rows = await b.call<Array<{ address: string; port: number; network: string }>>('getnodeaddresses', [0, 'ipv4']);
+    assert.ok(rows.some((row) => row.address === fake && row.port === 18733 && row.network === 'ipv4'), 'addpeeraddress puts it in the book');
+    await assert.rejects(b.call('getnodeaddresses', [1, 'carrier-pigeon']), (err: { code?: number }) => err.code === -8);
+    await assert.rejects(b.call('getnodeaddresses', [-1]), (err: { code?: number }) => err.code === -8);
+    await assert.rejects(b.call('disconnectnode', ['x', 0]), (err: { code?: number }) => err.code === -8);
+    await assert.rejects(b.call('disconnectnode', [fake]), (err: { code?: number }) => err.code === -29);
   });
 });

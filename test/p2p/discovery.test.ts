@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { closeAll, payingBranch, reachable, startNode, type TestNode, waitFor, waitForTip } from './helpers.js';
+import { closeAll, DISCOVERY, payingBranch, reachable, startNode, type TestNode, waitFor, waitForTip } from './helpers.js';
 
 const NODES = 12;
 
@@ -14,9 +14,9 @@ describe('discovery from a single seed', () => {
   after(() => closeAll(nodes));
 
   it(`${NODES} nodes given only the seed each reach 4 peers, survive the seed, and relay blocks`, async () => {
-    const seed = await startNode({ p2p: { bootstrap: [] } });
+    const seed = await startNode({ p2p: DISCOVERY });
     const seedAddress = seed.p2p.addresses()[0];
-    const others = await Promise.all(Array.from({ length: NODES - 1 }, () => startNode({ p2p: { seeds: [seedAddress] } })));
+    const others = await Promise.all(Array.from({ length: NODES - 1 }, () => startNode({ p2p: { ...DISCOVERY, seeds: [seedAddress] } })));
     nodes.push(seed, ...others);
     const began = Date.now();
     await waitFor(() => nodes.every((node) => node.p2p.peers().length >= 4), 150_000, 'every node with at least 4 peers');

@@ -17,6 +17,14 @@ import { Branch, type Harness, TestKey, coinbaseOutpoint, openHarness } from '..
 export const params: NetworkParams = defineNetwork({ name: 'p2ptest', coinbaseMaturity: 1 }, networks.regtest);
 export const key = new TestKey('p2p');
 
+/**
+ * Tests link nodes by hand (lines, rings, partitions): no outbound connections from the address
+ * book and no feelers unless a test asks for discovery (DISCOVERY).
+ */
+export const FIXED_TOPOLOGY: Partial<P2POptions> = { maxOutbound: 0, blockRelayOnly: 0, feelerIntervalMs: 24 * 3_600_000 };
+/** Core's outbound slots, for tests of discovery. */
+export const DISCOVERY: Partial<P2POptions> = { maxOutbound: 8, blockRelayOnly: 2 };
+
 export interface TestNode {
   h: Harness;
   mempool: Mempool;
@@ -50,7 +58,7 @@ export async function startNode(setup: NodeSetup = {}): Promise<TestNode> {
   const wire = () => {
     const mempool = new Mempool({}, { chain: h.chain, params: network, verifier: new InlineVerifier(), sigCache: h.chain.sigCache });
     const unfollow = mempool.followChain(h.chain);
-    const p2p = new P2PNode({ listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: [], dataDir, requestTimeoutMs: 5_000, ...setup.p2p }, { chain: h.chain, mempool, params: setup.p2pParams ?? network, ...(process.env.P2P_DEBUG ? { logger: debugLogger() } : {}) });
+    const p2p = new P2PNode({ listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: [], dataDir, requestTimeoutMs: 5_000, ...FIXED_TOPOLOGY, ...setup.p2p }, { chain: h.chain, mempool, params: setup.p2pParams ?? network, ...(process.env.P2P_DEBUG ? { logger: debugLogger() } : {}) });
     return { mempool, p2p, unfollow };
   };
   let parts = wire();
