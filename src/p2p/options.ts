@@ -44,9 +44,9 @@ export interface P2POptions {
   bookFlushMs: number;
 }
 
-/** Networks without difficulty retargeting (regtest, demo testnets) get short relay timers. */
+/** Regtest (no retargeting) and fast demo networks (a block within a minute) get short relay timers. */
 function isTestNetwork(params: NetworkParams): boolean {
-  return params.noRetargeting;
+  return params.noRetargeting || params.targetSpacing < 60;
 }
 
 export function resolveP2POptions(options: Partial<P2POptions>, params: NetworkParams): P2POptions {
