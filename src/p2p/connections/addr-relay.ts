@@ -92,7 +92,11 @@ export class AddrRelay {
 
   async start(): Promise<void> {
     await serveAddr(this.modules.context, {
-      admit: (peer) => this.state(peer.toString())?.messages.take(1) === 1,
+      // Peers we exchange no addresses with (block-relay-only, feelers, --connect) are ignored, not punished.
+      admit: (peer) => {
+        const state = this.state(peer.toString());
+        return state === undefined || state.messages.take(1) === 1;
+      },
       getaddr: (peer) => this.answerGetaddr(peer.toString()),
       addr: (peer, records) => this.receive(peer.toString(), records, false),
     });
