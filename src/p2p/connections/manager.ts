@@ -264,7 +264,7 @@ export class ConnectionManager {
     let need = target - this.count(type);
     if (need <= 0) return;
     const groups = new Set(this.outboundGroupsWithPending());
-    for (let tries = 0; tries < SELECT_TRIES && need > 0; tries++) {
+    for (let tries = 0; tries < this.selectTries() && need > 0; tries++) {
       const entry = this.modules.book.select();
       if (!entry) return;
       if (!this.dialable(entry) || groups.has(entry.group)) continue;
@@ -284,7 +284,7 @@ export class ConnectionManager {
     // Test-before-evict first: the tried entry a newcomer would displace gets the feeler.
     const collision = this.modules.book.selectTriedCollision();
     const groups = new Set(this.outboundGroupsWithPending());
-    for (let tries = 0; tries < SELECT_TRIES; tries++) {
+    for (let tries = 0; tries < this.selectTries(); tries++) {
       const entry = tries === 0 && collision ? collision : this.modules.book.select(true);
       if (!entry) return;
       if (!this.dialable(entry) || groups.has(entry.group)) continue;
@@ -292,6 +292,15 @@ export class ConnectionManager {
       this.dialEntry(entry, 'feeler');
       return;
     }
+  }
+
+  /**
+   * Core tries up to 100 selections per connection; with a small book most would return the
+   * same connected or recently tried entries, each select costing more the less likely its
+   * pick, so a small book gets a few tries per entry instead.
+   */
+  private selectTries(): number {
+    return Math.min(SELECT_TRIES, 2 * this.modules.book.size);
   }
 
   private dialable(entry: AddressEntry): boolean {
