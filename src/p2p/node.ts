@@ -152,6 +152,11 @@ export class P2PNode extends TypedEmitter<P2PEvents> {
     return this.connectivity.book;
   }
 
+  /** Whether txs may be pushed to or reconciled with a peer: not block-relay-only peers or feelers. */
+  relaysTxs(peerId: string): boolean {
+    return this.connectivity?.relaysTxs(peerId) ?? true;
+  }
+
   /** Bytes over every connection since start (getnettotals). */
   netTotals(): { sent: number; recv: number } {
     return { ...(this.connectivity?.meter.totals ?? { sent: 0, recv: 0 }) };
@@ -292,7 +297,7 @@ export class P2PNode extends TypedEmitter<P2PEvents> {
 
   /** Hands `txs` to every peer that told us its status (a failure with one peer is only logged). */
   private async pushToPeers(context: ProtocolContext, txs: Uint8Array[]): Promise<void> {
-    const peers = this.table.ids().filter((id) => this.table.get(id)?.status !== undefined && (this.connectivity?.relaysTxs(id) ?? true));
+    const peers = this.table.ids().filter((id) => this.table.get(id)?.status !== undefined && this.relaysTxs(id));
     await Promise.all(
       peers.map(async (id) => {
         try {
