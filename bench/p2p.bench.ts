@@ -98,7 +98,9 @@ async function discoveredMesh(): Promise<Figure[]> {
     nodes.push(seed);
     const seedAddress = seed.p2p.addresses()[0];
     nodes.push(...(await Promise.all(Array.from({ length: MESH - 1 }, () => startNode({ p2p: { ...DISCOVERY, seeds: [seedAddress] } })))));
-    await waitFor(() => nodes.every((node) => node.p2p.peers().length >= 4) && reachable(nodes, seed) === MESH, 300_000, 'a connected mesh');
+    await waitFor(() => nodes.every((node) => node.p2p.peers().length >= 4) && reachable(nodes, seed) === MESH, 120_000, 'a connected mesh').catch((err: Error) => {
+      throw new Error(`${err.message}; peers per node: ${nodes.map((node) => node.p2p.peers().length).join(' ')}`);
+    });
     const meshMs = performance.now() - start;
     // Gossip meshes settle after a heartbeat or two.
     await new Promise((resolve) => setTimeout(resolve, 3_000));
@@ -110,7 +112,9 @@ async function discoveredMesh(): Promise<Figure[]> {
       const reached = Promise.all(nodes.filter((node) => node !== origin).map((node) => tipReached(node, block.hash())));
       const began = performance.now();
       await origin.h.chain.processBlock(block);
-      latencies.push(Math.max(...(await reached)) - began);
+      // A node the block never reaches must fail the bench, not hang it.
+      const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`block ${i} did not reach every node in 60 s: ${nodes.map((n) => n.h.chain.height).join(' ')}`)), 60_000).unref());
+      latencies.push(Math.max(...(await Promise.race([reached, timeout]))) - began);
     }
     latencies.sort((a, b) => a - b);
     const peers = nodes.map((node) => node.p2p.peers().length);
