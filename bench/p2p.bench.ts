@@ -90,7 +90,7 @@ const MESH = 20;
 const MESH_BLOCKS = 20;
 
 /** 20 nodes given only the seed: time until every node has 4 peers and the graph is connected; then blocks from random nodes. */
-async function discoveredMesh(): Promise<Figure[]> {
+export async function discoveredMesh(): Promise<Figure[]> {
   const nodes: TestNode[] = [];
   try {
     const start = performance.now();
