@@ -1,13 +1,14 @@
 /**
  * p2p figures on loopback, every node a real libp2p stack with its own chain on its own LevelDB
  * (all in this process, so the nodes share its CPU): block propagation along a line of 10 nodes,
- * initial sync speed for a 2,000-block chain with some transactions, and the cost of one mempool
- * reconciliation (mempool/1) for a 5,000-tx mempool.
+ * initial sync speed for a 2,000-block chain with some transactions, the cost of one mempool
+ * reconciliation (mempool/1) for a 5,000-tx mempool, and a 20-node network that finds itself
+ * from one seed (cold start to a connected mesh, then block propagation).
  */
 import type { Block, Transaction } from '../src/primitives/index.js';
 import { OutPoint } from '../src/primitives/outpoint.js';
 import { coinbaseOutpoint } from '../test/helpers/chain-harness.js';
-import { closeAll, key, link, payingBranch, spendCoinbase, startNode, type TestNode } from '../test/p2p/helpers.js';
+import { closeAll, DISCOVERY, key, link, payingBranch, reachable, spendCoinbase, startNode, type TestNode, waitFor } from '../test/p2p/helpers.js';
 import type { Figure } from './measure.js';
 
 export const title = 'p2p: real libp2p nodes on 127.0.0.1 (one process, regtest blocks)';
@@ -139,6 +140,49 @@ export async function reconciliation(): Promise<Figure[]> {
   }
 }
 
+const MESH = 20;
+const MESH_BLOCKS = 20;
+
+/** 20 nodes given only the seed: time until every node has 4 peers and the graph is connected; then blocks from random nodes. */
+export async function discoveredMesh(): Promise<Figure[]> {
+  const nodes: TestNode[] = [];
+  try {
+    const start = performance.now();
+    const seed = await startNode({ p2p: DISCOVERY });
+    nodes.push(seed);
+    const seedAddress = seed.p2p.addresses()[0];
+    nodes.push(...(await Promise.all(Array.from({ length: MESH - 1 }, () => startNode({ p2p: { ...DISCOVERY, seeds: [seedAddress] } })))));
+    await waitFor(() => nodes.every((node) => node.p2p.peers().length >= 4) && reachable(nodes, seed) === MESH, 120_000, 'a connected mesh').catch((err: Error) => {
+      throw new Error(`${err.message}; peers per node: ${nodes.map((node) => node.p2p.peers().length).join(' ')}`);
+    });
+    const meshMs = performance.now() - start;
+    // Gossip meshes settle after a heartbeat or two.
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    const branch = payingBranch(52);
+    const latencies: number[] = [];
+    for (let i = 0; i < MESH_BLOCKS; i++) {
+      const block = branch.next();
+      const origin = nodes[Math.floor(Math.random() * MESH)];
+      const reached = Promise.all(nodes.filter((node) => node !== origin).map((node) => tipReached(node, block.hash())));
+      const began = performance.now();
+      await origin.h.chain.processBlock(block);
+      // A node the block never reaches must fail the bench, not hang it.
+      const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`block ${i} did not reach every node in 60 s: ${nodes.map((n) => n.h.chain.height).join(' ')}`)), 60_000).unref());
+      latencies.push(Math.max(...(await Promise.race([reached, timeout]))) - began);
+    }
+    latencies.sort((a, b) => a - b);
+    const peers = nodes.map((node) => node.p2p.peers().length);
+    return [
+      { name: `${MESH} nodes from cold start (one seed) to a connected mesh, every node with 4+ peers`, value: meshMs, unit: 'ms' },
+      { name: `peers per node in the discovered mesh, mean`, value: peers.reduce((a, b) => a + b, 0) / MESH, unit: 'peers' },
+      { name: `block propagation to all of ${MESH} discovered nodes, median`, value: percentile(latencies, 50), unit: 'ms' },
+      { name: `block propagation to all of ${MESH} discovered nodes, p95`, value: percentile(latencies, 95), unit: 'ms' },
+    ];
+  } finally {
+    await closeAll(nodes);
+  }
+}
+
 export async function run(): Promise<Figure[]> {
-  return [...(await propagation()), ...(await syncSpeed()), ...(await reconciliation())];
+  return [...(await propagation()), ...(await syncSpeed()), ...(await reconciliation()), ...(await discoveredMesh())];
 }

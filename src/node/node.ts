@@ -32,6 +32,7 @@ import { WalletRebroadcaster } from './rebroadcast.js';
 import { walletForRpc } from './wallet-adapter.js';
 import { networkForRpc } from './p2p-adapter.js';
 import { P2PNode } from '../p2p/node.js';
+import { p2pOptions } from './p2p-options.js';
 import { Wallet } from '../wallet/wallet.js';
 
 type Stopper = { name: string; stop: () => Promise<void> | void };
@@ -141,11 +142,7 @@ export class PowcoinNode {
 
   private async startP2p(chain: Chain, mempool: Mempool): Promise<P2PNode> {
     const { options } = this;
-    const listen = [`/ip4/${options.p2pBind}/tcp/${options.p2pPort}`];
-    const p2p = new P2PNode(
-      { listen, bootstrap: [...options.params.bootstrapPeers, ...options.peers], maxConnections: options.maxConnections, banSeconds: options.banSeconds, mempoolSyncMs: options.mempoolSync * 1000, dataDir: join(options.networkDir, 'p2p') },
-      { chain, mempool, params: options.params, logger: this.logging.child('p2p') },
-    );
+    const p2p = new P2PNode(p2pOptions(options), { chain, mempool, params: options.params, logger: this.logging.child('p2p') });
     await p2p.start();
     this.onStop('p2p', () => p2p.stop());
     const log = this.logging.child('p2p');

@@ -23,6 +23,16 @@ export interface NodeOptions {
   p2pPort: number;
   p2pBind: string;
   peers: string[];
+  /** --connect: only these peers. */
+  connect: string[];
+  seeds: string[];
+  listen: boolean;
+  discover: boolean;
+  maxOutbound: number;
+  blockRelayOnly: number;
+  /** Seconds; undefined: the p2p layer's default for the network. */
+  announceInterval?: number;
+  feelerInterval?: number;
   mine: boolean;
   mineInterval: number;
   miningAddress?: string;
@@ -109,9 +119,17 @@ export function flagLayer(argv: readonly string[]): OptionLayer {
   const options = Object.fromEntries(
     Object.entries(OPTION_SPECS).map(([name, spec]) => [name, { type: spec.kind === 'bool' ? 'boolean' : 'string', multiple: spec.kind === 'list' }] as const),
   );
+  // Booleans also take an explicit value, --listen=0 or --discover=false, as Core's -listen=0.
+  const explicit: OptionLayer = {};
+  const rest = argv.filter((arg) => {
+    const match = /^--([a-z-]+)=(.*)$/.exec(arg);
+    if (!match || !isOptionName(match[1]) || OPTION_SPECS[match[1]].kind !== 'bool') return true;
+    explicit[match[1]] = match[2];
+    return false;
+  });
   try {
-    const { values } = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false });
-    return values as OptionLayer;
+    const { values } = parseArgs({ args: rest, options, strict: true, allowPositionals: false });
+    return { ...(values as OptionLayer), ...explicit };
   } catch (err) {
     throw new OptionsError((err as Error).message.replace(/\. To specify a positional argument.*$/, ''));
   }
@@ -203,6 +221,14 @@ function toNodeOptions(m: Record<string, unknown>, params: NetworkParams): NodeO
     p2pPort: m['p2p-port'] as number,
     p2pBind: m['p2p-bind'] as string,
     peers: (m.peer as string[] | undefined) ?? [],
+    connect: (m.connect as string[] | undefined) ?? [],
+    seeds: (m.seed as string[] | undefined) ?? [],
+    listen: (m.listen as boolean | undefined) ?? true,
+    discover: (m.discover as boolean | undefined) ?? true,
+    maxOutbound: (m['max-outbound'] as number | undefined) ?? 8,
+    blockRelayOnly: (m['block-relay-only'] as number | undefined) ?? 2,
+    announceInterval: m['announce-interval'] as number | undefined,
+    feelerInterval: m['feeler-interval'] as number | undefined,
     mine: (m.mine as boolean | undefined) ?? false,
     mineInterval: (m['mine-interval'] as number | undefined) ?? 0,
     miningAddress: m['mining-address'] as string | undefined,

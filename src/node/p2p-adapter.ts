@@ -1,6 +1,7 @@
 /** The p2p node as the RPC sees it: Core's peer and ban rows, numeric peer ids kept per session. */
 import type { P2PNode } from '../p2p/node.js';
-import type { BanRow, PeerRow, RpcNetwork } from '../rpc/interfaces.js';
+import type { AddedNodeRow, BanRow, NodeAddressRow, PeerRow, RpcNetwork } from '../rpc/interfaces.js';
+import { addressRows, recordOf } from './address-rows.js';
 
 export function networkForRpc(p2p: P2PNode): RpcNetwork {
   // getpeerinfo's `id` is a number in Core; each peer id gets the next one the first time it is seen.
@@ -24,6 +25,9 @@ export function networkForRpc(p2p: P2PNode): RpcNetwork {
         startingheight: peer.height,
         synced_blocks: peer.height,
         banscore: peer.banScore,
+        connection_type: peer.connectionType,
+        bytessent: peer.bytesSent,
+        bytesrecv: peer.bytesRecv,
         ...(peer.pingMs !== undefined ? { pingtime: peer.pingMs / 1000 } : {}),
       })),
     connect: async (address) => {
@@ -49,5 +53,25 @@ export function networkForRpc(p2p: P2PNode): RpcNetwork {
     },
     clearBanned: () => p2p.clearBanned(),
     syncState: () => p2p.syncState(),
+    nodeAddresses: (count): NodeAddressRow[] => addressRows(p2p.addressBook().getAddr(count === 0 ? Number.MAX_SAFE_INTEGER : count, count === 0 ? 100 : 23)),
+    addPeerAddress: (address, tried) => {
+      const record = recordOf(address);
+      const book = p2p.addressBook();
+      const added = book.add([record], { peerId: p2p.peerId }) > 0 || book.get(record.peerId) !== undefined;
+      if (added && tried) book.good(record.peerId);
+      return added;
+    },
+    addManual: (address) => p2p.connections().addManual(address),
+    removeManual: (address) => p2p.connections().removeManual(address),
+    tryOnce: async (address) => {
+      await p2p.connections().dialManual(address);
+    },
+    addedNodes: (): AddedNodeRow[] =>
+      p2p.connections().manualPeers().map((peer) => ({
+        addednode: peer.address,
+        connected: peer.connected,
+        addresses: peer.connected ? [{ address: peer.address, connected: 'outbound' as const }] : [],
+      })),
+    netTotals: () => p2p.netTotals(),
   };
 }

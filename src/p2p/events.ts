@@ -1,3 +1,5 @@
+import type { ConnectionType } from './connections/types.js';
+
 /** What getpeerinfo shows about one connected peer. */
 export interface PeerInfo {
   id: string;
@@ -13,6 +15,10 @@ export interface PeerInfo {
   banScore: number;
   /** Round-trip time of the connection in ms, when libp2p has measured it. */
   pingMs?: number;
+  connectionType: ConnectionType;
+  /** Bytes on the wire over this connection (noise and yamux framing included). */
+  bytesSent: number;
+  bytesRecv: number;
 }
 
 /** Everything the p2p node tells its followers (RPC, logs). */

@@ -4,14 +4,17 @@
  * then `start()`; the chain and mempool are reached only through src/p2p/interfaces.ts.
  */
 import './polyfill.js';
-import type { Connection, IdentifyResult, PeerId } from '@libp2p/interface';
+import type { Connection, IdentifyResult, MultiaddrConnection, PeerId } from '@libp2p/interface';
 import { peerIdFromString } from '@libp2p/peer-id';
-import { multiaddr } from '@multiformats/multiaddr';
+import { multiaddr, type Multiaddr } from '@multiformats/multiaddr';
 import { TypedEmitter } from '../chain/typed-emitter.js';
 import type { NetworkParams } from '../params/types.js';
 import { AddressBans } from './address-bans.js';
 import { isAddressKey } from './address-key.js';
 import { type BanEntry, BanList } from './bans.js';
+import type { AddressBook } from './addrman/types.js';
+import { Connectivity } from './connections/connectivity.js';
+import type { ConnectionManager } from './connections/manager.js';
 import type { P2PEvents, PeerInfo } from './events.js';
 import { Gossip } from './gossip.js';
 import { GRAYLIST_WATCH_MS, graylistedOffenders } from './graylist-watch.js';
@@ -65,6 +68,7 @@ export class P2PNode extends TypedEmitter<P2PEvents> {
   private mempoolSync?: MempoolSync;
   private graylistTimer?: NodeJS.Timeout;
   private context?: ProtocolContext;
+  private connectivity?: Connectivity;
 
   constructor(
     options: Partial<P2POptions>,
@@ -83,13 +87,20 @@ export class P2PNode extends TypedEmitter<P2PEvents> {
     const privateKey = await loadIdentity(this.options.dataDir);
     const addressBans = (this.addressBans = new AddressBans(bans, this.options.addressBanAfter));
     const banned = (peer: PeerId): boolean => bans.isBanned(peer.toString());
-    const stack = await createStack(this.options, privateKey, this.topics, {
+    const connectivity = (this.connectivity = await Connectivity.open(this.options, {
+      protocolName: this.modules.params.protocolName,
+      logger: this.logger,
+      isBanned: (id) => bans.isBanned(id),
+      penalise: (peer, kind, reason) => this.misbehaving(peer.toString(), PENALTY[kind], reason),
+    }));
+    const gater = {
       denyDialPeer: banned,
-      denyDialMultiaddr: (address) => addressBans.deniesDial(address),
-      denyInboundConnection: (connection) => addressBans.deniesInbound(connection.remoteAddr),
+      denyDialMultiaddr: (address: Multiaddr) => addressBans.deniesDial(address),
+      denyInboundConnection: (connection: MultiaddrConnection) => addressBans.deniesInbound(connection.remoteAddr),
       denyInboundEncryptedConnection: banned,
       denyOutboundEncryptedConnection: banned,
-    });
+    };
+    const stack = await createStack(this.options, privateKey, this.topics, gater, () => connectivity.meter.metrics());
     this.stack = stack;
     const context = (this.context = this.protocolContext(stack));
     this.syncer = this.createSyncer(context);
@@ -101,8 +112,12 @@ export class P2PNode extends TypedEmitter<P2PEvents> {
     await serveTxs(context, (peer, txs) => gossip.acceptPushed(peer, txs));
     this.mempoolSync = this.createMempoolSync(context, gossip);
     if (this.mempoolSync.enabled) await serveMempool(context, () => this.modules.mempool.entries());
-    stack.addEventListener('peer:identify', (event) => this.peerIdentified(event.detail));
+    await connectivity.attach(stack);
     stack.addEventListener('peer:connect', (event) => this.peerConnected(event.detail));
+    stack.addEventListener('peer:identify', (event) => {
+      this.peerIdentified(event.detail);
+      connectivity.identified(event.detail);
+    });
     stack.addEventListener('peer:disconnect', (event) => this.peerDisconnected(event.detail));
     try {
       await stack.start();
@@ -116,12 +131,15 @@ export class P2PNode extends TypedEmitter<P2PEvents> {
     this.mempoolSync.start();
     this.graylistTimer = setInterval(() => this.banGraylisted(), GRAYLIST_WATCH_MS);
     this.graylistTimer.unref();
+    await connectivity.start();
     this.logger.info({ peerId: this.peerId, addresses: this.addresses() }, 'p2p listening');
   }
 
   async stop(): Promise<void> {
     const stack = this.stack;
     if (!stack) return;
+    // Anchors are the block-relay-only peers still connected: saved before the stack hangs up.
+    await this.connectivity?.stop();
     this.gossip?.stop();
     this.mempoolSync?.stop();
     clearInterval(this.graylistTimer);
@@ -148,10 +166,32 @@ export class P2PNode extends TypedEmitter<P2PEvents> {
       .map((address) => address.toString());
   }
 
-  /** Dials `address` (a multiaddr with /p2p/<id>); resolves to the peer's id once connected. */
+  /** Dials `address` (a multiaddr with /p2p/<id>) once, as a manual connection; resolves to the peer's id. */
   async connect(address: string): Promise<string> {
-    const connection = await this.running().dial(multiaddr(address));
-    return connection.remotePeer.toString();
+    this.running();
+    return this.connections().dialManual(address);
+  }
+
+  /** The connection manager: manual peers (addnode), slot counts, connection types. */
+  connections(): ConnectionManager {
+    if (!this.connectivity) throw new Error('p2p node is not started');
+    return this.connectivity.connections();
+  }
+
+  /** The address book (getnodeaddresses, addpeeraddress). */
+  addressBook(): AddressBook {
+    if (!this.connectivity) throw new Error('p2p node is not started');
+    return this.connectivity.book;
+  }
+
+  /** Whether txs may be pushed to or reconciled with a peer: not block-relay-only peers or feelers. */
+  relaysTxs(peerId: string): boolean {
+    return this.connectivity?.relaysTxs(peerId) ?? true;
+  }
+
+  /** Bytes over every connection since start (getnettotals). */
+  netTotals(): { sent: number; recv: number } {
+    return { ...(this.connectivity?.meter.totals ?? { sent: 0, recv: 0 }) };
   }
 
   /** Closes every connection to a peer, named by its id or by a multiaddr. */
@@ -339,7 +379,10 @@ export class P2PNode extends TypedEmitter<P2PEvents> {
       mempool,
       logger: this.logger,
       heard: this.heard,
-      judged: (peer, _what, verdict) => this.judged(peer, verdict),
+      judged: (peer, what, verdict) => {
+        if (verdict.action === 'accept') this.connectivity?.relayed(peer.toString(), what);
+        this.judged(peer, verdict);
+      },
       sawHeight: (peer, height) => this.table.sawHeight(peer.toString(), height),
       pushToPeers: (txs) => this.pushToPeers(context, txs),
     });
@@ -351,13 +394,14 @@ export class P2PNode extends TypedEmitter<P2PEvents> {
       mempool: this.modules.mempool,
       logger: this.logger,
       accept: (peer: PeerId, txs: Uint8Array[]) => gossip.acceptPushed(peer, txs),
-      peers: () => this.table.ids().filter((id) => this.isOutboundWithStatus(id)).map((id) => peerIdFromString(id)),
+      peers: () => this.table.ids().filter((id) => this.reconcilesWith(id)).map((id) => peerIdFromString(id)),
     };
     return new MempoolSync(modules, this.options.mempoolSyncMs);
   }
 
-  private isOutboundWithStatus(id: string): boolean {
-    if (this.table.get(id)?.status === undefined) return false;
+  /** The dialler of a tx-relaying connection reconciles mempools (block-relay-only peers and feelers get no txs). */
+  private reconcilesWith(id: string): boolean {
+    if (this.table.get(id)?.status === undefined || !this.relaysTxs(id)) return false;
     return this.stack?.getConnections(peerIdFromString(id)).some((connection) => connection.direction === 'outbound') ?? false;
   }
 
@@ -372,7 +416,7 @@ export class P2PNode extends TypedEmitter<P2PEvents> {
 
   /** Hands `txs` to every peer that told us its status (a failure with one peer is only logged). */
   private async pushToPeers(context: ProtocolContext, txs: Uint8Array[]): Promise<void> {
-    const peers = this.table.ids().filter((id) => this.table.get(id)?.status !== undefined);
+    const peers = this.table.ids().filter((id) => this.table.get(id)?.status !== undefined && this.relaysTxs(id));
     await Promise.all(
       peers.map(async (id) => {
         try {
@@ -400,6 +444,7 @@ export class P2PNode extends TypedEmitter<P2PEvents> {
     this.table.connected(id);
     const connection = this.stack?.getConnections(peer)[0];
     if (connection) this.addressBans?.connected(id, connection.remoteAddr, connection.direction === 'inbound');
+    if (connection) this.connectivity?.connected(connection);
     if (connection) this.emit('peerConnected', this.describe(id, connection));
     this.logger.info({ peer: id, addr: connection?.remoteAddr.toString() }, 'peer connected');
     void this.exchangeStatus(peer);
@@ -409,6 +454,7 @@ export class P2PNode extends TypedEmitter<P2PEvents> {
     const id = peer.toString();
     this.addressBans?.disconnected(id);
     this.syncer?.peerGone(peer);
+    this.connectivity?.disconnected(id);
     if (!this.table.disconnected(id)) return;
     this.logger.info({ peer: id }, 'peer disconnected');
     this.emit('peerDisconnected', { id });
@@ -446,9 +492,10 @@ export class P2PNode extends TypedEmitter<P2PEvents> {
     const first = this.table.get(id)?.status === undefined;
     this.table.heardStatus(id, status);
     // The dialler reconciles mempools, so each connection does it once.
-    if (first && this.mempoolSync?.enabled && this.isOutboundWithStatus(id)) this.mempoolSync.reconcileSoon(peer, true);
+    if (first && this.mempoolSync?.enabled && this.reconcilesWith(id)) this.mempoolSync.reconcileSoon(peer, true);
     this.syncer?.peerAt(peer, status.tipHash);
     if (this.modules.chain.lostBlocks?.().length) this.refetcher?.kick();
+    this.connectivity?.handshakeDone(id);
     if (status.chainwork > this.modules.chain.tip.chainwork) this.syncer?.request(peer, `peer has more work (height ${status.height})`);
   }
 
@@ -463,6 +510,13 @@ export class P2PNode extends TypedEmitter<P2PEvents> {
       chainwork: record?.status ? record.status.chainwork.toString(16) : undefined,
       banScore: this.scores.get(id),
       pingMs: connection.rtt,
+      connectionType: this.connectivity?.typeOf(id) ?? (connection.direction === 'inbound' ? 'inbound' : 'manual'),
+      ...this.bytesOf(connection),
     };
+  }
+
+  private bytesOf(connection: Connection): { bytesSent: number; bytesRecv: number } {
+    const counts = this.connectivity?.meter.of(connection.timeline) ?? { sent: 0, recv: 0 };
+    return { bytesSent: counts.sent, bytesRecv: counts.recv };
   }
 }

@@ -8,7 +8,9 @@ export type DecodeErrorCode =
   | 'bad-hex'
   | 'superfluous-witness'
   | 'unknown-tx-flags'
-  | 'out-of-range';
+  | 'out-of-range'
+  /** A peer id or multiaddr in an address message that does not parse. */
+  | 'bad-address';
 
 /** The only error a decoder throws: malformed input never surfaces as a RangeError or TypeError. */
 export class DecodeError extends Error {

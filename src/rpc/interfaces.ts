@@ -88,6 +88,8 @@ export interface PeerRow {
   /** The peer's best height as it last told us, if known. */
   startingheight?: number;
   synced_blocks?: number;
+  /** inbound, outbound-full-relay, block-relay-only, manual or feeler (Core's names). */
+  connection_type?: string;
   bytessent?: number;
   bytesrecv?: number;
   pingtime?: number;
@@ -117,6 +119,33 @@ export interface RpcNetwork {
   clearBanned(): Promise<void> | void;
   /** The block download's state (getsyncstate); undefined before p2p starts. */
   syncState(): object | undefined;
+  /** Address book entries (all when count is 0), newest first is not promised: a random sample as Core. */
+  nodeAddresses(count: number): NodeAddressRow[];
+  /** Puts an address (multiaddr with /p2p/<id>) in the book, in the tried table when `tried`; false when refused. */
+  addPeerAddress(address: string, tried: boolean): boolean;
+  /** addnode add/remove: false when already added / not added. */
+  addManual(address: string): boolean;
+  removeManual(address: string): boolean;
+  /** addnode onetry: one dial, as a manual connection. */
+  tryOnce(address: string): Promise<void>;
+  addedNodes(): AddedNodeRow[];
+  netTotals(): { recv: number; sent: number };
+}
+
+/** One getnodeaddresses row. */
+export interface NodeAddressRow {
+  time: number;
+  services: number;
+  address: string;
+  port: number;
+  network: string;
+}
+
+/** One getaddednodeinfo row. */
+export interface AddedNodeRow {
+  addednode: string;
+  connected: boolean;
+  addresses: Array<{ address: string; connected: 'outbound' }>;
 }
 
 /**

@@ -173,10 +173,10 @@ function nodeArgs(state: TestnetState, node: TestnetNode, seedAddress: string | 
     '--p2p-port', String(node.p2pPort),
     '--threads', String(node.threads),
     '--log-level', options.logLevel ?? 'info',
-    '--max-connections', String(Math.max(8, state.nodes.length + 4)),
   ];
   if (node.mine) args.push('--mine', '--mine-interval', String(state.mineInterval));
-  if (seedAddress && node.role !== 'seed') args.push('--peer', seedAddress);
+  // Only the seed's address: the nodes find each other through it (addr relay, address book) and stay connected without it.
+  if (seedAddress && node.role !== 'seed') args.push('--seed', seedAddress);
   return [...args, ...(options.extraArgs ?? [])];
 }
 

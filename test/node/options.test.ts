@@ -5,6 +5,8 @@ import { tmpdir, homedir } from 'node:os';
 import { join } from 'node:path';
 import { OptionsError, defaultConfigDir, loadNodeOptions } from '../../src/node/options.js';
 import { networks } from '../../src/params/index.js';
+import { p2pOptions } from '../../src/node/p2p-options.js';
+import { maxInbound, resolveP2POptions } from '../../src/p2p/options.js';
 
 describe('node options', () => {
   test('config/<network>.json is the one place for defaults, and agrees with the network ports', async () => {
@@ -38,6 +40,26 @@ describe('node options', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+
+  test('p2p flags: --connect, --seed, --listen=0, --discover=0, slots, intervals', () => {
+    const defaults = loadNodeOptions({ argv: ['--network', 'regtest'], env: {} });
+    const d = resolveP2POptions(p2pOptions(defaults), networks.regtest);
+    assert.deepEqual([d.maxOutbound, d.blockRelayOnly, d.maxConnections, d.discover, d.listen.length], [8, 2, 125, true, 1]);
+    assert.equal(maxInbound(d), 125 - 8 - 2 - 1, "Core's nMaxInbound");
+    const seed = '/ip4/10.0.0.1/tcp/18733/p2p/12D3KooWA';
+    const options = loadNodeOptions({
+      argv: ['--network', 'regtest', '--connect', seed, '--seed', seed, '--listen=0', '--discover=false', '--max-outbound', '3', '--block-relay-only', '1', '--announce-interval', '5', '--feeler-interval', '7'],
+      env: {},
+    });
+    const p2p = resolveP2POptions(p2pOptions(options), networks.regtest);
+    assert.deepEqual(p2p.connect, [seed]);
+    assert.deepEqual(p2p.seeds, [seed]);
+    assert.deepEqual(p2p.listen, [], '--listen=0: no listening socket');
+    assert.equal(maxInbound(p2p), 0);
+    assert.equal(p2p.discover, false);
+    assert.deepEqual([p2p.maxOutbound, p2p.blockRelayOnly, p2p.announceIntervalMs, p2p.feelerIntervalMs], [3, 1, 5_000, 7_000]);
+    assert.throws(() => loadNodeOptions({ argv: ['--listen=maybe'], env: {} }), OptionsError);
   });
 
   test('a custom network from --network-config keeps its own ports and name', async () => {

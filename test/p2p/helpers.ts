@@ -17,6 +17,14 @@ import { Branch, type Harness, TestKey, coinbaseOutpoint, openHarness } from '..
 export const params: NetworkParams = defineNetwork({ name: 'p2ptest', coinbaseMaturity: 1 }, networks.regtest);
 export const key = new TestKey('p2p');
 
+/**
+ * Tests link nodes by hand (lines, rings, partitions): no outbound connections from the address
+ * book and no feelers unless a test asks for discovery (DISCOVERY).
+ */
+export const FIXED_TOPOLOGY: Partial<P2POptions> = { maxOutbound: 0, blockRelayOnly: 0, feelerIntervalMs: 24 * 3_600_000 };
+/** Core's outbound slots, for tests of discovery. */
+export const DISCOVERY: Partial<P2POptions> = { maxOutbound: 8, blockRelayOnly: 2 };
+
 export interface TestNode {
   h: Harness;
   mempool: Mempool;
@@ -36,6 +44,12 @@ export interface NodeSetup {
   p2pParams?: NetworkParams;
 }
 
+function debugLogger() {
+  const line = (level: string) => (fields: object, message: string) => console.log(level, message, JSON.stringify(fields));
+  const logger = { trace: () => {}, debug: line('debug'), info: line('info'), warn: line('warn'), error: line('error'), fatal: line('fatal'), child: () => logger };
+  return logger as never;
+}
+
 export async function startNode(setup: NodeSetup = {}): Promise<TestNode> {
   const network = setup.params ?? params;
   const h = await openHarness({ params: network });
@@ -44,7 +58,7 @@ export async function startNode(setup: NodeSetup = {}): Promise<TestNode> {
   const wire = () => {
     const mempool = new Mempool({}, { chain: h.chain, params: network, verifier: new InlineVerifier(), sigCache: h.chain.sigCache });
     const unfollow = mempool.followChain(h.chain);
-    const p2p = new P2PNode({ listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: [], dataDir, requestTimeoutMs: 5_000, ...setup.p2p }, { chain: h.chain, mempool, params: setup.p2pParams ?? network });
+    const p2p = new P2PNode({ listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: [], dataDir, requestTimeoutMs: 5_000, ...FIXED_TOPOLOGY, ...setup.p2p }, { chain: h.chain, mempool, params: setup.p2pParams ?? network, ...(process.env.P2P_DEBUG ? { logger: debugLogger() } : {}) });
     return { mempool, p2p, unfollow };
   };
   let parts = wire();
@@ -105,4 +119,22 @@ export function payingBranch(tag = 1): Branch {
 export function spendCoinbase(block: Block, fee = 10_000n): Transaction {
   const value = block.txs[0].outputs[0].value;
   return key.spend([{ outpoint: coinbaseOutpoint(block), value }], [{ value: value - fee, script: key.script }]);
+}
+
+/** How many of `nodes` are reachable from `start` over their current connections. */
+export function reachable(nodes: readonly TestNode[], start: TestNode): number {
+  const byId = new Map(nodes.map((node) => [node.p2p.peerId, node]));
+  const seen = new Set([start.p2p.peerId]);
+  const queue = [start];
+  while (queue.length > 0) {
+    const node = queue.shift()!;
+    for (const peer of node.p2p.peers()) {
+      const next = byId.get(peer.id);
+      if (next && !seen.has(peer.id)) {
+        seen.add(peer.id);
+        queue.push(next);
+      }
+    }
+  }
+  return seen.size;
 }

@@ -1,0 +1,382 @@
+/**
+ * The connection manager: Core's ThreadOpenConnections, ThreadOpenAddedConnections and inbound
+ * eviction over libp2p. Every `tickMs` it
+ * 1. redials manual peers (--peer, addnode add, --connect) that are down, with exponential backoff;
+ * 2. with --connect, stops there (no other outbound, no feelers);
+ * 3. dials saved anchors first, as block-relay-only;
+ * 4. fills the outbound-full-relay and block-relay-only slots from the address book, never two
+ *    outbound peers in one network group (manual peers count for the groups, as Core);
+ * 5. when every slot is full, every ~feelerIntervalMs opens a feeler: a short connection to
+ *    test a new-table address (or the incumbent of a tried-table collision), marked good on a
+ *    successful handshake and then closed;
+ * 6. adds the seeds to the book when it is empty, or when no outbound connection has existed
+ *    for seedDelayMs (Core's fixed seeds).
+ * Inbound connections past the inbound cap evict one inbound peer (./eviction.ts) or are refused.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Connection } from '@libp2p/interface';
+import { peerIdFromString } from '@libp2p/peer-id';
+import { multiaddr } from '@multiformats/multiaddr';
+import type { AddressBook, AddressEntry } from '../addrman/types.js';
+import { NODE_NETWORK, NODE_WITNESS } from '../addrman/types.js';
+import type { P2PLogger } from '../interfaces.js';
+import type { Stack } from '../stack.js';
+import { exponential } from './addr-relay.js';
+import { MAX_ANCHORS, saveAnchors, takeAnchors } from './anchors.js';
+import { type EvictionCandidate, selectToEvict } from './eviction.js';
+import type { ConnectionType } from './types.js';
+
+export interface ConnectionManagerOptions {
+  /** Outbound full-relay target (Core's 8). */
+  maxOutbound: number;
+  /** Outbound block-relay-only target (Core's 2). */
+  blockRelayOnly: number;
+  /** Inbound connections allowed. */
+  maxInbound: number;
+  /** --connect: only these, nothing from the book. */
+  connect: readonly string[];
+  /** --peer / addnode: kept connected. */
+  manual: readonly string[];
+  seeds: readonly string[];
+  feelerIntervalMs: number;
+  /** A book address tried this recently is skipped (Core: 10 minutes, unless it failed 30 times). */
+  retryDelayMs: number;
+  /** With no outbound connection for this long, the seeds go into the book again. */
+  seedDelayMs: number;
+  tickMs: number;
+  /** Manual peers' backoff: first retry, and the ceiling it doubles up to. */
+  manualRetryMs: number;
+  manualRetryMaxMs: number;
+  bookFlushMs: number;
+  dataDir?: string;
+}
+
+export interface ConnectionManagerModules {
+  stack: Stack;
+  book: AddressBook;
+  groupOf(address: string): string;
+  isBanned(peerId: string): boolean;
+  logger: P2PLogger;
+  now?: () => number;
+}
+
+interface ManualPeer {
+  address: string;
+  peerId: string;
+  failures: number;
+  nextTry: number;
+}
+
+interface LivePeer {
+  type: ConnectionType;
+  group: string;
+  address: string;
+  connectedAt: number;
+  lastBlockAt: number;
+  lastTxAt: number;
+  ready: boolean;
+}
+
+/** Core's MAX_ADDNODE_CONNECTIONS and its feeler slot: not counted in the inbound cap. */
+export const MANUAL_SLOTS = 8;
+const SELECT_TRIES = 100;
+
+export class ConnectionManager {
+  private readonly live = new Map<string, LivePeer>();
+  /** Dials under way: peer id → the type the connection will have and the group dialled. */
+  private readonly pending = new Map<string, { type: ConnectionType; group?: string }>();
+  private readonly manual = new Map<string, ManualPeer>();
+  private anchors: string[] = [];
+  private readonly evictionKey = randomBytes(16).toString('hex');
+  private readonly now: () => number;
+  private timer?: NodeJS.Timeout;
+  private flushTimer?: NodeJS.Timeout;
+  private nextFeeler = 0;
+  private lastOutboundAt: number;
+  private seededAt = -Infinity;
+  private stopped = false;
+
+  constructor(
+    private readonly options: ConnectionManagerOptions,
+    private readonly modules: ConnectionManagerModules,
+  ) {
+    this.now = modules.now ?? Date.now;
+    this.lastOutboundAt = this.now();
+    for (const address of [...options.connect, ...options.manual]) this.addManual(address);
+  }
+
+  async start(): Promise<void> {
+    this.anchors = this.options.connect.length > 0 ? [] : await takeAnchors(this.options.dataDir);
+    this.nextFeeler = this.now() + exponential(this.options.feelerIntervalMs);
+    this.timer = setInterval(() => this.tick(), this.options.tickMs);
+    this.timer.unref();
+    this.flushTimer = setInterval(() => void this.modules.book.flush().catch((err) => this.modules.logger.warn({ err: String(err) }, 'could not save the address book')), this.options.bookFlushMs);
+    this.flushTimer.unref();
+    this.tick();
+  }
+
+  /** Saves the anchors and the book; call before the libp2p stack stops. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    clearInterval(this.flushTimer);
+    const anchors = [...this.live.entries()].filter(([, peer]) => peer.type === 'block-relay-only' && peer.ready).map(([id, peer]) => withPeerId(peer.address, id));
+    if (this.options.connect.length === 0) await saveAnchors(this.options.dataDir, anchors.slice(0, MAX_ANCHORS)).catch((err) => this.modules.logger.warn({ err: String(err) }, 'could not save anchors'));
+    await this.modules.book.flush();
+  }
+
+  typeOf(peerId: string): ConnectionType | undefined {
+    return this.live.get(peerId)?.type;
+  }
+
+  /** Counts per connection type (for diagnostics and tests). */
+  counts(): Record<ConnectionType, number> {
+    const counts: Record<ConnectionType, number> = { inbound: 0, 'outbound-full-relay': 0, 'block-relay-only': 0, manual: 0, feeler: 0 };
+    for (const peer of this.live.values()) counts[peer.type]++;
+    return counts;
+  }
+
+  /** Network groups of our outbound peers (the diversity the tests check). */
+  outboundGroups(): string[] {
+    return [...this.live.values()].filter((peer) => peer.type === 'outbound-full-relay' || peer.type === 'block-relay-only').map((peer) => peer.group);
+  }
+
+  // ---- manual peers (addnode) ----
+
+  /** addnode add: false when it is already in the list (Core's -23). */
+  addManual(address: string): boolean {
+    const peerId = peerIdOf(address);
+    if (this.manual.has(address)) return false;
+    this.manual.set(address, { address, peerId, failures: 0, nextTry: 0 });
+    return true;
+  }
+
+  /** addnode remove: false when it was not in the list (Core's -24). Does not disconnect, as Core. */
+  removeManual(address: string): boolean {
+    return this.manual.delete(address);
+  }
+
+  manualPeers(): Array<{ address: string; peerId: string; connected: boolean; type?: ConnectionType }> {
+    return [...this.manual.values()].map(({ address, peerId }) => ({ address, peerId, connected: this.live.has(peerId), type: this.live.get(peerId)?.type }));
+  }
+
+  /** addnode onetry, and connect(): one dial as a manual connection. */
+  async dialManual(address: string): Promise<string> {
+    return this.dial([address], 'manual', peerIdOf(address));
+  }
+
+  // ---- events from the p2p node ----
+
+  /** A connection opened: classify it, and make room for an inbound one. */
+  connected(connection: Connection): void {
+    const id = connection.remotePeer.toString();
+    const address = connection.remoteAddr.toString().replace(/\/p2p\/[^/]+$/, '');
+    const type: ConnectionType = connection.direction === 'inbound' ? 'inbound' : (this.pending.get(id)?.type ?? 'manual');
+    this.live.set(id, { type, group: this.modules.groupOf(address), address, connectedAt: this.now(), lastBlockAt: 0, lastTxAt: 0, ready: false });
+    if (type !== 'inbound') this.lastOutboundAt = this.now();
+    if (type === 'inbound') this.admitInbound(id);
+  }
+
+  disconnected(peerId: string): void {
+    const peer = this.live.get(peerId);
+    this.live.delete(peerId);
+    // Core's Connected(): an outbound peer that was alive until now keeps a fresh lastSeen.
+    if (peer && peer.ready && peer.type !== 'inbound') this.modules.book.connected(peerId);
+  }
+
+  /** The status handshake succeeded (same genesis). Returns the connection's type. */
+  handshakeDone(peerId: string): ConnectionType | undefined {
+    const peer = this.live.get(peerId);
+    if (!peer || peer.ready) return undefined;
+    peer.ready = true;
+    if (peer.type !== 'inbound') this.modules.book.good(peerId);
+    if (peer.type === 'feeler') {
+      this.modules.logger.debug({ peer: peerId }, 'feeler succeeded; disconnecting');
+      void this.modules.stack.hangUp(peerIdFromString(peerId)).catch(() => undefined);
+    }
+    return peer.type;
+  }
+
+  /** The peer gave us a new block or tx we accepted (eviction protects such peers). */
+  relayed(peerId: string, what: 'block' | 'tx'): void {
+    const peer = this.live.get(peerId);
+    if (!peer) return;
+    if (what === 'block') peer.lastBlockAt = this.now();
+    else peer.lastTxAt = this.now();
+  }
+
+  // ---- the loop ----
+
+  private tick(): void {
+    if (this.stopped) return;
+    try {
+      this.dialManualPeers();
+      if (this.options.connect.length > 0) return;
+      this.dialAnchors();
+      this.maybeSeed();
+      this.fillOutbound('outbound-full-relay', this.options.maxOutbound);
+      this.fillOutbound('block-relay-only', this.options.blockRelayOnly);
+      this.maybeFeeler();
+    } catch (err) {
+      this.modules.logger.error({ err }, 'connection manager tick failed');
+    }
+  }
+
+  private dialManualPeers(): void {
+    const now = this.now();
+    for (const peer of this.manual.values()) {
+      if (this.live.has(peer.peerId) || this.pending.has(peer.peerId) || now < peer.nextTry || this.modules.isBanned(peer.peerId)) continue;
+      this.dial([peer.address], 'manual', peer.peerId).then(
+        () => {
+          peer.failures = 0;
+        },
+        () => {
+          peer.failures++;
+          peer.nextTry = this.now() + Math.min(this.options.manualRetryMaxMs, this.options.manualRetryMs * 2 ** (peer.failures - 1));
+        },
+      );
+    }
+  }
+
+  private dialAnchors(): void {
+    while (this.anchors.length > 0 && this.count('block-relay-only') < this.options.blockRelayOnly) {
+      const address = this.anchors.shift()!;
+      const peerId = peerIdOf(address);
+      if (this.live.has(peerId) || this.pending.has(peerId) || this.modules.isBanned(peerId)) continue;
+      this.modules.logger.info({ address }, 'dialling anchor');
+      void this.dial([address], 'block-relay-only', peerId).catch(() => undefined);
+    }
+  }
+
+  private maybeSeed(): void {
+    if (this.options.seeds.length === 0) return;
+    const now = this.now();
+    const stalled = this.countOutbound() === 0 && now - this.lastOutboundAt >= this.options.seedDelayMs;
+    if (!(this.modules.book.size === 0 || stalled) || now - this.seededAt < this.options.seedDelayMs) return;
+    this.seededAt = now;
+    this.lastOutboundAt = now;
+    const records = this.options.seeds.map((address) => ({ peerId: peerIdOf(address), multiaddrs: [stripPeerId(address)], services: NODE_NETWORK | NODE_WITNESS, lastSeen: now }));
+    const added = this.modules.book.add(records, { peerId: this.modules.stack.peerId.toString() });
+    this.modules.logger.info({ seeds: records.length, added }, 'adding seed addresses to the address book');
+  }
+
+  private fillOutbound(type: 'outbound-full-relay' | 'block-relay-only', target: number): void {
+    let need = target - this.count(type);
+    if (need <= 0) return;
+    const groups = new Set(this.outboundGroupsWithPending());
+    for (let tries = 0; tries < this.selectTries() && need > 0; tries++) {
+      const entry = this.modules.book.select();
+      if (!entry) return;
+      if (!this.dialable(entry) || groups.has(entry.group)) continue;
+      groups.add(entry.group);
+      need--;
+      this.dialEntry(entry, type);
+    }
+  }
+
+  private maybeFeeler(): void {
+    const now = this.now();
+    if (now < this.nextFeeler) return;
+    if (this.count('outbound-full-relay') < this.options.maxOutbound || this.count('block-relay-only') < this.options.blockRelayOnly) return;
+    if (this.count('feeler') > 0) return;
+    this.nextFeeler = now + exponential(this.options.feelerIntervalMs);
+    this.modules.book.resolveCollisions(now);
+    // Test-before-evict first: the tried entry a newcomer would displace gets the feeler.
+    const collision = this.modules.book.selectTriedCollision();
+    const groups = new Set(this.outboundGroupsWithPending());
+    for (let tries = 0; tries < this.selectTries(); tries++) {
+      const entry = tries === 0 && collision ? collision : this.modules.book.select(true);
+      if (!entry) return;
+      if (!this.dialable(entry) || groups.has(entry.group)) continue;
+      this.modules.logger.debug({ peer: entry.peerId, collision: entry === collision }, 'opening a feeler');
+      this.dialEntry(entry, 'feeler');
+      return;
+    }
+  }
+
+  /**
+   * Core tries up to 100 selections per connection; with a small book most would return the
+   * same connected or recently tried entries, each select costing more the less likely its
+   * pick, so a small book gets a few tries per entry instead.
+   */
+  private selectTries(): number {
+    return Math.min(SELECT_TRIES, 2 * this.modules.book.size);
+  }
+
+  private dialable(entry: AddressEntry): boolean {
+    const id = entry.peerId;
+    if (id === this.modules.stack.peerId.toString() || this.live.has(id) || this.pending.has(id) || this.modules.isBanned(id)) return false;
+    if (entry.multiaddrs.length === 0) return false;
+    // Core: an address tried in the last 10 minutes waits, unless it has failed 30 times.
+    return !(this.now() - entry.lastTry < this.options.retryDelayMs && entry.attempts < 30);
+  }
+
+  private dialEntry(entry: AddressEntry, type: ConnectionType): void {
+    this.dial(entry.multiaddrs.map((address) => withPeerId(address, entry.peerId)), type, entry.peerId, entry.group).catch((err) => {
+      this.modules.book.attempt(entry.peerId, true);
+      this.modules.logger.debug({ peer: entry.peerId, type, err: String(err) }, 'outbound dial failed');
+    });
+  }
+
+  private async dial(addresses: string[], type: ConnectionType, peerId: string, group?: string): Promise<string> {
+    this.pending.set(peerId, { type, group });
+    try {
+      const connection = await this.modules.stack.dial(addresses.map((address) => multiaddr(address)));
+      return connection.remotePeer.toString();
+    } finally {
+      this.pending.delete(peerId);
+    }
+  }
+
+  /** Over the inbound cap: evict an inbound peer Core would, or refuse the newcomer. */
+  private admitInbound(newcomer: string): void {
+    const inbound = [...this.live.entries()].filter(([, peer]) => peer.type === 'inbound');
+    if (inbound.length <= this.options.maxInbound) return;
+    const candidates: EvictionCandidate[] = inbound
+      .filter(([id]) => id !== newcomer)
+      .map(([id, peer]) => ({ id, connectedAt: peer.connectedAt, minPingMs: this.pingOf(id), lastBlockAt: peer.lastBlockAt, lastTxAt: peer.lastTxAt, group: peer.group }));
+    const victim = (this.options.maxInbound > 0 ? selectToEvict(candidates, this.evictionKey) : undefined) ?? newcomer;
+    this.modules.logger.info({ peer: victim, refused: victim === newcomer }, victim === newcomer ? 'inbound slots full; refusing' : 'inbound slots full; evicting');
+    this.live.delete(victim);
+    void this.modules.stack.hangUp(peerIdFromString(victim)).catch(() => undefined);
+  }
+
+  private pingOf(peerId: string): number {
+    const rtt = this.modules.stack.getConnections(peerIdFromString(peerId))[0]?.rtt;
+    return rtt === undefined ? Infinity : rtt;
+  }
+
+  private count(type: ConnectionType): number {
+    let n = 0;
+    for (const peer of this.live.values()) if (peer.type === type) n++;
+    for (const pending of this.pending.values()) if (pending.type === type) n++;
+    return n;
+  }
+
+  private countOutbound(): number {
+    return [...this.live.values()].filter((peer) => peer.type !== 'inbound' && peer.type !== 'feeler').length;
+  }
+
+  private outboundGroupsWithPending(): string[] {
+    const live = [...this.live.values()].filter((peer) => peer.type !== 'inbound' && peer.type !== 'feeler').map((peer) => peer.group);
+    const pending = [...this.pending.values()].filter((p) => p.type !== 'feeler' && p.group !== undefined).map((p) => p.group!);
+    return [...live, ...pending];
+  }
+}
+
+/** The peer id of a multiaddr ending /p2p/<id>; throws a clear error when it has none. */
+export function peerIdOf(address: string): string {
+  const match = /\/p2p\/([^/]+)$/.exec(address);
+  if (!match) throw new Error(`${address} does not end in /p2p/<peer id>`);
+  peerIdFromString(match[1]);
+  return match[1];
+}
+
+function stripPeerId(address: string): string {
+  return address.replace(/\/p2p\/[^/]+$/, '');
+}
+
+function withPeerId(address: string, peerId: string): string {
+  return `${stripPeerId(address)}/p2p/${peerId}`;
+}
+
