@@ -173,10 +173,12 @@ function nodeArgs(state: TestnetState, node: TestnetNode, seedAddress: string | 
     '--p2p-port', String(node.p2pPort),
     '--threads', String(node.threads),
     '--log-level', options.logLevel ?? 'info',
-    '--max-connections', String(Math.max(8, state.nodes.length + 4)),
+    // Room for the default 10 outbound connections plus inbound ones from every other node.
+    '--max-connections', String(Math.max(32, 10 + state.nodes.length * 2)),
   ];
   if (node.mine) args.push('--mine', '--mine-interval', String(state.mineInterval));
-  if (seedAddress && node.role !== 'seed') args.push('--peer', seedAddress);
+  // Only where to start: each node asks the seed for addresses and connects to the others itself.
+  if (seedAddress && node.role !== 'seed') args.push('--seed', seedAddress);
   return [...args, ...(options.extraArgs ?? [])];
 }
 
