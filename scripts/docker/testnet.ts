@@ -241,10 +241,7 @@ export class DockerTestnet {
       });
       text = await response.text();
     } else {
-      const script =
-        "let b='';process.stdin.on('data',c=>b+=c).on('end',async()=>{const a=Buffer.from(process.env.POWCOIN_RPC_USER+':'+process.env.POWCOIN_RPC_PASSWORD).toString('base64');" +
-        "const r=await fetch('http://127.0.0.1:28632/',{method:'POST',headers:{'content-type':'application/json',authorization:'Basic '+a},body:b});process.stdout.write(await r.text())})";
-      text = await must('docker', ['exec', '-i', await this.containerId(node), 'node', '-e', script], { input: body });
+      text = await execRpc(await this.containerId(node), body);
     }
     let replies: Array<{ id: number; result: unknown; error: { code: number; message: string } | null }>;
     try {
@@ -336,6 +333,17 @@ export class DockerTestnet {
     if (!info.peerid) return;
     await Promise.all(NODES.filter((other) => other !== node).map((other) => this.rpc(other, 'disconnectnode', info.peerid).catch(() => undefined)));
   }
+}
+
+/**
+ * Posts a JSON-RPC body to the node inside a container (its own 127.0.0.1:28632, the demo
+ * network's RPC port, with the credentials of its environment); answers the reply text.
+ */
+export async function execRpc(containerId: string, body: string): Promise<string> {
+  const script =
+    "let b='';process.stdin.on('data',c=>b+=c).on('end',async()=>{const a=Buffer.from(process.env.POWCOIN_RPC_USER+':'+process.env.POWCOIN_RPC_PASSWORD).toString('base64');" +
+    "const r=await fetch('http://127.0.0.1:28632/',{method:'POST',headers:{'content-type':'application/json',authorization:'Basic '+a},body:b});process.stdout.write(await r.text())})";
+  return must('docker', ['exec', '-i', containerId, 'node', '-e', script], { input: body });
 }
 
 export function sleep(ms: number): Promise<void> {

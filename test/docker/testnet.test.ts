@@ -10,7 +10,7 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { test } from 'node:test';
-import { DockerTestnet, NODES, type NodeName, SEED_PEER_ID, ensureDocker, must, sleep, statusTable } from '../../scripts/docker/testnet.js';
+import { DockerTestnet, NODES, type NodeName, SEED_PEER_ID, ensureDocker, execRpc, must, sleep, statusTable } from '../../scripts/docker/testnet.js';
 
 const PROJECT = 'powcoin-dockertest';
 const docker = await ensureDocker();
@@ -184,6 +184,36 @@ test('docker compose testnet: payment, partition, reorg to the most-work chain',
     }
     const tx = await testnet.rpc<{ confirmations: number }>('wallet', 'gettransaction', payment.txid);
     assert.ok(tx.confirmations >= 1, 'the wallet still sees its payment confirmed');
+
+    // Discovery: `--scale extra=2` adds two nodes given only the seed's address; they find the
+    // others by themselves. Then the seed goes, and blocks still reach every node.
+    await testnet.compose(['up', '-d', '--no-build', '--no-recreate', '--scale', 'extra=2'], { echo: true });
+    const extras = (await testnet.compose(['ps', '-q', 'extra'])).split('\n').filter(Boolean);
+    assert.equal(extras.length, 2, 'two extra nodes are running');
+    const extraRpc = async <T>(id: string, method: string, ...params: unknown[]): Promise<T> => {
+      const reply = JSON.parse(await execRpc(id, JSON.stringify({ jsonrpc: '1.0', id: 0, method, params }))) as { result: T; error: unknown };
+      if (reply.error) throw new Error(`${id}: ${method}: ${JSON.stringify(reply.error)}`);
+      return reply.result;
+    };
+    await until('each extra node to have >= 2 peers and the miners\' tip', 300_000, async () => {
+      const tip = (await testnet.status('miner1')).height;
+      for (const id of extras) {
+        const [peers, height] = await Promise.all([extraRpc<Array<{ peerId: string }>>(id, 'getpeerinfo'), extraRpc<number>(id, 'getblockcount')]);
+        if (peers.length < 2 || !peers.some((p) => p.peerId !== SEED_PEER_ID) || height < tip - 1) return false;
+      }
+      return true;
+    });
+    log(`the extra nodes found peers beyond the seed (${elapsed()})`);
+    await testnet.compose(['stop', '--timeout', '10', 'seed'], { echo: true });
+    const remaining = NODES.filter((n) => n !== 'seed');
+    const before = Math.max(...(await Promise.all(remaining.map(async (n) => (await testnet.status(n)).height))));
+    await until('2 more blocks on every node but the seed, one tip', 300_000, async () => {
+      const rows = await Promise.all(remaining.map((n) => testnet.status(n)));
+      const extraTips = await Promise.all(extras.map((id) => extraRpc<string>(id, 'getbestblockhash')));
+      const tips = new Set([...rows.map((r) => r.tip), ...extraTips]);
+      return tips.size === 1 && rows[0].height >= before + 2 && rows.every((r) => r.peers >= 1);
+    });
+    log(`with the seed stopped, blocks still reach all other nodes (${elapsed()})`);
     failed = false;
     log(`scenario passed (${elapsed()})`);
   } finally {
