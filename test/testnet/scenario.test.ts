@@ -157,10 +157,30 @@ describe('powcoin testnet: consensus across a local testnet', { timeout: 300_000
     assert.ok(credited.confirmations >= 1);
   });
 
+  test('discovery: nodes given only the seed peer with each other, and outlive it', async () => {
+    const seedId = (await seed.call<{ peerid: string }>('getnetworkinfo')).peerid;
+    const others = [miner1, miner2, wallet];
+    // Each was started with --seed only: any other peer was found through the address book.
+    await waitFor('every node to have a peer besides the seed', async () => {
+      const peers = await Promise.all(others.map((client) => client.call<Array<{ peerId: string }>>('getpeerinfo')));
+      return peers.every((rows) => rows.some((row) => row.peerId !== seedId));
+    }, 60_000, 250);
+    assert.ok((await miner1.call<unknown[]>('getnodeaddresses', [0])).length >= 2, "miner1's address book holds the other nodes");
+    const seedPid = readTestnetState(dir).nodes[0].pid;
+    process.kill(seedPid!, 'SIGTERM');
+    await waitFor('the seed to exit', async () => !pidAlive(seedPid), 60_000, 250);
+    const start = await info(miner1);
+    await waitFor('3 more blocks on every remaining node, one tip', async () => {
+      const infos = await Promise.all(others.map(info));
+      return infos.every((row) => row.blocks >= start.blocks + 3) && new Set(infos.map((row) => row.bestblockhash)).size === 1;
+    }, 90_000, 250);
+  });
+
   test('down: every process stops and the testnet is removed', async () => {
     const pids = readTestnetState(dir).nodes.map((node) => node.pid);
     const out = await testnet(['down', ...dirArgs()]);
-    assert.match(out, /stopped 4 nodes; removed the testnet/);
+    // The seed was stopped by the discovery test.
+    assert.match(out, /stopped 3 nodes; removed the testnet/);
     assert.deepEqual(pids.filter(pidAlive), []);
     assert.equal(existsSync(dir), false);
     const again = await powcoin(['testnet', 'status', ...dirArgs()]);
