@@ -6,24 +6,26 @@ import { checkBlockHeader, checkHeaderContext, unixNow } from '../consensus/head
 import { medianTimePast } from '../consensus/median-time.js';
 import { blockProof } from '../consensus/pow.js';
 import type { NetworkParams } from '../params/types.js';
-import { Block } from '../primitives/block.js';
-import { fromHex } from '../primitives/bytes.js';
+import type { Block } from '../primitives/block.js';
 import type { Coin } from '../primitives/coin.js';
 import type { OutPoint } from '../primitives/outpoint.js';
 import type { ChainStore } from '../store/chain-store.js';
-import { StoreError, isStoreError } from '../store/errors.js';
 import type { UtxoStats } from '../store/utxo-stats.js';
 import { BlockStatus, type BlockIndexEntry, findFork } from './block-index.js';
 import { assumedValid } from './assume-valid.js';
 import type { BlockTree } from './block-tree.js';
-import { DEFAULT_FLUSH_POLICY, FlushPolicy, type FlushPolicyOptions } from './flush-policy.js';
+import { ChainFlusher } from './chain-flusher.js';
+import { ConnectProgress } from './connect-progress.js';
+import { checkStoredTip, readStoredBlock } from './damaged-store.js';
+import { InitialDownload, verificationProgress } from './download-state.js';
+import { DEFAULT_FLUSH_POLICY, type FlushPolicyOptions } from './flush-policy.js';
 import { type ConnectModules, disconnectTip, indexRecord, validateConnection, writeConnection } from './connect.js';
 import type { ChainEvents } from './events.js';
 import { acceptHeaders, anchorAt, antiDosWorkThreshold, type HeadersOutcome } from './header-tree.js';
 import type { SegmentAnchor } from '../consensus/header-chain.js';
 import type { BlockHeader } from '../primitives/header.js';
 import { type Logger, silentLogger } from './logger.js';
-import { loadBlockTree } from './load-tree.js';
+import { loadBlockTree, writeGenesis } from './load-tree.js';
 import { DEFAULT_ORPHAN_POOL, OrphanPool, type OrphanPoolOptions } from './orphan-pool.js';
 import { SignatureCache } from './sig-cache.js';
 import type { SignatureVerifier } from './sig-verifier.js';
@@ -44,12 +46,6 @@ export interface ChainOptions {
 }
 
 export const DEFAULT_CHAIN_OPTIONS: ChainOptions = { orphans: DEFAULT_ORPHAN_POOL, signatureCacheSize: 200_000, flush: DEFAULT_FLUSH_POLICY, checkBlocks: 6 };
-
-/** A cache left unflushed after a burst is written once no block has come for this long. */
-const IDLE_FLUSH_MS = 5_000;
-
-/** Milliseconds between 'connecting blocks' progress lines while a long path is connected. */
-const PROGRESS_INTERVAL_MS = 10_000;
 
 export interface ChainModules {
   store: ChainStore;
@@ -89,13 +85,11 @@ export class Chain extends TypedEmitter<ChainEvents> {
   private queueTail: Promise<unknown> = Promise.resolve();
   /** Bodies of blocks being processed, so connecting does not read back what was just written. */
   private readonly pendingBodies = new Map<string, Block>();
-  /** Core's latch: once out of initial block download, a node never goes back in. */
-  private leftInitialDownload = false;
+  private readonly initialDownload: InitialDownload;
   /** Below this a header chain is not stored, and the node is in initial block download. */
   readonly minimumChainWork: bigint;
-  private readonly flushPolicy: FlushPolicy;
+  private readonly flusher: ChainFlusher;
   private readonly assumeValid: string | undefined;
-  private idleFlush: NodeJS.Timeout | undefined;
 
   private constructor(
     readonly tree: BlockTree,
@@ -111,7 +105,9 @@ export class Chain extends TypedEmitter<ChainEvents> {
     this.now = modules.now ?? unixNow;
     this.connectModules = { store, params, verifier: modules.verifier, sigCache };
     this.minimumChainWork = options.minimumChainWork ?? params.minimumChainWork;
-    this.flushPolicy = new FlushPolicy(options.flush);
+    this.initialDownload = new InitialDownload(this.minimumChainWork, params.maxTipAge, this.logger);
+    const flushModules = { store, logger: this.logger, now: this.now, tip: () => this.tip, queueFlush: () => this.flush() };
+    this.flusher = new ChainFlusher(options.flush, flushModules);
     this.assumeValid = options.assumeValid;
   }
 
@@ -121,8 +117,8 @@ export class Chain extends TypedEmitter<ChainEvents> {
     const tree = await loadBlockTree(modules.store);
     const sigCache = modules.sigCache ?? new SignatureCache(settings.signatureCacheSize);
     const chain = new Chain(tree, modules.store, modules.params, sigCache, settings, modules);
-    if (tree.size === 0) await chain.writeGenesis();
-    else await chain.checkStoredTip(settings.checkBlocks);
+    if (tree.size === 0) await writeGenesis(tree, modules.store, modules.params);
+    else await checkStoredTip(tree, modules.store, modules.params, settings.checkBlocks, chain.logger);
     // After a crash this replays every block stored above the last flushed tip.
     const stored = tree.bestCandidate();
     if (stored && stored.chainwork > tree.tip.chainwork) {
@@ -130,26 +126,9 @@ export class Chain extends TypedEmitter<ChainEvents> {
     }
     await chain.enqueue(async () => {
       await chain.activateBestChain();
-      await chain.maybeFlush();
+      await chain.flusher.maybeFlush();
     });
     return chain;
-  }
-
-  /**
-   * Core's VerifyDB at startup: the chain state depends on the top blocks' bodies and undo
-   * data, so a store that cannot give them back refuses to start, naming the fix.
-   */
-  private async checkStoredTip(depth: number): Promise<void> {
-    if (depth <= 0 || this.tree.height === 0) return;
-    const result = await verifyChain(this.tree, this.store, this.params, depth, 3);
-    if (result.ok) return;
-    const { height, hash, reason } = result.failure!;
-    this.logger.error({ hash, height, reason, dir: this.store.dir }, 'the chain state is damaged');
-    throw new StoreError(
-      'corrupt',
-      `the chain state in ${this.store.dir} is damaged: block ${hash} at height ${height}: ${reason}. ` +
-        'Restart with --reindex to rebuild the block index and chain state from the stored blocks (lost blocks are fetched again from peers)',
-    );
   }
 
   get tip(): BlockIndexEntry {
@@ -187,28 +166,14 @@ export class Chain extends TypedEmitter<ChainEvents> {
     return antiDosWorkThreshold(this.tip, this.minimumChainWork);
   }
 
-  /**
-   * Core's IsInitialBlockDownload: true while the tip has less than the minimum chain work or
-   * is older than the network's maxTipAge; once false, false for good.
-   */
+  /** Core's IsInitialBlockDownload (see download-state.ts); once false, false for good. */
   isInitialBlockDownload(): boolean {
-    if (this.leftInitialDownload) return false;
-    const tip = this.tip;
-    if (tip.chainwork < this.minimumChainWork || tip.time < this.now() - this.params.maxTipAge) return true;
-    this.leftInitialDownload = true;
-    this.logger.info({ height: tip.height }, 'leaving initial block download');
-    return false;
+    return this.initialDownload.check(this.tip, this.now);
   }
 
-  /**
-   * How far validation has come, from 0 to 1: the tip's chainwork over the most work we know of
-   * (the best header, or the minimum chain work when that is more). Core estimates from
-   * transaction counts instead; work needs no per-network table and cannot run backwards.
-   */
+  /** How far validation has come, from 0 to 1 (see download-state.ts). */
   verificationProgress(): number {
-    const known = this.bestHeader.chainwork > this.minimumChainWork ? this.bestHeader.chainwork : this.minimumChainWork;
-    if (known === 0n || this.tip.chainwork >= known) return 1;
-    return Number((this.tip.chainwork * 1_000_000n) / known) / 1_000_000;
+    return verificationProgress(this.tip, this.bestHeader, this.minimumChainWork);
   }
 
   /**
@@ -276,13 +241,13 @@ export class Chain extends TypedEmitter<ChainEvents> {
 
   /** Writes the coin cache to disk now (clean stop, tests, benchmarks). */
   flush(): Promise<void> {
-    return this.enqueue(() => this.flushState());
+    return this.enqueue(() => this.flusher.flush());
   }
 
   /** Waits for queued work to finish and flushes the coin cache; the store stays open (its owner closes it). */
   async close(): Promise<void> {
     await this.queueTail;
-    clearTimeout(this.idleFlush);
+    this.flusher.cancelIdle();
     if (this.store.isOpen) await this.flush();
   }
 
@@ -318,7 +283,7 @@ export class Chain extends TypedEmitter<ChainEvents> {
     const entry = await this.storeBlock(block, parent, known);
     const tipBefore = this.tip;
     const failure = await this.activateBestChain();
-    await this.maybeFlush();
+    await this.flusher.maybeFlush();
     if (entry.isFailed() && failure) throw failure;
     const status: ProcessStatus = this.tree.contains(entry) ? 'connected' : 'side-chain';
     if (status === 'side-chain' && this.tip === tipBefore) this.logger.info({ hash, height: entry.height }, 'side-chain block stored');
@@ -407,7 +372,7 @@ export class Chain extends TypedEmitter<ChainEvents> {
         disconnected++;
       }
       const failure = await this.connectPath(fork, best);
-      connected += failure ? failure.connected : pathLength(fork, best);
+      connected += failure ? failure.connected : best.height - fork.height;
       firstFailure ??= failure?.error;
     }
     this.tree.pruneCandidates();
@@ -435,7 +400,7 @@ export class Chain extends TypedEmitter<ChainEvents> {
       }
       progress.connected(path[i], i + 1, path.length);
       // Also inside a long path (catch-up, reindex), so the cache stays within --dbcache.
-      await this.maybeFlush();
+      await this.flusher.maybeFlush();
     }
     return undefined;
   }
@@ -448,63 +413,15 @@ export class Chain extends TypedEmitter<ChainEvents> {
     const connected = await validateConnection(this.connectModules, entry, block, assumed);
     await writeConnection(this.store, entry, block, connected);
     this.tree.pushTip(entry);
-    this.flushPolicy.blockConnected();
+    this.flusher.blockConnected();
     this.emit('blockConnected', { entry, block });
     return true;
   }
 
-  /**
-   * Reads a stored body. One that cannot be read or decoded, or is not the block its key names,
-   * is logged loudly and marked lost (the entry loses its have-data bit), so peers are asked
-   * for it again and nobody waits on it.
-   */
-  private async readBlock(entry: BlockIndexEntry): Promise<Block | undefined> {
-    if (!entry.has(BlockStatus.HAVE_DATA)) return undefined;
-    try {
-      const block = await this.store.getBlock(entry.hashBytes);
-      if (block && block.hash() !== entry.hash) throw new StoreError('corrupt', `block body ${entry.hash}: holds block ${block.hash()}`);
-      if (block) return block;
-      await this.markLost(entry, 'body missing');
-    } catch (err) {
-      if (!isStoreError(err, 'corrupt')) throw err;
-      await this.markLost(entry, err.message);
-    }
-    return undefined;
-  }
-
-  private async markLost(entry: BlockIndexEntry, reason: string): Promise<void> {
-    if (!entry.has(BlockStatus.HAVE_DATA)) return;
-    entry.status &= ~BlockStatus.HAVE_DATA;
-    this.tree.dropCandidate(entry);
-    this.logger.error(
-      { hash: entry.hash, height: entry.height, key: `d${entry.hash}`, dir: this.store.dir, reason },
-      'stored block cannot be read: marked lost, to be fetched again from peers (or run with --reindex)',
-    );
-    await this.store.batch().putBlockIndex(indexRecord(entry, entry.txCount)).write();
-    this.emit('blockDataLost', { entry, reason });
-  }
-
-  /** Writes the coin cache when the flush policy says so (see flush-policy.ts). */
-  private async maybeFlush(): Promise<void> {
-    clearTimeout(this.idleFlush);
-    if (this.flushPolicy.shouldFlush(this.store.cachedBytes, this.tip, this.now())) {
-      await this.flushState();
-      return;
-    }
-    this.idleFlush = setTimeout(() => {
-      if (!this.store.isOpen) return;
-      this.flush().catch((err: unknown) => this.logger.error({ err: String(err) }, 'could not flush the chain state'));
-    }, IDLE_FLUSH_MS);
-    this.idleFlush.unref();
-  }
-
-  private async flushState(): Promise<void> {
-    const records = this.store.cachedRecords;
-    if (records === 0) return;
-    const bytes = this.store.cachedBytes;
-    await this.store.flush();
-    this.flushPolicy.flushed();
-    this.logger.debug({ height: this.tip.height, records, mb: Math.round(bytes / 1e5) / 10 }, 'chain state flushed');
+  /** The stored body, or undefined; one that cannot be read is marked lost (see damaged-store.ts). */
+  private readBlock(entry: BlockIndexEntry): Promise<Block | undefined> {
+    const lost = (lostEntry: BlockIndexEntry, reason: string): void => this.emit('blockDataLost', { entry: lostEntry, reason });
+    return readStoredBlock(entry, { tree: this.tree, store: this.store, logger: this.logger, lost });
   }
 
   private async disconnectOne(): Promise<void> {
@@ -534,49 +451,5 @@ export class Chain extends TypedEmitter<ChainEvents> {
     }
     this.logger.info({ hash: tip.hash, height: tip.height, work: tip.chainwork.toString(16) }, 'new tip');
     this.emit('tipChanged', { tip, previous: oldTip });
-  }
-
-  private async writeGenesis(): Promise<void> {
-    const block = Block.decode(fromHex(this.params.genesisBlock));
-    checkBlockHeader(block.header, this.params);
-    const status = BlockStatus.HEADER_VALID | BlockStatus.HAVE_DATA | BlockStatus.VALIDATED;
-    const entry = this.tree.insert(block.header, undefined, blockProof(block.header.bits), status);
-    entry.txCount = block.txs.length;
-    // Like Bitcoin's, the genesis coinbase is never added to the UTXO set.
-    await this.store.batch().putBlock(entry.hashBytes, block).putBlockIndex(indexRecord(entry, entry.txCount)).putHeight(0, entry.hashBytes).setTip(entry.hashBytes).write();
-    this.tree.pushTip(entry);
-  }
-}
-
-function pathLength(fork: BlockIndexEntry, target: BlockIndexEntry): number {
-  return target.height - fork.height;
-}
-
-/** 'connecting blocks' lines (height, rate, ETA, cache size) while a long path is connected. */
-class ConnectProgress {
-  private readonly startedAt = Date.now();
-  private lastLogAt = this.startedAt;
-
-  constructor(
-    private readonly logger: Logger,
-    private readonly target: BlockIndexEntry,
-    private readonly store: ChainStore,
-  ) {}
-
-  connected(entry: BlockIndexEntry, done: number, total: number): void {
-    const now = Date.now();
-    if (now - this.lastLogAt < PROGRESS_INTERVAL_MS) return;
-    this.lastLogAt = now;
-    const perSecond = done / Math.max(0.001, (now - this.startedAt) / 1000);
-    this.logger.info(
-      {
-        height: entry.height,
-        target: this.target.height,
-        blocksPerSecond: Math.round(perSecond * 10) / 10,
-        etaSeconds: Math.round((total - done) / perSecond),
-        cacheMb: Math.round(this.store.cachedBytes / 1e5) / 10,
-      },
-      'connecting blocks',
-    );
   }
 }

@@ -1,10 +1,14 @@
+import { checkBlockHeader } from '../consensus/header-checks.js';
 import { blockProof } from '../consensus/pow.js';
-import { hashToHex } from '../primitives/bytes.js';
+import type { NetworkParams } from '../params/types.js';
+import { Block } from '../primitives/block.js';
+import { fromHex, hashToHex } from '../primitives/bytes.js';
 import type { ChainStore } from '../store/chain-store.js';
 import { StoreError } from '../store/errors.js';
 import type { BlockIndexRecord } from '../store/layout.js';
-import { BlockIndexEntry } from './block-index.js';
+import { BlockIndexEntry, BlockStatus } from './block-index.js';
 import { BlockTree } from './block-tree.js';
+import { indexRecord } from './connect.js';
 
 /**
  * Rebuilds the in-memory block tree from the stored index: parents before children, the active
@@ -38,4 +42,16 @@ function restoreEntry(tree: BlockTree, record: BlockIndexRecord, sequence: numbe
   }
   entry.txCount = record.txCount;
   return entry;
+}
+
+/** A new store's first write: the genesis block as the tip of an empty tree. */
+export async function writeGenesis(tree: BlockTree, store: ChainStore, params: NetworkParams): Promise<void> {
+  const block = Block.decode(fromHex(params.genesisBlock));
+  checkBlockHeader(block.header, params);
+  const status = BlockStatus.HEADER_VALID | BlockStatus.HAVE_DATA | BlockStatus.VALIDATED;
+  const entry = tree.insert(block.header, undefined, blockProof(block.header.bits), status);
+  entry.txCount = block.txs.length;
+  // Like Bitcoin's, the genesis coinbase is never added to the UTXO set.
+  await store.batch().putBlock(entry.hashBytes, block).putBlockIndex(indexRecord(entry, entry.txCount)).putHeight(0, entry.hashBytes).setTip(entry.hashBytes).write();
+  tree.pushTip(entry);
 }

@@ -162,3 +162,92 @@ export function occurrences(blocks: string[][]): Map<string, number> {
   for (const txs of blocks) for (const txid of txs) counts.set(txid, (counts.get(txid) ?? 0) + 1);
   return counts;
 }
+
+export interface PacedSendOptions {
+  /** Sends go round-robin over this many nodes, `rate` per second, for `seconds`. */
+  nodes: number;
+  rate: number;
+  seconds: number;
+  /** A node with this many sends unanswered skips its turn (counted, not queued). */
+  maxInFlight: number;
+  /** At most this many sends in all (default: no limit). */
+  limit?: number;
+}
+
+export interface PacedSendResult {
+  attempted: number;
+  skipped: number;
+  /** Sends each node accepted. */
+  perNode: number[];
+  /** Milliseconds per accepted send, sorted. */
+  latencies: number[];
+  /** Refusals by error message. */
+  errors: Map<string, number>;
+  startedAt: number;
+  /** When the last send was answered. */
+  endedAt: number;
+}
+
+/**
+ * The load tests' sender: send `k` goes to node k % nodes at start + k / rate, unless that node
+ * already has maxInFlight sends unanswered; `accepted` hears each txid a node returned.
+ */
+export async function pacedSends(
+  options: PacedSendOptions,
+  send: (k: number, node: number) => Promise<string>,
+  accepted: (txid: string, node: number) => void,
+): Promise<PacedSendResult> {
+  const { nodes, rate, seconds, maxInFlight, limit = Infinity } = options;
+  const inFlight = new Array<number>(nodes).fill(0);
+  const perNode = new Array<number>(nodes).fill(0);
+  const errors = new Map<string, number>();
+  const latencies: number[] = [];
+  const pending = new Set<Promise<void>>();
+  let attempted = 0;
+  let skipped = 0;
+  const interval = 1000 / rate;
+  const startedAt = Date.now();
+  for (let k = 0; Date.now() - startedAt < seconds * 1000 && k < limit; k++) {
+    const wait = startedAt + k * interval - Date.now();
+    if (wait > 0) await sleep(wait);
+    const node = k % nodes;
+    if (inFlight[node] >= maxInFlight) {
+      skipped++;
+      continue;
+    }
+    attempted++;
+    inFlight[node]++;
+    const began = Date.now();
+    const sending = send(k, node)
+      .then((txid) => {
+        accepted(txid, node);
+        perNode[node]++;
+        latencies.push(Date.now() - began);
+      })
+      .catch((err: Error) => {
+        errors.set(err.message, (errors.get(err.message) ?? 0) + 1);
+      })
+      .finally(() => {
+        inFlight[node]--;
+        pending.delete(sending);
+      });
+    pending.add(sending);
+  }
+  await Promise.all(pending);
+  latencies.sort((a, b) => a - b);
+  return { attempted, skipped, perNode, latencies, errors, startedAt, endedAt: Date.now() };
+}
+
+export function percentile(sorted: number[], p: number): number {
+  return sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+/** The report lines both load tests print after pacedSends: per node, latency (of `call`), refusals. */
+export function sendReport(result: PacedSendResult, call: string, maxInFlight: number): string[] {
+  const { perNode, latencies, errors, skipped } = result;
+  return [
+    `  per node accepted: ${perNode.map((n, i) => `node${i} ${n}`).join(', ')}; skipped at ${maxInFlight} in flight: ${skipped}`,
+    `  ${call} latency: p50 ${percentile(latencies, 50)} ms, p99 ${percentile(latencies, 99)} ms, max ${latencies.at(-1) ?? 0} ms`,
+    `  refused: ${errors.size === 0 ? 'none' : [...errors].map(([message, n]) => `${n}x ${message}`).join('; ')}`,
+  ];
+}

@@ -13,7 +13,7 @@ import { rm } from 'node:fs/promises';
 import { blockSubsidy } from '../../src/consensus/subsidy.js';
 import { networks, parseNetworkConfig } from '../../src/params/index.js';
 import type { RpcClient } from '../../src/rpc/client.js';
-import { type State, clients, freeBasePort, killLeftovers, mainChain, occurrences, pidAlive, powcoin, readTestnetState, sats, sleep, testnet, waitFor, workspace } from './harness.js';
+import { type State, clients, freeBasePort, killLeftovers, mainChain, occurrences, pacedSends, pidAlive, powcoin, readTestnetState, sats, sendReport, testnet, waitFor, workspace } from './harness.js';
 
 const SECONDS = Number(process.env.POWCOIN_LOAD_SECONDS ?? 120);
 const RATE = Number(process.env.POWCOIN_LOAD_RATE ?? 25);
@@ -31,10 +31,6 @@ interface Sent {
 interface Balances {
   mine: { trusted: number; untrusted_pending: number; immature: number };
   lastprocessedblock: { hash: string; height: number };
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
 describe(`powcoin testnet under load: ${NODES} nodes, ${RATE} payments/s for ${SECONDS} s`, { timeout: SECONDS * 1000 + 420_000 }, () => {
@@ -81,57 +77,21 @@ describe(`powcoin testnet under load: ${NODES} nodes, ${RATE} payments/s for ${S
     // Each node pays addresses of the other nodes' wallets.
     const addresses = await Promise.all(rpc.map((client) => Promise.all(Array.from({ length: 10 }, () => client.call<string>('getnewaddress')))));
     startHeight = await rpc[0].call<number>('getblockcount');
-    const inFlight = new Array<number>(NODES).fill(0);
-    const perNode = new Array<number>(NODES).fill(0);
-    const errors = new Map<string, number>();
-    const latencies: number[] = [];
-    const pending = new Set<Promise<void>>();
-    let attempted = 0;
-    let skipped = 0;
-    const interval = 1000 / RATE;
-    const start = Date.now();
-    for (let k = 0; Date.now() - start < SECONDS * 1000; k++) {
-      const due = start + k * interval;
-      const wait = due - Date.now();
-      if (wait > 0) await sleep(wait);
-      const node = k % NODES;
-      if (inFlight[node] >= MAX_IN_FLIGHT) {
-        skipped++;
-        continue;
-      }
+    const send = (_k: number, node: number): Promise<string> => {
       const to = (node + 1 + Math.floor(Math.random() * (NODES - 1))) % NODES;
       const address = addresses[to][Math.floor(Math.random() * addresses[to].length)];
       const amount = ((10_000 + Math.floor(Math.random() * 1_000_000)) / 1e8).toFixed(8);
-      attempted++;
-      inFlight[node]++;
-      const began = Date.now();
-      const send = rpc[node]
-        .call<string>('sendtoaddress', [address, amount])
-        .then((txid) => {
-          sent.push({ txid, node });
-          perNode[node]++;
-          latencies.push(Date.now() - began);
-        })
-        .catch((err: Error) => {
-          errors.set(err.message, (errors.get(err.message) ?? 0) + 1);
-        })
-        .finally(() => {
-          inFlight[node]--;
-          pending.delete(send);
-        });
-      pending.add(send);
-    }
-    await Promise.all(pending);
-    sendEndedAt = Date.now();
-    const elapsed = (sendEndedAt - start) / 1000;
-    latencies.sort((a, b) => a - b);
+      return rpc[node].call<string>('sendtoaddress', [address, amount]);
+    };
+    const result = await pacedSends({ nodes: NODES, rate: RATE, seconds: SECONDS, maxInFlight: MAX_IN_FLIGHT }, send, (txid, node) => sent.push({ txid, node }));
+    sendEndedAt = result.endedAt;
+    const elapsed = (sendEndedAt - result.startedAt) / 1000;
+    const { attempted, perNode } = result;
     const rate = sent.length / elapsed;
     console.log(
       [
         `load: ${attempted} payments sent in ${elapsed.toFixed(1)} s (${(attempted / elapsed).toFixed(1)}/s attempted), ${sent.length} accepted: ${rate.toFixed(1)}/s`,
-        `  per node accepted: ${perNode.map((n, i) => `node${i} ${n}`).join(', ')}; skipped at ${MAX_IN_FLIGHT} in flight: ${skipped}`,
-        `  sendtoaddress latency: p50 ${percentile(latencies, 50)} ms, p99 ${percentile(latencies, 99)} ms, max ${latencies.at(-1) ?? 0} ms`,
-        `  refused: ${errors.size === 0 ? 'none' : [...errors].map(([message, n]) => `${n}x ${message}`).join('; ')}`,
+        ...sendReport(result, 'sendtoaddress', MAX_IN_FLIGHT),
       ].join('\n'),
     );
     assert.ok(rate >= MIN_RATE, `accepted ${rate.toFixed(1)} payments/s, below ${MIN_RATE}`);

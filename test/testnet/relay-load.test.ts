@@ -16,7 +16,7 @@ import { scriptToAddress, type Transaction } from '../../src/primitives/index.js
 import { networks, parseNetworkConfig } from '../../src/params/index.js';
 import type { RpcClient } from '../../src/rpc/client.js';
 import { TestKey } from '../helpers/chain-harness.js';
-import { clients, freeBasePort, killLeftovers, mainChain, occurrences, powcoin, readTestnetState, sats, sleep, testnet, waitFor, workspace } from './harness.js';
+import { clients, freeBasePort, killLeftovers, mainChain, occurrences, pacedSends, powcoin, readTestnetState, sats, sendReport, testnet, waitFor, workspace } from './harness.js';
 
 const SECONDS = Number(process.env.POWCOIN_RELAY_SECONDS ?? 20);
 const RATE = Number(process.env.POWCOIN_RELAY_RATE ?? 100);
@@ -34,10 +34,6 @@ const payee = new TestKey('relay-load payee');
 interface Sent {
   txid: string;
   node: number;
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
 describe(`relay under load: ${NODES} daemons, ${RATE} pre-signed payments/s for ${SECONDS} s`, { timeout: SECONDS * 1000 + 600_000 }, () => {
@@ -98,53 +94,16 @@ describe(`relay under load: ${NODES} daemons, ${RATE} pre-signed payments/s for 
   });
 
   test(`load: ${RATE} sendrawtransaction/s spread over the ${NODES} daemons for ${SECONDS} s`, async () => {
-    const inFlight = new Array<number>(NODES).fill(0);
-    const perNode = new Array<number>(NODES).fill(0);
-    const errors = new Map<string, number>();
-    const latencies: number[] = [];
-    const pending = new Set<Promise<void>>();
-    let attempted = 0;
-    let skipped = 0;
-    const interval = 1000 / RATE;
-    const start = Date.now();
-    for (let k = 0; Date.now() - start < SECONDS * 1000 && k < payments.length; k++) {
-      const wait = start + k * interval - Date.now();
-      if (wait > 0) await sleep(wait);
-      const node = k % NODES;
-      if (inFlight[node] >= MAX_IN_FLIGHT) {
-        skipped++;
-        continue;
-      }
-      attempted++;
-      inFlight[node]++;
-      const began = Date.now();
-      const payment = payments[k];
-      const send = rpc[node]
-        .call<string>('sendrawtransaction', [Buffer.from(payment.encode()).toString('hex')])
-        .then((txid) => {
-          sent.push({ txid, node });
-          perNode[node]++;
-          latencies.push(Date.now() - began);
-        })
-        .catch((err: Error) => {
-          errors.set(err.message, (errors.get(err.message) ?? 0) + 1);
-        })
-        .finally(() => {
-          inFlight[node]--;
-          pending.delete(send);
-        });
-      pending.add(send);
-    }
-    await Promise.all(pending);
-    sendEndedAt = Date.now();
-    const elapsed = (sendEndedAt - start) / 1000;
-    latencies.sort((a, b) => a - b);
+    const options = { nodes: NODES, rate: RATE, seconds: SECONDS, maxInFlight: MAX_IN_FLIGHT, limit: payments.length };
+    const send = (k: number, node: number): Promise<string> => rpc[node].call<string>('sendrawtransaction', [Buffer.from(payments[k].encode()).toString('hex')]);
+    const result = await pacedSends(options, send, (txid, node) => sent.push({ txid, node }));
+    sendEndedAt = result.endedAt;
+    const elapsed = (sendEndedAt - result.startedAt) / 1000;
+    const { attempted } = result;
     console.log(
       [
         `relay load: ${attempted} payments submitted in ${elapsed.toFixed(1)} s (${(attempted / elapsed).toFixed(1)}/s), ${sent.length} accepted: ${(sent.length / elapsed).toFixed(1)}/s (target ${RATE}/s)`,
-        `  per node accepted: ${perNode.map((n, i) => `node${i} ${n}`).join(', ')}; skipped at ${MAX_IN_FLIGHT} in flight: ${skipped}`,
-        `  sendrawtransaction latency: p50 ${percentile(latencies, 50)} ms, p99 ${percentile(latencies, 99)} ms, max ${latencies.at(-1) ?? 0} ms`,
-        `  refused: ${errors.size === 0 ? 'none' : [...errors].map(([message, n]) => `${n}x ${message}`).join('; ')}`,
+        ...sendReport(result, 'sendrawtransaction', MAX_IN_FLIGHT),
       ].join('\n'),
     );
     assert.ok(sent.length > 0, 'some payments were accepted');
