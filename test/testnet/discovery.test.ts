@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
 import type { RpcClient } from '../../src/rpc/client.js';
-import { type State, clients, freeBasePort, killLeftovers, pidAlive, powcoin, readTestnetState, testnet, waitFor, workspace } from './harness.js';
+import { type State, clients, killLeftovers, pidAlive, powcoin, readTestnetState, testnet, waitFor, upOnFreePorts, workspace } from './harness.js';
 
 const NODES = 12;
 const MIN_PEERS = 4;
@@ -47,15 +47,8 @@ describe(`powcoin testnet: ${NODES} daemons find each other from one seed`, { ti
   });
 
   test(`every node reaches ${MIN_PEERS}+ peers`, async (t) => {
-    let up = false;
-    for (let attempt = 0; attempt < 3 && !up; attempt++) {
-      const basePort = await freeBasePort(2 * NODES);
-      // No miners: the blocks below are mined on demand, so every node's tip is known.
-      const result = await powcoin(['testnet', 'up', '--dir', dir, '--network-config', `${root}/network.json`, '--nodes', String(NODES), '--miners', '0', '--base-port', String(basePort)]);
-      if (result.code === 0) up = true;
-      else if (!/already in use/.test(result.stderr)) assert.fail(`testnet up failed:\n${result.stdout}${result.stderr}`);
-    }
-    assert.ok(up, 'testnet up found free ports');
+    // No miners: the blocks below are mined on demand, so every node's tip is known.
+    await upOnFreePorts(dir, 2 * NODES, ['--network-config', `${root}/network.json`, '--nodes', String(NODES), '--miners', '0']);
     const started = Date.now();
     state = readTestnetState(dir);
     rpc = clients(state);

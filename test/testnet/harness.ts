@@ -251,3 +251,14 @@ export function sendReport(result: PacedSendResult, call: string, maxInFlight: n
     `  refused: ${errors.size === 0 ? 'none' : [...errors].map(([message, n]) => `${n}x ${message}`).join('; ')}`,
   ];
 }
+
+/** `powcoin testnet up` on free ports (another base port when one turns out busy); answers its output. */
+export async function upOnFreePorts(dir: string, ports: number, args: string[]): Promise<string> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const basePort = await freeBasePort(ports);
+    const result = await powcoin(['testnet', 'up', '--dir', dir, ...args, '--base-port', String(basePort)]);
+    if (result.code === 0) return result.stdout;
+    if (!/already in use/.test(result.stderr)) throw new Error(`testnet up failed:\n${result.stdout}${result.stderr}`);
+  }
+  throw new Error('testnet up found no free ports in 3 attempts');
+}

@@ -13,7 +13,7 @@ import { rm } from 'node:fs/promises';
 import { blockSubsidy } from '../../src/consensus/subsidy.js';
 import { networks, parseNetworkConfig } from '../../src/params/index.js';
 import type { RpcClient } from '../../src/rpc/client.js';
-import { type State, clients, freeBasePort, killLeftovers, mainChain, occurrences, pacedSends, pidAlive, powcoin, readTestnetState, sats, sendReport, testnet, waitFor, workspace } from './harness.js';
+import { type State, clients, killLeftovers, mainChain, occurrences, pacedSends, pidAlive, readTestnetState, sats, sendReport, testnet, waitFor, upOnFreePorts, workspace } from './harness.js';
 
 const SECONDS = Number(process.env.POWCOIN_LOAD_SECONDS ?? 120);
 const RATE = Number(process.env.POWCOIN_LOAD_RATE ?? 25);
@@ -52,13 +52,7 @@ describe(`powcoin testnet under load: ${NODES} nodes, ${RATE} payments/s for ${S
   });
 
   test('up: 5 nodes, two of them mining; every node gets mature coins', async () => {
-    let up = false;
-    for (let attempt = 0; attempt < 3 && !up; attempt++) {
-      const basePort = await freeBasePort(2 * NODES);
-      const result = await powcoin(['testnet', 'up', '--dir', dir, '--network-config', `${root}/network.json`, '--nodes', String(NODES), '--miners', '2', '--mine-interval', '1', '--base-port', String(basePort)]);
-      if (result.code === 0) up = true;
-      else if (!/already in use/.test(result.stderr)) assert.fail(`testnet up failed:\n${result.stdout}${result.stderr}`);
-    }
+    await upOnFreePorts(dir, 2 * NODES, ['--network-config', `${root}/network.json`, '--nodes', String(NODES), '--miners', '2', '--mine-interval', '1']);
     state = readTestnetState(dir);
     assert.deepEqual(state.nodes.map((node) => node.role), ['seed', 'miner', 'miner', 'wallet', 'wallet']);
     rpc = clients(state);

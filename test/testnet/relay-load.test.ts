@@ -16,7 +16,7 @@ import { scriptToAddress, type Transaction } from '../../src/primitives/index.js
 import { networks, parseNetworkConfig } from '../../src/params/index.js';
 import type { RpcClient } from '../../src/rpc/client.js';
 import { TestKey } from '../helpers/chain-harness.js';
-import { clients, freeBasePort, killLeftovers, mainChain, occurrences, pacedSends, powcoin, readTestnetState, sats, sendReport, testnet, waitFor, workspace } from './harness.js';
+import { clients, killLeftovers, mainChain, occurrences, pacedSends, readTestnetState, sats, sendReport, testnet, waitFor, upOnFreePorts, workspace } from './harness.js';
 
 const SECONDS = Number(process.env.POWCOIN_RELAY_SECONDS ?? 20);
 const RATE = Number(process.env.POWCOIN_RELAY_RATE ?? 100);
@@ -57,13 +57,7 @@ describe(`relay under load: ${NODES} daemons, ${RATE} pre-signed payments/s for 
   });
 
   test('up: 5 daemons, two mining; pre-signed payments, each spending its own confirmed output', async () => {
-    let up = false;
-    for (let attempt = 0; attempt < 3 && !up; attempt++) {
-      const basePort = await freeBasePort(2 * NODES);
-      const result = await powcoin(['testnet', 'up', '--dir', dir, '--network-config', `${root}/network.json`, '--nodes', String(NODES), '--miners', '2', '--mine-interval', '1', '--base-port', String(basePort)]);
-      if (result.code === 0) up = true;
-      else if (!/already in use/.test(result.stderr)) assert.fail(`testnet up failed:\n${result.stdout}${result.stderr}`);
-    }
+    await upOnFreePorts(dir, 2 * NODES, ['--network-config', `${root}/network.json`, '--nodes', String(NODES), '--miners', '2', '--mine-interval', '1']);
     rpc = clients(readTestnetState(dir));
     const fanOuts = Math.ceil((RATE * SECONDS) / FAN_OUT);
     const address = scriptToAddress(funder.script, params.bech32Prefix)!;
