@@ -19,6 +19,7 @@ import type { P2PBlockEntry, P2PChain, P2PLogger } from './interfaces.js';
 import { requestBlocks } from './protocols/blocks.js';
 import type { ProtocolContext } from './protocols/context.js';
 import { PeerError } from './protocols/stream-io.js';
+import { Rerun } from './rerun.js';
 import type { RecentSet } from './recent.js';
 import { blockMessageId, MAX_BLOCKS_PER_REQUEST } from './topics.js';
 import { type Misbehaviour, settle, verdict, type Verdict } from './verdict.js';
@@ -90,8 +91,10 @@ export class BlockDownloader {
   private readonly peers = new Map<string, PeerDownload>();
   private readonly inFlight = new Map<string, { peer: string; since: number }>();
   private readonly held = new Map<string, { block: Block; from: PeerId }>();
-  private processing: Promise<void> | undefined;
-  private processAgain = false;
+  private readonly processing = new Rerun(
+    () => this.processReady(),
+    () => this.modules.settled(),
+  );
   private stallTimer: NodeJS.Timeout | undefined;
   private stallTimeoutMs: number;
   private stopped = false;
@@ -105,7 +108,7 @@ export class BlockDownloader {
 
   /** Nothing in flight, nothing waiting to be processed. */
   get idle(): boolean {
-    return this.inFlight.size === 0 && this.processing === undefined && !this.hasReady();
+    return this.inFlight.size === 0 && !this.processing.running && !this.hasReady();
   }
 
   get currentStallTimeoutMs(): number {
@@ -313,19 +316,7 @@ export class BlockDownloader {
   }
 
   private kickProcessing(): void {
-    if (this.processing) {
-      this.processAgain = true;
-      return;
-    }
-    this.processing = this.processReady().finally(() => {
-      this.processing = undefined;
-      if (this.processAgain) {
-        this.processAgain = false;
-        this.kickProcessing();
-      } else {
-        this.modules.settled();
-      }
-    });
+    this.processing.kick();
   }
 
   /** Feeds held blocks to processBlock strictly in chain order. */

@@ -9,6 +9,7 @@ import type { Block } from '../primitives/block.js';
 import type { P2PLogger } from './interfaces.js';
 import type { ProtocolContext } from './protocols/context.js';
 import { requestBlocks } from './protocols/blocks.js';
+import { Rerun } from './rerun.js';
 
 export interface RefetchModules {
   context: ProtocolContext;
@@ -19,31 +20,19 @@ export interface RefetchModules {
 }
 
 export class LostBlockFetcher {
-  private running: Promise<void> | undefined;
-  private again = false;
+  private readonly passes = new Rerun(() => this.pass());
   private stopped = false;
 
   constructor(private readonly modules: RefetchModules) {}
 
   /** Starts a pass, or queues one more after the running pass. */
   kick(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = this.pass().finally(() => {
-      this.running = undefined;
-      if (this.again) {
-        this.again = false;
-        this.kick();
-      }
-    });
+    if (!this.stopped) this.passes.kick();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    await this.running;
+    await this.passes.settled();
   }
 
   private async pass(): Promise<void> {
