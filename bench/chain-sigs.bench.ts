@@ -1,6 +1,6 @@
 import type { SignatureCheck } from '../src/consensus/p2wpkh.js';
-import { SignatureCache } from '../src/chain/sig-cache.js';
-import { InlineVerifier, type SignatureVerifier, WorkerPoolVerifier, verifyWithCache } from '../src/chain/sig-verifier.js';
+import { SignatureCache } from '../src/verify/sig-cache.js';
+import { InlineVerifier, type SignatureVerifier, WorkerPoolVerifier, verifyWithCache } from '../src/verify/sig-verifier.js';
 import { makeSignatureChecks } from '../test/helpers/sig-checks.js';
 import { type Figure, duration, rate } from './measure.js';
 

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Chain } from '../src/chain/chain.js';
-import { InlineVerifier, type SignatureVerifier, WorkerPoolVerifier, verifyWithCache } from '../src/chain/sig-verifier.js';
+import { InlineVerifier, type SignatureVerifier, WorkerPoolVerifier, verifyWithCache } from '../src/verify/sig-verifier.js';
 import { SighashCache } from '../src/consensus/sighash.js';
 import { prepareP2wpkhInput } from '../src/consensus/p2wpkh.js';
 import { defineNetwork, networks } from '../src/params/index.js';

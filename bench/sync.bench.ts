@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Chain, type ChainOptions } from '../src/chain/chain.js';
 import { DEFAULT_FLUSH_POLICY } from '../src/chain/flush-policy.js';
-import { InlineVerifier } from '../src/chain/sig-verifier.js';
+import { InlineVerifier } from '../src/verify/sig-verifier.js';
 import { Mempool } from '../src/mempool/index.js';
 import { P2PNode } from '../src/p2p/node.js';
 import { type Block, OutPoint, type Transaction } from '../src/primitives/index.js';

@@ -5,7 +5,7 @@
 import type { ChainStore } from '../store/chain-store.js';
 import type { BlockIndexEntry } from './block-index.js';
 import { FlushPolicy, type FlushPolicyOptions } from './flush-policy.js';
-import type { Logger } from './logger.js';
+import type { Logger } from '../util/logger.js';
 
 /** A cache left unflushed after a burst is written once no block has come for this long. */
 const IDLE_FLUSH_MS = 5_000;

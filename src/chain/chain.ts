@@ -24,12 +24,12 @@ import type { ChainEvents } from './events.js';
 import { acceptHeaders, anchorAt, antiDosWorkThreshold, type HeadersOutcome } from './header-tree.js';
 import type { SegmentAnchor } from '../consensus/header-chain.js';
 import type { BlockHeader } from '../primitives/header.js';
-import { type Logger, silentLogger } from './logger.js';
+import { type Logger, silentLogger } from '../util/logger.js';
 import { loadBlockTree, writeGenesis } from './load-tree.js';
 import { DEFAULT_ORPHAN_POOL, OrphanPool, type OrphanPoolOptions } from './orphan-pool.js';
-import { SignatureCache } from './sig-cache.js';
-import type { SignatureVerifier } from './sig-verifier.js';
-import { TypedEmitter } from '../primitives/typed-emitter.js';
+import { SignatureCache } from '../verify/sig-cache.js';
+import type { SignatureVerifier } from '../verify/sig-verifier.js';
+import { TypedEmitter } from '../util/typed-emitter.js';
 import { type VerifyChainResult, type VerifyLevel, verifyChain } from './verify-chain.js';
 
 export interface ChainOptions {

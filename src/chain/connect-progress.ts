@@ -1,6 +1,6 @@
 import type { ChainStore } from '../store/chain-store.js';
 import type { BlockIndexEntry } from './block-index.js';
-import type { Logger } from './logger.js';
+import type { Logger } from '../util/logger.js';
 
 /** Milliseconds between 'connecting blocks' progress lines while a long path is connected. */
 const PROGRESS_INTERVAL_MS = 10_000;

@@ -12,8 +12,8 @@ import type { ChainStore } from '../store/chain-store.js';
 import { StoreError } from '../store/errors.js';
 import type { BlockIndexRecord } from '../store/layout.js';
 import { BlockStatus, type BlockIndexEntry } from './block-index.js';
-import type { SignatureCache } from './sig-cache.js';
-import { type SignatureVerifier, verifyWithCache } from './sig-verifier.js';
+import type { SignatureCache } from '../verify/sig-cache.js';
+import { type SignatureVerifier, verifyWithCache } from '../verify/sig-verifier.js';
 
 /** What connecting and disconnecting need, injected by the chain. */
 export interface ConnectModules {

@@ -10,7 +10,7 @@ import { StoreError, isStoreError } from '../store/errors.js';
 import { BlockStatus, type BlockIndexEntry } from './block-index.js';
 import type { BlockTree } from './block-tree.js';
 import { indexRecord } from './connect.js';
-import type { Logger } from './logger.js';
+import type { Logger } from '../util/logger.js';
 import { verifyChain } from './verify-chain.js';
 
 /**

@@ -1,6 +1,6 @@
 /** Where the node stands in catching up: initial block download and verification progress. */
 import type { BlockIndexEntry } from './block-index.js';
-import type { Logger } from './logger.js';
+import type { Logger } from '../util/logger.js';
 
 /**
  * Core's IsInitialBlockDownload: true while the tip has less than the minimum chain work or

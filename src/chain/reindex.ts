@@ -18,7 +18,7 @@ import { isStoreError } from '../store/errors.js';
 import { Prefix } from '../store/layout.js';
 import { BlockStatus } from './block-index.js';
 import type { Chain } from './chain.js';
-import type { Logger } from './logger.js';
+import type { Logger } from '../util/logger.js';
 
 export type ReindexMode = 'full' | 'chainstate';
 

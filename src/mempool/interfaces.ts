@@ -29,4 +29,4 @@ export interface ChainEventSource {
 }
 
 /** pino's call shape (fields first, message second); one definition for every layer. */
-export { type Logger as MempoolLogger, silentLogger as silentMempoolLogger } from '../primitives/logger.js';
+export { type Logger as MempoolLogger, silentLogger as silentMempoolLogger } from '../util/logger.js';

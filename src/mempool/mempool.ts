@@ -1,4 +1,4 @@
-import { TypedEmitter } from '../primitives/typed-emitter.js';
+import { TypedEmitter } from '../util/typed-emitter.js';
 import { isRuleError } from '../consensus/errors.js';
 import { unixNow } from '../consensus/header-checks.js';
 import type { NetworkParams } from '../params/types.js';

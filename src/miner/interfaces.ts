@@ -87,4 +87,4 @@ export interface MinerChain {
 }
 
 /** pino's call shape (fields first, message second); one definition for every layer. */
-export { type Logger as MinerLogger, silentLogger as silentMinerLogger } from '../primitives/logger.js';
+export { type Logger as MinerLogger, silentLogger as silentMinerLogger } from '../util/logger.js';

@@ -1,5 +1,5 @@
 import type { Worker } from 'node:worker_threads';
-import { siblingModuleUrl, spawnModuleWorker } from '../primitives/worker-spawn.js';
+import { siblingModuleUrl, spawnModuleWorker } from '../util/worker-spawn.js';
 import type { NonceWorkerData } from './nonce-protocol.js';
 
 /** Thread name, shown in inspectors and heap snapshots. */

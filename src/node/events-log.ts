@@ -1,6 +1,6 @@
 /** What an operator wants to see at info level as the chain moves: each block with its figures. */
 import type { Chain } from '../chain/chain.js';
-import type { Logger } from '../chain/logger.js';
+import type { Logger } from '../util/logger.js';
 import type { Mempool } from '../mempool/mempool.js';
 
 export function logChainEvents(chain: Chain, mempool: Mempool, logger: Logger): void {

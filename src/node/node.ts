@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { Chain } from '../chain/chain.js';
-import { WorkerPoolVerifier } from '../chain/sig-verifier.js';
+import { WorkerPoolVerifier } from '../verify/sig-verifier.js';
 import { unixNow } from '../consensus/header-checks.js';
 import { Mempool } from '../mempool/mempool.js';
 import { Miner } from '../miner/miner.js';

@@ -1,4 +1,4 @@
-import type { Logger } from '../chain/logger.js';
+import type { Logger } from '../util/logger.js';
 import type { NetworkParams } from '../params/types.js';
 import { ChainStore } from '../store/chain-store.js';
 import { StoreError, isStoreError } from '../store/errors.js';

@@ -4,7 +4,7 @@
  * to a wallet by its rhythm) the wallet offers its unconfirmed txs to the mempool again and the
  * node hands those the mempool holds to every peer over txs/1.
  */
-import type { Logger } from '../primitives/logger.js';
+import type { Logger } from '../util/logger.js';
 import type { Transaction } from '../primitives/transaction.js';
 
 export interface RebroadcastOptions {

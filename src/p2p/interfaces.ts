@@ -97,4 +97,4 @@ export interface P2PMempool {
 }
 
 /** pino's call shape (fields first, message second); one definition for every layer. */
-export { type Logger as P2PLogger, silentLogger as silentP2PLogger } from '../primitives/logger.js';
+export { type Logger as P2PLogger, silentLogger as silentP2PLogger } from '../util/logger.js';

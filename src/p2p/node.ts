@@ -7,7 +7,7 @@ import './polyfill.js';
 import type { Connection, PeerId } from '@libp2p/interface';
 import { peerIdFromString } from '@libp2p/peer-id';
 import { multiaddr } from '@multiformats/multiaddr';
-import { TypedEmitter } from '../chain/typed-emitter.js';
+import { TypedEmitter } from '../util/typed-emitter.js';
 import type { NetworkParams } from '../params/types.js';
 import type { BanEntry, BanList } from './bans.js';
 import type { AddressBook } from './addrman/types.js';

@@ -11,4 +11,3 @@ export * from './block.js';
 export * from './coin.js';
 export * from './address.js';
 export * from './keys.js';
-export * from './native-verify.js';

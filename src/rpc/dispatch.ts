@@ -3,7 +3,7 @@
  * batch; 1.0 replies carry both `result` and `error` and use HTTP 404/400/500 for errors, 2.0
  * replies carry one of them and always HTTP 200; 2.0 notifications (no id) get no reply.
  */
-import type { Logger } from '../chain/logger.js';
+import type { Logger } from '../util/logger.js';
 import { RpcCode, RpcError, isRpcError } from './errors.js';
 import type { RpcContext } from './interfaces.js';
 import { stringifyJson } from './json.js';

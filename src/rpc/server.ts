@@ -4,7 +4,7 @@
  * the dispatcher. Replies are `application/json` exactly, as Core's (some clients compare it).
  */
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import type { Logger } from '../chain/logger.js';
+import type { Logger } from '../util/logger.js';
 import { type Credentials, checkBasicAuth } from './auth.js';
 import type { RpcDispatcher } from './dispatch.js';
 

@@ -48,4 +48,4 @@ export interface WalletMempool {
 }
 
 /** pino's call shape (fields first, message second); one definition for every layer. */
-export { type Logger as WalletLogger, silentLogger as silentWalletLogger } from '../primitives/logger.js';
+export { type Logger as WalletLogger, silentLogger as silentWalletLogger } from '../util/logger.js';

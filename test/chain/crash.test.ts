@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Chain } from '../../src/chain/chain.js';
-import { InlineVerifier } from '../../src/chain/sig-verifier.js';
+import { InlineVerifier } from '../../src/verify/sig-verifier.js';
 import { ChainStore } from '../../src/store/chain-store.js';
 import { FAR_FUTURE, describeCoins, rebuildUtxoSet, storedUtxoSet } from '../helpers/chain-harness.js';
 import { crashParams, crashScenario } from './fixtures/crash-scenario.js';

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Chain, type ChainModules, type ChainOptions } from '../../src/chain/chain.js';
-import { InlineVerifier, type SignatureVerifier } from '../../src/chain/sig-verifier.js';
+import { InlineVerifier, type SignatureVerifier } from '../../src/verify/sig-verifier.js';
 import { connectBlockInputs } from '../../src/consensus/block-inputs.js';
 import { p2wpkhScript } from '../../src/consensus/script.js';
 import { signTransaction } from '../../src/consensus/p2wpkh.js';

@@ -1,4 +1,4 @@
-import { InlineVerifier, type SignatureVerifier } from '../../src/chain/sig-verifier.js';
+import { InlineVerifier, type SignatureVerifier } from '../../src/verify/sig-verifier.js';
 import type { SignatureCheck } from '../../src/consensus/p2wpkh.js';
 
 /** A real inline verifier that counts the checks reaching it, i.e. those the signature cache did not answer. */

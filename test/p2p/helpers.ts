@@ -5,7 +5,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InlineVerifier } from '../../src/chain/sig-verifier.js';
+import { InlineVerifier } from '../../src/verify/sig-verifier.js';
 import { Mempool } from '../../src/mempool/index.js';
 import { P2PNode } from '../../src/p2p/node.js';
 import type { P2POptions } from '../../src/p2p/options.js';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { WalletRebroadcaster } from '../../src/node/rebroadcast.js';
-import { silentLogger } from '../../src/primitives/logger.js';
+import { silentLogger } from '../../src/util/logger.js';
 import { addressToScript } from '../../src/primitives/index.js';
 import { Wallet } from '../../src/wallet/index.js';
 import { Branch } from '../helpers/chain-harness.js';

@@ -6,7 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Chain } from '../../src/chain/chain.js';
-import { InlineVerifier } from '../../src/chain/sig-verifier.js';
+import { InlineVerifier } from '../../src/verify/sig-verifier.js';
 import { Mempool } from '../../src/mempool/mempool.js';
 import { BlockProducer } from '../../src/node/block-producer.js';
 import { buildRpcContext } from '../../src/node/rpc-context.js';
@@ -19,7 +19,7 @@ import type { RpcContext, RpcControl } from '../../src/rpc/interfaces.js';
 import { methodTable } from '../../src/rpc/methods/index.js';
 import { RpcServer } from '../../src/rpc/server.js';
 import { ChainStore } from '../../src/store/chain-store.js';
-import { silentLogger } from '../../src/chain/logger.js';
+import { silentLogger } from '../../src/util/logger.js';
 import { walletForRpc } from '../../src/node/wallet-adapter.js';
 import { Wallet } from '../../src/wallet/wallet.js';
 

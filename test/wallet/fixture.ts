@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InlineVerifier } from '../../src/chain/sig-verifier.js';
+import { InlineVerifier } from '../../src/verify/sig-verifier.js';
 import { Mempool } from '../../src/mempool/index.js';
 import { networks } from '../../src/params/index.js';
 import type { NetworkParams } from '../../src/params/types.js';

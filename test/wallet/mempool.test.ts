@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { InlineVerifier } from '../../src/chain/sig-verifier.js';
+import { InlineVerifier } from '../../src/verify/sig-verifier.js';
 import { Mempool } from '../../src/mempool/index.js';
 import { Wallet } from '../../src/wallet/index.js';
 import type { Branch } from '../helpers/chain-harness.js';

@@ -1,5 +1,5 @@
 import type { Worker } from 'node:worker_threads';
-import { siblingModuleUrl, spawnModuleWorker, workerExecArgv } from '../primitives/worker-spawn.js';
+import { siblingModuleUrl, spawnModuleWorker, workerExecArgv } from '../util/worker-spawn.js';
 
 export { workerExecArgv };
 

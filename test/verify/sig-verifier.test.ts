@@ -7,7 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { type SignatureCheck, signatureCheckKey } from '../../src/consensus/p2wpkh.js';
-import { SignatureCache } from '../../src/chain/sig-cache.js';
+import { SignatureCache } from '../../src/verify/sig-cache.js';
 import {
   InlineVerifier,
   type SignatureVerifier,
@@ -15,8 +15,8 @@ import {
   WorkerPoolVerifier,
   type WorkerPoolOptions,
   verifyWithCache,
-} from '../../src/chain/sig-verifier.js';
-import { signatureWorkerUrl, spawnSignatureWorker, workerExecArgv } from '../../src/chain/sig-worker-spawn.js';
+} from '../../src/verify/sig-verifier.js';
+import { signatureWorkerUrl, spawnSignatureWorker, workerExecArgv } from '../../src/verify/sig-worker-spawn.js';
 import { makeSignatureChecks, withFailures } from '../helpers/sig-checks.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { verifySignatureCheck } from '../../src/consensus/p2wpkh.js';
-import { PACKED_CHECK_BYTES, packChecks, packedCount, unpackCheck } from '../../src/chain/sig-packing.js';
+import { PACKED_CHECK_BYTES, packChecks, packedCount, unpackCheck } from '../../src/verify/sig-packing.js';
 import { makeSignatureChecks } from '../helpers/sig-checks.js';
 
 describe('packed signature checks', () => {
