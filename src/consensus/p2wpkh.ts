@@ -8,7 +8,7 @@ import {
   publicKeyHash,
   signDigest,
 } from '../primitives/keys.js';
-import { verifyOverSha256 } from '../verify/native-verify.js';
+import { verifyOverSha256 } from '../primitives/ecdsa-verify.js';
 import { Transaction, type TxInput } from '../primitives/transaction.js';
 import { encodeDerSignature, isHighS, isValidSignatureEncoding, parseDerSignature, toCompactSignature } from './der.js';
 import { RuleError } from './errors.js';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { sha256 } from '../../src/primitives/hash.js';
 import { publicKeyFromPrivate, signDigest, verifyDigest } from '../../src/primitives/keys.js';
-import { verifyOverSha256 } from '../../src/verify/native-verify.js';
+import { verifyOverSha256 } from '../../src/primitives/ecdsa-verify.js';
 
 const arbKey = fc.uint8Array({ minLength: 32, maxLength: 32 }).filter((k) => k.some((b) => b !== 0) && k[0] < 0xff);
 const arbHash = fc.uint8Array({ minLength: 32, maxLength: 32 });
