@@ -1,7 +1,5 @@
 /** Raw transaction methods: decode, look up, test and send. */
 import { isRuleError } from '../../consensus/errors.js';
-import { fromHex } from '../../primitives/bytes.js';
-import { DecodeError } from '../../primitives/errors.js';
 import { OutPoint } from '../../primitives/outpoint.js';
 import { Transaction } from '../../primitives/transaction.js';
 import { amountJson, parseAmount } from '../amounts.js';
@@ -10,18 +8,15 @@ import type { RpcContext } from '../interfaces.js';
 import type { Params } from '../params.js';
 import { confirmations } from '../format/block.js';
 import { txHex, txJson } from '../format/tx.js';
+import { decodeHexTx } from './rawtx-construct.js';
 import { type RpcMethod, optional, required } from './types.js';
 
 /** Core's default maxfeerate: 0.10 coins per kvB. */
 const DEFAULT_MAX_FEE_RATE = 10_000_000n;
 
+/** Core's DecodeHexTx (segwit form, then legacy form for a tx with no inputs); -22 "TX decode failed". */
 export function decodeTx(hex: string): Transaction {
-  try {
-    return Transaction.decode(fromHex(hex));
-  } catch (err) {
-    if (err instanceof DecodeError) throw new RpcError(RpcCode.DESERIALIZATION_ERROR, 'TX decode failed');
-    throw err;
-  }
+  return decodeHexTx(hex);
 }
 
 /** sat/kvB cap from a maxfeerate argument (coins/kvB); 0 lifts it. */
