@@ -57,6 +57,8 @@ export interface RpcMempool {
   readonly size: number;
   acceptTransaction(tx: Transaction): Promise<{ status: 'accepted' | 'orphan'; txid: string }>;
   testAccept(tx: Transaction): Promise<{ txid: string; wtxid: string; allowed: boolean; vsize?: number; fee?: bigint; rejectReason?: string; error?: { code: string; message: string } }>;
+  /** testmempoolaccept of several txs (see mempool/package-test.ts). */
+  testAcceptPackage(txs: readonly Transaction[]): Promise<{ packageError?: string; results: Array<{ txid: string; wtxid: string; allowed?: boolean; vsize?: number; fee?: bigint; rejectReason?: string; error?: { code: string; message: string } }> }>;
   get(txid: string): RpcMempoolEntry | undefined;
   entries(): Iterable<RpcMempoolEntry>;
   info(): object;
