@@ -7,10 +7,14 @@ import { fromHex } from '../../src/primitives/bytes.js';
 import { hash160 } from '../../src/primitives/hash.js';
 import { Transaction } from '../../src/primitives/transaction.js';
 import { encodeWif } from '../../src/wallet/wif.js';
+import * as ecc from '@bitcoinerlab/secp256k1';
+import { Psbt as BjsPsbt } from 'bitcoinjs-lib';
+import { ECPairFactory } from 'ecpair';
 import { TestKey } from '../helpers/chain-harness.js';
 import { type Stack, openStack, rpcError } from './stack.js';
 
 type Row = Record<string, unknown>;
+const ECPair = ECPairFactory(ecc);
 const outside = new TestKey('psbt outside key');
 
 describe('raw transactions and PSBTs over RPC, with the real wallet', () => {
@@ -97,7 +101,7 @@ describe('raw transactions and PSBTs over RPC, with the real wallet', () => {
     assert.ok((analysed.estimated_vsize as number) >= tx.vsize());
   });
 
-  test('createpsbt + utxoupdatepsbt + combinepsbt of two signers, converttopsbt', async () => {
+  test('createpsbt + utxoupdatepsbt, two signers (our wallet, bitcoinjs-lib) combined with combinepsbt, finalized, accepted; converttopsbt', async () => {
     // Two coins: one the wallet owns, one the outside key owns; each party signs its own.
     const walletCoin = (await s.client.call<Row[]>('listunspent', [1])).find((c) => (c.amount as number) > 1)!;
     const txid = await s.client.call<string>('sendtoaddress', [outsideAddress, 1]);
@@ -106,26 +110,32 @@ describe('raw transactions and PSBTs over RPC, with the real wallet', () => {
     const paid = decode(await s.client.call<string>('getrawtransaction', [txid, false, await s.client.call<string>('getbestblockhash')]));
     const vout = paid.outputs.findIndex((o) => o.value === 100_000_000n);
     const inputs = [{ txid: walletCoin.txid, vout: walletCoin.vout }, { txid, vout }];
-    const psbt = await s.client.call<string>('createpsbt', [inputs, [{ [mine]: 1.5 }]]);
+    const total = BigInt(Math.round((walletCoin.amount as number) * 1e8)) + 100_000_000n - 10_000n;
+    const outputs = [{ [mine]: `${total / 100_000_000n}.${(total % 100_000_000n).toString().padStart(8, '0')}` }];
+    const psbt = await s.client.call<string>('createpsbt', [inputs, outputs]);
     assert.equal((await s.client.call<Row>('analyzepsbt', [psbt])).next, 'updater');
     const updated = await s.client.call<string>('utxoupdatepsbt', [psbt]);
     const decoded = await s.client.call<Row>('decodepsbt', [updated]);
     assert.ok((decoded.inputs as Row[]).every((input) => input.witness_utxo));
-    const byWallet = (await s.client.call<{ psbt: string; complete: boolean }>('walletprocesspsbt', [updated])).psbt;
-    // The outside party signs with signrawtransactionwithkey semantics via a PSBT of its own: createpsbt again, then its key.
-    const raw = await s.client.call<string>('createrawtransaction', [inputs, [{ [mine]: 1.5 }]]);
+    const byWallet = await s.client.call<{ psbt: string; complete: boolean }>('walletprocesspsbt', [updated]);
+    assert.equal(byWallet.complete, false, 'the outside input is not the wallet\'s to sign');
+    assert.equal((await s.client.call<Row>('analyzepsbt', [byWallet.psbt])).next, 'updater', 'the outside input has no known key yet');
+    // The outside party signs the same PSBT with another implementation (bitcoinjs-lib).
+    const theirs = BjsPsbt.fromBase64(updated);
+    theirs.signInput(1, ECPair.fromPrivateKey(outside.privateKey));
+    const combined = await s.client.call<string>('combinepsbt', [[byWallet.psbt, theirs.toBase64()]]);
+    assert.equal((await s.client.call<Row>('analyzepsbt', [combined])).next, 'finalizer');
+    const finalized = await s.client.call<{ complete: boolean; hex: string }>('finalizepsbt', [combined]);
+    assert.equal(finalized.complete, true);
+    assert.equal(await s.client.call('sendrawtransaction', [finalized.hex]), decode(finalized.hex).txid());
+    // converttopsbt: a signed tx is refused unless permitsigdata drops the signatures.
+    const raw = await s.client.call<string>('createrawtransaction', [inputs, outputs]);
     const wif = encodeWif(outside.privateKey, s.params);
     const keySigned = await s.client.call<{ hex: string; complete: boolean }>('signrawtransactionwithkey', [raw, [wif]]);
-    assert.equal(keySigned.complete, false);
-    const converted = await s.client.call<string>('converttopsbt', [keySigned.hex, true]);
+    assert.equal(keySigned.complete, false, 'one of two inputs signed');
     assert.equal((await rpcError(s, 'converttopsbt', [keySigned.hex])).code, -22);
-    assert.ok(converted.length > 0);
-    const combined = await s.client.call<string>('combinepsbt', [[byWallet, updated]]);
-    const finalized = await s.client.call<{ complete: boolean; psbt: string }>('finalizepsbt', [combined]);
-    assert.equal(finalized.complete, false, 'the outside input is not signed yet');
-    const analysis = await s.client.call<Row>('analyzepsbt', [combined]);
-    assert.equal(analysis.next, 'updater', 'the outside input has no known key');
-    assert.equal((await rpcError(s, 'combinepsbt', [[byWallet, await s.client.call<string>('createpsbt', [[inputs[0]], [{ [mine]: 1 }]])]])).code, -8);
+    assert.equal(await s.client.call('converttopsbt', [keySigned.hex, true]), psbt);
+    assert.equal((await rpcError(s, 'combinepsbt', [[byWallet.psbt, await s.client.call<string>('createpsbt', [[inputs[0]], [{ [mine]: 1 }]])]])).code, -8);
   });
 
   test('Core codes for bad input: -22 garbage PSBT or hex, -8 bad params, -3 wrong types, -6 no funds', async () => {
