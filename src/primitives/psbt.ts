@@ -40,7 +40,10 @@ export interface PsbtInputView {
   readonly bip32Derivation: readonly KeyOrigin[];
   readonly finalScriptSig?: Uint8Array;
   readonly finalScriptWitness?: readonly Uint8Array[];
-  /** Count of fields the node does not interpret (scripts, preimages, unknown keys), for decodepsbt. */
+  /** Scripts of P2SH / P2WSH spends (other chains' PSBTs; ours never have them), shown by decodepsbt. */
+  readonly redeemScript?: Uint8Array;
+  readonly witnessScript?: Uint8Array;
+  /** Keys BIP174 does not define, kept and written back as they came. */
   readonly unknown: ReadonlyArray<{ key: Uint8Array; value: Uint8Array }>;
 }
 
@@ -132,11 +135,7 @@ export class Psbt {
 
   input(index: number): PsbtInputView {
     const raw = this.inner.getInput(index);
-    const known = new Set(['txid', 'index', 'sequence', 'nonWitnessUtxo', 'witnessUtxo', 'partialSig', 'sighashType', 'bip32Derivation', 'finalScriptSig', 'finalScriptWitness', 'unknown']);
     const unknown = (raw.unknown ?? []).map(([key, value]) => ({ key: concatKey(key.type, key.key), value }));
-    for (const name of Object.keys(raw)) {
-      if (!known.has(name) && (raw as Record<string, unknown>)[name] !== undefined) unknown.push({ key: new TextEncoder().encode(name), value: new Uint8Array(0) });
-    }
     return {
       nonWitnessUtxo: raw.nonWitnessUtxo ? guard('bad-psbt', () => rawTx(raw.nonWitnessUtxo)) : undefined,
       witnessUtxo: raw.witnessUtxo ? { value: raw.witnessUtxo.amount, script: raw.witnessUtxo.script } : undefined,
@@ -145,6 +144,8 @@ export class Psbt {
       bip32Derivation: (raw.bip32Derivation ?? []).map(([publicKey, origin]) => ({ publicKey, fingerprint: fingerprintHex(origin.fingerprint), path: origin.path })),
       finalScriptSig: raw.finalScriptSig,
       finalScriptWitness: raw.finalScriptWitness,
+      redeemScript: raw.redeemScript,
+      witnessScript: raw.witnessScript,
       unknown,
     };
   }

@@ -41,6 +41,8 @@ export function decodePsbtJson(psbt: Psbt, bech32Prefix: string): Record<string,
     if (view.witnessUtxo) row.witness_utxo = { amount: amountJson(view.witnessUtxo.value), scriptPubKey: scriptPubKeyJson(view.witnessUtxo.script, bech32Prefix) };
     if (view.partialSigs.length > 0) row.partial_signatures = Object.fromEntries(view.partialSigs.map((sig) => [toHex(sig.publicKey), toHex(sig.signature)]));
     if (view.sighashType !== undefined) row.sighash = sighashName(view.sighashType);
+    if (view.redeemScript) row.redeem_script = { asm: scriptAsm(view.redeemScript), hex: toHex(view.redeemScript) };
+    if (view.witnessScript) row.witness_script = { asm: scriptAsm(view.witnessScript), hex: toHex(view.witnessScript) };
     if (view.bip32Derivation.length > 0) row.bip32_derivs = derivs(view.bip32Derivation);
     if (view.finalScriptSig) row.final_scriptSig = { asm: scriptAsm(view.finalScriptSig), hex: toHex(view.finalScriptSig) };
     if (view.finalScriptWitness) row.final_scriptwitness = view.finalScriptWitness.map(toHex);
