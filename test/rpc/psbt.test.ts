@@ -157,6 +157,12 @@ describe('raw transactions and PSBTs over RPC, with the real wallet', () => {
     assert.equal((await rpcError(s, 'fundrawtransaction', [raw, { bogus: 1 }])).code, -3);
     assert.equal((await rpcError(s, 'fundrawtransaction', [raw, { fee_rate: 1, feeRate: 0.0001 }])).code, -8);
     assert.equal((await rpcError(s, 'fundrawtransaction', [raw, { changePosition: 5 }])).code, -8);
+    assert.equal((await rpcError(s, 'fundrawtransaction', [raw, { change_type: 'legacy' }])).code, -5);
+    assert.equal((await rpcError(s, 'fundrawtransaction', [raw, { fee_rate: 1e308 }])).code, -8);
+    assert.equal((await rpcError(s, 'fundrawtransaction', [raw, { subtractFeeFromOutputs: [1e300] }])).code, -8);
+    assert.equal((await rpcError(s, 'createrawtransaction', [[{ txid: 'ab'.repeat(32), vout: 1e300 }], {}])).code, -8);
+    assert.equal((await rpcError(s, 'createrawtransaction', [[], {}, 1e300])).code, -3);
+    assert.equal((await rpcError(s, 'decodepsbt', ['cHNidP8' + 'A'.repeat(1_000_000)])).code, -22);
     assert.equal((await rpcError(s, 'signrawtransactionwithwallet', [raw, [], 'SOME'])).code, -8);
     const huge = await s.client.call<string>('createrawtransaction', [[], { [outsideAddress]: 20_000_000 }]);
     assert.equal((await rpcError(s, 'fundrawtransaction', [huge])).code, -6);

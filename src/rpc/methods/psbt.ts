@@ -135,7 +135,7 @@ async function utxoUpdatePsbt(p: Params, ctx: RpcContext): Promise<string> {
 }
 
 function convertToPsbt(p: Params): string {
-  const tx = decodeHexTx(p.hex(0, 'hexstring'));
+  const tx = decodeHexTx(p.hex(0, 'hexstring'), p.has(2) ? p.bool(2, true) : undefined);
   const permitSigData = p.bool(1, false);
   const hasSigData = tx.inputs.some((input) => input.scriptSig.length > 0 || input.witness.length > 0);
   if (hasSigData && !permitSigData) throw new RpcError(RpcCode.DESERIALIZATION_ERROR, 'Inputs must not have scriptSigs and scriptWitnesses');

@@ -108,20 +108,19 @@ export function isHex(text: string): boolean {
  * transaction with no inputs (whose 0x00 input count looks like a segwit marker) still decodes.
  * -22 "TX decode failed" when neither reads every byte.
  */
-export function decodeHexTx(hex: string): Transaction {
+export function decodeHexTx(hex: string, isWitness?: boolean): Transaction {
   if (!isHex(hex)) throw new RpcError(RpcCode.DESERIALIZATION_ERROR, 'TX decode failed');
   const bytes = fromHex(hex);
-  try {
-    return Transaction.decode(bytes);
-  } catch (err) {
-    if (!(err instanceof DecodeError)) throw err;
+  // `iswitness` (fundrawtransaction, converttopsbt) picks one form instead of guessing.
+  const attempts = isWitness === undefined ? [Transaction.decode, decodeLegacy] : isWitness ? [Transaction.decode] : [decodeLegacy];
+  for (const attempt of attempts) {
+    try {
+      return attempt(bytes);
+    } catch (err) {
+      if (!(err instanceof DecodeError)) throw err;
+    }
   }
-  try {
-    return decodeLegacy(bytes);
-  } catch (err) {
-    if (err instanceof DecodeError) throw new RpcError(RpcCode.DESERIALIZATION_ERROR, 'TX decode failed');
-    throw err;
-  }
+  throw new RpcError(RpcCode.DESERIALIZATION_ERROR, 'TX decode failed');
 }
 
 function decodeLegacy(bytes: Uint8Array): Transaction {

@@ -11,7 +11,7 @@ import { constructTransaction, decodeHexTx } from './rawtx-construct.js';
 import { type RpcMethod, optional, required } from './types.js';
 import { walletCall } from './wallet-errors.js';
 
-const KNOWN_OPTIONS = new Set(['add_inputs', 'include_unsafe', 'changeAddress', 'changePosition', 'change_type', 'includeWatching', 'lockUnspents', 'fee_rate', 'feeRate', 'subtractFeeFromOutputs', 'replaceable', 'conf_target', 'estimate_mode']);
+const KNOWN_OPTIONS = new Set(['add_inputs', 'changeAddress', 'changePosition', 'change_type', 'includeWatching', 'lockUnspents', 'fee_rate', 'feeRate', 'subtractFeeFromOutputs', 'replaceable', 'conf_target', 'estimate_mode']);
 
 function expectType(options: Record<string, unknown>, key: string, type: string): unknown {
   const value = options[key];
@@ -23,10 +23,15 @@ function expectType(options: Record<string, unknown>, key: string, type: string)
 /** Core's FundTransaction options (strict: an unknown key is -3 "Unexpected key"). */
 export function parseFundOptions(ctx: RpcContext, raw: unknown, defaults: { addInputs: boolean }): RpcFundOptions {
   // A bare boolean is the old includeWatching argument; this wallet has no watch-only keys.
+  if (raw === true) throw invalidParameter('includeWatching is not supported: this wallet has no watch-only keys');
   const options = jsonType(raw) === 'object' ? (raw as Record<string, unknown>) : {};
   if (raw !== undefined && raw !== null && jsonType(raw) !== 'object' && jsonType(raw) !== 'bool') throw new RpcError(RpcCode.TYPE_ERROR, `JSON value of type ${jsonType(raw)} is not of expected type object`);
   for (const key of Object.keys(options)) if (!KNOWN_OPTIONS.has(key)) throw new RpcError(RpcCode.TYPE_ERROR, `Unexpected key ${key}`);
   if (expectType(options, 'lockUnspents', 'bool') === true) throw invalidParameter('lockUnspents is not supported: this wallet has no locked coins');
+  const changeType = expectType(options, 'change_type', 'string');
+  // One output type exists here, so bech32 is the only change type there is.
+  if (changeType !== undefined && changeType !== 'bech32') throw new RpcError(RpcCode.INVALID_ADDRESS_OR_KEY, `Unknown change type '${String(changeType)}'`);
+  if (expectType(options, 'includeWatching', 'bool') === true) throw invalidParameter('includeWatching is not supported: this wallet has no watch-only keys');
   const changeAddress = expectType(options, 'changeAddress', 'string') as string | undefined;
   const changePosition = expectType(options, 'changePosition', 'number') as number | undefined;
   const subtract = (expectType(options, 'subtractFeeFromOutputs', 'array') as unknown[] | undefined) ?? [];
@@ -81,7 +86,7 @@ export function fund(ctx: RpcContext, tx: Transaction, options: RpcFundOptions):
 }
 
 async function fundRawTransaction(p: Params, ctx: RpcContext): Promise<unknown> {
-  const tx = decodeHexTx(p.hex(0, 'hexstring'));
+  const tx = decodeHexTx(p.hex(0, 'hexstring'), p.has(2) ? p.bool(2, true) : undefined);
   const options = parseFundOptions(ctx, p.raw(1), { addInputs: true });
   const funded = await fund(ctx, tx, options);
   return { hex: toHex(funded.tx.encode()), fee: amountJson(funded.fee), changepos: funded.changePosition };
