@@ -23,6 +23,8 @@ import { prepareReindex, replayBlocks } from '../chain/reindex.js';
 import { openChainStore, reindexHint } from './open-store.js';
 import { BlockProducer } from './block-producer.js';
 import { logChainEvents } from './events-log.js';
+import { PromMetrics } from './metrics.js';
+import { wireMetrics } from './metrics-wiring.js';
 import type { NodeLogging } from './logger.js';
 import { loadOrCreateMiningKey } from './mining-key.js';
 import type { NodeOptions } from './options.js';
@@ -46,6 +48,8 @@ export class PowcoinNode {
   rpcUrl = '';
   chain: Chain | undefined;
   credentials: Credentials | undefined;
+  /** This node's own Prometheus registry (served at GET /metrics on the RPC port). */
+  readonly metrics = new PromMetrics();
 
   private constructor(
     readonly options: NodeOptions,
@@ -98,7 +102,7 @@ export class PowcoinNode {
     this.onStop('store', () => store.close());
     const startedAt = unixNow();
     const control: RpcControl = { startedAt, stop: () => void this.stop(), logging: (inc, exc) => logging.setDebug(inc, exc) };
-    const dispatcher = new RpcDispatcher(methodTable(), { control, now: unixNow }, logging.child('rpc'));
+    const dispatcher = new RpcDispatcher(methodTable(), { control, now: unixNow }, logging.child('rpc'), this.metrics);
     await this.startRpc(dispatcher);
     log.info({ network: params.name, datadir: networkDir, rpc: this.rpcUrl }, 'starting');
     const threads = options.threads || availableParallelism();
@@ -128,8 +132,10 @@ export class PowcoinNode {
     this.startRebroadcast(wallet, p2p);
     const miner = options.mine ? await this.startMiner(chain, mempool, threads, wallet) : undefined;
     const producer = new BlockProducer({ chain, mempool, params, miner: () => miner });
+    wireMetrics(this.metrics, { chain, mempool, p2p, miner: () => miner, now: unixNow });
     const network = networkForRpc(p2p);
-    dispatcher.ready(buildRpcContext({ params, chain, mempool, producer, control, fallbackFee: options.fallbackFee, wallet: walletForRpc(wallet), network }));
+    const rpcContext = buildRpcContext({ params, chain, mempool, producer, control, fallbackFee: options.fallbackFee, attackerShare: options.attackerShare, wallet: walletForRpc(wallet), network });
+    dispatcher.ready(rpcContext);
     log.info({ height: chain.height, tip: chain.tip.hash, peerId: p2p.peerId, addresses: p2p.addresses() }, 'node ready');
   }
 
@@ -158,7 +164,7 @@ export class PowcoinNode {
     const credentials = cookie ? writeCookie(options.networkDir) : { user: options.rpcUser!, password: options.rpcPassword! };
     if (cookie) this.onStop('cookie', () => removeCookie(options.networkDir));
     this.credentials = credentials;
-    const server = new RpcServer({ host: options.rpcBind, port: options.rpcPort, credentials }, { dispatcher, logger: this.logging.child('rpc') });
+    const server = new RpcServer({ host: options.rpcBind, port: options.rpcPort, credentials }, { dispatcher, logger: this.logging.child('rpc'), metrics: () => this.metrics.exposition() });
     await server.start();
     this.rpcUrl = server.url;
     this.onStop('rpc', () => server.stop());
