@@ -3,6 +3,7 @@
  * in order (data-dir lock, RPC in warmup, chain, mempool, miner) and stops them in reverse.
  * Nothing imports this file but the CLI and the tests.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
@@ -13,7 +14,11 @@ import { Mempool } from '../mempool/mempool.js';
 import { Miner } from '../miner/miner.js';
 import { NoncePool } from '../miner/nonce-pool.js';
 import { addressToScript } from '../primitives/address.js';
-import { type Credentials, removeCookie, writeCookie } from '../rpc/auth.js';
+import { type Credentials, checkBasicAuth, removeCookie, writeCookie } from '../rpc/auth.js';
+import { locateAssets } from '../dashboard/assets.js';
+import { DashboardServer } from '../dashboard/server.js';
+import { removeDashboardUrl, writeDashboardUrl } from '../dashboard/url-file.js';
+import { NodeDashboardSource } from './dashboard-source.js';
 import { RpcDispatcher } from '../rpc/dispatch.js';
 import type { RpcControl } from '../rpc/interfaces.js';
 import { methodTable } from '../rpc/methods/index.js';
@@ -46,6 +51,8 @@ export class PowcoinNode {
   /** Resolves once the node has stopped (by stop(), a signal or the `stop` RPC). */
   readonly stopped = new Promise<void>((resolve) => (this.resolveStopped = resolve));
   rpcUrl = '';
+  /** The dashboard's address with its token; '' when --dashboard is off. */
+  dashboardUrl = '';
   chain: Chain | undefined;
   credentials: Credentials | undefined;
   /** This node's own Prometheus registry (served at GET /metrics on the RPC port). */
@@ -135,8 +142,27 @@ export class PowcoinNode {
     wireMetrics(this.metrics, { chain, mempool, p2p, miner: () => miner, now: unixNow });
     const network = networkForRpc(p2p);
     const rpcContext = buildRpcContext({ params, chain, mempool, producer, control, fallbackFee: options.fallbackFee, attackerShare: options.attackerShare, wallet: walletForRpc(wallet), network });
+    const rpcWallet = rpcContext.wallet;
+    // Before the RPC answers, so whoever waits for the RPC (testnet up) finds dashboard.url written.
+    if (options.dashboard) await this.startDashboard(new NodeDashboardSource({ params, chain, mempool, p2p, miner: () => miner, wallet: rpcWallet, attackerShare: options.attackerShare, now: unixNow }));
     dispatcher.ready(rpcContext);
     log.info({ height: chain.height, tip: chain.tip.hash, peerId: p2p.peerId, addresses: p2p.addresses() }, 'node ready');
+  }
+
+  private async startDashboard(source: NodeDashboardSource): Promise<void> {
+    const { options } = this;
+    const credentials = this.credentials!;
+    const server = new DashboardServer(
+      { port: options.dashboardPort, token: randomBytes(16).toString('hex'), checkBasicAuth: (header) => checkBasicAuth(header, credentials) },
+      { source, assets: locateAssets(), logger: this.logging.child('node') },
+    );
+    this.dashboardUrl = await server.start();
+    writeDashboardUrl(options.networkDir, this.dashboardUrl);
+    this.onStop('dashboard', async () => {
+      removeDashboardUrl(options.networkDir);
+      await server.stop();
+    });
+    this.logging.child('node').info({ url: this.dashboardUrl }, 'dashboard listening (read-only token in the url)');
   }
 
   private startRebroadcast(wallet: Wallet, p2p: P2PNode): void {
