@@ -13,7 +13,7 @@ import { basicAuthHeader, readCookie } from '../../src/rpc/auth.js';
 import { RpcError } from '../../src/rpc/errors.js';
 import { type PromFamily, parsePromText, sample } from '../helpers/prom-text.js';
 import { waitFor } from '../testnet/harness.js';
-import { type Daemon, startDaemon } from './daemon.js';
+import { type Daemon, powcoin, startDaemon } from './daemon.js';
 
 const SERIES = [
   'powcoin_chain_height',
@@ -107,6 +107,20 @@ describe('Prometheus /metrics and payment safety on a mining regtest daemon', { 
     assert.ok(rows.some((row) => row.confirmations > 1 && row.reversal_probability < 1));
     const tx = await daemon.call<{ confirmations: number; reversal_probability: number }>('gettransaction', [rows[0].txid]);
     assert.equal(tx.reversal_probability, Number(reversalProbability(0.3, tx.confirmations).toPrecision(7)));
+  });
+
+  test('`powcoin wallet payments` and `wallet tx` show reversal_probability', async () => {
+    const connection = ['--network', 'regtest', '--datadir', daemon.datadir, '--rpc-port', String(daemon.rpcPort)];
+    const listed = await powcoin(['wallet', ...connection, 'payments', '3']);
+    assert.equal(listed.code, 0, listed.stderr);
+    const rows = JSON.parse(listed.stdout) as Array<{ txid: string; confirmations: number; reversal_probability: number }>;
+    assert.equal(rows.length, 3);
+    for (const row of rows) assert.equal(row.reversal_probability, Number(reversalProbability(0.3, row.confirmations).toPrecision(7)));
+    const one = await powcoin(['wallet', ...connection, 'tx', rows[0].txid]);
+    assert.equal(one.code, 0, one.stderr);
+    assert.equal(typeof JSON.parse(one.stdout).reversal_probability, 'number');
+    const bad = await powcoin(['wallet', ...connection, 'payments', 'many']);
+    assert.equal(bad.code, 2);
   });
 
   test('getconfirmationsneeded answers the whitepaper: 25 at q = 0.3 (the flag), 6 at q = 0.1, for P < 0.1%', async () => {
