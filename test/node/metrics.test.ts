@@ -5,6 +5,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -98,6 +99,15 @@ describe('Prometheus /metrics and payment safety on a mining regtest daemon', { 
     assert.ok(sample(families, 'nodejs_eventloop_lag_seconds')! >= 0);
     assert.equal(families.get('powcoin_block_connect_seconds')!.type, 'histogram');
     assert.equal(families.get('powcoin_blocks_connected_total')!.type, 'counter');
+  });
+
+  test('every series the Grafana dashboard in docker/ queries is served', async () => {
+    const grafana = readFileSync(join(import.meta.dirname, '..', '..', 'docker', 'grafana', 'powcoin-dashboard.json'), 'utf8');
+    const families = await scrape();
+    const names = new Set([...grafana.matchAll(/\b((?:powcoin|nodejs)_[a-z0-9_]+)/g)].map((m) => m[1]));
+    assert.ok(names.size >= 15, `${names.size} series in the dashboard`);
+    const served = (name: string) => [...families.values()].some((family) => family.samples.some((s) => s.name === name)) || families.has(name);
+    for (const name of names) assert.ok(served(name), `the Grafana dashboard queries ${name}, which /metrics does not serve`);
   });
 
   test('listtransactions and gettransaction carry reversal_probability at --attackershare 0.3', async () => {
