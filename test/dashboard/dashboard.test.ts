@@ -12,7 +12,9 @@ import { mkdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Browser, type Page, chromium } from 'playwright-core';
+import { basicAuthHeader } from '../../src/rpc/auth.js';
 import type { RpcClient } from '../../src/rpc/client.js';
+import { parsePromText, sample } from '../helpers/prom-text.js';
 import { type State, clients, killLeftovers, powcoin, readTestnetState, upOnFreePorts, waitFor, workspace } from '../testnet/harness.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -103,5 +105,23 @@ describe(`the dashboard in headless Chromium on a ${NODES}-node local testnet`, 
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'dashboard.png'), fullPage: true });
     assert.deepEqual(consoleErrors, []);
+  });
+
+  test("/metrics on a testnet node counts its peers, the blocks gossip brought it and the bytes", async () => {
+    const node3 = state.nodes[3];
+    const authorization = basicAuthHeader({ user: state.rpcUser, password: state.rpcPassword });
+    // node3 does not mine: every block it has from node1 came over gossip (or sync).
+    const families = await waitFor('node3 to have judged gossiped blocks', async () => {
+      const response = await fetch(`http://127.0.0.1:${node3.rpcPort}/metrics`, { headers: { authorization } });
+      const parsed = parsePromText(await response.text());
+      return (sample(parsed, 'powcoin_gossip_messages_total', { topic: 'block', verdict: 'accept' }) ?? 0) > 0 ? parsed : undefined;
+    }, 60_000, 500);
+    const peers = (sample(families, 'powcoin_peers', { direction: 'inbound' }) ?? 0) + (sample(families, 'powcoin_peers', { direction: 'outbound' }) ?? 0);
+    // Not compared with getconnectioncount: feeler connections come and go between two reads.
+    assert.ok(peers > 0);
+    assert.ok(sample(families, 'powcoin_p2p_bytes_total', { direction: 'in' })! > 0);
+    assert.ok(sample(families, 'powcoin_p2p_bytes_total', { direction: 'out' })! > 0);
+    assert.ok(sample(families, 'powcoin_blocks_connected_total')! > 0);
+    assert.equal(sample(families, 'powcoin_miner_hashrate'), 0);
   });
 });
