@@ -90,7 +90,8 @@ export class NodeDashboardSource implements DashboardSource {
         height: peer.height,
       })),
       miner: stats ? { hashrate: stats.hashrate, blocksFound: stats.blocksFound } : undefined,
-      wallet: await this.wallet(),
+      // A wallet that cannot answer (unloaded, being restored) hides its panel, not the whole page.
+      wallet: await this.wallet().catch(() => undefined),
     };
   }
 
