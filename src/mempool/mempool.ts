@@ -76,7 +76,12 @@ export class Mempool extends TypedEmitter<MempoolEvents> implements ChainFollowe
 
   /** Validates `tx` and adds it (or holds it as an orphan); throws RuleError when it is refused. */
   acceptTransaction(tx: Transaction): Promise<AcceptResult> {
-    return this.enqueue(() => this.acceptOne(tx));
+    return this.enqueue(() =>
+      this.acceptOne(tx).catch((err: unknown) => {
+        if (isRuleError(err)) this.emit('txRejected', { txid: tx.txid(), code: err.code });
+        throw err;
+      }),
+    );
   }
 
   /** Core's testmempoolaccept: every check acceptTransaction makes, nothing added. */

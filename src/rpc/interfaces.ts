@@ -221,5 +221,7 @@ export interface RpcContext {
   network?: RpcNetwork;
   /** Wallet fee rate when the mempool gives no estimate (sat/vB). */
   fallbackFeeRate: number;
+  /** Hash-rate share of the attacker assumed by reversal_probability (-attackershare); default 0.1. */
+  attackerShare?: number;
   now(): number;
 }
