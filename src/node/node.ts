@@ -3,7 +3,7 @@
  * in order (data-dir lock, RPC in warmup, chain, mempool, miner) and stops them in reverse.
  * Nothing imports this file but the CLI and the tests.
  */
-import { mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { Chain } from '../chain/chain.js';
@@ -92,7 +92,7 @@ export class PowcoinNode {
     const { options, logging } = this;
     const { params, networkDir } = options;
     const log = logging.child('node');
-    mkdirSync(networkDir, { recursive: true });
+    makePrivateDirs(options.datadir, networkDir);
     // The store's LevelDB lock is the data-dir lock: a second node on this dir stops here, before touching the cookie.
     const store = await openChainStore(join(networkDir, 'chain'), params, options.reindex !== undefined, logging.child('chain'));
     this.onStop('store', () => store.close());
@@ -189,5 +189,18 @@ export class PowcoinNode {
       await searcher.close();
     });
     return miner;
+  }
+}
+
+/**
+ * The data dir and its network folder are made 0700 whatever the umask (the daemon also sets
+ * umask 077, so what is written inside is 0600): they hold keys and wallet records. Folders that
+ * already existed keep the mode their owner gave them.
+ */
+function makePrivateDirs(datadir: string, networkDir: string): void {
+  for (const dir of [datadir, networkDir]) {
+    if (existsSync(dir)) continue;
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    chmodSync(dir, 0o700);
   }
 }

@@ -15,7 +15,7 @@
  * and the tx that made or spent it can never disagree. Every event is one batch.
  */
 import { existsSync } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import { Level } from 'level';
 import type { NetworkParams } from '../params/types.js';
 import { WalletError } from './errors.js';
@@ -195,6 +195,8 @@ export class WalletStore {
 }
 
 async function openDb(dir: string): Promise<Db> {
+  // The wallet holds its seed: its folder is private whatever the umask (LevelDB would make it 0755).
+  await mkdir(dir, { recursive: true, mode: 0o700 });
   const db: Db = new Level<string, unknown>(dir, { keyEncoding: 'utf8', valueEncoding: 'json', createIfMissing: true });
   try {
     await db.open();
