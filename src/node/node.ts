@@ -29,11 +29,12 @@ import type { NodeOptions } from './options.js';
 import { PacedSearcher } from './paced-searcher.js';
 import { buildRpcContext } from './rpc-context.js';
 import { WalletRebroadcaster } from './rebroadcast.js';
-import { walletForRpc } from './wallet-adapter.js';
 import { networkForRpc } from './p2p-adapter.js';
 import { P2PNode } from '../p2p/node.js';
 import { p2pOptions } from './p2p-options.js';
-import { Wallet } from '../wallet/wallet.js';
+import { WalletRegistry } from '../wallet/registry.js';
+import type { Wallet } from '../wallet/wallet.js';
+import { walletsForRpc } from './wallets-adapter.js';
 
 type Stopper = { name: string; stop: () => Promise<void> | void };
 
@@ -122,18 +123,21 @@ export class PowcoinNode {
     });
     logChainEvents(chain, mempool, logging.child('chain'));
     dispatcher.setWarmup('Loading wallet...');
-    const wallet = await Wallet.open({ dir: join(networkDir, 'wallet'), params, defaultFeeRate: options.fallbackFee }, { chain, mempool, logger: logging.child('wallet') });
-    this.onStop('wallet', () => wallet.close());
+    const wallets = new WalletRegistry({ networkDir, walletDefaults: { params, defaultFeeRate: options.fallbackFee } }, { chain, mempool, logger: logging.child('wallet') });
+    this.onStop('wallet', () => wallets.closeAll());
+    const wallet = await wallets.openDefault();
     const p2p = await this.startP2p(chain, mempool);
-    this.startRebroadcast(wallet, p2p);
+    this.startRebroadcast(wallets, p2p);
     const miner = options.mine ? await this.startMiner(chain, mempool, threads, wallet) : undefined;
     const producer = new BlockProducer({ chain, mempool, params, miner: () => miner });
     const network = networkForRpc(p2p);
-    dispatcher.ready(buildRpcContext({ params, chain, mempool, producer, control, fallbackFee: options.fallbackFee, wallet: walletForRpc(wallet), network }));
+    dispatcher.ready(buildRpcContext({ params, chain, mempool, producer, control, fallbackFee: options.fallbackFee, wallets: walletsForRpc(wallets), network }));
     log.info({ height: chain.height, tip: chain.tip.hash, peerId: p2p.peerId, addresses: p2p.addresses() }, 'node ready');
   }
 
-  private startRebroadcast(wallet: Wallet, p2p: P2PNode): void {
+  /** One timer for every loaded wallet: each offers its unconfirmed txs again. */
+  private startRebroadcast(wallets: WalletRegistry, p2p: P2PNode): void {
+    const wallet = { rebroadcast: async () => (await Promise.all(wallets.names().map((name) => wallets.get(name)?.rebroadcast() ?? []))).flat() };
     const rebroadcaster = new WalletRebroadcaster({ meanMs: this.options.walletRebroadcast * 1000 }, { wallet, relay: (txs) => p2p.relay(txs), logger: this.logging.child('wallet') });
     rebroadcaster.start();
     // Registered after p2p's stop hook, so (stop hooks running last first) it ends before p2p does.
@@ -164,14 +168,18 @@ export class PowcoinNode {
     this.onStop('rpc', () => server.stop());
   }
 
-  /** The built-in miner pays --mining-address, else a new wallet address, else a key kept in the data dir. */
+  /**
+   * The built-in miner pays --mining-address, else a new address of the default wallet (derived
+   * from its public account key, so a locked encrypted wallet gets its rewards too), else a key
+   * kept in the data dir.
+   */
   private async startMiner(chain: Chain, mempool: Mempool, threads: number, wallet: Wallet | undefined): Promise<Miner> {
     const { options } = this;
     const log = this.logging.child('miner');
     let payoutScript: Uint8Array;
     if (options.miningAddress) {
       payoutScript = addressToScript(options.miningAddress, options.params.bech32Prefix);
-    } else if (wallet && !wallet.isLocked) {
+    } else if (wallet) {
       const address = await wallet.getNewAddress('mining');
       payoutScript = addressToScript(address, options.params.bech32Prefix);
       log.info({ address }, 'mining to a new wallet address');
