@@ -20,6 +20,8 @@ export function walletForRpc(wallet: Wallet): RpcWallet {
     getTransaction: async (txid) => wallet.getTransaction(txid) as unknown as Record<string, unknown>,
     getWalletInfo: async () => wallet.getWalletInfo() as unknown as Record<string, unknown>,
     encrypt: (passphrase) => wallet.encrypt(passphrase),
+    changePassphrase: (oldPassphrase, newPassphrase) => wallet.changePassphrase(oldPassphrase, newPassphrase),
+    dumpMnemonic: (passphrase) => wallet.dumpMnemonic(passphrase),
     unlock: (passphrase, seconds) => wallet.unlock(passphrase, seconds),
     lock: async () => wallet.lock(),
     backup: (path) => wallet.backup(path),

@@ -171,6 +171,9 @@ export interface RpcWallet {
   getTransaction(txid: string): Promise<WalletRow>;
   getWalletInfo(): Promise<WalletRow>;
   encrypt(passphrase: string): Promise<void>;
+  changePassphrase(oldPassphrase: string, newPassphrase: string): Promise<void>;
+  /** The BIP39 words; an encrypted wallet needs `passphrase` (-13 without it, -14 wrong). */
+  dumpMnemonic(passphrase?: string): Promise<string>;
   unlock(passphrase: string, seconds: number): Promise<void>;
   lock(): Promise<void>;
   backup(path: string): Promise<void>;

@@ -209,14 +209,33 @@ export class Wallet {
     return info;
   }
 
-  /** Core's encryptwallet: seals the seed and imported keys; the plaintext record is overwritten and compacted away. */
+  /**
+   * Core's encryptwallet, but the seed stays: the addresses already handed out and the words
+   * written down keep restoring every coin. The sealed secrets go into a fresh database that
+   * replaces the old one (WalletStore.rewrite), so no plaintext remnant survives, a crash included.
+   */
   encrypt(passphrase: string): Promise<void> {
     return this.enqueue(async () => {
       const record = await this.vault.encrypt(passphrase, this.options.scryptLogN);
-      await this.ctx.store.batch().put('secret', record).write();
-      this.ctx.store = await this.ctx.store.rewrite(this.params);
+      this.ctx.store = await this.ctx.store.rewrite(this.params, { secret: record });
+      this.vault.adopt(record);
       this.logger.info({ wallet: this.options.name }, 'wallet encrypted; it is locked now');
     });
+  }
+
+  /** Core's walletpassphrasechange; rewritten like encrypt, so the box under the old passphrase leaves the files too. The wallet is locked afterwards. */
+  changePassphrase(oldPassphrase: string, newPassphrase: string): Promise<void> {
+    return this.enqueue(async () => {
+      const record = await this.vault.changePassphrase(oldPassphrase, newPassphrase, this.options.scryptLogN);
+      this.ctx.store = await this.ctx.store.rewrite(this.params, { secret: record });
+      this.vault.adopt(record);
+      this.logger.info({ wallet: this.options.name }, 'wallet passphrase changed');
+    });
+  }
+
+  /** The BIP39 words; an encrypted wallet needs its passphrase (WalletError 'locked' without it, 'wrong-passphrase'). */
+  dumpMnemonic(passphrase?: string): Promise<string> {
+    return this.vault.revealMnemonic(passphrase);
   }
 
   /** Core's walletpassphrase. */
