@@ -125,7 +125,10 @@ export class PowcoinNode {
     dispatcher.setWarmup('Loading wallet...');
     const wallets = new WalletRegistry({ networkDir, walletDefaults: { params, defaultFeeRate: options.fallbackFee } }, { chain, mempool, logger: logging.child('wallet') });
     this.onStop('wallet', () => wallets.closeAll());
+    const firstStart = !existsSync(join(wallets.dirOf(''), 'CURRENT'));
     const wallet = await wallets.openDefault();
+    // The words themselves are never logged: a log file may sit in the data dir or be shipped elsewhere.
+    if (firstStart) log.warn({}, "a new wallet was made with a new seed: run 'powcoin wallet mnemonic' and write its 24 words down; they restore every coin");
     const p2p = await this.startP2p(chain, mempool);
     this.startRebroadcast(wallets, p2p);
     const miner = options.mine ? await this.startMiner(chain, mempool, threads, wallet) : undefined;
