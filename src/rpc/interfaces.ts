@@ -174,6 +174,12 @@ export interface RpcWallet {
   changePassphrase(oldPassphrase: string, newPassphrase: string): Promise<void>;
   /** The BIP39 words; an encrypted wallet needs `passphrase` (-13 without it, -14 wrong). */
   dumpMnemonic(passphrase?: string): Promise<string>;
+  getReceivedByAddress(address: string, minconf: number, includeImmature: boolean): Promise<bigint>;
+  listReceivedByAddress(minconf: number, includeEmpty: boolean, address: string | undefined, includeImmature: boolean): Promise<WalletRow[]>;
+  listAddressGroupings(): Promise<unknown[]>;
+  /** `sinceHeight`: the main-chain height of the caller's block (undefined: from the start). */
+  listSinceBlock(sinceHeight: number | undefined, targetConfirmations: number, includeChange: boolean): Promise<WalletRow>;
+  signMessage(address: string, message: string): Promise<string>;
   unlock(passphrase: string, seconds: number): Promise<void>;
   lock(): Promise<void>;
   backup(path: string): Promise<void>;

@@ -19,6 +19,8 @@ import { type SyncContext, addTx, firstSeen, mempoolAccepted, mempoolRemoved, re
 import { Vault } from './vault.js';
 import { decodeWif, encodeWif } from './wif.js';
 import { followNode } from './follow.js';
+import { signMessage } from './message.js';
+import { type ReceivedEntry, type SinceBlockResult, addressGroupings, listReceived, listSinceBlock, receivedBy } from './received.js';
 import type { SendOptions, SendResult, UnspentEntry, WalletInfo } from './results.js';
 
 const WALLET_VERSION = 169900;
@@ -270,6 +272,47 @@ export class Wallet {
 
   getAddressInfo(address: string): AddressInfo {
     return addressInfo(address, this.params, this.ctx.keys, this.fingerprint);
+  }
+
+  /** Core's getreceivedbyaddress: -4 for an address not ours. */
+  getReceivedByAddress(address: string, minconf = 1, includeImmature = false): bigint {
+    const key = this.ctx.keys.byAddress(this.checkedAddress(address));
+    if (!key) throw new WalletError('wallet-error', 'Address not found in wallet');
+    return receivedBy(this.history(), key, minconf, includeImmature);
+  }
+
+  /** Core's listreceivedbyaddress; `address` filters to one (which must be ours). */
+  listReceivedByAddress(minconf = 1, includeEmpty = false, address?: string, includeImmature = false): ReceivedEntry[] {
+    const only = address === undefined ? undefined : this.ctx.keys.byAddress(this.checkedAddress(address));
+    if (address !== undefined && !only) return [];
+    return listReceived(this.history(), { minconf, includeEmpty, only, includeImmature });
+  }
+
+  listAddressGroupings(): ReturnType<typeof addressGroupings> {
+    return addressGroupings(this.history());
+  }
+
+  /**
+   * Core's listsinceblock from main-chain height `sinceHeight` (undefined: every tx), against the
+   * wallet's own tip; `lastblock` is the block `targetConfirmations - 1` below it.
+   */
+  listSinceBlock(sinceHeight: number | undefined, targetConfirmations = 1, includeChange = false): SinceBlockResult {
+    if (!Number.isInteger(targetConfirmations) || targetConfirmations < 1) throw new WalletError('invalid-parameter', 'Invalid parameter');
+    const lastHeight = Math.max(0, this.ctx.sync.height + 1 - targetConfirmations);
+    const lastblock = lastHeight === this.ctx.sync.height ? this.ctx.sync.hash : this.ctx.chain.getEntryAtHeight(lastHeight)!.hash;
+    return listSinceBlock(this.history(), sinceHeight, lastblock, includeChange);
+  }
+
+  /** Core's signmessage, with BIP137's P2WPKH header (needs an unlocked wallet). */
+  signMessage(address: string, message: string): string {
+    const key = this.ctx.keys.byAddress(this.checkedAddress(address));
+    if (!key) throw new WalletError('wallet-error', 'Private key not available');
+    const privateKey = this.privateKey(key);
+    try {
+      return signMessage(privateKey, message);
+    } finally {
+      privateKey.fill(0);
+    }
   }
 
   /** Core's dumpprivkey: WIF of the key behind one of our addresses (needs an unlocked wallet). */

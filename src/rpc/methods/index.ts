@@ -11,13 +11,14 @@ import { walletAdminMethods } from './wallet-admin.js';
 import { walletMethods } from './wallet.js';
 import { walletMultiMethods } from './wallet-multi.js';
 import { walletSeedMethods } from './wallet-seed.js';
+import { walletReceivedMethods } from './wallet-received.js';
 
 export type MethodTable = ReadonlyMap<string, RpcMethod>;
 
 export function methodTable(): MethodTable {
   const table = new Map<string, RpcMethod>();
   const all = [...chainMethods, ...mempoolMethods, ...rawTxMethods, ...miningMethods, ...networkMethods, ...walletMethods, ...walletAdminMethods, ...addressMethods, ...controlMethods(() => table)];
-  all.push(...walletMultiMethods, ...walletSeedMethods);
+  all.push(...walletMultiMethods, ...walletSeedMethods, ...walletReceivedMethods);
   for (const method of all) {
     if (table.has(method.name)) throw new Error(`RPC method ${method.name} is defined twice`);
     table.set(method.name, method);
