@@ -60,6 +60,6 @@ export async function runSeedAction(request: SeedAction, client: RpcClient, io: 
   const mnemonic = (words.length > 0 ? words.join(' ') : readStdin()).trim();
   if (mnemonic === '') throw new CliError('no words given: pass them after the name or on stdin', 2);
   const restored = await client.call<{ name: string }>('createwallet', [name, false, false, passphrase ?? null, false, true, false, false, mnemonic]);
-  io.out(`Wallet "${restored.name}" restored; it is scanning the chain for its coins (see getwalletinfo).\n`);
+  io.out(`Wallet "${restored.name}" restored: it scanned the chain from the genesis block for its coins.\n`);
   return 0;
 }
