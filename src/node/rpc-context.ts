@@ -3,7 +3,7 @@ import { unixNow } from '../consensus/header-checks.js';
 import type { Chain } from '../chain/chain.js';
 import type { Mempool } from '../mempool/mempool.js';
 import type { NetworkParams } from '../params/types.js';
-import type { RpcBlockProducer, RpcContext, RpcControl, RpcNetwork, RpcWallet } from '../rpc/interfaces.js';
+import type { RpcBlockProducer, RpcContext, RpcControl, RpcNetwork, RpcWallet, RpcWallets } from '../rpc/interfaces.js';
 
 export interface RpcContextParts {
   params: NetworkParams;
@@ -12,6 +12,7 @@ export interface RpcContextParts {
   producer: RpcBlockProducer;
   control: RpcControl;
   wallet?: RpcWallet;
+  wallets?: RpcWallets;
   network?: RpcNetwork;
   /** sat/vB. */
   fallbackFee: number;
@@ -28,6 +29,7 @@ export function buildRpcContext(parts: RpcContextParts): RpcContext {
     producer: parts.producer,
     control: parts.control,
     wallet: parts.wallet,
+    wallets: parts.wallets,
     network: parts.network,
     fallbackFeeRate: parts.fallbackFee,
     attackerShare: parts.attackerShare,

@@ -10,6 +10,7 @@ import type { RpcContext } from './interfaces.js';
 import { stringifyJson } from './json.js';
 import type { MethodTable, RpcMethod } from './methods/index.js';
 import { usage } from './methods/types.js';
+import { scopeToWallet } from './methods/wallet-scope.js';
 import { Params, arityError } from './params.js';
 
 export interface HttpReply {
@@ -60,7 +61,8 @@ export class RpcDispatcher {
     this.context = context;
   }
 
-  async handle(text: string): Promise<HttpReply> {
+  /** `walletName`: from a /wallet/<name> endpoint (undefined for '/'): the wallet the calls address. */
+  async handle(text: string, walletName?: string): Promise<HttpReply> {
     let request: unknown;
     try {
       request = JSON.parse(text);
@@ -68,17 +70,17 @@ export class RpcDispatcher {
       return { status: 500, body: stringifyJson({ result: null, error: { code: RpcCode.PARSE_ERROR, message: 'Parse error' }, id: null }) };
     }
     if (!Array.isArray(request)) {
-      const reply = await this.call(request);
+      const reply = await this.call(request, walletName);
       if (reply.notification) return { status: 204, body: undefined };
       return { status: httpStatus(reply), body: stringifyJson(replyObject(reply)) };
     }
     if (request.length === 0) return { status: 400, body: stringifyJson({ result: null, error: { code: RpcCode.INVALID_REQUEST, message: 'Invalid Request: empty batch' }, id: null }) };
     const replies: CallReply[] = [];
-    for (const item of request) replies.push(await this.call(item));
+    for (const item of request) replies.push(await this.call(item, walletName));
     return { status: 200, body: stringifyJson(replies.filter((r) => !r.notification).map(replyObject)) };
   }
 
-  private async call(request: unknown): Promise<CallReply> {
+  private async call(request: unknown, walletName: string | undefined): Promise<CallReply> {
     if (typeof request !== 'object' || request === null || Array.isArray(request)) {
       return failed(1, null, new RpcError(RpcCode.INVALID_REQUEST, 'Invalid Request object'));
     }
@@ -90,7 +92,7 @@ export class RpcDispatcher {
     try {
       if (fields.jsonrpc !== undefined && !['1.0', '1.1', '2.0'].includes(String(fields.jsonrpc))) throw new RpcError(RpcCode.INVALID_REQUEST, 'jsonrpc field must be a string, "1.0", "1.1" or "2.0"');
       if (typeof fields.method !== 'string') throw new RpcError(RpcCode.INVALID_REQUEST, 'Method must be a string');
-      const result = await this.execute(fields.method, fields.params);
+      const result = await this.execute(fields.method, fields.params, walletName);
       this.logger.debug({ method: fields.method, ms: +(performance.now() - started).toFixed(2) }, 'rpc call');
       this.measure(fields.method, started, 'ok');
       return { version, id, result: result === undefined ? null : result, notification };
@@ -109,7 +111,7 @@ export class RpcDispatcher {
     this.latency.observe((performance.now() - started) / 1000, { method: name });
   }
 
-  private async execute(name: string, rawParams: unknown): Promise<unknown> {
+  private async execute(name: string, rawParams: unknown, walletName: string | undefined): Promise<unknown> {
     const method = this.table.get(name);
     if (!method) throw new RpcError(RpcCode.METHOD_NOT_FOUND, 'Method not found');
     const params = new Params(positional(method, rawParams));
@@ -119,7 +121,7 @@ export class RpcDispatcher {
       // duringWarmup methods touch only control and now (see WarmupContext).
       return method.run(params, this.warmupContext as RpcContext);
     }
-    return method.run(params, context);
+    return method.run(params, scopeToWallet(context, walletName));
   }
 
   /** Unexpected exceptions are bugs: logged loudly, answered as Core answers a std::exception (-1). */

@@ -88,12 +88,23 @@ export class RpcServer {
 
   private async post(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const body = typeof request.body === 'string' ? request.body : '';
-    const answer = await this.modules.dispatcher.handle(body);
+    const answer = await this.modules.dispatcher.handle(body, walletFromUrl(request.url));
     if (answer.body === undefined) {
       await reply.code(204).send();
       return;
     }
     // A Buffer, so fastify leaves the content type alone (for a string it appends a charset).
     await reply.code(answer.status).header('content-type', 'application/json').send(Buffer.from(`${answer.body}\n`));
+  }
+}
+
+/** Core's /wallet/<name> endpoint: the URL-decoded rest of the path ("" is the default wallet's name). */
+function walletFromUrl(url: string): string | undefined {
+  const path = url.split('?', 1)[0];
+  if (!path.startsWith('/wallet/')) return undefined;
+  try {
+    return decodeURIComponent(path.slice('/wallet/'.length));
+  } catch {
+    return path.slice('/wallet/'.length);
   }
 }

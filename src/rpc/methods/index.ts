@@ -13,6 +13,9 @@ import { safetyMethods } from './safety.js';
 import type { RpcMethod } from './types.js';
 import { walletAdminMethods } from './wallet-admin.js';
 import { walletMethods } from './wallet.js';
+import { walletMultiMethods } from './wallet-multi.js';
+import { walletSeedMethods } from './wallet-seed.js';
+import { walletReceivedMethods } from './wallet-received.js';
 
 export type MethodTable = ReadonlyMap<string, RpcMethod>;
 
@@ -31,6 +34,9 @@ export function methodTable(): MethodTable {
     ...walletAdminMethods,
     ...addressMethods,
     ...safetyMethods,
+    ...walletMultiMethods,
+    ...walletSeedMethods,
+    ...walletReceivedMethods,
     ...controlMethods(() => table),
   ];
   for (const method of all) {
