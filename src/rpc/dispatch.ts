@@ -8,8 +8,8 @@ import { RpcCode, RpcError, isRpcError } from './errors.js';
 import type { RpcContext } from './interfaces.js';
 import { stringifyJson } from './json.js';
 import type { MethodTable, RpcMethod } from './methods/index.js';
-import { usage } from './methods/types.js';
-import { Params, arityError } from './params.js';
+import { methodHelp } from './methods/types.js';
+import { Params, arityError, requiredNullError } from './params.js';
 
 export interface HttpReply {
   status: number;
@@ -117,9 +117,18 @@ function positional(method: RpcMethod, raw: unknown): unknown[] {
   else if (Array.isArray(raw)) values = raw;
   else if (typeof raw === 'object') values = fromNamed(method, raw as Record<string, unknown>);
   else throw new RpcError(RpcCode.INVALID_REQUEST, 'Params must be an array or object');
-  const requiredCount = method.args.filter((arg) => arg.required).length;
-  const missing = method.args.some((arg, i) => arg.required && (values[i] === undefined || values[i] === null));
-  if (values.length > method.args.length || values.length < requiredCount || missing) throw arityError(usage(method));
+  // Core's IsValidNumArgs: up to the last required argument, at most all of them.
+  let requiredCount = 0;
+  for (let i = method.args.length; i > 0; i--) {
+    if (method.args[i - 1].required) {
+      requiredCount = i;
+      break;
+    }
+  }
+  if (values.length > method.args.length || values.length < requiredCount) throw arityError(methodHelp(method));
+  for (let i = 0; i < requiredCount; i++) {
+    if (method.args[i].required && (values[i] === undefined || values[i] === null)) throw requiredNullError(i + 1, method.args[i].name);
+  }
   return values;
 }
 

@@ -15,11 +15,12 @@ import { type RpcMethod, optional, required } from './types.js';
 /** Core's default maxfeerate: 0.10 coins per kvB. */
 const DEFAULT_MAX_FEE_RATE = 10_000_000n;
 
-export function decodeTx(hex: string): Transaction {
+/** Core's DecodeHexTx: text that is not hex, or bytes that are not a transaction, are -22. */
+export function decodeTx(hex: string, message = 'TX decode failed'): Transaction {
   try {
     return Transaction.decode(fromHex(hex));
   } catch (err) {
-    if (err instanceof DecodeError) throw new RpcError(RpcCode.DESERIALIZATION_ERROR, 'TX decode failed');
+    if (err instanceof DecodeError) throw new RpcError(RpcCode.DESERIALIZATION_ERROR, message);
     throw err;
   }
 }
@@ -64,7 +65,7 @@ async function fromBlock(ctx: RpcContext, txid: string, blockhash: string, verbo
 }
 
 async function sendRawTransaction(p: Params, ctx: RpcContext): Promise<string> {
-  const tx = decodeTx(p.hex(0, 'hexstring'));
+  const tx = decodeTx(p.string(0, ''), 'TX decode failed. Make sure the tx has at least one input.');
   const cap = maxFeeRate(p, 1);
   const txid = tx.txid();
   if (ctx.mempool.get(txid)) return txid; // Core re-announces and answers the txid
@@ -114,7 +115,7 @@ async function testMempoolAccept(p: Params, ctx: RpcContext): Promise<unknown[]>
 
 export const rawTxMethods: RpcMethod[] = [
   { name: 'getrawtransaction', group: 'rawtransactions', args: [required('txid'), optional('verbose'), optional('blockhash')], summary: 'A mempool tx, or one in the given block (there is no txindex).', run: getRawTransaction },
-  { name: 'decoderawtransaction', group: 'rawtransactions', args: [required('hexstring')], summary: 'Decodes a serialized transaction.', run: (p, ctx) => txJson(decodeTx(p.hex(0, 'hexstring')), ctx.params.bech32Prefix) },
+  { name: 'decoderawtransaction', group: 'rawtransactions', args: [required('hexstring')], summary: 'Decodes a serialized transaction.', run: (p, ctx) => txJson(decodeTx(p.string(0, '')), ctx.params.bech32Prefix) },
   { name: 'sendrawtransaction', group: 'rawtransactions', args: [required('hexstring'), optional('maxfeerate')], summary: 'Submits a signed transaction to the mempool; answers its txid.', run: sendRawTransaction },
   { name: 'testmempoolaccept', group: 'rawtransactions', args: [required('rawtxs'), optional('maxfeerate')], summary: 'Would the mempool accept these transactions? (each judged alone)', run: testMempoolAccept },
 ];
