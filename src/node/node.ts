@@ -7,6 +7,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { Chain } from '../chain/chain.js';
+import { TxIndexer } from '../chain/tx-indexer.js';
+import { TxIndexStore } from '../store/tx-index-store.js';
 import { WorkerPoolVerifier } from '../verify/sig-verifier.js';
 import { unixNow } from '../consensus/header-checks.js';
 import { Mempool } from '../mempool/mempool.js';
@@ -129,7 +131,8 @@ export class PowcoinNode {
     const miner = options.mine ? await this.startMiner(chain, mempool, threads, wallet) : undefined;
     const producer = new BlockProducer({ chain, mempool, params, miner: () => miner });
     const network = networkForRpc(p2p);
-    dispatcher.ready(buildRpcContext({ params, chain, mempool, producer, control, fallbackFee: options.fallbackFee, wallet: walletForRpc(wallet), network }));
+    const txIndex = options.txindex ? await this.startTxIndex(chain) : undefined;
+    dispatcher.ready(buildRpcContext({ params, chain, mempool, producer, control, fallbackFee: options.fallbackFee, wallet: walletForRpc(wallet), network, txIndex }));
     log.info({ height: chain.height, tip: chain.tip.hash, peerId: p2p.peerId, addresses: p2p.addresses() }, 'node ready');
   }
 
@@ -138,6 +141,16 @@ export class PowcoinNode {
     rebroadcaster.start();
     // Registered after p2p's stop hook, so (stop hooks running last first) it ends before p2p does.
     this.onStop('rebroadcast', () => rebroadcaster.stop());
+  }
+
+  /** The transaction index in its own LevelDB (as Core's indexes/txindex), caught up in the background. */
+  private async startTxIndex(chain: Chain): Promise<TxIndexer> {
+    const store = await TxIndexStore.open(join(this.options.networkDir, 'indexes', 'txindex'));
+    this.onStop('txindex store', () => store.close());
+    const indexer = new TxIndexer(store, chain, this.logging.child('chain'));
+    this.onStop('txindex', () => indexer.stop());
+    indexer.start();
+    return indexer;
   }
 
   private async startP2p(chain: Chain, mempool: Mempool): Promise<P2PNode> {

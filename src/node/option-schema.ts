@@ -50,6 +50,7 @@ export const OPTION_SPECS = {
   assumevalid: { kind: 'string', doc: 'block hash whose ancestors skip script checks (as Core; 0: none)', noDefault: true },
   reindex: { kind: 'bool', doc: 'rebuild the block index and chain state from the stored blocks', noDefault: true },
   'reindex-chainstate': { kind: 'bool', doc: 'rebuild the chain state (UTXO set) from the block index', noDefault: true },
+  txindex: { kind: 'bool', doc: 'keep an index of every confirmed transaction (built in the background; getrawtransaction finds any txid)', noDefault: true },
 } as const satisfies Record<string, OptionSpec>;
 
 export type OptionName = keyof typeof OPTION_SPECS;

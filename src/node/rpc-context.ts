@@ -3,7 +3,7 @@ import { unixNow } from '../consensus/header-checks.js';
 import type { Chain } from '../chain/chain.js';
 import type { Mempool } from '../mempool/mempool.js';
 import type { NetworkParams } from '../params/types.js';
-import type { RpcBlockProducer, RpcContext, RpcControl, RpcNetwork, RpcWallet } from '../rpc/interfaces.js';
+import type { RpcBlockProducer, RpcContext, RpcControl, RpcNetwork, RpcTxIndex, RpcWallet } from '../rpc/interfaces.js';
 
 export interface RpcContextParts {
   params: NetworkParams;
@@ -13,6 +13,7 @@ export interface RpcContextParts {
   control: RpcControl;
   wallet?: RpcWallet;
   network?: RpcNetwork;
+  txIndex?: RpcTxIndex;
   /** sat/vB. */
   fallbackFee: number;
   now?: () => number;
@@ -27,6 +28,7 @@ export function buildRpcContext(parts: RpcContextParts): RpcContext {
     control: parts.control,
     wallet: parts.wallet,
     network: parts.network,
+    txIndex: parts.txIndex,
     fallbackFeeRate: parts.fallbackFee,
     now: parts.now ?? unixNow,
   };

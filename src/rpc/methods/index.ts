@@ -1,5 +1,7 @@
 /** The one method table: every RPC method by name. */
 import { addressMethods } from './address.js';
+import { blockStatsMethods } from './blockstats.js';
+import { chainInfoMethods } from './chain-info.js';
 import { chainMethods } from './chain.js';
 import { controlMethods } from './control.js';
 import { mempoolMethods } from './mempool.js';
@@ -14,7 +16,7 @@ export type MethodTable = ReadonlyMap<string, RpcMethod>;
 
 export function methodTable(): MethodTable {
   const table = new Map<string, RpcMethod>();
-  const all = [...chainMethods, ...mempoolMethods, ...rawTxMethods, ...miningMethods, ...networkMethods, ...walletMethods, ...walletAdminMethods, ...addressMethods, ...controlMethods(() => table)];
+  const all = [...chainMethods, ...blockStatsMethods, ...chainInfoMethods, ...mempoolMethods, ...rawTxMethods, ...miningMethods, ...networkMethods, ...walletMethods, ...walletAdminMethods, ...addressMethods, ...controlMethods(() => table)];
   for (const method of all) {
     if (table.has(method.name)) throw new Error(`RPC method ${method.name} is defined twice`);
     table.set(method.name, method);

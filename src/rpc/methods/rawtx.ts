@@ -1,6 +1,6 @@
 /** Raw transaction methods: decode, look up, test and send. */
 import { isRuleError } from '../../consensus/errors.js';
-import { fromHex } from '../../primitives/bytes.js';
+import { fromHex, hashToHex } from '../../primitives/bytes.js';
 import { DecodeError } from '../../primitives/errors.js';
 import { OutPoint } from '../../primitives/outpoint.js';
 import { Transaction } from '../../primitives/transaction.js';
@@ -40,9 +40,21 @@ async function getRawTransaction(p: Params, ctx: RpcContext): Promise<unknown> {
   if (p.has(2)) return fromBlock(ctx, txid, p.hash(2, 'blockhash'), verbose);
   const entry = ctx.mempool.get(txid);
   if (!entry) {
-    throw new RpcError(RpcCode.INVALID_ADDRESS_OR_KEY, 'No such mempool transaction. Use -txindex or provide a block hash to enable blockchain transaction queries. Use gettransaction for wallet transactions.');
+    const blockhash = await ctx.txIndex?.blockOf(txid);
+    if (blockhash) return fromBlock(ctx, txid, blockhash, verbose);
+    throw new RpcError(RpcCode.INVALID_ADDRESS_OR_KEY, notFoundMessage(ctx, txid));
   }
   return verbose ? { ...txJson(entry.tx, ctx.params.bech32Prefix), hex: txHex(entry.tx) } : txHex(entry.tx);
+}
+
+/** Core's getrawtransaction messages: without a txindex, while it is building, and when it has no such tx. */
+function notFoundMessage(ctx: RpcContext, txid: string): string {
+  const genesis = ctx.chain.getEntryAtHeight(0);
+  // Genesis holds one transaction, so its merkle root is the coinbase's txid.
+  if (genesis && txid === hashToHex(genesis.header.merkleRoot)) return 'The genesis block coinbase is not considered an ordinary transaction and cannot be retrieved';
+  if (!ctx.txIndex) return 'No such mempool transaction. Use -txindex or provide a block hash to enable blockchain transaction queries. Use gettransaction for wallet transactions.';
+  if (!ctx.txIndex.info().synced) return 'No such mempool or blockchain transaction. Blockchain transactions are still in the process of being indexed.';
+  return 'No such mempool or blockchain transaction. Use gettransaction for wallet transactions.';
 }
 
 async function fromBlock(ctx: RpcContext, txid: string, blockhash: string, verbose: boolean): Promise<unknown> {
@@ -114,7 +126,7 @@ async function testMempoolAccept(p: Params, ctx: RpcContext): Promise<unknown[]>
 }
 
 export const rawTxMethods: RpcMethod[] = [
-  { name: 'getrawtransaction', group: 'rawtransactions', args: [required('txid'), optional('verbose'), optional('blockhash')], summary: 'A mempool tx, or one in the given block (there is no txindex).', run: getRawTransaction },
+  { name: 'getrawtransaction', group: 'rawtransactions', args: [required('txid'), optional('verbose'), optional('blockhash')], summary: 'A mempool tx, one in the given block, or (with --txindex) any confirmed one.', run: getRawTransaction },
   { name: 'decoderawtransaction', group: 'rawtransactions', args: [required('hexstring')], summary: 'Decodes a serialized transaction.', run: (p, ctx) => txJson(decodeTx(p.string(0, '')), ctx.params.bech32Prefix) },
   { name: 'sendrawtransaction', group: 'rawtransactions', args: [required('hexstring'), optional('maxfeerate')], summary: 'Submits a signed transaction to the mempool; answers its txid.', run: sendRawTransaction },
   { name: 'testmempoolaccept', group: 'rawtransactions', args: [required('rawtxs'), optional('maxfeerate')], summary: 'Would the mempool accept these transactions? (each judged alone)', run: testMempoolAccept },
