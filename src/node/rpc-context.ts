@@ -16,6 +16,8 @@ export interface RpcContextParts {
   txIndex?: RpcTxIndex;
   /** sat/vB. */
   fallbackFee: number;
+  /** -attackershare, for reversal_probability. */
+  attackerShare?: number;
   now?: () => number;
 }
 
@@ -30,6 +32,7 @@ export function buildRpcContext(parts: RpcContextParts): RpcContext {
     network: parts.network,
     txIndex: parts.txIndex,
     fallbackFeeRate: parts.fallbackFee,
+    attackerShare: parts.attackerShare,
     now: parts.now ?? unixNow,
   };
 }
