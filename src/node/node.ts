@@ -8,6 +8,8 @@ import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { Chain } from '../chain/chain.js';
+import { TxIndexer } from '../chain/tx-indexer.js';
+import { TxIndexStore } from '../store/tx-index-store.js';
 import { WorkerPoolVerifier } from '../verify/sig-verifier.js';
 import { unixNow } from '../consensus/header-checks.js';
 import { Mempool } from '../mempool/mempool.js';
@@ -146,8 +148,9 @@ export class PowcoinNode {
     const producer = new BlockProducer({ chain, mempool, params, miner: () => miner });
     wireMetrics(this.metrics, { chain, mempool, p2p, miner: () => miner, now: unixNow });
     const network = networkForRpc(p2p);
+    const txIndex = options.txindex ? await this.startTxIndex(chain) : undefined;
     const rpcWallets = walletsForRpc(wallets);
-    const rpcContext = buildRpcContext({ params, chain, mempool, producer, control, fallbackFee: options.fallbackFee, attackerShare: options.attackerShare, wallets: rpcWallets, network });
+    const rpcContext = buildRpcContext({ params, chain, mempool, producer, control, fallbackFee: options.fallbackFee, attackerShare: options.attackerShare, wallets: rpcWallets, network, txIndex });
     // The dashboard shows the wallet '/' addresses: the default one, or none when several are loaded.
     const rpcWallet = {
       getBalances: () => rpcWallets.resolve(undefined).getBalances(),
@@ -182,6 +185,16 @@ export class PowcoinNode {
     rebroadcaster.start();
     // Registered after p2p's stop hook, so (stop hooks running last first) it ends before p2p does.
     this.onStop('rebroadcast', () => rebroadcaster.stop());
+  }
+
+  /** The transaction index in its own LevelDB (as Core's indexes/txindex), caught up in the background. */
+  private async startTxIndex(chain: Chain): Promise<TxIndexer> {
+    const store = await TxIndexStore.open(join(this.options.networkDir, 'indexes', 'txindex'));
+    this.onStop('txindex store', () => store.close());
+    const indexer = new TxIndexer(store, chain, this.logging.child('chain'));
+    this.onStop('txindex', () => indexer.stop());
+    indexer.start();
+    return indexer;
   }
 
   private async startP2p(chain: Chain, mempool: Mempool): Promise<P2PNode> {

@@ -3,7 +3,7 @@ import { unixNow } from '../consensus/header-checks.js';
 import type { Chain } from '../chain/chain.js';
 import type { Mempool } from '../mempool/mempool.js';
 import type { NetworkParams } from '../params/types.js';
-import type { RpcBlockProducer, RpcContext, RpcControl, RpcNetwork, RpcWallet, RpcWallets } from '../rpc/interfaces.js';
+import type { RpcBlockProducer, RpcContext, RpcControl, RpcNetwork, RpcTxIndex, RpcWallet, RpcWallets } from '../rpc/interfaces.js';
 
 export interface RpcContextParts {
   params: NetworkParams;
@@ -14,6 +14,7 @@ export interface RpcContextParts {
   wallet?: RpcWallet;
   wallets?: RpcWallets;
   network?: RpcNetwork;
+  txIndex?: RpcTxIndex;
   /** sat/vB. */
   fallbackFee: number;
   /** -attackershare, for reversal_probability. */
@@ -31,6 +32,7 @@ export function buildRpcContext(parts: RpcContextParts): RpcContext {
     wallet: parts.wallet,
     wallets: parts.wallets,
     network: parts.network,
+    txIndex: parts.txIndex,
     fallbackFeeRate: parts.fallbackFee,
     attackerShare: parts.attackerShare,
     now: parts.now ?? unixNow,

@@ -39,7 +39,12 @@ export interface RpcChain {
   processBlock(block: Block): Promise<{ hash: string; status: string }>;
   hasOrphan(hash: string): boolean;
   /** Every stored block index record, for getchaintips, and the store's directory (size_on_disk). */
-  readonly store: { readonly dir: string; loadBlockIndex(): Promise<ReadonlyArray<{ readonly hash: Uint8Array; readonly height: number }>> };
+  readonly store: {
+    readonly dir: string;
+    loadBlockIndex(): Promise<ReadonlyArray<{ readonly hash: Uint8Array; readonly height: number }>>;
+    /** The coins a connected block spent, in input order (getblockstats' fees). */
+    getUndo(hash: Uint8Array): Promise<Coin[] | undefined>;
+  };
   /** The most-work valid header (body or not). */
   readonly bestHeader: RpcBlockEntry;
   isInitialBlockDownload(): boolean;
@@ -228,6 +233,14 @@ export interface RpcWallets {
   listDir(): string[];
 }
 
+/** The optional transaction index (--txindex); its builder in chain/ satisfies it. */
+export interface RpcTxIndex {
+  /** Core's getindexinfo row. */
+  info(): { synced: boolean; best_block_height: number };
+  /** Display hash of the main-chain block holding `txid`, if indexed. */
+  blockOf(txid: string): Promise<string | undefined>;
+}
+
 /** Process-level controls: stop, uptime and log levels. */
 export interface RpcControl {
   stop(): void;
@@ -250,6 +263,7 @@ export interface RpcContext {
   /** The wallet name from a /wallet/<name> endpoint; undefined for '/'. */
   walletName?: string;
   network?: RpcNetwork;
+  txIndex?: RpcTxIndex;
   /** Wallet fee rate when the mempool gives no estimate (sat/vB). */
   fallbackFeeRate: number;
   /** Hash-rate share of the attacker assumed by reversal_probability (-attackershare); default 0.1. */

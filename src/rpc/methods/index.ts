@@ -1,5 +1,7 @@
 /** The one method table: every RPC method by name. */
 import { addressMethods } from './address.js';
+import { blockStatsMethods } from './blockstats.js';
+import { chainInfoMethods } from './chain-info.js';
 import { chainMethods } from './chain.js';
 import { controlMethods } from './control.js';
 import { mempoolMethods } from './mempool.js';
@@ -23,6 +25,8 @@ export function methodTable(): MethodTable {
   const table = new Map<string, RpcMethod>();
   const all = [
     ...chainMethods,
+    ...blockStatsMethods,
+    ...chainInfoMethods,
     ...mempoolMethods,
     ...rawTxMethods,
     ...rawTxFundMethods,

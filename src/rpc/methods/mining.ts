@@ -99,7 +99,7 @@ function decodeBlock(hex: string): Block {
 
 /** BIP22: null when it became the tip, else the reason (duplicate, inconclusive, or the rule's code). */
 async function submitBlock(p: Params, ctx: RpcContext): Promise<string | null> {
-  const block = decodeBlock(p.hex(0, 'hexdata'));
+  const block = decodeBlock(p.string(0, ''));
   const known = ctx.chain.getEntry(block.hash());
   if (known?.isFailed()) return 'duplicate-invalid';
   try {
