@@ -129,7 +129,10 @@ export class PowcoinNode {
     const miner = options.mine ? await this.startMiner(chain, mempool, threads, wallet) : undefined;
     const producer = new BlockProducer({ chain, mempool, params, miner: () => miner });
     const network = networkForRpc(p2p);
-    dispatcher.ready(buildRpcContext({ params, chain, mempool, producer, control, fallbackFee: options.fallbackFee, wallet: walletForRpc(wallet), network }));
+    const rpcContext = buildRpcContext({ params, chain, mempool, producer, control, fallbackFee: options.fallbackFee, wallet: walletForRpc(wallet), network });
+    // Registered after the RPC server's hook, so it runs first: waiting long polls answer before the server closes.
+    this.onStop('longpoll', () => rpcContext.longPoll.close());
+    dispatcher.ready(rpcContext);
     log.info({ height: chain.height, tip: chain.tip.hash, peerId: p2p.peerId, addresses: p2p.addresses() }, 'node ready');
   }
 

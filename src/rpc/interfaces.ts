@@ -200,4 +200,13 @@ export interface RpcContext {
   /** Wallet fee rate when the mempool gives no estimate (sat/vB). */
   fallbackFeeRate: number;
   now(): number;
+  /** BIP22 long polling for getblocktemplate (rpc/longpoll.ts); without it templates never wait. */
+  longPoll?: RpcLongPoll;
+}
+
+/** getblocktemplate's `longpollid` and the wait on it. */
+export interface RpcLongPoll {
+  id(): string;
+  /** Resolves when a template with this id is stale (new tip, or the pool changed after a minute). */
+  wait(longPollId: string): Promise<void>;
 }
