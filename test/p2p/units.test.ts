@@ -83,7 +83,7 @@ describe('topics and message ids', () => {
 });
 
 describe('request rate limits', () => {
-  const limits = { status: { burst: 2, perSecond: 1 }, headers: { burst: 3, perSecond: 10 }, blocks: { burst: 1, perSecond: 1 }, txs: { burst: 1, perSecond: 1 }, mempool: { burst: 1, perSecond: 1 } };
+  const limits = { status: { burst: 2, perSecond: 1 }, headers: { burst: 3, perSecond: 10 }, blocks: { burst: 1, perSecond: 1 }, txs: { burst: 1, perSecond: 1 }, mempool: { burst: 1, perSecond: 1 }, blocktxn: { burst: 1, perSecond: 1 } };
 
   test('a server takes the burst at once, then the rate; peers and protocols have their own budgets', () => {
     let now = 0;
