@@ -51,7 +51,7 @@ export function blockTxCount(compact: CompactBlock): number {
  * The compact form of `block`: the coinbase always prefilled, and any other tx for which
  * `prefill` says peers likely lack it (one we never had in our own mempool, say).
  */
-export function toCompact(block: Block, prefill: (tx: Transaction, index: number) => boolean = () => false, nonce: Uint8Array = randomBytes(NONCE_BYTES)): CompactBlock {
+export function toCompact(block: Block, prefill: (tx: Transaction, index: number) => boolean = () => false, nonce: Uint8Array = new Uint8Array(randomBytes(NONCE_BYTES))): CompactBlock {
   const key = shortIdKey(block.header.encode(), nonce);
   const shortIds: number[] = [];
   const prefilled: PrefilledTx[] = [];

@@ -81,9 +81,8 @@ export class PartialBlock {
   /** Positions of the txs we still need, increasing. */
   missing(): number[] {
     const out: number[] = [];
-    this.slots.forEach((tx, i) => {
-      if (!tx) out.push(i);
-    });
+    // A plain loop: forEach would skip the array's never-filled holes.
+    for (let i = 0; i < this.slots.length; i++) if (!this.slots[i]) out.push(i);
     return out;
   }
 

@@ -132,7 +132,7 @@ export class CompactRelay {
    * rebuild and the chain's validation follow, off the validator.
    */
   private async validate(peer: PeerId, message: Message): Promise<TopicValidatorResult> {
-    const { chain, heard } = this.modules;
+    const { chain } = this.modules;
     const data = message.data;
     if (data.length > MAX_BLOCK_BYTES) return this.judge(peer, oversizedVerdict(data.length, MAX_BLOCK_BYTES));
     let compact: CompactBlock;
@@ -143,7 +143,6 @@ export class CompactRelay {
     }
     const { header } = compact;
     const hash = header.hash();
-    heard.add(compactHeardKey(hash));
     if (chain.getEntry(hash)?.haveData) return this.judge(peer, { action: 'ignore', penalty: 0, reason: 'duplicate' });
     const parent = chain.getEntry(header.prevHashHex());
     const headerVerdict = this.checkHeader(compact, parent);
@@ -249,6 +248,9 @@ export class CompactRelay {
    * Core does not punish compact blocks relayed before validation; a whole block it served is.
    */
   private async process(peer: PeerId, block: Block, served: boolean): Promise<Verdict> {
+    // Marked only now, with a body that matches the header: a forged compact message under the
+    // real header must not stop us publishing the real block if we then mine or receive it.
+    this.modules.heard.add(compactHeardKey(block.hash()));
     const result = verdict('block', await settle(() => this.modules.chain.processBlock(block)));
     if (served || result.action === 'accept' || result.bug !== undefined) this.modules.judged(peer, result);
     else this.modules.logger.info({ hash: block.hash(), peer: peer.toString(), reason: result.reason }, 'rebuilt compact block refused');
