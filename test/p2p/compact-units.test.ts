@@ -13,7 +13,8 @@ import { DecodeError } from '../../src/primitives/errors.js';
 import { OutPoint } from '../../src/primitives/outpoint.js';
 import type { Block, Transaction } from '../../src/primitives/index.js';
 import { coinbaseOutpoint } from '../helpers/chain-harness.js';
-import { key, payingBranch } from './helpers.js';
+import { messageIdString, topicsFor } from '../../src/p2p/topics.js';
+import { key, params, payingBranch } from './helpers.js';
 
 /** SipHash-2-4 written plainly over BigInt, from the paper, to check the uint32-pair version. */
 function referenceSipHash(keyBytes: Uint8Array, data: Uint8Array): bigint {
@@ -130,6 +131,18 @@ describe('compact block codec', () => {
     const beyond = encodeCompact({ header: block.header, nonce: new Uint8Array(8), shortIds: [1], prefilled: [{ index: 2, tx: block.txs[0] }] });
     assert.throws(() => decodeCompact(beyond), DecodeError);
     assert.throws(() => decodeCompact(encodeCompact({ header: block.header, nonce: new Uint8Array(8), shortIds: [], prefilled: [] })), DecodeError);
+  });
+
+  test('the gossip id covers the whole message: a forged copy under the same header is another message', () => {
+    const compact = toCompact(block);
+    const bytes = encodeCompact(compact);
+    const topics = topicsFor(params);
+    const id = messageIdString(topics, topics.compact, bytes);
+    assert.match(id, /^cmp:[0-9a-f]{64}$/);
+    assert.notEqual(id, messageIdString(topics, topics.block, bytes), 'domain-separated from block ids');
+    const forged = encodeCompact({ ...compact, shortIds: compact.shortIds.map((sid) => sid ^ 1) });
+    assert.deepEqual(forged.subarray(0, 88), bytes.subarray(0, 88), 'same header and nonce');
+    assert.notEqual(messageIdString(topics, topics.compact, forged), id);
   });
 
   test('blocktxn request and reply round trip', () => {

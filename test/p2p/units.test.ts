@@ -60,7 +60,7 @@ describe('topics and message ids', () => {
   const topics = topicsFor(params);
 
   test('names live under /powcoin/<protocolName>/', () => {
-    assert.deepEqual(topics, { block: '/powcoin/p2ptest/block/1', tx: '/powcoin/p2ptest/tx/1' });
+    assert.deepEqual(topics, { block: '/powcoin/p2ptest/block/1', tx: '/powcoin/p2ptest/tx/1', compact: '/powcoin/p2ptest/cmpctblock/1' });
     assert.equal(protocolsFor(params).headers, '/powcoin/p2ptest/headers/1');
   });
 
