@@ -158,6 +158,8 @@ export class PowcoinNode {
     };
     // Before the RPC answers, so whoever waits for the RPC (testnet up) finds dashboard.url written.
     if (options.dashboard) await this.startDashboard(new NodeDashboardSource({ params, chain, mempool, p2p, miner: () => miner, wallet: rpcWallet, attackerShare: options.attackerShare, now: unixNow }));
+    // Registered after the RPC server's hook, so it runs first: waiting long polls answer before the server closes.
+    this.onStop('longpoll', () => rpcContext.longPoll.close());
     dispatcher.ready(rpcContext);
     log.info({ height: chain.height, tip: chain.tip.hash, peerId: p2p.peerId, addresses: p2p.addresses() }, 'node ready');
   }

@@ -3,6 +3,7 @@ import { unixNow } from '../consensus/header-checks.js';
 import type { Chain } from '../chain/chain.js';
 import type { Mempool } from '../mempool/mempool.js';
 import type { NetworkParams } from '../params/types.js';
+import { LongPoll } from '../rpc/longpoll.js';
 import type { RpcBlockProducer, RpcContext, RpcControl, RpcNetwork, RpcTxIndex, RpcWallet, RpcWallets } from '../rpc/interfaces.js';
 
 export interface RpcContextParts {
@@ -22,8 +23,10 @@ export interface RpcContextParts {
   now?: () => number;
 }
 
-export function buildRpcContext(parts: RpcContextParts): RpcContext {
+/** The context, and its long poll (close it on shutdown so waiting getblocktemplate calls end). */
+export function buildRpcContext(parts: RpcContextParts): RpcContext & { longPoll: LongPoll } {
   return {
+    longPoll: new LongPoll(parts.chain, parts.mempool),
     params: parts.params,
     chain: parts.chain,
     mempool: parts.mempool,

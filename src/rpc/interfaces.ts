@@ -269,4 +269,13 @@ export interface RpcContext {
   /** Hash-rate share of the attacker assumed by reversal_probability (-attackershare); default 0.1. */
   attackerShare?: number;
   now(): number;
+  /** BIP22 long polling for getblocktemplate (rpc/longpoll.ts); without it templates never wait. */
+  longPoll?: RpcLongPoll;
+}
+
+/** getblocktemplate's `longpollid` and the wait on it. */
+export interface RpcLongPoll {
+  id(): string;
+  /** Resolves when a template with this id is stale (new tip, or the pool changed after a minute). */
+  wait(longPollId: string): Promise<void>;
 }

@@ -76,6 +76,7 @@ export async function openStack(options: { ready?: boolean; params?: NetworkPara
     return { status: response.status, text, contentType: response.headers.get('content-type'), json: () => JSON.parse(text) };
   };
   stack.close = async () => {
+    context.longPoll.close();
     await server.stop();
     await wallet?.close();
     await txIndex?.stop();
