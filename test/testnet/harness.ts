@@ -113,7 +113,7 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-export async function waitFor<T>(what: string, check: () => Promise<T | undefined | false>, ms = 60_000, every = 200): Promise<T> {
+export async function waitFor<T>(what: string, check: () => Promise<T | undefined | false>, ms = 120_000, every = 200): Promise<T> {
   const until = Date.now() + ms;
   let last: unknown;
   while (Date.now() < until) {
