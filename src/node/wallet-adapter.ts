@@ -7,8 +7,8 @@ export function walletForRpc(wallet: Wallet): RpcWallet {
     getNewAddress: (label) => wallet.getNewAddress(label),
     getRawChangeAddress: () => wallet.getRawChangeAddress(),
     getBalances: async () => {
-      const { mine } = wallet.getBalances();
-      return { trusted: mine.trusted, untrustedPending: mine.untrusted_pending, immature: mine.immature };
+      const { mine, lastprocessedblock } = wallet.getBalances();
+      return { trusted: mine.trusted, untrustedPending: mine.untrusted_pending, immature: mine.immature, lastProcessedBlock: lastprocessedblock };
     },
     getBalance: async (minconf) => wallet.getBalance({ minconf }),
     listUnspent: async (minconf, maxconf, addresses) => wallet.listUnspent(minconf, maxconf, addresses) as unknown as Record<string, unknown>[],
