@@ -128,6 +128,30 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
   throw new Error(`timed out after ${ms} ms waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`);
 }
 
+/**
+ * Waits until `remaining()` reaches 0, for work that shrinks step by step (a mempool draining):
+ * it fails only once no step was made for `stallMs`, or after the overall ceiling, and says
+ * what was left, so a loaded machine gets time while a stuck one is reported.
+ */
+export async function waitForDrain(what: string, remaining: () => Promise<{ left: number; detail: string }>, options: { stallMs: number; ceilingMs: number; every?: number }): Promise<void> {
+  const started = Date.now();
+  let best = Infinity;
+  let progressAt = started;
+  let last = { left: Infinity, detail: 'not measured yet' };
+  for (;;) {
+    last = await remaining();
+    if (last.left === 0) return;
+    if (last.left < best) {
+      best = last.left;
+      progressAt = Date.now();
+    }
+    const now = Date.now();
+    if (now - progressAt > options.stallMs) throw new Error(`${what}: no progress for ${options.stallMs} ms; ${last.left} left (${last.detail})`);
+    if (now - started > options.ceilingMs) throw new Error(`${what}: not done after ${options.ceilingMs} ms; ${last.left} left (${last.detail})`);
+    await sleep(options.every ?? 500);
+  }
+}
+
 /** Base units from an RPC amount (8 decimals, exact below 90 million coins). */
 export function sats(amount: number): bigint {
   return BigInt(Math.round(amount * 1e8));
