@@ -26,6 +26,7 @@ import type { AcceptResult, MempoolInfo, TestAcceptResult } from './results.js';
 import { OrphanTxPool } from './orphans.js';
 import { policyError } from './policy.js';
 import { MEMPOOL_HEIGHT, validateTransaction, type ValidationContext } from './validate.js';
+import { SerialQueue } from '../util/serial-queue.js';
 
 export interface MempoolModules {
   chain: ChainView;
@@ -57,7 +58,7 @@ export class Mempool extends TypedEmitter<MempoolEvents> implements ChainFollowe
   private readonly recentlyConfirmed = new RecentlyConfirmed();
   private readonly logger: MempoolLogger;
   private readonly now: () => number;
-  private queueTail: Promise<unknown> = Promise.resolve();
+  private readonly queue = new SerialQueue();
   /** A lower bound on the oldest entry's time, so expiry scans only when something may be due. */
   private oldestTime = Infinity;
 
@@ -105,7 +106,7 @@ export class Mempool extends TypedEmitter<MempoolEvents> implements ChainFollowe
 
   /** Resolves once everything queued so far (acceptances, chain events) is done. */
   async idle(): Promise<void> {
-    await this.queueTail;
+    await this.queue.settled();
   }
 
   get size(): number {
@@ -191,9 +192,7 @@ export class Mempool extends TypedEmitter<MempoolEvents> implements ChainFollowe
   }
 
   private enqueue<T>(task: () => Promise<T>): Promise<T> {
-    const run = this.queueTail.then(task, task);
-    this.queueTail = run.catch(() => undefined);
-    return run;
+    return this.queue.run(task);
   }
 
   private async acceptOne(tx: Transaction): Promise<AcceptResult> {

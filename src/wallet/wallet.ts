@@ -20,6 +20,7 @@ import { Vault } from './vault.js';
 import { decodeWif, encodeWif } from './wif.js';
 import { followNode } from './follow.js';
 import type { SendOptions, SendResult, UnspentEntry, WalletInfo } from './results.js';
+import { SerialQueue } from '../util/serial-queue.js';
 
 const WALLET_VERSION = 169900;
 const DEFAULT_MAXCONF = 9_999_999;
@@ -31,7 +32,7 @@ const DEFAULT_MAXCONF = 9_999_999;
  * same coin. Read-only calls answer from memory at once.
  */
 export class Wallet {
-  private queueTail: Promise<unknown> = Promise.resolve();
+  private readonly queue = new SerialQueue();
   private readonly unfollow: () => void;
 
   private constructor(
@@ -313,10 +314,7 @@ export class Wallet {
 
   /** Resolves once everything queued so far (chain and mempool events, sends) is done. */
   async idle(): Promise<void> {
-    for (let tail = this.queueTail; ; tail = this.queueTail) {
-      await tail;
-      if (tail === this.queueTail) return;
-    }
+    await this.queue.idle();
   }
 
   async close(): Promise<void> {
@@ -331,9 +329,7 @@ export class Wallet {
   }
 
   private enqueue<T>(task: () => Promise<T>): Promise<T> {
-    const run = this.queueTail.then(task, task);
-    this.queueTail = run.catch(() => undefined);
-    return run;
+    return this.queue.run(task);
   }
 
   /** Offers our unconfirmed txs to the mempool again after a restart (Core's ResubmitWalletTransactions). */
