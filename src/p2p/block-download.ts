@@ -20,7 +20,7 @@ import { requestBlocks } from './protocols/blocks.js';
 import type { ProtocolContext } from './protocols/context.js';
 import { PeerError } from './protocols/stream-io.js';
 import { Rerun } from './rerun.js';
-import type { RecentSet } from './recent.js';
+import type { BoundedSet } from '../util/bounded-set.js';
 import { blockMessageId, MAX_BLOCKS_PER_REQUEST } from './topics.js';
 import { type Misbehaviour, settle, verdict, type Verdict } from './verdict.js';
 
@@ -54,7 +54,7 @@ export interface DownloadModules {
   context: ProtocolContext;
   chain: P2PChain;
   logger: P2PLogger;
-  heard: RecentSet;
+  heard: BoundedSet<string>;
   judged(peer: PeerId, verdict: Verdict): void;
   penalise(peer: PeerId, kind: Misbehaviour, reason: string): void;
   disconnect(peer: PeerId, reason: string): void;

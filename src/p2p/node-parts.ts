@@ -12,7 +12,7 @@ import type { P2POptions } from './options.js';
 import type { PeerTable } from './peer-table.js';
 import type { ProtocolContext } from './protocols/context.js';
 import type { RateLimiter } from './rate-limit.js';
-import type { RecentSet } from './recent.js';
+import type { BoundedSet } from '../util/bounded-set.js';
 import { LostBlockFetcher } from './refetch.js';
 import type { Stack } from './stack.js';
 import { Syncer } from './sync.js';
@@ -29,7 +29,7 @@ export interface NodeState {
   logger: P2PLogger;
   table: PeerTable;
   /** Message ids of blocks and txs heard from the network, so they are never re-published as ours. */
-  heard: RecentSet;
+  heard: BoundedSet<string>;
   /** Budgets our own requests wait for, and the (slackened) ones a peer's requests must keep. */
   outbound: RateLimiter;
   inbound: RateLimiter;

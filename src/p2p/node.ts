@@ -31,7 +31,7 @@ import type { StatusMessage } from './protocols/messages.js';
 import { requestStatus, serveStatus } from './protocols/status.js';
 import { serveTxs } from './protocols/txs.js';
 import { RateLimiter, REQUEST_LIMITS, SERVE_SLACK } from './rate-limit.js';
-import { RecentSet } from './recent.js';
+import { BoundedSet } from '../util/bounded-set.js';
 import { createStack, type Stack } from './stack.js';
 import type { Syncer, SyncState } from './sync.js';
 import type { LostBlockFetcher } from './refetch.js';
@@ -55,7 +55,7 @@ export class P2PNode extends TypedEmitter<P2PEvents> {
   private readonly logger: P2PLogger;
   private readonly scores: PeerScores;
   private readonly table = new PeerTable();
-  private readonly heard = new RecentSet(HEARD_CAPACITY);
+  private readonly heard = new BoundedSet<string>(HEARD_CAPACITY);
   /** Our own requests wait for these budgets; a peer's requests over SERVE_SLACK times them are a flood. */
   private readonly outbound = new RateLimiter(REQUEST_LIMITS);
   private readonly inbound = new RateLimiter(REQUEST_LIMITS, SERVE_SLACK);
