@@ -13,20 +13,14 @@ import type { MempoolEvents, RemovalReason } from './events.js';
 import { expiredTxids, lowestDescendantScore, oldestTime, packageFeeRate, RollingMinFee } from './eviction.js';
 import { followChain, type ChainFollower } from './follow.js';
 import { TxGraph } from './graph.js';
-import {
-  type ChainEventSource,
-  type ChainView,
-  type MempoolLogger,
-  type SignatureCacheView,
-  type SignatureCheckVerifier,
-  silentMempoolLogger,
-} from './interfaces.js';
+import { type ChainEventSource, type ChainView, type SignatureCacheView, type SignatureCheckVerifier } from './interfaces.js';
 import { resolveMempoolOptions, type MempoolOptions } from './options.js';
 import type { AcceptResult, MempoolInfo, TestAcceptResult } from './results.js';
 import { OrphanTxPool } from './orphans.js';
 import { policyError } from './policy.js';
 import { MEMPOOL_HEIGHT, validateTransaction, type ValidationContext } from './validate.js';
 import { SerialQueue } from '../util/serial-queue.js';
+import { type Logger, silentLogger } from '../util/logger.js';
 
 export interface MempoolModules {
   chain: ChainView;
@@ -34,7 +28,7 @@ export interface MempoolModules {
   verifier: SignatureCheckVerifier;
   /** The chain's cache: signatures checked on entry are not checked again when the block connects. */
   sigCache: SignatureCacheView;
-  logger?: MempoolLogger;
+  logger?: Logger;
   /** Seconds since the epoch; injectable so tests can move the clock. */
   now?: () => number;
 }
@@ -56,7 +50,7 @@ export class Mempool extends TypedEmitter<MempoolEvents> implements ChainFollowe
   private readonly rollingMinFee: RollingMinFee;
   private readonly disconnected = new DisconnectedTxs();
   private readonly recentlyConfirmed = new RecentlyConfirmed();
-  private readonly logger: MempoolLogger;
+  private readonly logger: Logger;
   private readonly now: () => number;
   private readonly queue = new SerialQueue();
   /** A lower bound on the oldest entry's time, so expiry scans only when something may be due. */
@@ -70,7 +64,7 @@ export class Mempool extends TypedEmitter<MempoolEvents> implements ChainFollowe
     this.options = resolveMempoolOptions(options);
     this.orphans = new OrphanTxPool(this.options);
     this.rollingMinFee = new RollingMinFee(this.options.incrementalRelayFeeRate);
-    this.logger = modules.logger ?? silentMempoolLogger;
+    this.logger = modules.logger ?? silentLogger;
     this.now = modules.now ?? unixNow;
   }
 

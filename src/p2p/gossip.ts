@@ -10,17 +10,18 @@ import type { PeerId } from '@libp2p/interface';
 import { decodeFailure } from '../consensus/errors.js';
 import { Block } from '../primitives/block.js';
 import { Transaction } from '../primitives/transaction.js';
-import type { BlockConnected, BlockDisconnected, P2PChain, P2PLogger, P2PMempool, TipChange, TxAccepted } from './interfaces.js';
+import type { BlockConnected, BlockDisconnected, P2PChain, P2PMempool, TipChange, TxAccepted } from './interfaces.js';
 import { BoundedSet } from '../util/bounded-set.js';
 import { blockMessageId, MAX_BLOCK_BYTES, MAX_TX_BYTES, type Topics } from './topics.js';
 import { oversizedVerdict, settle, verdict, type Verdict } from './verdict.js';
+import type { Logger } from '../util/logger.js';
 
 export interface GossipModules {
   pubsub: GossipSub;
   topics: Topics;
   chain: P2PChain;
   mempool: P2PMempool;
-  logger: P2PLogger;
+  logger: Logger;
   /** Message ids (topics.ts) of blocks and txs that arrived from the network: never re-published as our own. */
   heard: BoundedSet<string>;
   /** Applies a verdict's penalty to the peer that relayed the message. */

@@ -95,6 +95,3 @@ export interface P2PMempool {
   on(event: 'txAccepted', listener: (event: TxAccepted) => void): unknown;
   off(event: 'txAccepted', listener: (event: TxAccepted) => void): unknown;
 }
-
-/** pino's call shape (fields first, message second); one definition for every layer. */
-export { type Logger as P2PLogger, silentLogger as silentP2PLogger } from '../util/logger.js';

@@ -7,7 +7,7 @@ import type { Connection, PeerId } from '@libp2p/interface';
 import { peerIdFromString } from '@libp2p/peer-id';
 import type { NetworkParams } from '../params/types.js';
 import { Gossip } from './gossip.js';
-import type { P2PChain, P2PLogger, P2PMempool } from './interfaces.js';
+import type { P2PChain, P2PMempool } from './interfaces.js';
 import type { P2POptions } from './options.js';
 import type { PeerTable } from './peer-table.js';
 import type { ProtocolContext } from './protocols/context.js';
@@ -19,6 +19,7 @@ import { Syncer } from './sync.js';
 import { protocolsFor, type Topics } from './topics.js';
 import { TxRelay } from './tx-relay.js';
 import { PENALTY, type Verdict } from './verdict.js';
+import type { Logger } from '../util/logger.js';
 
 export interface NodeState {
   options: P2POptions;
@@ -26,7 +27,7 @@ export interface NodeState {
   mempool: P2PMempool;
   params: NetworkParams;
   topics: Topics;
-  logger: P2PLogger;
+  logger: Logger;
   table: PeerTable;
   /** Message ids of blocks and txs heard from the network, so they are never re-published as ours. */
   heard: BoundedSet<string>;

@@ -17,7 +17,7 @@ import { PeerDiscipline } from './discipline.js';
 import type { P2PEvents, PeerInfo } from './events.js';
 import type { Gossip } from './gossip.js';
 import { loadIdentity } from './identity.js';
-import { type P2PChain, type P2PLogger, type P2PMempool, silentP2PLogger } from './interfaces.js';
+import { type P2PChain, type P2PMempool } from './interfaces.js';
 import type { ReconcileStats } from './mempool-sync.js';
 import { NodeParts } from './node-parts.js';
 import { type P2POptions, resolveP2POptions } from './options.js';
@@ -38,12 +38,13 @@ import type { LostBlockFetcher } from './refetch.js';
 import { topicsFor, type Topics } from './topics.js';
 import type { TxRelay } from './tx-relay.js';
 import { PENALTY } from './verdict.js';
+import { type Logger, silentLogger } from '../util/logger.js';
 
 export interface P2PModules {
   chain: P2PChain;
   mempool: P2PMempool;
   params: NetworkParams;
-  logger?: P2PLogger;
+  logger?: Logger;
 }
 
 /** Message ids of blocks and txs heard from the network, so they are never re-published as ours. */
@@ -52,7 +53,7 @@ const HEARD_CAPACITY = 50_000;
 export class P2PNode extends TypedEmitter<P2PEvents> {
   readonly options: P2POptions;
   readonly topics: Topics;
-  private readonly logger: P2PLogger;
+  private readonly logger: Logger;
   private readonly scores: PeerScores;
   private readonly table = new PeerTable();
   private readonly heard = new BoundedSet<string>(HEARD_CAPACITY);
@@ -76,7 +77,7 @@ export class P2PNode extends TypedEmitter<P2PEvents> {
     super();
     this.options = resolveP2POptions(options, modules.params);
     this.topics = topicsFor(modules.params);
-    this.logger = modules.logger ?? silentP2PLogger;
+    this.logger = modules.logger ?? silentLogger;
     this.scores = new PeerScores(this.options.banThreshold);
     const { topics, logger, table, heard, outbound, inbound } = this;
     const state = { ...modules, options: this.options, topics, logger, table, heard, outbound, inbound };

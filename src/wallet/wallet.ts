@@ -10,7 +10,7 @@ import { loadOrCreate } from './create.js';
 import { wpkhDescriptor } from './descriptor.js';
 import { WalletError } from './errors.js';
 import { type HistoryContext, type TransactionResult, type TxListEntry, getTransaction, listTransactions } from './history.js';
-import { type WalletLogger, silentWalletLogger } from './interfaces.js';
+
 import { KeyRing, type WalletKey } from './keys.js';
 import { type ResolvedWalletOptions, type WalletModules, type WalletOptions, resolveWalletOptions } from './options.js';
 import { buildPayment } from './spend.js';
@@ -21,6 +21,7 @@ import { decodeWif, encodeWif } from './wif.js';
 import { followNode } from './follow.js';
 import type { SendOptions, SendResult, UnspentEntry, WalletInfo } from './results.js';
 import { SerialQueue } from '../util/serial-queue.js';
+import { type Logger, silentLogger } from '../util/logger.js';
 
 const WALLET_VERSION = 169900;
 const DEFAULT_MAXCONF = 9_999_999;
@@ -41,7 +42,7 @@ export class Wallet {
     private readonly ctx: SyncContext,
     private readonly vault: Vault,
     private readonly fingerprint: string,
-    private readonly logger: WalletLogger,
+    private readonly logger: Logger,
   ) {
     this.unfollow = followNode(modules, {
       sync: () => void this.enqueue(() => syncToTip(ctx)).catch(this.failed('sync')),
@@ -91,7 +92,7 @@ export class Wallet {
     const ledger = new Ledger(keys, options.params, (txid) => modules.mempool.has(txid));
     const records = [...loaded.txs.entries()].sort(([, a], [, b]) => a.order - b.order);
     for (const [, record] of records) ledger.add(decodeTx(record.hex), record);
-    const logger = modules.logger ?? silentWalletLogger;
+    const logger = modules.logger ?? silentLogger;
     const nextOrder = records.length > 0 ? records[records.length - 1][1].order + 1 : 0;
     const ctx: SyncContext = { params: options.params, chain: modules.chain, store, keys, ledger, sync: loaded.sync, logger, now, blockCache: new Map(), nextOrder };
     return new Wallet(options, modules, ctx, new Vault(loaded.secret, options.params, now), loaded.account.fingerprint, logger);
