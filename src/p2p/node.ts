@@ -317,8 +317,9 @@ export class P2PNode extends TypedEmitter<P2PEvents> {
     const connection = this.stack?.getConnections(peer)[0];
     if (connection) this.discipline?.addressBans.connected(id, connection.remoteAddr, connection.direction === 'inbound');
     if (connection) this.connectivity?.connected(connection);
-    if (connection) this.emit('peerConnected', this.describe(id, connection));
-    this.logger.info({ peer: id, addr: connection?.remoteAddr.toString() }, 'peer connected');
+    const described = connection && this.describe(id, connection);
+    if (described) this.emit('peerConnected', described);
+    this.logger.info({ peer: id, addr: connection?.remoteAddr.toString(), inbound: described?.inbound, height: described?.height }, 'peer connected');
     void this.exchangeStatus(peer);
   }
 
