@@ -65,7 +65,5 @@ export function txRejection(err: RuleError): RpcError {
 
 /** Core's reject string: the code, then the detail in parentheses (`mandatory-script-verify-flag-failed (...)`). */
 export function rejectReason(err: RuleError): string {
-  const prefix = `${err.code}: `;
-  const detail = err.message.startsWith(prefix) ? err.message.slice(prefix.length) : '';
-  return detail ? `${err.code} (${detail})` : err.code;
+  return err.detail ? `${err.code} (${err.detail})` : err.code;
 }
