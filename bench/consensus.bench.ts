@@ -3,7 +3,7 @@ import { validateHeaderChain } from '../src/consensus/header-chain.js';
 import { SighashCache, bip143Sighash } from '../src/consensus/sighash.js';
 import { p2wpkhScript } from '../src/consensus/script.js';
 import { prepareP2wpkhInput, signP2wpkhInput, verifySignatureCheck } from '../src/consensus/p2wpkh.js';
-import { networks } from '../src/params/index.js';
+import { bitcoin } from '../src/params/index.js';
 import { Block, BlockHeader, OutPoint, Transaction, hash160, publicKeyFromPrivate } from '../src/primitives/index.js';
 import { vectorFile } from '../test/helpers/vectors.js';
 import { type Figure, duration, rate } from './measure.js';
@@ -39,11 +39,11 @@ export async function run(): Promise<Figure[]> {
     await duration('validate 10,000 mainnet headers from bytes (decode+PoW+bits+MTP)', () => {
       const headers: BlockHeader[] = [];
       for (let offset = 0; offset < headerBytes.length; offset += 80) headers.push(BlockHeader.decode(headerBytes.subarray(offset, offset + 80)));
-      validateHeaderChain(headers, networks.bitcoin, { now: 2_000_000_000 });
+      validateHeaderChain(headers, bitcoin, { now: 2_000_000_000 });
     }),
   );
   const headers = mainnetHeaders();
-  figures.push(await rate('header chain validation, pre-decoded', () => validateHeaderChain(headers, networks.bitcoin, { now: 2_000_000_000 }), { opsPerCall: headers.length, seconds: 2, unit: 'headers/s' }));
+  figures.push(await rate('header chain validation, pre-decoded', () => validateHeaderChain(headers, bitcoin, { now: 2_000_000_000 }), { opsPerCall: headers.length, seconds: 2, unit: 'headers/s' }));
 
   const { tx, coin } = signedSpend();
   const cache = new SighashCache(tx);
@@ -53,7 +53,7 @@ export async function run(): Promise<Figure[]> {
   figures.push(await rate('BIP143 sighash with a warm per-tx cache', () => bip143Sighash(tx, 0, coin.script, coin.value, 1, cache), { unit: 'sighashes/s' }));
 
   const block830000 = Block.decode(vectorFile('block_mainnet_830000.bin'));
-  figures.push(await duration('checkBlock (context-free) of mainnet block 830000, 1,851 txs', () => checkBlock(Block.decode(vectorFile('block_mainnet_830000.bin')), networks.bitcoin)));
-  figures.push(await duration('checkBlock, block already decoded and hashed', () => checkBlock(block830000, networks.bitcoin)));
+  figures.push(await duration('checkBlock (context-free) of mainnet block 830000, 1,851 txs', () => checkBlock(Block.decode(vectorFile('block_mainnet_830000.bin')), bitcoin)));
+  figures.push(await duration('checkBlock, block already decoded and hashed', () => checkBlock(block830000, bitcoin)));
   return figures;
 }

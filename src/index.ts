@@ -79,5 +79,5 @@ export type {
   SpentOutput,
   DecodedCompact,
 } from './consensus/index.js';
-export { networks, defineNetwork, parseNetworkConfig, NetworkConfigError, COIN } from './params/index.js';
+export { networks, bitcoin, defineNetwork, parseNetworkConfig, NetworkConfigError, COIN } from './params/index.js';
 export type { NetworkParams, NetworkName } from './params/index.js';

@@ -31,17 +31,17 @@ describe('the library entry point', () => {
     assert.equal(powcoin.targetToCompact(0xffffn << 208n), 0x1d00ffff);
     assert.equal(powcoin.blockProof(0x1d00ffff), 0x100010001n);
     const c = vectors.retarget.cases[0];
-    const bits = powcoin.calculateNextWorkRequired(Number(c.pindexLast_nBits), c.nLastRetargetTime, c.pindexLast_nTime, powcoin.networks.bitcoin);
+    const bits = powcoin.calculateNextWorkRequired(Number(c.pindexLast_nBits), c.nLastRetargetTime, c.pindexLast_nTime, powcoin.bitcoin);
     assert.equal(bits, Number(c.expected_nBits));
   });
 
   test('validateHeaderChain accepts mainnet headers 0..9999 and throws RuleError on a broken one', () => {
     const headers = headersFromFile('headers_mainnet_0-9999.bin');
-    const result = powcoin.validateHeaderChain(headers, powcoin.networks.bitcoin);
+    const result = powcoin.validateHeaderChain(headers, powcoin.bitcoin);
     assert.equal(result.tipHash, vectors.header_chains.files[0].last_hash);
     const broken = headers.slice();
     broken[5000] = broken[5000].with({ nonce: broken[5000].nonce ^ 1 });
-    assert.throws(() => powcoin.validateHeaderChain(broken, powcoin.networks.bitcoin), (err: unknown) => err instanceof powcoin.RuleError && err.code === 'high-hash');
+    assert.throws(() => powcoin.validateHeaderChain(broken, powcoin.bitcoin), (err: unknown) => err instanceof powcoin.RuleError && err.code === 'high-hash');
   });
 
   test('networks carry their own genesis and address prefixes', () => {
@@ -60,7 +60,7 @@ describe('the library entry point', () => {
       const names = ['BlockHeader','Transaction','Block','merkleRoot','compactToTarget','targetToCompact','blockProof','calculateNextWorkRequired','validateHeaderChain','RuleError','networks'];
       const missing = names.filter((n) => p[n] === undefined);
       if (missing.length) throw new Error('missing ' + missing.join(','));
-      console.log(p.networks.bitcoin.genesisHash, p.compactToTarget(0x207fffff).toString(16));
+      console.log(p.bitcoin.genesisHash, p.compactToTarget(0x207fffff).toString(16));
     `;
     const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: repoRoot, encoding: 'utf8' });
     assert.equal(out.trim(), `${vectors.blocks.genesis.hash} 7fffff${'0'.repeat(58)}`);

@@ -102,8 +102,3 @@ export function findFork(a: BlockIndexEntry, b: BlockIndexEntry): BlockIndexEntr
   if (!x || x !== y) throw new Error(`blocks ${a.hash} and ${b.hash} share no ancestor`);
   return x;
 }
-
-/** Whether `candidate` should replace `tip`: only with strictly more work, so equal work keeps the first-seen tip. */
-export function hasMoreWork(candidate: BlockIndexEntry, tip: BlockIndexEntry): boolean {
-  return candidate.chainwork > tip.chainwork;
-}

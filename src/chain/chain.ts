@@ -31,6 +31,7 @@ import { SignatureCache } from '../verify/sig-cache.js';
 import type { SignatureVerifier } from '../verify/sig-verifier.js';
 import { TypedEmitter } from '../util/typed-emitter.js';
 import { type VerifyChainResult, type VerifyLevel, verifyChain } from './verify-chain.js';
+import { SerialQueue } from '../util/serial-queue.js';
 
 export interface ChainOptions {
   orphans: OrphanPoolOptions;
@@ -82,7 +83,7 @@ export class Chain extends TypedEmitter<ChainEvents> {
   private readonly logger: Logger;
   private readonly now: () => number;
   private readonly connectModules: ConnectModules;
-  private queueTail: Promise<unknown> = Promise.resolve();
+  private readonly queue = new SerialQueue();
   /** Bodies of blocks being processed, so connecting does not read back what was just written. */
   private readonly pendingBodies = new Map<string, Block>();
   private readonly initialDownload: InitialDownload;
@@ -246,7 +247,7 @@ export class Chain extends TypedEmitter<ChainEvents> {
 
   /** Waits for queued work to finish and flushes the coin cache; the store stays open (its owner closes it). */
   async close(): Promise<void> {
-    await this.queueTail;
+    await this.queue.settled();
     this.flusher.cancelIdle();
     if (this.store.isOpen) await this.flush();
   }
@@ -256,9 +257,7 @@ export class Chain extends TypedEmitter<ChainEvents> {
   }
 
   private enqueue<T>(task: () => Promise<T>): Promise<T> {
-    const run = this.queueTail.then(task, task);
-    this.queueTail = run.catch(() => undefined);
-    return run;
+    return this.queue.run(task);
   }
 
   private async processOne(block: Block): Promise<ProcessResult> {

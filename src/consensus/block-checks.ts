@@ -68,8 +68,7 @@ export function checkBlockTransactions(block: Block, params: NetworkParams): voi
       checkTransaction(tx, params);
     } catch (err) {
       if (!isRuleError(err)) throw err;
-      const detail = err.message.slice(err.code.length + 2);
-      throw new RuleError(err.code, `Transaction check failed (tx hash ${tx.txid()}) ${detail}`.trimEnd(), {
+      throw new RuleError(err.code, `Transaction check failed (tx hash ${tx.txid()}) ${err.detail ?? ''}`.trimEnd(), {
         action: err.action,
       });
     }

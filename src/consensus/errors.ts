@@ -105,6 +105,8 @@ export interface RuleErrorOptions {
 export class RuleError extends Error {
   readonly code: RuleCode;
   readonly action: RuleAction;
+  /** What exactly was wrong, for people (Core's debug message); the message is `code: detail`. */
+  readonly detail?: string;
   /** Core's BLOCK_MUTATED: the data may be valid but altered on the way (see MAY_BE_MUTATED). */
   readonly corruptionPossible: boolean;
 
@@ -113,6 +115,7 @@ export class RuleError extends Error {
     this.name = 'RuleError';
     this.code = code;
     this.action = options.action ?? 'reject';
+    if (message) this.detail = message;
     this.corruptionPossible = MAY_BE_MUTATED.has(code);
   }
 

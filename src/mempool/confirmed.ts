@@ -1,4 +1,5 @@
 import type { Block } from '../primitives/block.js';
+import { BoundedSet } from '../util/bounded-set.js';
 
 /**
  * Txids of recently mined transactions (Core's m_recent_confirmed_transactions). A tx whose
@@ -7,24 +8,18 @@ import type { Block } from '../primitives/block.js';
  * could never resolve. Bounded, oldest forgotten first; a forgotten one just becomes an orphan.
  */
 export class RecentlyConfirmed {
-  private readonly txids = new Set<string>();
+  private readonly txids: BoundedSet<string>;
 
-  constructor(private readonly maxTxids = 50_000) {}
+  constructor(maxTxids = 50_000) {
+    this.txids = new BoundedSet(maxTxids);
+  }
 
   has(txid: string): boolean {
     return this.txids.has(txid);
   }
 
   blockConnected(block: Block): void {
-    for (const tx of block.txs) {
-      const txid = tx.txid();
-      this.txids.delete(txid); // re-inserted as the newest
-      this.txids.add(txid);
-    }
-    for (const txid of this.txids) {
-      if (this.txids.size <= this.maxTxids) break;
-      this.txids.delete(txid);
-    }
+    for (const tx of block.txs) this.txids.add(tx.txid());
   }
 
   /** A disconnected block's txs are unconfirmed again: spending their outputs is no longer a double spend. */

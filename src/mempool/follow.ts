@@ -1,5 +1,6 @@
 import type { Block } from '../primitives/block.js';
-import type { ChainEventSource, MempoolLogger } from './interfaces.js';
+import type { ChainEventSource } from './interfaces.js';
+import type { Logger } from '../util/logger.js';
 
 /** The mempool's side of following the chain; each call queues behind pending acceptances. */
 export interface ChainFollower {
@@ -15,7 +16,7 @@ export interface ChainFollower {
  * are offered back. Chain listeners are synchronous, so the work is queued and failures (bugs,
  * never rule violations) are logged. Returns a function that stops following.
  */
-export function followChain(follower: ChainFollower, chain: ChainEventSource, logger: MempoolLogger): () => void {
+export function followChain(follower: ChainFollower, chain: ChainEventSource, logger: Logger): () => void {
   const failed = (event: string) => (err: unknown) => logger.error({ event, err }, 'mempool failed to follow the chain');
   const onConnected = ({ block }: { block: Block }) => void follower.blockConnected(block).catch(failed('blockConnected'));
   const onDisconnected = ({ block }: { block: Block }) => void follower.blockDisconnected(block).catch(failed('blockDisconnected'));

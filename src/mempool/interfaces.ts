@@ -27,6 +27,3 @@ export interface ChainEventSource {
   off(event: 'blockDisconnected', listener: (event: { block: Block }) => void): unknown;
   off(event: 'tipChanged', listener: (event: unknown) => void): unknown;
 }
-
-/** pino's call shape (fields first, message second); one definition for every layer. */
-export { type Logger as MempoolLogger, silentLogger as silentMempoolLogger } from '../util/logger.js';

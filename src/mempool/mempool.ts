@@ -13,20 +13,15 @@ import type { MempoolEvents, RemovalReason } from './events.js';
 import { expiredTxids, lowestDescendantScore, oldestTime, packageFeeRate, RollingMinFee } from './eviction.js';
 import { followChain, type ChainFollower } from './follow.js';
 import { TxGraph } from './graph.js';
-import {
-  type ChainEventSource,
-  type ChainView,
-  type MempoolLogger,
-  type SignatureCacheView,
-  type SignatureCheckVerifier,
-  silentMempoolLogger,
-} from './interfaces.js';
+import { type ChainEventSource, type ChainView, type SignatureCacheView, type SignatureCheckVerifier } from './interfaces.js';
 import { resolveMempoolOptions, type MempoolOptions } from './options.js';
 import type { AcceptResult, MempoolInfo, TestAcceptResult } from './results.js';
 import { OrphanTxPool } from './orphans.js';
 import { type PackageTestResult, testPackage } from './package-test.js';
 import { policyError } from './policy.js';
 import { MEMPOOL_HEIGHT, validateTransaction, type ValidationContext } from './validate.js';
+import { SerialQueue } from '../util/serial-queue.js';
+import { type Logger, silentLogger } from '../util/logger.js';
 
 export interface MempoolModules {
   chain: ChainView;
@@ -34,7 +29,7 @@ export interface MempoolModules {
   verifier: SignatureCheckVerifier;
   /** The chain's cache: signatures checked on entry are not checked again when the block connects. */
   sigCache: SignatureCacheView;
-  logger?: MempoolLogger;
+  logger?: Logger;
   /** Seconds since the epoch; injectable so tests can move the clock. */
   now?: () => number;
 }
@@ -56,9 +51,9 @@ export class Mempool extends TypedEmitter<MempoolEvents> implements ChainFollowe
   private readonly rollingMinFee: RollingMinFee;
   private readonly disconnected = new DisconnectedTxs();
   private readonly recentlyConfirmed = new RecentlyConfirmed();
-  private readonly logger: MempoolLogger;
+  private readonly logger: Logger;
   private readonly now: () => number;
-  private queueTail: Promise<unknown> = Promise.resolve();
+  private readonly queue = new SerialQueue();
   /** A lower bound on the oldest entry's time, so expiry scans only when something may be due. */
   private oldestTime = Infinity;
 
@@ -70,7 +65,7 @@ export class Mempool extends TypedEmitter<MempoolEvents> implements ChainFollowe
     this.options = resolveMempoolOptions(options);
     this.orphans = new OrphanTxPool(this.options);
     this.rollingMinFee = new RollingMinFee(this.options.incrementalRelayFeeRate);
-    this.logger = modules.logger ?? silentMempoolLogger;
+    this.logger = modules.logger ?? silentLogger;
     this.now = modules.now ?? unixNow;
   }
 
@@ -119,7 +114,7 @@ export class Mempool extends TypedEmitter<MempoolEvents> implements ChainFollowe
 
   /** Resolves once everything queued so far (acceptances, chain events) is done. */
   async idle(): Promise<void> {
-    await this.queueTail;
+    await this.queue.settled();
   }
 
   get size(): number {
@@ -205,9 +200,7 @@ export class Mempool extends TypedEmitter<MempoolEvents> implements ChainFollowe
   }
 
   private enqueue<T>(task: () => Promise<T>): Promise<T> {
-    const run = this.queueTail.then(task, task);
-    this.queueTail = run.catch(() => undefined);
-    return run;
+    return this.queue.run(task);
   }
 
   private async acceptOne(tx: Transaction): Promise<AcceptResult> {

@@ -94,7 +94,7 @@ function checkInputValues(tx: Transaction, coins: readonly Coin[], ctx: Validati
     return checkTxInputValues(tx, coins, ctx.chain.height + 1, ctx.params);
   } catch (err) {
     if (err instanceof RuleError && err.code === 'bad-txns-premature-spend-of-coinbase') {
-      throw new RuleError(err.code, err.message.slice(err.code.length + 2), { action: 'ignore' });
+      throw new RuleError(err.code, err.detail, { action: 'ignore' });
     }
     throw err;
   }

@@ -11,8 +11,7 @@ import { witnessCommitmentHash } from '../primitives/merkle.js';
 import { OutPoint } from '../primitives/outpoint.js';
 import { Transaction, type TxOutput } from '../primitives/transaction.js';
 
-/** Core's CheckTransaction bounds on a coinbase scriptSig. */
-export const MIN_COINBASE_SCRIPT_SIG = 2;
+/** Core's CheckTransaction upper bound on a coinbase scriptSig (the height push alone meets the lower one, 2). */
 export const MAX_COINBASE_SCRIPT_SIG = 100;
 export const EXTRA_NONCE_BYTES = 8;
 /** A direct push must stay below OP_PUSHDATA1, so the tag is always one push opcode plus data. */

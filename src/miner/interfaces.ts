@@ -85,6 +85,3 @@ export interface MinerChain {
   on(event: 'tipChanged', listener: (event: TipChangedEvent) => void): unknown;
   off(event: 'tipChanged', listener: (event: TipChangedEvent) => void): unknown;
 }
-
-/** pino's call shape (fields first, message second); one definition for every layer. */
-export { type Logger as MinerLogger, silentLogger as silentMinerLogger } from '../util/logger.js';

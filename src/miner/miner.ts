@@ -16,8 +16,9 @@ import { isRuleError } from '../consensus/errors.js';
 import { unixNow } from '../consensus/header-checks.js';
 import type { NetworkParams } from '../params/types.js';
 import { checkCoinbaseTag, checkPayoutScript } from './coinbase.js';
-import { type MinerChain, type MinerLogger, type NonceResult, type NonceSearcher, type TemplateSource, type TipChangedEvent, silentMinerLogger } from './interfaces.js';
+import { type MinerChain, type NonceResult, type NonceSearcher, type TemplateSource, type TipChangedEvent } from './interfaces.js';
 import { type BlockTemplate, buildBlockTemplate } from './template.js';
+import { type Logger, silentLogger } from '../util/logger.js';
 
 export interface MinerOptions {
   payoutScript: Uint8Array;
@@ -40,7 +41,7 @@ export interface MinerModules {
   source: TemplateSource;
   searcher: NonceSearcher;
   params: NetworkParams;
-  logger?: MinerLogger;
+  logger?: Logger;
   /** Seconds since the epoch. */
   now?: () => number;
 }
@@ -64,7 +65,7 @@ export interface MinerStats {
 
 export class Miner extends EventEmitter<MinerEvents> {
   private readonly options: Required<Pick<MinerOptions, 'refreshSeconds'>> & MinerOptions;
-  private readonly logger: MinerLogger;
+  private readonly logger: Logger;
   private readonly now: () => number;
   private running = false;
   private looping = false;
@@ -89,7 +90,7 @@ export class Miner extends EventEmitter<MinerEvents> {
     this.options = { refreshSeconds: DEFAULT_REFRESH_SECONDS, ...options };
     checkPayoutScript(options.payoutScript, modules.params);
     checkCoinbaseTag(options.coinbaseTag);
-    this.logger = modules.logger ?? silentMinerLogger;
+    this.logger = modules.logger ?? silentLogger;
     this.now = modules.now ?? unixNow;
   }
 

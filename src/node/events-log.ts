@@ -1,4 +1,7 @@
-/** What an operator wants to see at info level as the chain moves: each block with its figures. */
+/**
+ * What an operator wants to see at info level as the chain moves: each block with its figures.
+ * Invalid blocks and reorgs are logged by the chain itself, once.
+ */
 import type { Chain } from '../chain/chain.js';
 import type { Logger } from '../util/logger.js';
 import type { Mempool } from '../mempool/mempool.js';
@@ -10,5 +13,4 @@ export function logChainEvents(chain: Chain, mempool: Mempool, logger: Logger): 
       'block connected',
     );
   });
-  chain.on('blockInvalid', ({ entry, code }) => logger.warn({ height: entry.height, hash: entry.hash, code }, 'invalid block'));
 }

@@ -204,10 +204,7 @@ export class PowcoinNode {
     const p2p = new P2PNode(p2pOptions(options), { chain, mempool, params: options.params, logger: this.logging.child('p2p') });
     await p2p.start();
     this.onStop('p2p', () => p2p.stop());
-    const log = this.logging.child('p2p');
-    p2p.on('peerConnected', (peer) => log.info({ peer: peer.id, addr: peer.addr, inbound: peer.inbound, height: peer.height }, 'peer connected'));
-    p2p.on('peerDisconnected', ({ id }) => log.info({ peer: id }, 'peer disconnected'));
-    p2p.on('peerBanned', ({ id, until, reason }) => log.warn({ peer: id, until: new Date(until).toISOString(), reason }, 'peer banned'));
+    // Peer connects, disconnects and bans are logged by the p2p layer itself (one line each).
     return p2p;
   }
 

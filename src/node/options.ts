@@ -186,7 +186,7 @@ function resolveNetwork(name: unknown, configPath: unknown): NetworkParams {
     }
   }
   const network = typeof name === 'string' ? name : 'main';
-  if (!isNetworkName(network) || network === 'bitcoin') throw new OptionsError(`--network must be main, test or regtest, got '${network}'`);
+  if (!isNetworkName(network)) throw new OptionsError(`--network must be main, test or regtest, got '${network}'`);
   return networks[network];
 }
 

@@ -15,14 +15,15 @@
  */
 import type { PeerId } from '@libp2p/interface';
 import type { Block } from '../primitives/block.js';
-import type { P2PBlockEntry, P2PChain, P2PLogger } from './interfaces.js';
+import type { P2PBlockEntry, P2PChain } from './interfaces.js';
 import { requestBlocks } from './protocols/blocks.js';
 import type { ProtocolContext } from './protocols/context.js';
 import { PeerError } from './protocols/stream-io.js';
 import { Rerun } from './rerun.js';
-import type { RecentSet } from './recent.js';
+import type { BoundedSet } from '../util/bounded-set.js';
 import { blockMessageId, MAX_BLOCKS_PER_REQUEST } from './topics.js';
 import { type Misbehaviour, settle, verdict, type Verdict } from './verdict.js';
+import type { Logger } from '../util/logger.js';
 
 export interface DownloadOptions {
   /** Blocks ahead of the first missing one that may be requested (Core's BLOCK_DOWNLOAD_WINDOW). */
@@ -53,8 +54,8 @@ export const DEFAULT_DOWNLOAD_OPTIONS: DownloadOptions = {
 export interface DownloadModules {
   context: ProtocolContext;
   chain: P2PChain;
-  logger: P2PLogger;
-  heard: RecentSet;
+  logger: Logger;
+  heard: BoundedSet<string>;
   judged(peer: PeerId, verdict: Verdict): void;
   penalise(peer: PeerId, kind: Misbehaviour, reason: string): void;
   disconnect(peer: PeerId, reason: string): void;

@@ -10,14 +10,15 @@ import { AddressBans } from './address-bans.js';
 import { isAddressKey } from './address-key.js';
 import { type BanEntry, BanList } from './bans.js';
 import { GRAYLIST_WATCH_MS, graylistedOffenders } from './graylist-watch.js';
-import type { P2PLogger } from './interfaces.js';
+
 import type { P2POptions } from './options.js';
 import type { PeerScores } from './peer-scores.js';
 import type { Verdict } from './verdict.js';
+import type { Logger } from '../util/logger.js';
 
 export interface DisciplineModules {
   scores: PeerScores;
-  logger: P2PLogger;
+  logger: Logger;
   /** Closes every connection to a peer id (a no-op when the node is stopped). */
   hangUp(peer: string): void;
   /** Tells the node's listeners about a ban (the 'peerBanned' event). */

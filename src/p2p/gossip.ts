@@ -10,20 +10,21 @@ import type { PeerId } from '@libp2p/interface';
 import { decodeFailure } from '../consensus/errors.js';
 import { Block } from '../primitives/block.js';
 import { Transaction } from '../primitives/transaction.js';
-import type { BlockConnected, BlockDisconnected, P2PChain, P2PLogger, P2PMempool, TipChange, TxAccepted } from './interfaces.js';
+import type { BlockConnected, BlockDisconnected, P2PChain, P2PMempool, TipChange, TxAccepted } from './interfaces.js';
 import type { CompactRelay } from './compact/relay.js';
-import { RecentSet } from './recent.js';
+import { BoundedSet } from '../util/bounded-set.js';
 import { blockMessageId, MAX_BLOCK_BYTES, MAX_TX_BYTES, type Topics } from './topics.js';
 import { oversizedVerdict, settle, verdict, type Verdict } from './verdict.js';
+import type { Logger } from '../util/logger.js';
 
 export interface GossipModules {
   pubsub: GossipSub;
   topics: Topics;
   chain: P2PChain;
   mempool: P2PMempool;
-  logger: P2PLogger;
+  logger: Logger;
   /** Message ids (topics.ts) of blocks and txs that arrived from the network: never re-published as our own. */
-  heard: RecentSet;
+  heard: BoundedSet<string>;
   /** Applies a verdict's penalty to the peer that relayed the message. */
   judged(peer: PeerId, what: 'block' | 'tx', verdict: Verdict): void;
   /** A peer relayed a valid block at this height, so its tip is at least that high. */
@@ -50,7 +51,7 @@ export class Gossip {
   /** The newest block connected: the new tip's body, without reading it back from the store. */
   private lastConnected: { hash: string; block: Block } | undefined;
   /** Txs of blocks a reorg disconnected: when the mempool takes one back, peers must hear of it again. */
-  private readonly returned = new RecentSet(RETURNED_CAPACITY);
+  private readonly returned = new BoundedSet<string>(RETURNED_CAPACITY);
   private returnedBatch: Uint8Array[] = [];
   private returnedTimer: NodeJS.Timeout | undefined;
 

@@ -16,12 +16,13 @@ import { isRuleError } from '../consensus/errors.js';
 import { blockProof } from '../consensus/pow.js';
 import type { BlockHeader } from '../primitives/header.js';
 import { HeadersPresync } from './headers-presync.js';
-import type { P2PBlockEntry, P2PChain, P2PLogger } from './interfaces.js';
+import type { P2PBlockEntry, P2PChain } from './interfaces.js';
 import type { ProtocolContext } from './protocols/context.js';
 import { requestHeaders } from './protocols/headers.js';
 import { PeerError } from './protocols/stream-io.js';
 import { MAX_HEADERS } from './topics.js';
 import type { Misbehaviour } from './verdict.js';
+import type { Logger } from '../util/logger.js';
 
 /** Headers one peer may add to the tree, per connection, that do not lead to our best header. */
 export const MAX_FORK_HEADERS = 2 * MAX_HEADERS;
@@ -29,7 +30,7 @@ export const MAX_FORK_HEADERS = 2 * MAX_HEADERS;
 export interface HeaderSyncModules {
   context: ProtocolContext;
   chain: P2PChain;
-  logger: P2PLogger;
+  logger: Logger;
   penalise(peer: PeerId, kind: Misbehaviour, reason: string): void;
   /** The peer's chain reaches `entry` (it can serve those blocks). */
   peerHas(peer: PeerId, entry: P2PBlockEntry): void;

@@ -21,11 +21,12 @@ export interface P2PBlockEntry {
   ancestorEntry(height: number): P2PBlockEntry | undefined;
 }
 
-export type BlockStatus = 'connected' | 'side-chain' | 'orphan' | 'duplicate';
+/** What processBlock did with a block (chain's ProcessStatus); not the store's BlockStatus bit flags. */
+export type ProcessStatus = 'connected' | 'side-chain' | 'orphan' | 'duplicate';
 
 export interface BlockOutcome {
   hash: string;
-  status: BlockStatus;
+  status: ProcessStatus;
   /** For an orphan: the block to fetch (the root of its orphan chain's missing parent). */
   missing?: string;
 }
@@ -95,6 +96,3 @@ export interface P2PMempool {
   on(event: 'txAccepted', listener: (event: TxAccepted) => void): unknown;
   off(event: 'txAccepted', listener: (event: TxAccepted) => void): unknown;
 }
-
-/** pino's call shape (fields first, message second); one definition for every layer. */
-export { type Logger as P2PLogger, silentLogger as silentP2PLogger } from '../util/logger.js';

@@ -8,16 +8,17 @@
 import { randomBytes } from 'node:crypto';
 import type { PeerId } from '@libp2p/interface';
 import { DecodeError } from '../primitives/errors.js';
-import type { P2PLogger, P2PMempool } from './interfaces.js';
+import type { P2PMempool } from './interfaces.js';
 import { requestReconcile, MAX_RECONCILE_IDS, SALT_BYTES } from './protocols/mempool.js';
 import type { ProtocolContext } from './protocols/context.js';
 import { PeerError } from './protocols/stream-io.js';
 import { pushTxs } from './protocols/txs.js';
+import type { Logger } from '../util/logger.js';
 
 export interface MempoolSyncModules {
   context: ProtocolContext;
   mempool: P2PMempool;
-  logger: P2PLogger;
+  logger: Logger;
   /** Feeds txs a peer sent to the mempool, judging them; resolves to how many were accepted. */
   accept(peer: PeerId, txs: Uint8Array[]): Promise<number>;
   /** The peers to reconcile with on each tick (outbound peers that told us their status). */

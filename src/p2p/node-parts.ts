@@ -8,18 +8,19 @@ import { peerIdFromString } from '@libp2p/peer-id';
 import type { NetworkParams } from '../params/types.js';
 import { CompactRelay } from './compact/relay.js';
 import { Gossip } from './gossip.js';
-import type { P2PChain, P2PLogger, P2PMempool } from './interfaces.js';
+import type { P2PChain, P2PMempool } from './interfaces.js';
 import type { P2POptions } from './options.js';
 import type { PeerTable } from './peer-table.js';
 import type { ProtocolContext } from './protocols/context.js';
 import type { RateLimiter } from './rate-limit.js';
-import type { RecentSet } from './recent.js';
+import type { BoundedSet } from '../util/bounded-set.js';
 import { LostBlockFetcher } from './refetch.js';
 import type { Stack } from './stack.js';
 import { Syncer } from './sync.js';
 import { protocolsFor, type Topics } from './topics.js';
 import { TxRelay } from './tx-relay.js';
 import { PENALTY, type Verdict } from './verdict.js';
+import type { Logger } from '../util/logger.js';
 
 export interface NodeState {
   options: P2POptions;
@@ -27,10 +28,10 @@ export interface NodeState {
   mempool: P2PMempool;
   params: NetworkParams;
   topics: Topics;
-  logger: P2PLogger;
+  logger: Logger;
   table: PeerTable;
   /** Message ids of blocks and txs heard from the network, so they are never re-published as ours. */
-  heard: RecentSet;
+  heard: BoundedSet<string>;
   /** Budgets our own requests wait for, and the (slackened) ones a peer's requests must keep. */
   outbound: RateLimiter;
   inbound: RateLimiter;

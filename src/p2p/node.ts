@@ -18,7 +18,7 @@ import type { P2PEvents, PeerInfo } from './events.js';
 import type { CompactRelay, CompactStats } from './compact/relay.js';
 import type { Gossip } from './gossip.js';
 import { loadIdentity } from './identity.js';
-import { type P2PChain, type P2PLogger, type P2PMempool, silentP2PLogger } from './interfaces.js';
+import { type P2PChain, type P2PMempool } from './interfaces.js';
 import type { ReconcileStats } from './mempool-sync.js';
 import { NodeParts } from './node-parts.js';
 import { type P2POptions, resolveP2POptions } from './options.js';
@@ -32,19 +32,20 @@ import type { StatusMessage } from './protocols/messages.js';
 import { requestStatus, serveStatus } from './protocols/status.js';
 import { serveTxs } from './protocols/txs.js';
 import { RateLimiter, REQUEST_LIMITS, SERVE_SLACK } from './rate-limit.js';
-import { RecentSet } from './recent.js';
+import { BoundedSet } from '../util/bounded-set.js';
 import { createStack, type Stack } from './stack.js';
 import type { Syncer, SyncState } from './sync.js';
 import type { LostBlockFetcher } from './refetch.js';
 import { topicsFor, type Topics } from './topics.js';
 import type { TxRelay } from './tx-relay.js';
 import { PENALTY } from './verdict.js';
+import { type Logger, silentLogger } from '../util/logger.js';
 
 export interface P2PModules {
   chain: P2PChain;
   mempool: P2PMempool;
   params: NetworkParams;
-  logger?: P2PLogger;
+  logger?: Logger;
 }
 
 /** Message ids of blocks and txs heard from the network, so they are never re-published as ours. */
@@ -53,10 +54,10 @@ const HEARD_CAPACITY = 50_000;
 export class P2PNode extends TypedEmitter<P2PEvents> {
   readonly options: P2POptions;
   readonly topics: Topics;
-  private readonly logger: P2PLogger;
+  private readonly logger: Logger;
   private readonly scores: PeerScores;
   private readonly table = new PeerTable();
-  private readonly heard = new RecentSet(HEARD_CAPACITY);
+  private readonly heard = new BoundedSet<string>(HEARD_CAPACITY);
   /** Our own requests wait for these budgets; a peer's requests over SERVE_SLACK times them are a flood. */
   private readonly outbound = new RateLimiter(REQUEST_LIMITS);
   private readonly inbound = new RateLimiter(REQUEST_LIMITS, SERVE_SLACK);
@@ -78,7 +79,7 @@ export class P2PNode extends TypedEmitter<P2PEvents> {
     super();
     this.options = resolveP2POptions(options, modules.params);
     this.topics = topicsFor(modules.params);
-    this.logger = modules.logger ?? silentP2PLogger;
+    this.logger = modules.logger ?? silentLogger;
     this.scores = new PeerScores(this.options.banThreshold);
     const { topics, logger, table, heard, outbound, inbound } = this;
     const state = { ...modules, options: this.options, topics, logger, table, heard, outbound, inbound };
@@ -327,8 +328,9 @@ export class P2PNode extends TypedEmitter<P2PEvents> {
     const connection = this.stack?.getConnections(peer)[0];
     if (connection) this.discipline?.addressBans.connected(id, connection.remoteAddr, connection.direction === 'inbound');
     if (connection) this.connectivity?.connected(connection);
-    if (connection) this.emit('peerConnected', this.describe(id, connection));
-    this.logger.info({ peer: id, addr: connection?.remoteAddr.toString() }, 'peer connected');
+    const described = connection && this.describe(id, connection);
+    if (described) this.emit('peerConnected', described);
+    this.logger.info({ peer: id, addr: connection?.remoteAddr.toString(), inbound: described?.inbound, height: described?.height }, 'peer connected');
     void this.exchangeStatus(peer);
   }
 

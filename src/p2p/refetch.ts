@@ -6,17 +6,18 @@
  */
 import type { PeerId } from '@libp2p/interface';
 import type { Block } from '../primitives/block.js';
-import type { P2PLogger } from './interfaces.js';
+
 import type { ProtocolContext } from './protocols/context.js';
 import { requestBlocks } from './protocols/blocks.js';
 import { Rerun } from './rerun.js';
+import type { Logger } from '../util/logger.js';
 
 export interface RefetchModules {
   context: ProtocolContext;
   chain: { lostBlocks?(): ReadonlyArray<{ readonly hash: string }>; processBlock(block: Block): Promise<unknown> };
   /** Peers to ask, best first. */
   peers: () => PeerId[];
-  logger: P2PLogger;
+  logger: Logger;
 }
 
 export class LostBlockFetcher {

@@ -9,18 +9,19 @@
 import type { PeerId } from '@libp2p/interface';
 import { BlockDownloader, DEFAULT_DOWNLOAD_OPTIONS, type DownloadOptions, type DownloadPeerState } from './block-download.js';
 import { PeerHeaderSync } from './header-sync.js';
-import type { P2PBlockEntry, P2PChain, P2PLogger } from './interfaces.js';
+import type { P2PBlockEntry, P2PChain } from './interfaces.js';
 import type { ProtocolContext } from './protocols/context.js';
-import type { RecentSet } from './recent.js';
+import type { BoundedSet } from '../util/bounded-set.js';
 import type { Misbehaviour, Verdict } from './verdict.js';
+import type { Logger } from '../util/logger.js';
 
 const PROGRESS_EVERY_MS = 5_000;
 
 export interface SyncModules {
   context: ProtocolContext;
   chain: P2PChain;
-  logger: P2PLogger;
-  heard: RecentSet;
+  logger: Logger;
+  heard: BoundedSet<string>;
   /** The peer's chain reaches a block at this height. */
   sawHeight(peer: PeerId, height: number): void;
   penalise(peer: PeerId, kind: Misbehaviour, reason: string): void;

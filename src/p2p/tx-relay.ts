@@ -5,17 +5,18 @@
  */
 import type { Connection, PeerId } from '@libp2p/interface';
 import { peerIdFromString } from '@libp2p/peer-id';
-import type { P2PLogger, P2PMempool } from './interfaces.js';
+import type { P2PMempool } from './interfaces.js';
 import { MempoolSync, type ReconcileStats } from './mempool-sync.js';
 import type { PeerTable } from './peer-table.js';
 import type { ProtocolContext } from './protocols/context.js';
 import { serveMempool } from './protocols/mempool.js';
 import { pushTxs } from './protocols/txs.js';
+import type { Logger } from '../util/logger.js';
 
 export interface TxRelayModules {
   context: ProtocolContext;
   mempool: P2PMempool;
-  logger: P2PLogger;
+  logger: Logger;
   table: PeerTable;
   /** Whether txs may go to a peer (not a block-relay-only peer or a feeler). */
   relaysTxs(id: string): boolean;

@@ -3,7 +3,7 @@
  * and a ban-score penalty. Gossip validators, sync and the request handlers all go through here.
  */
 import { isRuleError } from '../consensus/errors.js';
-import type { BlockStatus, TxStatus } from './interfaces.js';
+import type { ProcessStatus, TxStatus } from './interfaces.js';
 
 /** Ban-score points per kind of misbehaviour; past the threshold (100 by default) a peer is banned. */
 export const PENALTY = {
@@ -48,10 +48,10 @@ export interface Verdict {
   mutated?: true;
 }
 
-export type Outcome = { ok: true; status: BlockStatus | TxStatus; missing?: string } | { ok: false; error: unknown };
+export type Outcome = { ok: true; status: ProcessStatus | TxStatus; missing?: string } | { ok: false; error: unknown };
 
 /** Runs `process` and captures its result or exception as an Outcome. */
-export async function settle(process: () => Promise<{ status: BlockStatus | TxStatus; missing?: string }>): Promise<Outcome> {
+export async function settle(process: () => Promise<{ status: ProcessStatus | TxStatus; missing?: string }>): Promise<Outcome> {
   try {
     const result = await process();
     return { ok: true, status: result.status, missing: result.missing };
@@ -70,7 +70,7 @@ export function verdict(what: 'block' | 'tx', outcome: Outcome): Verdict {
   return { action: 'reject', penalty: what === 'block' ? PENALTY.invalidBlock : PENALTY.invalidTx, reason: err.code };
 }
 
-function statusVerdict(status: BlockStatus | TxStatus, missing: string | undefined): Verdict {
+function statusVerdict(status: ProcessStatus | TxStatus, missing: string | undefined): Verdict {
   switch (status) {
     case 'connected':
     case 'side-chain':

@@ -7,8 +7,11 @@ export * from './types.js';
 export * from './define.js';
 export { bitcoin, main, regtest, test };
 
-/** The built-in networks; `bitcoin` is Bitcoin mainnet, for checking consensus code against real data. */
-export const networks = { main, test, regtest, bitcoin } as const;
+/**
+ * The networks a node runs on. `bitcoin` (Bitcoin mainnet's parameters, exported beside them) is
+ * not one: it is there to check consensus code against real Bitcoin data.
+ */
+export const networks = { main, test, regtest } as const;
 
 export type NetworkName = keyof typeof networks;
 

@@ -63,8 +63,3 @@ function fromDouble(value: number): bigint {
   if (Number(fixed) !== value) throw invalidAmount();
   return parseCoinString(fixed, true);
 }
-
-/** Fee rates and other non-amount floats in coins → base units, rounded (fee rates in coins/kvB). */
-export function coinsPerKvbToSatsPerKvb(value: number): number {
-  return Math.round(value * 1e8);
-}

@@ -34,8 +34,6 @@ export const RpcCode = {
   WALLET_NOT_FOUND: -18,
 } as const;
 
-export type RpcCodeValue = (typeof RpcCode)[keyof typeof RpcCode];
-
 /** An error answered to the caller as `{ code, message }`; anything else thrown by a method is a bug (-32603). */
 export class RpcError extends Error {
   override readonly name = 'RpcError';
@@ -54,7 +52,6 @@ export function isRpcError(err: unknown): err is RpcError {
 
 export const invalidParameter = (message: string): RpcError => new RpcError(RpcCode.INVALID_PARAMETER, message);
 export const typeError = (message: string): RpcError => new RpcError(RpcCode.TYPE_ERROR, message);
-export const notAvailable = (what: string): RpcError => new RpcError(RpcCode.MISC_ERROR, `${what} is not available in this node`);
 
 /**
  * A transaction refused by the mempool, as Core's sendrawtransaction reports it: already mined
@@ -68,7 +65,5 @@ export function txRejection(err: RuleError): RpcError {
 
 /** Core's reject string: the code, then the detail in parentheses (`mandatory-script-verify-flag-failed (...)`). */
 export function rejectReason(err: RuleError): string {
-  const prefix = `${err.code}: `;
-  const detail = err.message.startsWith(prefix) ? err.message.slice(prefix.length) : '';
-  return detail ? `${err.code} (${detail})` : err.code;
+  return err.detail ? `${err.code} (${err.detail})` : err.code;
 }

@@ -169,8 +169,8 @@ export type WalletRow = Readonly<Record<string, unknown>>;
 export interface RpcWallet {
   getNewAddress(label?: string): Promise<string>;
   getRawChangeAddress(): Promise<string>;
-  /** `lastProcessedBlock`: the wallet's own last block (it may lag the chain tip). */
-  getBalances(): Promise<{ trusted: bigint; untrustedPending: bigint; immature: bigint; lastProcessedBlock?: { hash: string; height: number } }>;
+  /** The balances as of the last block the wallet processed, which it names (Core's lastprocessedblock). */
+  getBalances(): Promise<{ trusted: bigint; untrustedPending: bigint; immature: bigint; lastProcessedBlock: { hash: string; height: number } }>;
   getBalance(minconf: number): Promise<bigint>;
   listUnspent(minconf: number, maxconf: number, addresses?: readonly string[]): Promise<WalletRow[]>;
   send(outputs: ReadonlyArray<{ address: string; amount: bigint }>, options: { subtractFeeFrom?: readonly number[]; feeRate?: number }): Promise<{ txid: string; fee: bigint }>;

@@ -70,7 +70,7 @@ export function sleep(ms: number): Promise<void> {
 function resolveNetwork(options: UpOptions): { name: string; retargets: boolean; configFile?: string; builtin?: string } {
   if (options.network !== undefined && options.networkConfig !== undefined) throw new TestnetError('give --network or --network-config, not both', 2);
   if (options.network !== undefined) {
-    if (!isNetworkName(options.network) || options.network === 'bitcoin' || options.network === 'main') {
+    if (!isNetworkName(options.network) || options.network === 'main') {
       throw new TestnetError(`--network must be test or regtest (or use --network-config FILE), got '${options.network}'`, 2);
     }
     return { name: options.network, retargets: !networks[options.network].noRetargeting, builtin: options.network };

@@ -37,10 +37,6 @@ export class WalletError extends Error {
   }
 }
 
-export function isWalletError(err: unknown, code?: WalletErrorCode): err is WalletError {
-  return err instanceof WalletError && (code === undefined || err.code === code);
-}
-
 /** Core's message for anything that needs the private keys of an encrypted, locked wallet. */
 export function lockedError(): WalletError {
   return new WalletError('locked', 'Error: Please enter the wallet passphrase with walletpassphrase first.');

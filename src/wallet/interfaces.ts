@@ -46,6 +46,3 @@ export interface WalletMempool {
   off(event: 'txAccepted', listener: (event: { entry: WalletMempoolEntry }) => void): unknown;
   off(event: 'txRemoved', listener: (event: { entry: WalletMempoolEntry; reason: WalletRemovalReason }) => void): unknown;
 }
-
-/** pino's call shape (fields first, message second); one definition for every layer. */
-export { type Logger as WalletLogger, silentLogger as silentWalletLogger } from '../util/logger.js';

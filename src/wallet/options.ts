@@ -1,6 +1,7 @@
 import type { NetworkParams } from '../params/types.js';
 import { DEFAULT_SCRYPT_LOG_N } from './encryption.js';
-import type { WalletChain, WalletLogger, WalletMempool } from './interfaces.js';
+import type { WalletChain, WalletMempool } from './interfaces.js';
+import type { Logger } from '../util/logger.js';
 
 /** The wallet's settings: plain data, every default in this one place. */
 export interface WalletOptions {
@@ -46,7 +47,7 @@ function stripUndefined<T extends object>(value: T): Partial<T> {
 export interface WalletModules {
   chain: WalletChain;
   mempool: WalletMempool;
-  logger?: WalletLogger;
+  logger?: Logger;
   /** Seconds since the epoch; injectable so tests can move the clock (unlock timeout, tx times). */
   now?: () => number;
 }

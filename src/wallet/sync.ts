@@ -11,9 +11,10 @@ import type { Block } from '../primitives/block.js';
 import type { Transaction } from '../primitives/transaction.js';
 import type { Ledger, WalletTx } from './coins.js';
 import { WalletError } from './errors.js';
-import type { WalletBlockEntry, WalletChain, WalletLogger, WalletRemovalReason } from './interfaces.js';
+import type { WalletBlockEntry, WalletChain, WalletRemovalReason } from './interfaces.js';
 import type { KeyRing } from './keys.js';
 import { type SyncRecord, type TxRecord, type WalletBatch, type WalletStore, blockKey } from './store.js';
+import type { Logger } from '../util/logger.js';
 
 export interface SyncContext {
   params: NetworkParams;
@@ -22,7 +23,7 @@ export interface SyncContext {
   keys: KeyRing;
   ledger: Ledger;
   sync: SyncRecord;
-  logger: WalletLogger;
+  logger: Logger;
   now(): number;
   /** Bodies from chain events, so following the tip reads nothing back from the chain's store. */
   blockCache: Map<string, Block>;

@@ -15,7 +15,7 @@ import { wpkhDescriptor } from './descriptor.js';
 import { WalletError, lockedError } from './errors.js';
 import { type FundRequest, type FundedTransaction, fundTransaction } from './fund.js';
 import { type HistoryContext, type TransactionResult, type TxListEntry, getTransaction, listTransactions } from './history.js';
-import { type WalletLogger, silentWalletLogger } from './interfaces.js';
+
 import { KeyRing, type WalletKey } from './keys.js';
 import { type ResolvedWalletOptions, type WalletModules, type WalletOptions, resolveWalletOptions } from './options.js';
 import { buildPayment } from './spend.js';
@@ -27,6 +27,8 @@ import { followNode } from './follow.js';
 import { signMessage } from './message.js';
 import { type ReceivedEntry, type SinceBlockResult, addressGroupings, listReceived, listSinceBlock, receivedBy } from './received.js';
 import type { SendOptions, SendResult, UnspentEntry, WalletInfo } from './results.js';
+import { SerialQueue } from '../util/serial-queue.js';
+import { type Logger, silentLogger } from '../util/logger.js';
 
 const WALLET_VERSION = 169900;
 const DEFAULT_MAXCONF = 9_999_999;
@@ -38,7 +40,7 @@ const DEFAULT_MAXCONF = 9_999_999;
  * same coin. Read-only calls answer from memory at once.
  */
 export class Wallet {
-  private queueTail: Promise<unknown> = Promise.resolve();
+  private readonly queue = new SerialQueue();
   private readonly unfollow: () => void;
 
   private constructor(
@@ -47,7 +49,7 @@ export class Wallet {
     private readonly ctx: SyncContext,
     private readonly vault: Vault,
     private readonly fingerprint: string,
-    private readonly logger: WalletLogger,
+    private readonly logger: Logger,
   ) {
     this.unfollow = followNode(modules, {
       sync: () => void this.enqueue(() => syncToTip(ctx)).catch(this.failed('sync')),
@@ -97,7 +99,7 @@ export class Wallet {
     const ledger = new Ledger(keys, options.params, (txid) => modules.mempool.has(txid));
     const records = [...loaded.txs.entries()].sort(([, a], [, b]) => a.order - b.order);
     for (const [, record] of records) ledger.add(decodeTx(record.hex), record);
-    const logger = modules.logger ?? silentWalletLogger;
+    const logger = modules.logger ?? silentLogger;
     const nextOrder = records.length > 0 ? records[records.length - 1][1].order + 1 : 0;
     const ctx: SyncContext = { params: options.params, chain: modules.chain, store, keys, ledger, sync: loaded.sync, logger, now, blockCache: new Map(), nextOrder };
     return new Wallet(options, modules, ctx, new Vault(loaded.secret, options.params, now), loaded.account.fingerprint, logger);
@@ -428,10 +430,7 @@ export class Wallet {
 
   /** Resolves once everything queued so far (chain and mempool events, sends) is done. */
   async idle(): Promise<void> {
-    for (let tail = this.queueTail; ; tail = this.queueTail) {
-      await tail;
-      if (tail === this.queueTail) return;
-    }
+    await this.queue.idle();
   }
 
   async close(): Promise<void> {
@@ -446,9 +445,7 @@ export class Wallet {
   }
 
   private enqueue<T>(task: () => Promise<T>): Promise<T> {
-    const run = this.queueTail.then(task, task);
-    this.queueTail = run.catch(() => undefined);
-    return run;
+    return this.queue.run(task);
   }
 
   /** Offers our unconfirmed txs to the mempool again after a restart (Core's ResubmitWalletTransactions). */

@@ -6,7 +6,7 @@ import { Block } from '../../src/primitives/block.js';
 import { fromHex } from '../../src/primitives/bytes.js';
 import { OutPoint } from '../../src/primitives/outpoint.js';
 import { Transaction } from '../../src/primitives/transaction.js';
-import { networks } from '../../src/params/index.js';
+import { bitcoin, networks } from '../../src/params/index.js';
 import { assembleBlock, buildBlock, buildCoinbase, buildTx, genesisBlock, payTo } from '../helpers/builders.js';
 import { assertRule } from '../helpers/rules.js';
 import { vectorFile, vectors } from '../helpers/vectors.js';
@@ -132,10 +132,10 @@ describe('checkBlock on real Bitcoin blocks', () => {
   for (const [name, bytes] of realBlocks) {
     test(`block ${name} passes with Bitcoin's params; one changed tx gives bad-txnmrklroot`, () => {
       const block = Block.decode(bytes);
-      checkBlock(block, networks.bitcoin);
+      checkBlock(block, bitcoin);
       const index = block.txs.length > 1 ? 1 : 0;
       const txs = block.txs.map((tx, i) => (i === index ? tamper(tx) : tx));
-      assertRule(() => checkBlock(withTxs(block, txs), networks.bitcoin), 'bad-txnmrklroot', true);
+      assertRule(() => checkBlock(withTxs(block, txs), bitcoin), 'bad-txnmrklroot', true);
     });
   }
 
@@ -146,7 +146,7 @@ describe('checkBlock on real Bitcoin blocks', () => {
       assert.ok(twin);
       const mutated = withTxs(block, twin);
       assert.deepEqual(mutated.computeMerkleRoot().root, block.header.merkleRoot);
-      assertRule(() => checkBlock(mutated, networks.bitcoin), 'bad-txns-duplicate', true);
+      assertRule(() => checkBlock(mutated, bitcoin), 'bad-txns-duplicate', true);
     }
   });
 

@@ -13,7 +13,7 @@ import { bytesEqual, fromHex, toHex } from '../../src/primitives/bytes.js';
 import { BlockHeader } from '../../src/primitives/header.js';
 import { OutPoint } from '../../src/primitives/outpoint.js';
 import { Transaction } from '../../src/primitives/transaction.js';
-import { networks } from '../../src/params/index.js';
+import { bitcoin, networks } from '../../src/params/index.js';
 import { assembleBlock, buildBlock, buildCoinbase, buildTx, extendChain, genesisBlock, payTo } from '../helpers/builders.js';
 import { assertRule } from '../helpers/rules.js';
 import { vectorFile, vectors } from '../helpers/vectors.js';
@@ -182,7 +182,7 @@ describe('checkBlockContext on real Bitcoin segwit blocks', () => {
     const headers = vectorFile('headers_mainnet_822528-830592.bin');
     const parent = BlockHeader.decode(headers.subarray((829_999 - 822_528) * 80, (830_000 - 822_528) * 80));
     assert.ok(bytesEqual(parent.hashBytes(), block.header.prevHash));
-    checkBlockContext(block, { height: 830_000, medianTimePast: mtpBefore830000() }, networks.bitcoin);
+    checkBlockContext(block, { height: 830_000, medianTimePast: mtpBefore830000() }, bitcoin);
   });
 
   for (const name of ['mainnet_block_542213', 'mainnet_block_482683'] as const) {
@@ -194,11 +194,11 @@ describe('checkBlockContext on real Bitcoin segwit blocks', () => {
       // gives the same verdict; block time - 1 hour is a typical MTP.
       assert.ok(block.txs.every((tx) => tx.locktime < LOCKTIME_THRESHOLD));
       const ctx = { height: vector.height as number, medianTimePast: block.header.time - 3600 };
-      checkBlockContext(block, ctx, networks.bitcoin);
+      checkBlockContext(block, ctx, bitcoin);
       // The same block one height off fails BIP34.
-      assertRule(() => checkBlockContext(block, { ...ctx, height: ctx.height + 1 }, networks.bitcoin), 'bad-cb-height');
+      assertRule(() => checkBlockContext(block, { ...ctx, height: ctx.height + 1 }, bitcoin), 'bad-cb-height');
       // And before segwit activation its witnesses are unexpected.
-      assertRule(() => checkBlockContext(block, ctx, { ...networks.bitcoin, segwitHeight: ctx.height + 1 }), 'unexpected-witness');
+      assertRule(() => checkBlockContext(block, ctx, { ...bitcoin, segwitHeight: ctx.height + 1 }), 'unexpected-witness');
     });
   }
 });

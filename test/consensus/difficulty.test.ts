@@ -6,11 +6,11 @@ import {
   calculateNextWorkRequired,
   getNextWorkRequired,
 } from '../../src/consensus/difficulty.js';
-import { networks } from '../../src/params/index.js';
+import { bitcoin, networks } from '../../src/params/index.js';
 import { BlockHeader, fromHex } from '../../src/primitives/index.js';
 import { vectorJson, vectors } from '../helpers/vectors.js';
 
-const { bitcoin, main, regtest } = networks;
+const { main, regtest } = networks;
 
 /** A view that knows only some heights, and fails loudly if asked for any other. */
 function sparseView(height: number, known: ReadonlyMap<number, BlockTimeBits>): HeaderView {

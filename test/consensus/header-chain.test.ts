@@ -7,11 +7,11 @@ import { type SegmentAnchor, validateHeaderChain, validateHeaderSegment } from '
 import { listHeaderView } from '../../src/consensus/header-view.js';
 import { medianTimePast } from '../../src/consensus/median-time.js';
 import { checkProofOfWork } from '../../src/consensus/pow.js';
-import { MAX_FUTURE_BLOCK_TIME, defineNetwork, networks, type NetworkParams } from '../../src/params/index.js';
+import { MAX_FUTURE_BLOCK_TIME, bitcoin, defineNetwork, networks, type NetworkParams } from '../../src/params/index.js';
 import { Block, BlockHeader, HEADER_SIZE, fromHex } from '../../src/primitives/index.js';
 import { vectorFile, vectorJson, vectors } from '../helpers/vectors.js';
 
-const { bitcoin, regtest } = networks;
+const { regtest } = networks;
 const NOW = 1_800_000_000; // a fixed clock, later than every header used here
 
 function decodeHeaders(bytes: Uint8Array): BlockHeader[] {

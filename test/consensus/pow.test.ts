@@ -2,11 +2,11 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compactToTarget, targetToCompact } from '../../src/consensus/compact.js';
 import { blockProof, checkProofOfWork, hashToBigInt } from '../../src/consensus/pow.js';
-import { networks } from '../../src/params/index.js';
+import { bitcoin } from '../../src/params/index.js';
 import { BlockHeader, fromHex, hexToHash } from '../../src/primitives/index.js';
 import { vectorJson, vectors } from '../helpers/vectors.js';
 
-const powLimit = networks.bitcoin.powLimit;
+const powLimit = bitcoin.powLimit;
 const MAX_UINT256 = (1n << 256n) - 1n;
 const entries: { height: number; bits: string; chainwork: string; block_proof: string }[] = vectors.chainwork.entries;
 

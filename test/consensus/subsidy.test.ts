@@ -1,9 +1,9 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { blockSubsidy, moneyRange } from '../../src/consensus/subsidy.js';
-import { networks } from '../../src/params/index.js';
+import { bitcoin, networks } from '../../src/params/index.js';
 
-const { bitcoin, regtest } = networks;
+const { regtest } = networks;
 const COIN = 100_000_000n;
 
 describe('blockSubsidy', () => {

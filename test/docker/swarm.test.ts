@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { alwaysTearDown } from './teardown.js';
 import { SwarmTestnet, swarmTable } from '../../scripts/docker/swarm.js';
 import { ensureDocker, sleep } from '../../scripts/docker/testnet.js';
 
@@ -31,6 +32,7 @@ test('docker swarm stack: nodes given only the seed find each other and outlive 
   const started = Date.now();
   const elapsed = () => `${((Date.now() - started) / 1000).toFixed(0)} s`;
   await swarm.down().catch(() => undefined); // an earlier run that was killed
+  const teardown = alwaysTearDown('swarm stack', () => swarm.down(), `com.docker.stack.namespace=${STACK}`);
   const madeSwarm = await swarm.ensureSwarm();
   log(madeSwarm ? 'made a one-node swarm' : 'using the swarm this engine is in');
   let failed = true;
@@ -68,7 +70,7 @@ test('docker swarm stack: nodes given only the seed find each other and outlive 
         log(`${service} ${id} logs:\n${logs.stdout}${logs.stderr}`);
       }
     }
-    await swarm.down();
+    await teardown();
     assert.deepEqual(await swarm.leftovers(), [], 'docker stack rm left these behind');
     log(`torn down (${elapsed()})`);
   }

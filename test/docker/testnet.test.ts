@@ -10,6 +10,7 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { test } from 'node:test';
+import { alwaysTearDown } from './teardown.js';
 import { DockerTestnet, NODES, type NodeName, SEED_PEER_ID, ensureDocker, execRpc, must, sleep, statusTable } from '../../scripts/docker/testnet.js';
 
 const PROJECT = 'powcoin-dockertest';
@@ -66,6 +67,7 @@ test('docker compose testnet: payment, partition, reorg to the most-work chain',
   const started = Date.now();
   const elapsed = () => `${((Date.now() - started) / 1000).toFixed(0)} s`;
   await testnet.down(false).catch(() => undefined); // an earlier run that was killed
+  const teardown = alwaysTearDown('compose testnet', () => testnet.down(), `com.docker.compose.project=${PROJECT}`);
   let failed = true;
   try {
     log('building the image');
@@ -221,7 +223,7 @@ test('docker compose testnet: payment, partition, reorg to the most-work chain',
       const logs = await testnet.compose(['logs', '--no-color', '--tail', '25']).catch((err: Error) => err.message);
       log(`compose logs:\n${logs}`);
     }
-    await testnet.down();
+    await teardown();
     const left = await leftovers();
     assert.deepEqual(left, [], 'docker compose down left these behind');
     log(`torn down, nothing left (${elapsed()})`);

@@ -6,13 +6,27 @@ import { searchNonces } from '../../src/miner/search.js';
 import { hashToHex } from '../../src/primitives/bytes.js';
 import { hashNumber, opensslSha256d, withNonce } from './reference.js';
 
-/** Hang guard only: a generous bound so a broken cancel fails the test instead of stalling the run. */
-function within<T>(promise: Promise<T>, what: string, ms = 5000): Promise<T> {
+/**
+ * Hang guard only, never a speed check: a job here takes milliseconds of hashing, but the first
+ * one waits for worker threads to start (seconds on a loaded machine). A broken cancel, on the
+ * other hand, leaves a target-0 job searching 2^32 nonces, which takes far longer than this.
+ */
+const HANG_GUARD_MS = 120_000;
+function within<T>(promise: Promise<T>, what: string, ms = HANG_GUARD_MS): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const guard = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not settle within ${ms} ms`)), ms);
+    timer = setTimeout(() => reject(new Error(`${what} did not settle within ${ms} ms (a hang: a job here needs milliseconds of hashing once the workers run)`)), ms);
   });
   return Promise.race([promise, guard]).finally(() => clearTimeout(timer));
+}
+
+/** Waits until the pool has reported hashes beyond `since`: its workers are searching. */
+async function searching(pool: NoncePool, since: number): Promise<void> {
+  const deadline = Date.now() + HANG_GUARD_MS;
+  while (pool.hashes <= since) {
+    if (Date.now() > deadline) throw new Error(`the pool reported no hashes within ${HANG_GUARD_MS} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 }
 
 function assertSolves(header: Uint8Array, target: bigint, result: MineResult): number {
@@ -51,8 +65,9 @@ for (const impl of ['wasm', 'js'] as const) {
     });
 
     test('cancel() resolves the pending mine, and the pool then mines the next job', async () => {
+      const before = pool.hashes;
       const pending = pool.mine({ header: randomBytes(80), target: 0n });
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await searching(pool, before);
       pool.cancel();
       assert.deepEqual(await within(pending, 'cancelled mine'), { cancelled: true });
       const header = randomBytes(80);

@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { compactToTarget } from '../../src/consensus/compact.js';
-import { networks } from '../../src/params/index.js';
+import { bitcoin, networks } from '../../src/params/index.js';
 import { hashToHex } from '../../src/primitives/bytes.js';
 import { type SearchImpl, bestSearchImpl, searchNonces } from '../../src/miner/search.js';
 import { headerHash, midstate, searchConstants } from '../../src/miner/sha256-js.js';
@@ -84,7 +84,7 @@ for (const impl of impls) {
     });
 
     test("finds Bitcoin's genesis nonce 2083236893 at difficulty 1", () => {
-      const header = genesisHeader(networks.bitcoin);
+      const header = genesisHeader(bitcoin);
       const result = searchNonces({ header, target: compactToTarget(0x1d00ffff), startNonce: 2083236893 - 5000, endNonce: 2083236893 + 5000 }, impl);
       assert.deepEqual(result, { nonce: 2083236893, hashes: 5001 });
     });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
-import type { RecentSet } from '../../src/p2p/recent.js';
+import type { BoundedSet } from '../../src/util/bounded-set.js';
 import { blockMessageId } from '../../src/p2p/topics.js';
 import { processAll } from '../helpers/chain-harness.js';
 import { closeAll, link, payingBranch, spendCoinbase, startNode, type TestNode, waitFor, waitForTip } from './helpers.js';
@@ -105,6 +105,6 @@ describe('sync', () => {
 });
 
 /** The node's memory of what it heard from the network (private; reached into by this test only). */
-function heardSet(node: TestNode): RecentSet {
-  return (node.p2p as unknown as { heard: RecentSet }).heard;
+function heardSet(node: TestNode): BoundedSet<string> {
+  return (node.p2p as unknown as { heard: BoundedSet<string> }).heard;
 }

@@ -8,6 +8,7 @@ import {
   type NetworkParams,
   defineNetwork,
   isNetworkName,
+  bitcoin,
   networks,
   parseNetworkConfig,
   parseNetworkOverrides,
@@ -25,10 +26,10 @@ function genesisOf(params: NetworkParams): Block {
 }
 
 describe('built-in networks', () => {
-  for (const [name, params] of Object.entries(networks)) {
+  for (const [name, params] of Object.entries({ ...networks, bitcoin })) {
     test(`${name}: genesis decodes, hashes to genesisHash, meets its powLimit, commits to its coinbase`, () => {
       assert.equal(params.name, name);
-      assert.ok(isNetworkName(name));
+      assert.equal(isNetworkName(name), name !== 'bitcoin', 'bitcoin is not a network a node runs on');
       const block = genesisOf(params);
       assert.equal(block.hash(), params.genesisHash);
       assert.equal(checkProofOfWork(block.hashBytes(), block.header.bits, params.powLimit), undefined);
@@ -44,7 +45,6 @@ describe('built-in networks', () => {
   }
 
   test('bitcoin is Bitcoin mainnet, genesis byte for byte', () => {
-    const { bitcoin } = networks;
     assert.equal(bitcoin.genesisBlock, vectors.blocks.genesis.raw_block_hex);
     assert.equal(bitcoin.genesisHash, vectors.blocks.genesis.hash);
     const mp = vectors.retarget.mainnet_params;
@@ -77,7 +77,7 @@ describe('built-in networks', () => {
 
   test('prefixes, ports and shared rules', () => {
     const { main, test: testnet, regtest } = networks;
-    assert.deepEqual([main.bech32Prefix, testnet.bech32Prefix, regtest.bech32Prefix, networks.bitcoin.bech32Prefix], ['pc', 'tpc', 'pcrt', 'bc']);
+    assert.deepEqual([main.bech32Prefix, testnet.bech32Prefix, regtest.bech32Prefix, bitcoin.bech32Prefix], ['pc', 'tpc', 'pcrt', 'bc']);
     assert.deepEqual([main.defaultP2pPort, main.defaultRpcPort], [8633, 8632]);
     assert.deepEqual([testnet.defaultP2pPort, testnet.defaultRpcPort], [18633, 18632]);
     assert.deepEqual([regtest.defaultP2pPort, regtest.defaultRpcPort], [18733, 18732]);
@@ -125,7 +125,7 @@ describe('custom networks', () => {
     assert.equal(demo.powLimit, 0x7fffffn << 232n);
     assert.equal(demo.maxMoney, 21_000_000n * COIN);
     assert.deepEqual(demo.bootstrapPeers, ['/ip4/10.0.0.2/tcp/18733']);
-    assert.equal(parseNetworkOverrides({ powLimit: '00000000ffff' + 'f'.repeat(52) }).powLimit, networks.bitcoin.powLimit);
+    assert.equal(parseNetworkOverrides({ powLimit: '00000000ffff' + 'f'.repeat(52) }).powLimit, bitcoin.powLimit);
   });
 
   const bad: [string, Record<string, unknown>][] = [

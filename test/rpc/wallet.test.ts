@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Wallet } from '../../src/wallet/index.js';
 import { type Stack, openStack, rpcError } from './stack.js';
 
 describe('wallet methods with the real wallet', () => {
@@ -67,8 +68,19 @@ describe('wallet methods with the real wallet', () => {
     assert.equal((await rpcError(s, 'getaddressinfo', ['nope'])).code, -5);
     const dir = await mkdtemp(join(tmpdir(), 'powcoin-backup-'));
     try {
-      assert.equal(await s.client.call('backupwallet', [join(dir, 'wallet.bak')]), null);
-      assert.ok((await stat(join(dir, 'wallet.bak'))).size > 0);
+      const file = join(dir, 'wallet.bak');
+      assert.equal(await s.client.call('backupwallet', [file]), null);
+      assert.equal((await stat(file)).mode & 0o777, 0o600, 'the backup holds the seed: owner only');
+      // The file is a working wallet: restored elsewhere, it owns our address and holds our balance.
+      await s.wallet!.idle();
+      const restored = await Wallet.restoreBackup(file, { dir: join(dir, 'restored'), params: s.params }, { chain: s.chain, mempool: s.mempool });
+      try {
+        await restored.idle();
+        assert.equal(restored.getAddressInfo(mine).ismine, true);
+        assert.deepEqual(restored.getBalances(), s.wallet!.getBalances());
+      } finally {
+        await restored.close();
+      }
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

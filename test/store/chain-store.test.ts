@@ -1,10 +1,19 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { readdirSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
 import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { Level } from 'level';
 import { BlockStatus, ChainStore, coinKey, StoreError } from '../../src/store/index.js';
 import { block, coin, fakeHash, indexRecord, outpoint, testParams, withTempDir } from './helpers.js';
 
 const params = testParams();
+const here = dirname(fileURLToPath(import.meta.url));
+const repoRoot = resolve(here, '../..');
+const storeChild = join(here, 'fixtures', 'store-child.ts');
 
 async function withStore<T>(fn: (store: ChainStore, dir: string) => Promise<T>): Promise<T> {
   return withTempDir(async (dir) => {
@@ -153,15 +162,47 @@ describe('ChainStore batches are atomic', () => {
     });
   });
 
-  it('a batch that fails part-way writes none of its operations', async () => {
-    await withStore(async (store) => {
-      const batch = store.batch().addCoin(outpoint(1), coin(1)).setTip(fakeHash(1));
-      // Smuggle in an operation LevelDB refuses, after the good ones.
-      (batch as unknown as { ops: unknown[] }).ops.push({ type: 'put', key: null, value: new Uint8Array(1) });
-      await assert.rejects(batch.write());
-      assert.equal(await store.getCoin(outpoint(1)), undefined);
-      assert.equal(await store.getTip(), undefined);
-    });
+  // A process killed while its batch is being written leaves all of it or none of it. Rounds
+  // kill the writer as soon as write() began, as soon as LevelDB's log file starts to grow (the
+  // moment a write split into parts would be half done), and just after the write reported done;
+  // each then reopens the store and finds the first, middle and last coin and the tip (queued
+  // last) all present or all absent.
+  it('a process killed while writing a batch leaves all of it or none of it', { timeout: 300_000 }, async () => {
+    const count = 50_000;
+    const logBytes = (dir: string) => readdirSync(dir).filter((name) => name.endsWith('.log')).reduce((sum, name) => sum + statSync(join(dir, name)).size, 0);
+    const outcomes: string[] = [];
+    for (const killAt of ['writing', 'log grows', 'written'] as const) {
+      await withTempDir(async (dir) => {
+        const child = spawn(process.execPath, ['--import', 'tsx', storeChild, 'write', dir, String(count)], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] });
+        const exit = once(child, 'exit');
+        const lines = createInterface({ input: child.stdout! });
+        for await (const line of lines) {
+          const report = JSON.parse(line) as { writing?: boolean; written?: boolean };
+          if (killAt === 'written' ? report.written : report.writing) break;
+        }
+        if (killAt === 'log grows') {
+          const before = logBytes(dir);
+          const deadline = Date.now() + 120_000;
+          while (logBytes(dir) === before && child.exitCode === null) {
+            if (Date.now() > deadline) assert.fail('the log file did not grow within 120 s of write()');
+            await new Promise((resolve) => setTimeout(resolve, 1));
+          }
+        }
+        const killed = child.exitCode === null && child.kill('SIGKILL');
+        await exit;
+        const store = await ChainStore.open(dir, params);
+        try {
+          const probes = await store.getCoins([outpoint(0), outpoint(count / 2), outpoint(count - 1)]);
+          const present = [...probes.map((c) => c !== undefined), (await store.getTip()) !== undefined];
+          assert.ok(present.every((p) => p) || present.every((p) => !p), `killed when ${killAt}: first/middle/last coin and tip present = ${present.join(',')}`);
+          if (killAt === 'written') assert.ok(present.every((p) => p), 'a batch reported written survives the process being killed');
+          outcomes.push(`${killAt}: ${killed ? 'killed' : 'exited'}, ${present[0] ? 'all' : 'none'}`);
+        } finally {
+          await store.close();
+        }
+      });
+    }
+    console.log(`# batch crash rounds (kill moment: outcome): ${outcomes.join('; ')}`);
   });
 
   it('a written batch is all there after reopening, and cannot be written twice', async () => {

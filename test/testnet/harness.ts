@@ -113,7 +113,7 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-export async function waitFor<T>(what: string, check: () => Promise<T | undefined | false>, ms = 60_000, every = 200): Promise<T> {
+export async function waitFor<T>(what: string, check: () => Promise<T | undefined | false>, ms = 120_000, every = 200): Promise<T> {
   const until = Date.now() + ms;
   let last: unknown;
   while (Date.now() < until) {
@@ -126,6 +126,30 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
     await sleep(every);
   }
   throw new Error(`timed out after ${ms} ms waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`);
+}
+
+/**
+ * Waits until `remaining()` reaches 0, for work that shrinks step by step (a mempool draining):
+ * it fails only once no step was made for `stallMs`, or after the overall ceiling, and says
+ * what was left, so a loaded machine gets time while a stuck one is reported.
+ */
+export async function waitForDrain(what: string, remaining: () => Promise<{ left: number; detail: string }>, options: { stallMs: number; ceilingMs: number; every?: number }): Promise<void> {
+  const started = Date.now();
+  let best = Infinity;
+  let progressAt = started;
+  let last = { left: Infinity, detail: 'not measured yet' };
+  for (;;) {
+    last = await remaining();
+    if (last.left === 0) return;
+    if (last.left < best) {
+      best = last.left;
+      progressAt = Date.now();
+    }
+    const now = Date.now();
+    if (now - progressAt > options.stallMs) throw new Error(`${what}: no progress for ${options.stallMs} ms; ${last.left} left (${last.detail})`);
+    if (now - started > options.ceilingMs) throw new Error(`${what}: not done after ${options.ceilingMs} ms; ${last.left} left (${last.detail})`);
+    await sleep(options.every ?? 500);
+  }
 }
 
 /** Base units from an RPC amount (8 decimals, exact below 90 million coins). */

@@ -1,9 +1,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdir, readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeAddress, hash160, publicKeyFromPrivate, toHex } from '../../src/primitives/index.js';
-import { type Wallet, WalletError, decodeWif, encodeWif } from '../../src/wallet/index.js';
+import { Wallet, WalletError, decodeWif, encodeWif } from '../../src/wallet/index.js';
 import { COIN, MNEMONIC_A, type Node, SUBSIDY, capturingLogger, closeWallet, openNode, params } from './fixture.js';
 
 const PASSPHRASE = 'correct horse battery staple';
@@ -116,15 +117,29 @@ describe('wallet encryption', () => {
     assert.ok(!/abandon|xprv|tprv/.test(text));
   });
 
-  test('unlock cost at the default scrypt N = 2^15', async (t) => {
-    const measured = await node.openWallet({ scryptLogN: 15 });
+  // The cost is what protects a stolen wallet file: the record must say N = 2^15, and unlock must
+  // derive its key with the N the record says (a record edited to 2^14 no longer unlocks).
+  test('encryptwallet uses scrypt N = 2^15 by default, and unlock derives with the recorded N', async (t) => {
+    const measured = await node.openWallet({ scryptLogN: undefined });
     let started = performance.now();
     await measured.encrypt(PASSPHRASE);
     const encryptMs = performance.now() - started;
+    const spare = await mkdtemp(join(tmpdir(), 'powcoin-kdf-'));
+    node.dirs.push(spare);
+    const file = join(spare, 'backup.json');
+    await measured.backup(file);
+    const backup = JSON.parse(await readFile(file, 'utf8')) as { records: Array<[string, { box?: { kdf?: { name: string; logN: number } } }]> };
+    const secret = backup.records.find(([key]) => key === 'secret')?.[1].box;
+    assert.deepEqual({ name: secret?.kdf?.name, logN: secret?.kdf?.logN }, { name: 'scrypt', logN: 15 });
     started = performance.now();
     await measured.unlock(PASSPHRASE, 10);
-    const unlockMs = performance.now() - started;
-    t.diagnostic(`encryptwallet ${encryptMs.toFixed(0)} ms, walletpassphrase ${unlockMs.toFixed(0)} ms`);
+    t.diagnostic(`encryptwallet ${encryptMs.toFixed(0)} ms, walletpassphrase ${(performance.now() - started).toFixed(0)} ms`);
     assert.equal(measured.isLocked, false);
+
+    secret!.kdf!.logN = 14;
+    await writeFile(file, JSON.stringify(backup));
+    const edited = await Wallet.restoreBackup(file, { dir: join(spare, 'restored'), params }, { chain: node.h.chain, mempool: node.mempool });
+    node.wallets.push(edited);
+    await assert.rejects(edited.unlock(PASSPHRASE, 10), walletError('wrong-passphrase', -14));
   });
 });

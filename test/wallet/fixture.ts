@@ -6,8 +6,9 @@ import { Mempool } from '../../src/mempool/index.js';
 import { networks } from '../../src/params/index.js';
 import type { NetworkParams } from '../../src/params/types.js';
 import { addressToScript, type Block, type Transaction } from '../../src/primitives/index.js';
-import { Wallet, type WalletLogger, type WalletOptions } from '../../src/wallet/index.js';
+import { Wallet, type WalletOptions } from '../../src/wallet/index.js';
 import { Branch, type Harness, openHarness } from '../helpers/chain-harness.js';
+import type { Logger } from '../../src/util/logger.js';
 
 export const params: NetworkParams = networks.regtest;
 export const COIN = 100_000_000n;
@@ -26,7 +27,7 @@ export interface Node {
   settle(): Promise<void>;
   wallets: Wallet[];
   dirs: string[];
-  openWallet(options?: Partial<WalletOptions>, logger?: WalletLogger): Promise<Wallet>;
+  openWallet(options?: Partial<WalletOptions>, logger?: Logger): Promise<Wallet>;
   /** A branch from genesis whose coinbases pay `address`. */
   branchTo(address: string, tag?: number): Branch;
   close(): Promise<void>;
@@ -88,7 +89,7 @@ export function paidTo(tx: Transaction, address: string): bigint {
 }
 
 /** A logger that keeps every line as JSON, so tests can look for secrets in it. */
-export function capturingLogger(): WalletLogger & { lines: string[] } {
+export function capturingLogger(): Logger & { lines: string[] } {
   const lines: string[] = [];
   const write = (level: string) => (fields: object, message?: string) => {
     lines.push(JSON.stringify({ level, ...fields, message }, (_, v) => (typeof v === 'bigint' ? v.toString() : v instanceof Error ? { message: v.message, stack: v.stack } : v)));

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeAddress, hash160, publicKeyFromPrivate } from '../../src/primitives/index.js';
 import { Wallet, WalletError, encodeWif } from '../../src/wallet/index.js';
-import { COIN, MNEMONIC_A, MNEMONIC_B, type Node, openNode, params } from './fixture.js';
+import { COIN, MNEMONIC_A, MNEMONIC_B, type Node, closeWallet, openNode, params } from './fixture.js';
 import type { Branch } from '../helpers/chain-harness.js';
 
 /** Funds a miner wallet, then pays several of alice's addresses, each in its own block. */
@@ -55,8 +55,16 @@ describe('restoring, backups and imported keys', () => {
   });
 
   test('opening an existing wallet with another mnemonic is refused', async () => {
-    const dir = node.dirs[0];
-    await assert.rejects(Wallet.open({ dir, params, mnemonic: MNEMONIC_A }, { chain: node.h.chain, mempool: node.mempool }), WalletError);
+    // Closed first: an open wallet holds its database's lock, which would refuse for another reason.
+    const other = await node.openWallet({ mnemonic: MNEMONIC_B });
+    const dir = node.dirs.at(-1)!;
+    await closeWallet(node, other);
+    await assert.rejects(
+      Wallet.open({ dir, params, scryptLogN: 10, mnemonic: MNEMONIC_A }, { chain: node.h.chain, mempool: node.mempool }),
+      (err: unknown) => err instanceof WalletError && err.code === 'wallet-error' && /made from another mnemonic/.test(err.message),
+    );
+    const same = await node.openWallet({ dir, mnemonic: MNEMONIC_B });
+    assert.equal(same.getMnemonic(), MNEMONIC_B, 'the same mnemonic opens it');
   });
 
   test('backup round trip: the restored copy catches up with payments made after the backup', async () => {
@@ -71,7 +79,12 @@ describe('restoring, backups and imported keys', () => {
     assert.deepEqual(copy.getBalances(), alice.getBalances());
     assert.deepEqual(copy.listTransactions(100).map((e) => e.txid), alice.listTransactions(100).map((e) => e.txid));
     assert.equal(copy.getAddressInfo(await copy.getNewAddress()).hdkeypath, "m/84'/1'/0'/0/50");
-    await assert.rejects(Wallet.restoreBackup(file, { dir, params }, { chain: node.h.chain, mempool: node.mempool }), WalletError);
+    // Closed first, so the refusal below is the "already exists" check and not the database lock.
+    await closeWallet(node, copy);
+    await assert.rejects(
+      Wallet.restoreBackup(file, { dir, params }, { chain: node.h.chain, mempool: node.mempool }),
+      (err: unknown) => err instanceof WalletError && err.code === 'wallet-error' && /a wallet already exists/.test(err.message),
+    );
   });
 
   test('an encrypted backup restores locked, and unlocks with the passphrase', async () => {

@@ -9,7 +9,7 @@
  */
 import { randomBytes, randomInt } from 'node:crypto';
 import { join } from 'node:path';
-import { silentP2PLogger, type P2PLogger } from '../interfaces.js';
+
 import { bucketPosition, newBucket, triedBucket } from './buckets.js';
 import { groupOf } from './groups.js';
 import { resolveAddrManOptions, type AddrManModules, type AddrManOptions, type ResolvedAddrManOptions } from './options.js';
@@ -17,6 +17,7 @@ import { PEERS_FILE, readBook, writeBook, type BookSnapshot, type StoredEntry } 
 import { chance, DAY, HOUR, isTerrible, MINUTE } from './terrible.js';
 import type { AddressBook, AddressEntry, AddressRecord, AddressSource } from './types.js';
 import { dialableMultiaddrs, isServices, isValidPeerId } from './validate.js';
+import { type Logger, silentLogger } from '../../util/logger.js';
 
 /** Core's ADDRMAN_NEW_BUCKETS_PER_ADDRESS: how many new buckets may reference one entry. */
 export const NEW_BUCKETS_PER_ADDRESS = 8;
@@ -61,7 +62,7 @@ export class AddrMan implements AddressBook {
   private lastGood = 1;
   private writing: Promise<void> = Promise.resolve();
   private readonly now: () => number;
-  private readonly logger: P2PLogger;
+  private readonly logger: Logger;
 
   private constructor(
     private readonly options: ResolvedAddrManOptions,
@@ -70,7 +71,7 @@ export class AddrMan implements AddressBook {
     modules: AddrManModules,
   ) {
     this.now = options.now;
-    this.logger = modules.logger ?? silentP2PLogger;
+    this.logger = modules.logger ?? silentLogger;
     this.newSlots = new Array(options.newBuckets * options.bucketSize);
     this.triedSlots = new Array(options.triedBuckets * options.bucketSize);
     this.newFill = new Uint16Array(options.newBuckets);
@@ -80,7 +81,7 @@ export class AddrMan implements AddressBook {
   /** Opens the book in `dataDir` (created empty, with a new secret key, when absent), or in memory. */
   static async open(options: AddrManOptions = {}, modules: AddrManModules = {}): Promise<AddrMan> {
     const resolved = resolveAddrManOptions(options);
-    const logger = modules.logger ?? silentP2PLogger;
+    const logger = modules.logger ?? silentLogger;
     const file = resolved.dataDir === undefined ? undefined : join(resolved.dataDir, PEERS_FILE);
     const snapshot = file === undefined ? undefined : await readBook(file, logger);
     const book = new AddrMan(resolved, snapshot?.key ?? new Uint8Array(randomBytes(32)), file, modules);

@@ -1,5 +1,5 @@
+import type { Logger } from '../../util/logger.js';
 /** The address book's options, plain data with Core's defaults in one place. */
-import type { P2PLogger } from '../interfaces.js';
 
 export interface AddrManOptions {
   /** Where `peers.json` lives; none keeps the book in memory only. */
@@ -15,7 +15,7 @@ export interface AddrManOptions {
 }
 
 export interface AddrManModules {
-  logger?: P2PLogger;
+  logger?: Logger;
 }
 
 export const defaultAddrManOptions = {

@@ -6,8 +6,9 @@
  */
 import { chmod, mkdir, open, readFile, rename } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { P2PLogger } from '../interfaces.js';
+
 import { dialableMultiaddrs, isServices, isTimestamp, isValidPeerId } from './validate.js';
+import type { Logger } from '../../util/logger.js';
 
 export const PEERS_FILE = 'peers.json';
 const FORMAT = 'powcoin-addrman';
@@ -67,7 +68,7 @@ export async function writeBook(file: string, snapshot: BookSnapshot): Promise<v
 }
 
 /** The stored book, or undefined when there is none or it was moved aside as corrupt. */
-export async function readBook(file: string, logger: P2PLogger): Promise<BookSnapshot | undefined> {
+export async function readBook(file: string, logger: Logger): Promise<BookSnapshot | undefined> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -141,7 +142,7 @@ function parseEntry(raw: unknown, i: number): StoredEntry {
   };
 }
 
-async function moveAside(file: string, err: Error, logger: P2PLogger): Promise<void> {
+async function moveAside(file: string, err: Error, logger: Logger): Promise<void> {
   const aside = `${file}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
   try {
     await rename(file, aside);

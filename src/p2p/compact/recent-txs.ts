@@ -4,17 +4,17 @@
  * longer, just their wtxids (a tx we never saw is one our peers likely lack: we prefill it).
  */
 import type { Transaction } from '../../primitives/transaction.js';
-import { RecentSet } from '../recent.js';
+import { BoundedSet } from '../../util/bounded-set.js';
 
 export class RecentTxs {
   private readonly txs = new Map<string, Transaction>();
-  private readonly seen: RecentSet;
+  private readonly seen: BoundedSet<string>;
 
   constructor(
     private readonly txCapacity: number,
     seenCapacity: number,
   ) {
-    this.seen = new RecentSet(seenCapacity);
+    this.seen = new BoundedSet<string>(seenCapacity);
   }
 
   add(wtxid: string, tx: Transaction): void {

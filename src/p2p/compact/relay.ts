@@ -16,11 +16,12 @@ import type { HeaderView } from '../../consensus/header-view.js';
 import type { NetworkParams } from '../../params/types.js';
 import type { Block } from '../../primitives/block.js';
 import type { Transaction } from '../../primitives/transaction.js';
-import type { P2PBlockEntry, P2PChain, P2PLogger, P2PMempool, TxAccepted } from '../interfaces.js';
+import type { P2PBlockEntry, P2PChain, P2PMempool, TxAccepted } from '../interfaces.js';
+import type { Logger } from '../../util/logger.js';
 import { requestBlocks } from '../protocols/blocks.js';
 import type { ProtocolContext } from '../protocols/context.js';
 import { PeerError } from '../protocols/stream-io.js';
-import type { RecentSet } from '../recent.js';
+import type { BoundedSet } from '../../util/bounded-set.js';
 import { compactMessageId, MAX_BLOCK_BYTES, type Topics } from '../topics.js';
 import { oversizedVerdict, PENALTY, settle, verdict, type Verdict } from '../verdict.js';
 import { type CompactBlock, decodeCompact, encodeCompact, toCompact } from './codec.js';
@@ -40,9 +41,9 @@ export interface CompactRelayModules {
   mempool: P2PMempool;
   params: NetworkParams;
   context: ProtocolContext;
-  logger: P2PLogger;
+  logger: Logger;
   /** Gossip's memory of what came from the network (message ids, and `compactHeardKey`s). */
-  heard: RecentSet;
+  heard: BoundedSet<string>;
   judged(peer: PeerId, verdict: Verdict): void;
   sawHeight(peer: PeerId, height: number): void;
 }

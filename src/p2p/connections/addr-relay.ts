@@ -20,7 +20,7 @@ import { peerIdFromString } from '@libp2p/peer-id';
 import type { AddressBook, AddressRecord } from '../addrman/types.js';
 import { MAX_ADDR_PER_MESSAGE } from '../protocols/addr-messages.js';
 import { type AddrContext, pushAddrs, requestAddrs, serveAddr } from '../protocols/addr.js';
-import { RecentSet } from '../recent.js';
+import { BoundedSet } from '../../util/bounded-set.js';
 import { ADDR_LIMITS, TokenBucket, type TokenBucketLimits } from './token-bucket.js';
 import type { ConnectionType } from './types.js';
 
@@ -64,7 +64,7 @@ interface PeerState {
   messages: TokenBucket;
   relay: boolean;
   answeredGetaddr: boolean;
-  known: RecentSet;
+  known: BoundedSet<string>;
   queue: AddressRecord[];
   nextLocalSend: number;
 }
@@ -158,7 +158,7 @@ export class AddrRelay {
         messages: new TokenBucket(MESSAGE_LIMITS, MESSAGE_LIMITS.burst, this.now),
         relay: false,
         answeredGetaddr: false,
-        known: new RecentSet(KNOWN_PER_PEER),
+        known: new BoundedSet<string>(KNOWN_PER_PEER),
         queue: [],
         // Our address goes out at the first trickle after addr relay starts (Core: at once).
         nextLocalSend: 0,

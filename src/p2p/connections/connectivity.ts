@@ -6,7 +6,7 @@
  */
 import type { Connection, IdentifyResult, PeerId } from '@libp2p/interface';
 import { AddrMan, groupOf, NODE_NETWORK, NODE_WITNESS, type AddressBook, type AddressRecord } from '../addrman/index.js';
-import type { P2PLogger } from '../interfaces.js';
+
 import { maxInbound, type P2POptions } from '../options.js';
 import { addrProtocol } from '../protocols/addr.js';
 import type { Stack } from '../stack.js';
@@ -15,10 +15,11 @@ import { AddrRelay } from './addr-relay.js';
 import { ByteMeter } from './byte-meter.js';
 import { ConnectionManager } from './manager.js';
 import { relaysTxs, type ConnectionType } from './types.js';
+import type { Logger } from '../../util/logger.js';
 
 export interface ConnectivityModules {
   protocolName: string;
-  logger: P2PLogger;
+  logger: Logger;
   isBanned(peerId: string): boolean;
   penalise(peer: PeerId, kind: Misbehaviour, reason: string): void;
 }

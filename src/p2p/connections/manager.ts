@@ -19,12 +19,13 @@ import { peerIdFromString } from '@libp2p/peer-id';
 import { multiaddr } from '@multiformats/multiaddr';
 import type { AddressBook, AddressEntry } from '../addrman/types.js';
 import { NODE_NETWORK, NODE_WITNESS } from '../addrman/types.js';
-import type { P2PLogger } from '../interfaces.js';
+
 import type { Stack } from '../stack.js';
 import { exponential } from './addr-relay.js';
 import { MAX_ANCHORS, saveAnchors, takeAnchors } from './anchors.js';
 import { type EvictionCandidate, selectToEvict } from './eviction.js';
 import type { ConnectionType } from './types.js';
+import type { Logger } from '../../util/logger.js';
 
 export interface ConnectionManagerOptions {
   /** Outbound full-relay target (Core's 8). */
@@ -56,7 +57,7 @@ export interface ConnectionManagerModules {
   book: AddressBook;
   groupOf(address: string): string;
   isBanned(peerId: string): boolean;
-  logger: P2PLogger;
+  logger: Logger;
   now?: () => number;
 }
 

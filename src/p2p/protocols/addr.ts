@@ -6,10 +6,11 @@
  */
 import type { Libp2p, PeerId } from '@libp2p/interface';
 import type { AddressRecord } from '../addrman/types.js';
-import type { P2PLogger } from '../interfaces.js';
+
 import type { Misbehaviour } from '../verdict.js';
 import { type AddrMessage, decodeAddrList, decodeAddrMessage, encodeAddrList, encodeAddrMessage, MAX_ADDR_MESSAGE_BYTES } from './addr-messages.js';
 import { request, serve } from './stream-io.js';
+import type { Logger } from '../../util/logger.js';
 
 export function addrProtocol(protocolName: string): string {
   return `/powcoin/${protocolName}/addr/1`;
@@ -21,7 +22,7 @@ export interface AddrContext {
   /** Our own peer id: records naming it are never stored or relayed. */
   selfId: string;
   timeoutMs: number;
-  logger: P2PLogger;
+  logger: Logger;
   penalise(peer: PeerId, kind: Misbehaviour, reason: string): void;
 }
 

@@ -1,10 +1,11 @@
 import type { Libp2p, PeerId } from '@libp2p/interface';
 import type { NetworkParams } from '../../params/types.js';
-import type { P2PChain, P2PLogger } from '../interfaces.js';
+import type { P2PChain } from '../interfaces.js';
 import type { RequestKind } from '../rate-limit.js';
 import type { Protocols } from '../topics.js';
 import type { Misbehaviour } from '../verdict.js';
 import { request, type ServeOptions } from './stream-io.js';
+import type { Logger } from '../../util/logger.js';
 
 /** What the request/response protocols share: the libp2p stack, the chain, and a way to blame a peer. */
 export interface ProtocolContext {
@@ -12,7 +13,7 @@ export interface ProtocolContext {
   chain: P2PChain;
   params: NetworkParams;
   protocols: Protocols;
-  logger: P2PLogger;
+  logger: Logger;
   /** Deadline for each read and write of a request or reply. */
   timeoutMs: number;
   penalise(peer: PeerId, kind: Misbehaviour, reason: string): void;

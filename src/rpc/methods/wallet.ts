@@ -76,7 +76,7 @@ async function getBalance(p: Params, ctx: RpcContext): Promise<unknown> {
 async function getBalances(ctx: RpcContext): Promise<unknown> {
   const b = await walletCall(ctx, (w) => w.getBalances());
   const mine = { trusted: amountJson(b.trusted), untrusted_pending: amountJson(b.untrustedPending), immature: amountJson(b.immature) };
-  return { mine, lastprocessedblock: b.lastProcessedBlock ?? { hash: ctx.chain.tip.hash, height: ctx.chain.height } };
+  return { mine, lastprocessedblock: b.lastProcessedBlock };
 }
 
 async function listUnspent(p: Params, ctx: RpcContext): Promise<unknown> {
