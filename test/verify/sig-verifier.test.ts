@@ -113,7 +113,7 @@ describe('WorkerPoolVerifier', () => {
   });
 
   test('resolves the worker beside its own module, .ts from the sources', () => {
-    assert.equal(signatureWorkerUrl().href, pathToFileURL(join(repoRoot, 'src/chain/sig-worker.ts')).href);
+    assert.equal(signatureWorkerUrl().href, pathToFileURL(join(repoRoot, 'src/verify/sig-worker.ts')).href);
   });
 
   test("workers inherit the parent's flags except those naming the parent's own entry", () => {
@@ -252,8 +252,8 @@ function childScript(modules: { verifier: string; spawn: string; keys: string; h
 describe('worker startup in both ways the project runs', () => {
   test('from the TypeScript sources under tsx, and an idle pool lets the process exit', () => {
     const src = (path: string) => pathToFileURL(join(repoRoot, 'src', path)).href;
-    const out = runNode(['--import', 'tsx'], childScript({ verifier: src('chain/sig-verifier.ts'), spawn: src('chain/sig-worker-spawn.ts'), keys: src('primitives/keys.ts'), hash: src('primitives/hash.ts') }));
-    assert.deepEqual(JSON.parse(out), { valid: -1, invalid: 33, spawned: 2, worker: 'src/chain/sig-worker.ts' });
+    const out = runNode(['--import', 'tsx'], childScript({ verifier: src('verify/sig-verifier.ts'), spawn: src('verify/sig-worker-spawn.ts'), keys: src('primitives/keys.ts'), hash: src('primitives/hash.ts') }));
+    assert.deepEqual(JSON.parse(out), { valid: -1, invalid: 33, spawned: 2, worker: 'src/verify/sig-worker.ts' });
   });
 
   test('from the compiled JS, without tsx', () => {
@@ -265,8 +265,8 @@ describe('worker startup in both ways the project runs', () => {
       // tsc emits even when another, unrelated file fails to typecheck; only our emitted files matter here.
       spawnSync(join(repoRoot, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.json', '--outDir', outDir, '--declaration', 'false', '--sourceMap', 'false'], { cwd: repoRoot, stdio: 'pipe' });
       const built = (path: string) => pathToFileURL(join(outDir, 'src', path)).href;
-      const out = runNode([], childScript({ verifier: built('chain/sig-verifier.js'), spawn: built('chain/sig-worker-spawn.js'), keys: built('primitives/keys.js'), hash: built('primitives/hash.js') }));
-      assert.deepEqual(JSON.parse(out), { valid: -1, invalid: 33, spawned: 2, worker: 'src/chain/sig-worker.js' });
+      const out = runNode([], childScript({ verifier: built('verify/sig-verifier.js'), spawn: built('verify/sig-worker-spawn.js'), keys: built('primitives/keys.js'), hash: built('primitives/hash.js') }));
+      assert.deepEqual(JSON.parse(out), { valid: -1, invalid: 33, spawned: 2, worker: 'src/verify/sig-worker.js' });
     } finally {
       rmSync(outDir, { recursive: true, force: true });
     }
