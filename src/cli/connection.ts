@@ -20,15 +20,27 @@ export class CliError extends Error {
 export interface Connection {
   client: RpcClient;
   options: NodeOptions;
+  /** 'missing': no cookie yet (the node is down, starting, or uses another data dir). */
+  auth: 'password' | 'cookie' | 'missing';
+  /** Reads the cookie again (a starting node writes it); true when found. */
+  reloadCookie(): boolean;
 }
 
 /** Splits leading `--flag [value]` pairs (node options and --rpc-host) from the positional rest. */
-export function splitFlags(argv: readonly string[], extraValueFlags: readonly string[] = []): { flags: string[]; rest: string[]; extra: Record<string, string> } {
+export function splitFlags(
+  argv: readonly string[],
+  extraValueFlags: readonly string[] = [],
+  extraBoolFlags: readonly string[] = [],
+): { flags: string[]; rest: string[]; extra: Record<string, string> } {
   const flags: string[] = [];
   const extra: Record<string, string> = {};
   let i = 0;
   for (; i < argv.length && argv[i].startsWith('--'); i++) {
     const [name, inline] = argv[i].slice(2).split(/=(.*)/s, 2);
+    if (extraBoolFlags.includes(name)) {
+      extra[name] = inline ?? 'true';
+      continue;
+    }
     const spec = (OPTION_SPECS as Record<string, { kind: string }>)[name];
     const takesValue = extraValueFlags.includes(name) || (spec !== undefined && spec.kind !== 'bool');
     const value = inline ?? (takesValue ? argv[++i] : undefined);
@@ -39,7 +51,11 @@ export function splitFlags(argv: readonly string[], extraValueFlags: readonly st
   return { flags, rest: argv.slice(i), extra };
 }
 
-export function connect(flags: readonly string[], host: string | undefined, env: NodeJS.ProcessEnv = process.env): Connection {
+/**
+ * The client for the node these options name. `lenient`: a missing cookie is not an error yet
+ * (the call tells whether the node is down or the credentials are elsewhere; --rpcwait waits).
+ */
+export function connect(flags: readonly string[], host: string | undefined, env: NodeJS.ProcessEnv = process.env, lenient = false): Connection {
   let options: NodeOptions;
   try {
     options = loadNodeOptions({ argv: flags, env });
@@ -47,15 +63,29 @@ export function connect(flags: readonly string[], host: string | undefined, env:
     throw new CliError((err as Error).message, 2);
   }
   const target = host ?? (['0.0.0.0', '::'].includes(options.rpcBind) ? '127.0.0.1' : options.rpcBind);
-  let credentials;
-  if (options.rpcUser !== undefined) credentials = { user: options.rpcUser, password: options.rpcPassword ?? '' };
-  else {
-    try {
-      credentials = readCookie(options.networkDir);
-    } catch {
-      throw new CliError(`Could not locate RPC credentials. No authentication cookie could be found in ${options.networkDir}, and no --rpc-password is set.`);
-    }
-  }
   const hostPart = target.includes(':') ? `[${target}]` : target;
-  return { client: new RpcClient({ url: `http://${hostPart}:${options.rpcPort}/`, credentials }), options };
+  const client = new RpcClient({ url: `http://${hostPart}:${options.rpcPort}/`, credentials: { user: '', password: '' } });
+  const connection: Connection = {
+    client,
+    options,
+    auth: 'missing',
+    reloadCookie() {
+      try {
+        client.options.credentials = readCookie(options.networkDir);
+        connection.auth = 'cookie';
+        return true;
+      } catch {
+        return false;
+      }
+    },
+  };
+  if (options.rpcUser !== undefined) {
+    client.options.credentials = { user: options.rpcUser, password: options.rpcPassword ?? '' };
+    connection.auth = 'password';
+  } else if (!connection.reloadCookie() && !lenient) throw new CliError(missingCookieMessage(options.networkDir));
+  return connection;
+}
+
+export function missingCookieMessage(networkDir: string): string {
+  return `Could not locate RPC credentials. No authentication cookie could be found in ${networkDir}, and no --rpc-password is set.`;
 }

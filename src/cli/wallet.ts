@@ -1,6 +1,7 @@
 /** `powcoin wallet address|balance|send ADDRESS AMOUNT`: everyday shortcuts over the RPC. */
+import { callWithWait } from './call.js';
 import { CliError, connect, splitFlags } from './connection.js';
-import { type CliIo, reportError, runCall } from './rpc.js';
+import { CALL_BOOL_FLAGS, CALL_VALUE_FLAGS, type CliIo, normalizeDashes, reportError, runCall, waitOptions } from './rpc.js';
 
 export const WALLET_USAGE = `Usage: powcoin wallet [connection flags] address | balance | send ADDRESS AMOUNT
 
@@ -27,10 +28,11 @@ export async function walletCommand(argv: readonly string[], io: CliIo = default
     return argv.length === 0 ? 2 : 0;
   }
   try {
-    const { flags, rest, extra } = splitFlags(argv, ['rpc-host']);
+    const { flags, rest, extra } = splitFlags(normalizeDashes(argv), CALL_VALUE_FLAGS, CALL_BOOL_FLAGS);
     const { method, params } = callFor(rest);
-    const { client } = connect(flags, extra['rpc-host'], io.env);
-    return await runCall(() => client.callRaw(method, params), io, client.options.url);
+    const wait = waitOptions(extra);
+    const connection = connect(flags, extra['rpc-host'], io.env, true);
+    return await runCall(() => callWithWait(connection, method, params, wait), io, connection.client.options.url);
   } catch (err) {
     return reportError(err, io, '');
   }
