@@ -40,6 +40,8 @@ type Stopper = { name: string; stop: () => Promise<void> | void };
 export class PowcoinNode {
   private readonly stoppers: Stopper[] = [];
   private stopping: Promise<void> | undefined;
+  /** A failed start closes what it opened quietly: the operator reads one 'failed to start' line. */
+  private startFailed = false;
   private resolveStopped!: () => void;
   /** Resolves once the node has stopped (by stop(), a signal or the `stop` RPC). */
   readonly stopped = new Promise<void>((resolve) => (this.resolveStopped = resolve));
@@ -57,6 +59,7 @@ export class PowcoinNode {
     try {
       await node.build();
     } catch (err) {
+      node.startFailed = true;
       await node.stop();
       throw err;
     }
@@ -71,7 +74,8 @@ export class PowcoinNode {
 
   private async stopAll(): Promise<void> {
     const log = this.logging.child('node');
-    log.info({}, 'stopping');
+    const note = this.startFailed ? 'debug' : 'info';
+    log[note]({}, 'stopping');
     for (const { name, stop } of this.stoppers.reverse()) {
       try {
         await stop();
@@ -79,7 +83,7 @@ export class PowcoinNode {
         log.error({ err, component: name }, 'failed to stop cleanly');
       }
     }
-    log.info({}, 'stopped');
+    log[note]({}, 'stopped');
     this.logging.flush();
     this.resolveStopped();
   }
