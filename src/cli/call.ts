@@ -27,7 +27,8 @@ export async function callWithWait(connection: Connection, method: string, param
   const deadline = wait.timeoutSeconds > 0 ? Date.now() + wait.timeoutSeconds * 1000 : Infinity;
   const canRetry = () => wait.wait && Date.now() < deadline;
   for (;;) {
-    if (connection.auth === 'missing') connection.reloadCookie();
+    // A cookie is re-read each try: a starting node replaces the one a crashed node left behind.
+    if (connection.auth !== 'password') connection.reloadCookie();
     try {
       const text = await connection.client.callRaw(method, params);
       if (isWarmup(text) && canRetry()) {
@@ -36,7 +37,7 @@ export async function callWithWait(connection: Connection, method: string, param
       }
       return text;
     } catch (err) {
-      const transient = err instanceof RpcClientError && (err.kind === 'unreachable' || (err.kind === 'unauthorized' && connection.auth === 'missing'));
+      const transient = err instanceof RpcClientError && (err.kind === 'unreachable' || (err.kind === 'unauthorized' && connection.auth !== 'password'));
       if (!transient || !canRetry()) throw explain(err, connection);
       await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
     }

@@ -1,7 +1,8 @@
 /**
  * The composition root: builds every module from the options, wires their events, starts them
  * in order (data-dir lock, RPC in warmup, chain, mempool, miner) and stops them in reverse.
- * Nothing imports this file but the CLI and the tests.
+ * Nothing imports this file but the CLI and the tests. The wallet, p2p (libp2p: most of the
+ * startup's module loading) and miner modules load once the chain is up and the RPC answers.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,8 +11,7 @@ import { Chain } from '../chain/chain.js';
 import { WorkerPoolVerifier } from '../verify/sig-verifier.js';
 import { unixNow } from '../consensus/header-checks.js';
 import { Mempool } from '../mempool/mempool.js';
-import { Miner } from '../miner/miner.js';
-import { NoncePool } from '../miner/nonce-pool.js';
+import type { Miner } from '../miner/miner.js';
 import { addressToScript } from '../primitives/address.js';
 import { type Credentials, removeCookie, writeCookie } from '../rpc/auth.js';
 import { RpcDispatcher } from '../rpc/dispatch.js';
@@ -31,9 +31,9 @@ import { buildRpcContext } from './rpc-context.js';
 import { WalletRebroadcaster } from './rebroadcast.js';
 import { walletForRpc } from './wallet-adapter.js';
 import { networkForRpc } from './p2p-adapter.js';
-import { P2PNode } from '../p2p/node.js';
+import type { P2PNode } from '../p2p/node.js';
 import { p2pOptions } from './p2p-options.js';
-import { Wallet } from '../wallet/wallet.js';
+import type { Wallet } from '../wallet/wallet.js';
 
 type Stopper = { name: string; stop: () => Promise<void> | void };
 
@@ -125,15 +125,28 @@ export class PowcoinNode {
       await mempool.idle();
     });
     logChainEvents(chain, mempool, logging.child('chain'));
-    dispatcher.setWarmup('Loading wallet...');
-    const wallet = await Wallet.open({ dir: join(networkDir, 'wallet'), params, defaultFeeRate: options.fallbackFee }, { chain, mempool, logger: logging.child('wallet') });
-    this.onStop('wallet', () => wallet.close());
-    const p2p = await this.startP2p(chain, mempool);
-    this.startRebroadcast(wallet, p2p);
-    const miner = options.mine ? await this.startMiner(chain, mempool, threads, wallet) : undefined;
+    let miner: Miner | undefined;
     const producer = new BlockProducer({ chain, mempool, params, miner: () => miner });
-    const network = networkForRpc(p2p);
-    dispatcher.ready(buildRpcContext({ params, chain, mempool, producer, control, fallbackFee: options.fallbackFee, wallet: walletForRpc(wallet), network }));
+    const context = buildRpcContext({ params, chain, mempool, producer, control, fallbackFee: options.fallbackFee });
+    // The RPC answers as soon as the chain is loaded; wallet and network methods wait for their part.
+    // The wallet opens before p2p starts, so it hears every transaction the network relays.
+    const walletReady = import('../wallet/wallet.js').then(({ Wallet }) => Wallet.open({ dir: join(networkDir, 'wallet'), params, defaultFeeRate: options.fallbackFee }, { chain, mempool, logger: logging.child('wallet') })).then((wallet) => {
+      this.onStop('wallet', () => wallet.close());
+      context.wallet = walletForRpc(wallet);
+      return wallet;
+    });
+    const p2pReady = walletReady.then(async () => {
+      const p2p = await this.startP2p(chain, mempool);
+      context.network = networkForRpc(p2p);
+      return p2p;
+    });
+    dispatcher.loadingGroup('wallet', walletReady, 'Loading wallet...');
+    dispatcher.loadingGroup('network', p2pReady, 'Starting network threads...');
+    dispatcher.ready(context);
+    log.debug({ height: chain.height }, 'chain loaded; the RPC answers');
+    const [wallet, p2p] = await Promise.all([walletReady, p2pReady]);
+    this.startRebroadcast(wallet, p2p);
+    miner = options.mine ? await this.startMiner(chain, mempool, threads, wallet) : undefined;
     log.info({ height: chain.height, tip: chain.tip.hash, peerId: p2p.peerId, addresses: p2p.addresses() }, 'node ready');
   }
 
@@ -146,6 +159,7 @@ export class PowcoinNode {
 
   private async startP2p(chain: Chain, mempool: Mempool): Promise<P2PNode> {
     const { options } = this;
+    const { P2PNode } = await import('../p2p/node.js');
     const p2p = new P2PNode(p2pOptions(options), { chain, mempool, params: options.params, logger: this.logging.child('p2p') });
     await p2p.start();
     this.onStop('p2p', () => p2p.stop());
@@ -184,6 +198,7 @@ export class PowcoinNode {
       payoutScript = key.script;
       log.info({ address: key.address, keyFile: key.path, created: key.created }, 'mining to a key kept in the data dir');
     }
+    const [{ Miner }, { NoncePool }] = await Promise.all([import('../miner/miner.js'), import('../miner/nonce-pool.js')]);
     const pool = new NoncePool({ threads });
     const searcher = options.mineInterval > 0 ? new PacedSearcher(pool, options.mineInterval) : pool;
     const miner = new Miner({ payoutScript, threads }, { chain, source: mempool, searcher, params: options.params, logger: log });

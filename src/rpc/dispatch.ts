@@ -49,6 +49,24 @@ export class RpcDispatcher {
     this.context = context;
   }
 
+  private readonly loading = new Map<string, Promise<unknown>>();
+
+  /**
+   * The node answers once the chain is loaded; until `done` settles, methods of `group` (the
+   * wallet's while it opens, the network's while p2p starts) wait for it rather than fail.
+   * If it fails, they answer -28 with `status`, as Core does while that part is not up.
+   */
+  loadingGroup(group: string, done: Promise<unknown>, status: string): void {
+    const gate = done.then(
+      () => void this.loading.delete(group),
+      () => {
+        throw new RpcError(RpcCode.IN_WARMUP, status);
+      },
+    );
+    gate.catch(() => {});
+    this.loading.set(group, gate);
+  }
+
   async handle(text: string): Promise<HttpReply> {
     let request: unknown;
     try {
@@ -99,6 +117,8 @@ export class RpcDispatcher {
       // duringWarmup methods touch only control and now (see WarmupContext).
       return method.run(params, this.warmupContext as RpcContext);
     }
+    const loading = this.loading.get(method.group);
+    if (loading) await loading;
     return method.run(params, context);
   }
 
