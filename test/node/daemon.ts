@@ -31,7 +31,9 @@ export interface Daemon {
 }
 
 export async function startDaemon(datadir: string, extra: string[] = []): Promise<Daemon> {
-  const rpcPort = await freePort();
+  // A test may pin the RPC port (--rpc-port in extra, which comes last and wins), e.g. to restart on it.
+  const pinned = extra.indexOf('--rpc-port');
+  const rpcPort = pinned >= 0 ? Number(extra[pinned + 1]) : await freePort();
   const p2pPort = await freePort();
   const args = ['--import', 'tsx', MAIN, 'node', '--network', 'regtest', '--datadir', datadir, '--rpc-port', String(rpcPort), '--p2p-port', String(p2pPort), '--threads', '1', ...loopbackOnly(extra), ...extra];
   const proc = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });

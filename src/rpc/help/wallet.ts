@@ -35,7 +35,7 @@ export const walletHelp: HelpTable = {
     examples: [[ADDRESS, 0.1], [ADDRESS, 0.1, '', '', true]],
   },
   sendmany: {
-    args: { dummy: { type: 'string', text: 'Must be ""' }, amounts: { type: 'json object', text: '{"address": amount, ...}' }, minconf: ignored, comment, subtractfeefrom: { type: 'json array', text: 'Addresses that pay the fee out of their amount' }, ...feeArgs },
+    args: { dummy: { type: 'string', text: 'Must be ""' }, amounts: { type: 'json object', text: '{"address": amount, ...}' }, minconf: ignored, comment, subtractfeefrom: { type: 'json array', text: 'Addresses that pay the fee out of their amount' }, replaceable: feeArgs.replaceable, conf_target: feeArgs.conf_target, estimate_mode: feeArgs.estimate_mode, fee_rate: feeArgs.fee_rate },
     result: '"hex" (string) the txid.',
     examples: [['', { [ADDRESS]: 0.01 }]],
   },
