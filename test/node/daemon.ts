@@ -65,6 +65,8 @@ async function waitReady(daemon: Daemon): Promise<void> {
     if (existsSync(join(daemon.networkDir, '.cookie'))) {
       try {
         await daemon.call('getblockcount');
+        // The RPC answers once the chain is loaded; network methods wait until p2p is up too (the wallet opens before it).
+        await daemon.call('getnetworkinfo');
         return;
       } catch {
         // warming up, or the cookie is from the previous run

@@ -81,6 +81,9 @@ describe('the daemon end to end', { timeout: 180_000 }, () => {
   test('kill -9 while mining loses nothing reported; the chain verifies after restart', async () => {
     daemon = await startDaemon(datadir, ['--mine', '--mine-interval', '0.02']);
     let reported = 0;
+    // Three seconds of mining once the miner is seen to run (it starts after the wallet and p2p).
+    const ceiling = Date.now() + 120_000;
+    while (reported <= 101 && Date.now() < ceiling) reported = await daemon.call<number>('getblockcount');
     const until = Date.now() + 3000;
     while (Date.now() < until) reported = await daemon.call<number>('getblockcount');
     daemon.proc.kill('SIGKILL');
