@@ -17,6 +17,8 @@ const suites: Record<string, () => Promise<BenchModule>> = {
   p2p: () => import('./p2p.bench.js'),
   rpc: () => import('./rpc.bench.js'),
   sync: () => import('./sync.bench.js'),
+  cli: () => import('./cli.bench.js'),
+  startup: () => import('./startup.bench.js'),
 };
 
 const wanted = process.argv.slice(2);

@@ -449,7 +449,8 @@ export class Chain extends TypedEmitter<ChainEvents> {
       this.logger.info({ depth: disconnected, connected, fork: fork.hash, oldTip: oldTip.hash, newTip: tip.hash }, 'reorganized');
       this.emit('reorg', { depth: disconnected, connected, fork, oldTip, newTip: tip });
     }
-    this.logger.info({ hash: tip.hash, height: tip.height, work: tip.chainwork.toString(16) }, 'new tip');
+    // Debug: the node logs each connected block at info already (node/events-log.ts).
+    this.logger.debug({ hash: tip.hash, height: tip.height, work: tip.chainwork.toString(16) }, 'new tip');
     this.emit('tipChanged', { tip, previous: oldTip });
   }
 }

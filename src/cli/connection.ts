@@ -20,15 +20,27 @@ export class CliError extends Error {
 export interface Connection {
   client: RpcClient;
   options: NodeOptions;
+  /** 'missing': no cookie yet (the node is down, starting, or uses another data dir). */
+  auth: 'password' | 'cookie' | 'missing';
+  /** Reads the cookie again (a starting node writes it); true when found. */
+  reloadCookie(): boolean;
 }
 
 /** Splits leading `--flag [value]` pairs (node options and --rpc-host) from the positional rest. */
-export function splitFlags(argv: readonly string[], extraValueFlags: readonly string[] = []): { flags: string[]; rest: string[]; extra: Record<string, string> } {
+export function splitFlags(
+  argv: readonly string[],
+  extraValueFlags: readonly string[] = [],
+  extraBoolFlags: readonly string[] = [],
+): { flags: string[]; rest: string[]; extra: Record<string, string> } {
   const flags: string[] = [];
   const extra: Record<string, string> = {};
   let i = 0;
   for (; i < argv.length && argv[i].startsWith('--'); i++) {
     const [name, inline] = argv[i].slice(2).split(/=(.*)/s, 2);
+    if (extraBoolFlags.includes(name)) {
+      extra[name] = inline ?? 'true';
+      continue;
+    }
     const spec = (OPTION_SPECS as Record<string, { kind: string }>)[name];
     const takesValue = extraValueFlags.includes(name) || (spec !== undefined && spec.kind !== 'bool');
     const value = inline ?? (takesValue ? argv[++i] : undefined);
@@ -44,8 +56,15 @@ export function normalizeWalletFlag(argv: readonly string[]): string[] {
   return argv.map((arg) => (arg === '-rpcwallet' || arg.startsWith('-rpcwallet=') ? `-${arg}` : arg));
 }
 
-/** `wallet`: call the /wallet/<name> endpoint (bitcoin-cli's -rpcwallet). */
-export function connect(flags: readonly string[], host: string | undefined, env: NodeJS.ProcessEnv = process.env, wallet?: string): Connection {
+export interface ConnectOptions {
+  /** Call the /wallet/<name> endpoint (bitcoin-cli's -rpcwallet). */
+  wallet?: string;
+  /** A missing cookie is not an error yet (the call tells whether the node is down or the credentials are elsewhere; --rpcwait waits). */
+  lenient?: boolean;
+}
+
+/** The client for the node these options name. */
+export function connect(flags: readonly string[], host: string | undefined, env: NodeJS.ProcessEnv = process.env, { wallet, lenient = false }: ConnectOptions = {}): Connection {
   let options: NodeOptions;
   try {
     options = loadNodeOptions({ argv: flags, env });
@@ -53,16 +72,30 @@ export function connect(flags: readonly string[], host: string | undefined, env:
     throw new CliError((err as Error).message, 2);
   }
   const target = host ?? (['0.0.0.0', '::'].includes(options.rpcBind) ? '127.0.0.1' : options.rpcBind);
-  let credentials;
-  if (options.rpcUser !== undefined) credentials = { user: options.rpcUser, password: options.rpcPassword ?? '' };
-  else {
-    try {
-      credentials = readCookie(options.networkDir);
-    } catch {
-      throw new CliError(`Could not locate RPC credentials. No authentication cookie could be found in ${options.networkDir}, and no --rpc-password is set.`);
-    }
-  }
   const hostPart = target.includes(':') ? `[${target}]` : target;
   const path = wallet === undefined ? '' : `wallet/${encodeURIComponent(wallet)}`;
-  return { client: new RpcClient({ url: `http://${hostPart}:${options.rpcPort}/${path}`, credentials }), options };
+  const client = new RpcClient({ url: `http://${hostPart}:${options.rpcPort}/${path}`, credentials: { user: '', password: '' } });
+  const connection: Connection = {
+    client,
+    options,
+    auth: 'missing',
+    reloadCookie() {
+      try {
+        client.options.credentials = readCookie(options.networkDir);
+        connection.auth = 'cookie';
+        return true;
+      } catch {
+        return false;
+      }
+    },
+  };
+  if (options.rpcUser !== undefined) {
+    client.options.credentials = { user: options.rpcUser, password: options.rpcPassword ?? '' };
+    connection.auth = 'password';
+  } else if (!connection.reloadCookie() && !lenient) throw new CliError(missingCookieMessage(options.networkDir));
+  return connection;
+}
+
+export function missingCookieMessage(networkDir: string): string {
+  return `Could not locate RPC credentials. No authentication cookie could be found in ${networkDir}, and no --rpc-password is set.`;
 }

@@ -1,11 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { mineCommand } from './mine.js';
-import { nodeCommand } from './node.js';
-import { rpcCommand } from './rpc.js';
-import { testnetCommand } from './testnet.js';
-import { walletCommand } from './wallet.js';
+// Subcommands load lazily: `rpc`, `wallet`, `--help` and `--version` must not pay for the node
+// stack (libp2p, LevelDB, fastify, workers), which takes over a second to import.
 
 const USAGE = `powcoin — a peer-to-peer proof-of-work cryptocurrency node
 
@@ -49,13 +46,13 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(`powcoin ${packageVersion()}\n`);
     return 0;
   }
-  if (command === 'mine') return mineCommand(rest);
-  if (command === 'rpc') return rpcCommand(rest);
-  if (command === 'wallet') return walletCommand(rest);
-  if (command === 'testnet') return testnetCommand(rest);
+  if (command === 'rpc') return (await import('./rpc.js')).rpcCommand(rest);
+  if (command === 'wallet') return (await import('./wallet.js')).walletCommand(rest);
+  if (command === 'mine') return (await import('./mine.js')).mineCommand(rest);
+  if (command === 'testnet') return (await import('./testnet.js')).testnetCommand(rest);
   if (command === 'node') {
     // Exit explicitly once stopped: a straggling handle must not keep a stopped daemon alive.
-    process.exit(await nodeCommand(rest));
+    process.exit(await (await import('./node.js')).nodeCommand(rest));
   }
   process.stderr.write(`powcoin: unknown command '${command}'; try 'powcoin --help'\n`);
   return 2;

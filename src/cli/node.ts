@@ -1,13 +1,15 @@
 /** `powcoin node [flags]`: runs the daemon until SIGINT/SIGTERM or the `stop` RPC. */
-import { createLogging } from '../node/logger.js';
+import type { DestinationStream } from 'pino';
+import { createLogging, openLogFile } from '../node/logger.js';
 import { PowcoinNode } from '../node/node.js';
-import { isStoreError } from '../store/errors.js';
 import { OptionsError, loadNodeOptions, optionsHelp } from '../node/options.js';
+import { removePidFile, writePidFile } from '../node/pid-file.js';
 
 export const NODE_USAGE = `Usage: powcoin node [options]
 
 Runs a powcoin node. Options (each also settable in a --config JSON file under its flag
-name, or as an environment variable; flags win over variables, variables over the file):
+name, in <datadir>/<network>/powcoin.conf as key=value, or as an environment variable;
+flags win over variables, variables over the files):
 ${optionsHelp()}`;
 
 export async function nodeCommand(argv: readonly string[]): Promise<number> {
@@ -26,19 +28,30 @@ export async function nodeCommand(argv: readonly string[]): Promise<number> {
   // Keys, wallet records and the cookie are secrets: nothing the daemon writes (LevelDB's own
   // files included, which take their mode from the umask) is readable by other users.
   process.umask(0o077);
-  const logging = createLogging(options.logLevel);
+  let logFile: DestinationStream | undefined;
+  try {
+    if (options.logFile) logFile = await openLogFile(options.logFile, options.logRotateMb, options.logRotateKeep);
+  } catch (err) {
+    process.stderr.write(`powcoin node: cannot open the log file ${options.logFile}: ${(err as Error).message}\n`);
+    return 1;
+  }
+  const logging = createLogging(options.logLevel, { extra: logFile ? [logFile] : [] });
+  const log = logging.child('node');
   let node: PowcoinNode;
   try {
     node = await PowcoinNode.start(options, logging);
   } catch (err) {
-    // A damaged or locked store is the operator's to fix: its message says how; a stack trace would only bury it.
-    if (isStoreError(err)) logging.child('node').error({ code: err.code }, err.message);
-    else logging.child('node').error({ err }, 'failed to start');
-    process.stderr.write(`powcoin node: ${(err as Error).message}\n`);
+    // One line says why (a locked or damaged data dir says how to fix it); the stack is for --log-level debug.
+    const { code } = err as { code?: unknown };
+    log.error(typeof code === 'string' ? { code } : {}, `failed to start: ${(err as Error).message}`);
+    log.debug({ err }, 'failed to start: stack');
+    if (!log.isLevelEnabled('error')) process.stderr.write(`powcoin node: failed to start: ${(err as Error).message}\n`);
+    logging.flush();
     return 1;
   }
+  if (options.pidFile) writePidFile(options.pidFile);
   const onSignal = (signal: string) => {
-    logging.child('node').info({ signal }, 'signal received');
+    log.info({ signal }, 'signal received');
     void node.stop();
   };
   process.once('SIGINT', onSignal);
@@ -46,5 +59,7 @@ export async function nodeCommand(argv: readonly string[]): Promise<number> {
   await node.stopped;
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
+  if (options.pidFile) removePidFile(options.pidFile);
+  logging.flush();
   return 0;
 }

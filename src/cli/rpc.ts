@@ -5,15 +5,36 @@
  * exits with |code| (the OS keeps the low 8 bits); transport problems exit 1.
  */
 import { RpcError } from '../rpc/errors.js';
+
+/** JSON-RPC's "Method not found" (kept literal: rpc/errors.js would be loaded whole for one number). */
+const METHOD_NOT_FOUND = -32601;
 import { RpcClientError } from '../rpc/client.js';
+import { type WaitOptions, callWithWait } from './call.js';
 import { CliError, connect, normalizeWalletFlag, splitFlags } from './connection.js';
 import { memberText, prettyJson } from './json-text.js';
 
-export const RPC_USAGE = `Usage: powcoin rpc [--network N] [--datadir D] [--rpc-host H] [--rpc-port P] [--rpc-user U --rpc-password W] [--rpcwallet NAME] METHOD [ARGS...]
+export const RPC_USAGE = `Usage: powcoin rpc [--network N] [--datadir D] [--rpc-host H] [--rpc-port P] [--rpc-user U --rpc-password W] [--rpcwallet NAME] [--rpcwait [--rpcwaittimeout S]] METHOD [ARGS...]
 
 Calls the node's JSON-RPC method. ARGS are JSON when they parse as JSON, else strings.
 --rpcwallet NAME (or bitcoin-cli's -rpcwallet=NAME) sends wallet calls to that loaded wallet.
-Try 'powcoin rpc help'.`;
+Settings also come from <datadir>/<network>/powcoin.conf (rpcport=, rpcuser=, ...).
+  --rpcwait              wait for the node to start (and finish loading) before calling
+  --rpcwaittimeout S     give up waiting after S seconds (default 0: wait forever)
+Try 'powcoin rpc help', or 'powcoin rpc help METHOD' for one method's arguments.`;
+
+/** Flags of `rpc`/`wallet` that are not node options; -rpcwait works with one dash, as bitcoin-cli's. */
+export const CALL_VALUE_FLAGS = ['rpc-host', 'rpcwaittimeout', 'rpcwallet'];
+export const CALL_BOOL_FLAGS = ['rpcwait'];
+
+export function normalizeDashes(argv: readonly string[]): string[] {
+  return normalizeWalletFlag(argv).map((arg) => (/^-rpcwait(timeout)?(=|$)/.test(arg) ? `-${arg}` : arg));
+}
+
+export function waitOptions(extra: Record<string, string>): WaitOptions {
+  const timeout = extra.rpcwaittimeout === undefined ? 0 : Number(extra.rpcwaittimeout);
+  if (!Number.isFinite(timeout) || timeout < 0) throw new CliError(`--rpcwaittimeout needs seconds (0: forever), got '${extra.rpcwaittimeout}'`, 2);
+  return { wait: extra.rpcwait !== undefined && extra.rpcwait !== '0' && extra.rpcwait !== 'false', timeoutSeconds: timeout };
+}
 
 export function parseCliArg(arg: string): unknown {
   try {
@@ -54,11 +75,12 @@ export async function runCall(call: () => Promise<string>, io: CliIo, where: str
 
 export function reportError(err: unknown, io: CliIo, where: string): number {
   if (err instanceof RpcError) {
-    io.err(`error code: ${err.code}\nerror message:\n${err.message}\n`);
+    const hint = err.code === METHOD_NOT_FOUND ? `\nThe node has no such method; 'powcoin rpc help' lists them.\n` : '';
+    io.err(`error code: ${err.code}\nerror message:\n${err.message}\n${hint}`);
     return Math.abs(err.code);
   }
   if (err instanceof RpcClientError && err.kind === 'unreachable') {
-    io.err(`error: ${err.message}\n\nMake sure the powcoin node is running and that you are connecting to the correct RPC port (${where}).\n`);
+    io.err(`error: ${err.message} — is the node running?\n\nMake sure the powcoin node is running and that you are connecting to the correct RPC port${where ? ` (${where})` : ''}; --rpcwait waits for it to start.\n`);
     return 1;
   }
   if (err instanceof RpcClientError || err instanceof CliError) {
@@ -74,11 +96,12 @@ export async function rpcCommand(argv: readonly string[], io: CliIo = defaultIo)
     return 0;
   }
   try {
-    const { flags, rest, extra } = splitFlags(normalizeWalletFlag(argv), ['rpc-host', 'rpcwallet']);
+    const { flags, rest, extra } = splitFlags(normalizeDashes(argv), CALL_VALUE_FLAGS, CALL_BOOL_FLAGS);
     const [method, ...args] = rest;
     if (!method) throw new CliError(`too few parameters\n${RPC_USAGE}`, 2);
-    const { client } = connect(flags, extra['rpc-host'], io.env, extra.rpcwallet);
-    return await runCall(() => client.callRaw(method, args.map(parseCliArg)), io, client.options.url);
+    const wait = waitOptions(extra);
+    const connection = connect(flags, extra['rpc-host'], io.env, { wallet: extra.rpcwallet, lenient: true });
+    return await runCall(() => callWithWait(connection, method, args.map(parseCliArg), wait), io, connection.client.options.url);
   } catch (err) {
     return reportError(err, io, '');
   }

@@ -1,6 +1,7 @@
 /** `powcoin wallet address|balance|send ADDRESS AMOUNT`: everyday shortcuts over the RPC. */
-import { CliError, connect, normalizeWalletFlag, splitFlags } from './connection.js';
-import { type CliIo, reportError, runCall } from './rpc.js';
+import { callWithWait } from './call.js';
+import { CliError, connect, splitFlags } from './connection.js';
+import { CALL_BOOL_FLAGS, CALL_VALUE_FLAGS, type CliIo, normalizeDashes, reportError, runCall, waitOptions } from './rpc.js';
 import { SEED_USAGE, runSeedAction, seedAction } from './wallet-seed.js';
 
 export const WALLET_USAGE = `Usage: powcoin wallet [connection flags] [--rpcwallet NAME] ACTION
@@ -34,16 +35,17 @@ export async function walletCommand(argv: readonly string[], io: CliIo = default
     return argv.length === 0 ? 2 : 0;
   }
   try {
-    const { flags, rest, extra } = splitFlags(normalizeWalletFlag(argv), ['rpc-host', 'rpcwallet']);
+    const { flags, rest, extra } = splitFlags(normalizeDashes(argv), CALL_VALUE_FLAGS, CALL_BOOL_FLAGS);
     const seed = seedAction(rest, io.env ?? process.env);
     if (seed) {
       // createwallet is a node-wide call: only mnemonic goes to a named wallet's endpoint.
-      const { client } = connect(flags, extra['rpc-host'], io.env, seed.action === 'mnemonic' ? extra.rpcwallet : undefined);
+      const { client } = connect(flags, extra['rpc-host'], io.env, { wallet: seed.action === 'mnemonic' ? extra.rpcwallet : undefined });
       return await runSeedAction(seed, client, io);
     }
     const { method, params } = callFor(rest);
-    const { client } = connect(flags, extra['rpc-host'], io.env, extra.rpcwallet);
-    return await runCall(() => client.callRaw(method, params), io, client.options.url);
+    const wait = waitOptions(extra);
+    const connection = connect(flags, extra['rpc-host'], io.env, { wallet: extra.rpcwallet, lenient: true });
+    return await runCall(() => callWithWait(connection, method, params, wait), io, connection.client.options.url);
   } catch (err) {
     return reportError(err, io, '');
   }

@@ -207,7 +207,8 @@ export class Miner extends EventEmitter<MinerEvents> {
     try {
       const { status } = await this.modules.chain.processBlock(block);
       if (status === 'connected' || status === 'side-chain') this.blocksFound++;
-      this.logger.info({ hash, height, status, txs: block.txs.length, fees: template.fees.toString(), hashrate: this.stats().hashrate }, 'mined block');
+      // 'block connected' already tells the operator at info; a block that did not become the tip is news.
+      this.logger[status === 'connected' ? 'debug' : 'info']({ hash, height, status, txs: block.txs.length, fees: template.fees.toString(), hashrate: this.stats().hashrate }, 'mined block');
       this.emit('blockFound', { hash, height, status });
     } catch (err) {
       if (!isRuleError(err)) throw err;

@@ -1,7 +1,8 @@
 /**
  * The composition root: builds every module from the options, wires their events, starts them
  * in order (data-dir lock, RPC in warmup, chain, mempool, miner) and stops them in reverse.
- * Nothing imports this file but the CLI and the tests.
+ * Nothing imports this file but the CLI and the tests. The wallet, p2p (libp2p: most of the
+ * startup's module loading) and miner modules load once the chain is up and the RPC answers.
  */
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync } from 'node:fs';
@@ -13,8 +14,7 @@ import { TxIndexStore } from '../store/tx-index-store.js';
 import { WorkerPoolVerifier } from '../verify/sig-verifier.js';
 import { unixNow } from '../consensus/header-checks.js';
 import { Mempool } from '../mempool/mempool.js';
-import { Miner } from '../miner/miner.js';
-import { NoncePool } from '../miner/nonce-pool.js';
+import type { Miner } from '../miner/miner.js';
 import { addressToScript } from '../primitives/address.js';
 import { type Credentials, checkBasicAuth, removeCookie, writeCookie } from '../rpc/auth.js';
 import { locateAssets } from '../dashboard/assets.js';
@@ -22,7 +22,7 @@ import { DashboardServer } from '../dashboard/server.js';
 import { removeDashboardUrl, writeDashboardUrl } from '../dashboard/url-file.js';
 import { NodeDashboardSource } from './dashboard-source.js';
 import { RpcDispatcher } from '../rpc/dispatch.js';
-import type { RpcControl, RpcWallet } from '../rpc/interfaces.js';
+import type { RpcControl, RpcWallet, RpcWallets } from '../rpc/interfaces.js';
 import { methodTable } from '../rpc/methods/index.js';
 import { RpcServer } from '../rpc/server.js';
 import { DEFAULT_FLUSH_POLICY } from '../chain/flush-policy.js';
@@ -39,17 +39,18 @@ import { PacedSearcher } from './paced-searcher.js';
 import { buildRpcContext } from './rpc-context.js';
 import { WalletRebroadcaster } from './rebroadcast.js';
 import { networkForRpc } from './p2p-adapter.js';
-import { P2PNode } from '../p2p/node.js';
+import type { P2PNode } from '../p2p/node.js';
 import { p2pOptions } from './p2p-options.js';
-import { WalletRegistry } from '../wallet/registry.js';
+import type { WalletRegistry } from '../wallet/registry.js';
 import type { Wallet } from '../wallet/wallet.js';
-import { walletsForRpc } from './wallets-adapter.js';
 
 type Stopper = { name: string; stop: () => Promise<void> | void };
 
 export class PowcoinNode {
   private readonly stoppers: Stopper[] = [];
   private stopping: Promise<void> | undefined;
+  /** A failed start closes what it opened quietly: the operator reads one 'failed to start' line. */
+  private startFailed = false;
   private resolveStopped!: () => void;
   /** Resolves once the node has stopped (by stop(), a signal or the `stop` RPC). */
   readonly stopped = new Promise<void>((resolve) => (this.resolveStopped = resolve));
@@ -71,6 +72,7 @@ export class PowcoinNode {
     try {
       await node.build();
     } catch (err) {
+      node.startFailed = true;
       await node.stop();
       throw err;
     }
@@ -85,7 +87,8 @@ export class PowcoinNode {
 
   private async stopAll(): Promise<void> {
     const log = this.logging.child('node');
-    log.info({}, 'stopping');
+    const note = this.startFailed ? 'debug' : 'info';
+    log[note]({}, 'stopping');
     for (const { name, stop } of this.stoppers.reverse()) {
       try {
         await stop();
@@ -93,7 +96,7 @@ export class PowcoinNode {
         log.error({ err, component: name }, 'failed to stop cleanly');
       }
     }
-    log.info({}, 'stopped');
+    log[note]({}, 'stopped');
     this.logging.flush();
     this.resolveStopped();
   }
@@ -135,32 +138,39 @@ export class PowcoinNode {
       await mempool.idle();
     });
     logChainEvents(chain, mempool, logging.child('chain'));
-    dispatcher.setWarmup('Loading wallet...');
-    const wallets = new WalletRegistry({ networkDir, walletDefaults: { params, defaultFeeRate: options.fallbackFee } }, { chain, mempool, logger: logging.child('wallet') });
-    this.onStop('wallet', () => wallets.closeAll());
-    const firstStart = !existsSync(join(wallets.dirOf(''), 'CURRENT'));
-    const wallet = await wallets.openDefault();
-    // The words themselves are never logged: a log file may sit in the data dir or be shipped elsewhere.
-    if (firstStart) log.warn({}, "a new wallet was made with a new seed: run 'powcoin wallet mnemonic' and write its 24 words down; they restore every coin");
-    const p2p = await this.startP2p(chain, mempool);
-    this.startRebroadcast(wallets, p2p);
-    const miner = options.mine ? await this.startMiner(chain, mempool, threads, wallet) : undefined;
+    let miner: Miner | undefined;
     const producer = new BlockProducer({ chain, mempool, params, miner: () => miner });
-    wireMetrics(this.metrics, { chain, mempool, p2p, miner: () => miner, now: unixNow });
-    const network = networkForRpc(p2p);
     const txIndex = options.txindex ? await this.startTxIndex(chain) : undefined;
-    const rpcWallets = walletsForRpc(wallets);
-    const rpcContext = buildRpcContext({ params, chain, mempool, producer, control, fallbackFee: options.fallbackFee, attackerShare: options.attackerShare, wallets: rpcWallets, network, txIndex });
+    const context = buildRpcContext({ params, chain, mempool, producer, control, fallbackFee: options.fallbackFee, attackerShare: options.attackerShare, txIndex });
+    // Registered after the RPC server's hook, so it runs first: waiting long polls answer before the server closes.
+    this.onStop('longpoll', () => context.longPoll.close());
+    // The RPC answers as soon as the chain is loaded; wallet and network methods wait for their part.
+    // The wallets open before p2p starts, so they hear every transaction the network relays.
+    const walletReady = this.openWallets(chain, mempool).then(({ wallets, wallet, rpcWallets }) => {
+      context.wallets = rpcWallets;
+      return { wallets, wallet };
+    });
+    const p2pReady = walletReady.then(async () => {
+      const p2p = await this.startP2p(chain, mempool);
+      context.network = networkForRpc(p2p);
+      return p2p;
+    });
+    dispatcher.loadingGroup('wallet', walletReady, 'Loading wallet...');
+    dispatcher.loadingGroup('network', p2pReady, 'Starting network threads...');
+    dispatcher.ready(context);
+    log.debug({ height: chain.height }, 'chain loaded; the RPC answers');
+    const [{ wallets, wallet }, p2p] = await Promise.all([walletReady, p2pReady]);
+    this.startRebroadcast(wallets, p2p);
+    miner = options.mine ? await this.startMiner(chain, mempool, threads, wallet) : undefined;
+    wireMetrics(this.metrics, { chain, mempool, p2p, miner: () => miner, now: unixNow });
+    const rpcWallets = context.wallets!;
     // The dashboard shows the wallet '/' addresses: the default one, or none when several are loaded.
     const rpcWallet = {
       getBalances: () => rpcWallets.resolve(undefined).getBalances(),
       listTransactions: (...args: Parameters<RpcWallet['listTransactions']>) => rpcWallets.resolve(undefined).listTransactions(...args),
     };
-    // Before the RPC answers, so whoever waits for the RPC (testnet up) finds dashboard.url written.
+    // Before 'node ready', so whoever waits for it (testnet up) finds dashboard.url written.
     if (options.dashboard) await this.startDashboard(new NodeDashboardSource({ params, chain, mempool, p2p, miner: () => miner, wallet: rpcWallet, attackerShare: options.attackerShare, now: unixNow }));
-    // Registered after the RPC server's hook, so it runs first: waiting long polls answer before the server closes.
-    this.onStop('longpoll', () => rpcContext.longPoll.close());
-    dispatcher.ready(rpcContext);
     log.info({ height: chain.height, tip: chain.tip.hash, peerId: p2p.peerId, addresses: p2p.addresses() }, 'node ready');
   }
 
@@ -178,6 +188,20 @@ export class PowcoinNode {
       await server.stop();
     });
     this.logging.child('node').info({ url: this.dashboardUrl }, 'dashboard listening (read-only token in the url)');
+  }
+
+  /** The wallet registry with the default wallet open (loaded only now: the RPC answered before). */
+  private async openWallets(chain: Chain, mempool: Mempool): Promise<{ wallets: WalletRegistry; wallet: Wallet; rpcWallets: RpcWallets }> {
+    const { options } = this;
+    const log = this.logging.child('node');
+    const [{ WalletRegistry }, { walletsForRpc }] = await Promise.all([import('../wallet/registry.js'), import('./wallets-adapter.js')]);
+    const wallets = new WalletRegistry({ networkDir: options.networkDir, walletDefaults: { params: options.params, defaultFeeRate: options.fallbackFee } }, { chain, mempool, logger: this.logging.child('wallet') });
+    this.onStop('wallet', () => wallets.closeAll());
+    const firstStart = !existsSync(join(wallets.dirOf(''), 'CURRENT'));
+    const wallet = await wallets.openDefault();
+    // The words themselves are never logged: a log file may sit in the data dir or be shipped elsewhere.
+    if (firstStart) log.warn({}, "a new wallet was made with a new seed: run 'powcoin wallet mnemonic' and write its 24 words down; they restore every coin");
+    return { wallets, wallet, rpcWallets: walletsForRpc(wallets) };
   }
 
   /** One timer for every loaded wallet: each offers its unconfirmed txs again. */
@@ -201,6 +225,7 @@ export class PowcoinNode {
 
   private async startP2p(chain: Chain, mempool: Mempool): Promise<P2PNode> {
     const { options } = this;
+    const { P2PNode } = await import('../p2p/node.js');
     const p2p = new P2PNode(p2pOptions(options), { chain, mempool, params: options.params, logger: this.logging.child('p2p') });
     await p2p.start();
     this.onStop('p2p', () => p2p.stop());
@@ -240,6 +265,7 @@ export class PowcoinNode {
       payoutScript = key.script;
       log.info({ address: key.address, keyFile: key.path, created: key.created }, 'mining to a key kept in the data dir');
     }
+    const [{ Miner }, { NoncePool }] = await Promise.all([import('../miner/miner.js'), import('../miner/nonce-pool.js')]);
     const pool = new NoncePool({ threads });
     const searcher = options.mineInterval > 0 ? new PacedSearcher(pool, options.mineInterval) : pool;
     const miner = new Miner({ payoutScript, threads }, { chain, source: mempool, searcher, params: options.params, logger: log });

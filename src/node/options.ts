@@ -9,6 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { type NetworkParams, isNetworkName, networks, parseNetworkConfig } from '../params/index.js';
+import { ConfigFileError, datadirLayers, readDatadirConf } from './config-file.js';
 import { LOG_LEVELS, type LogLevel, OPTION_SPECS, type OptionLayer, type OptionName, envName, isOptionName } from './option-schema.js';
 
 export interface NodeOptions {
@@ -41,6 +42,12 @@ export interface NodeOptions {
   /** 0: one per core. */
   threads: number;
   logLevel: LogLevel;
+  /** Absolute; undefined: no log file. */
+  logFile?: string;
+  logRotateMb: number;
+  logRotateKeep: number;
+  /** Absolute; undefined: no pid file. */
+  pidFile?: string;
   maxConnections: number;
   banSeconds: number;
   /** sat/vB. */
@@ -176,6 +183,10 @@ function expandHome(path: string): string {
   return path === '~' || path.startsWith('~/') ? join(homedir(), path.slice(1)) : resolve(path);
 }
 
+function expandHomeOnly(path: string): string {
+  return path === '~' || path.startsWith('~/') ? join(homedir(), path.slice(1)) : path;
+}
+
 /** The network: a built-in name, or a custom one from --network-config. */
 function resolveNetwork(name: unknown, configPath: unknown): NetworkParams {
   if (typeof configPath === 'string') {
@@ -201,22 +212,42 @@ export function loadNodeOptions(sources: LoadSources): NodeOptions {
   const env = envLayer(sources.env);
   const configPath = flags.config ?? env.config;
   const file = typeof configPath === 'string' ? fileLayer(readJson(configPath, 'config file'), `config file ${configPath}`) : {};
-  const params = resolveNetwork(flags.network ?? env.network ?? file.network, flags['network-config'] ?? env['network-config'] ?? file['network-config']);
-  const baseName = isNetworkName(params.name) ? params.name : 'regtest';
   const configDir = sources.configDir ?? defaultConfigDir();
+  // The data dir comes first: its powcoin.conf may name the network (every network's default data dir is the same).
+  const datadirSetting = flags.datadir ?? env.datadir ?? file.datadir ?? fileLayer(readJson(join(configDir, 'main.json'), 'network defaults'), 'config/main.json').datadir;
+  const datadir = expandHome(String(datadirSetting));
+  const rootConf = guard(() => readDatadirConf(datadir));
+  const params = resolveNetwork(flags.network ?? env.network ?? file.network ?? rootConf?.network, flags['network-config'] ?? env['network-config'] ?? file['network-config']);
+  const baseName = isNetworkName(params.name) ? params.name : 'regtest';
   const defaults = fileLayer(readJson(join(configDir, `${baseName}.json`), 'network defaults'), `config/${baseName}.json`);
   // A custom network keeps its own ports, which its definition carries.
   if (!isNetworkName(params.name)) Object.assign(defaults, { 'rpc-port': params.defaultRpcPort, 'p2p-port': params.defaultP2pPort });
-  const merged: Record<string, unknown> = {};
-  const layers: Array<[OptionLayer, string]> = [[defaults, `config/${baseName}.json`], [file, `config file ${String(configPath)}`], [env, 'environment'], [flags, 'command line']];
+  const merged: Record<string, unknown> = { datadir };
+  const layers: Array<[OptionLayer, string]> = [
+    [defaults, `config/${baseName}.json`],
+    ...guard(() => datadirLayers(datadir, params.name, rootConf)),
+    [file, `config file ${String(configPath)}`],
+    [env, 'environment'],
+    [flags, 'command line'],
+  ];
   for (const [layer, source] of layers) {
-    for (const [name, value] of Object.entries(layer)) if (value !== undefined) merged[name] = convert(name as OptionName, value, source);
+    for (const [name, value] of Object.entries(layer)) if (value !== undefined && name !== 'datadir') merged[name] = convert(name as OptionName, value, source);
   }
   return toNodeOptions(merged, params);
 }
 
+/** A data-dir file's mistake is an options mistake: one line, exit code 2. */
+function guard<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (err) {
+    if (err instanceof ConfigFileError) throw new OptionsError(err.message);
+    throw err;
+  }
+}
+
 function toNodeOptions(m: Record<string, unknown>, params: NetworkParams): NodeOptions {
-  const datadir = expandHome(String(m.datadir));
+  const datadir = String(m.datadir);
   if ((m['rpc-user'] === undefined) !== (m['rpc-password'] === undefined)) throw new OptionsError('--rpc-user and --rpc-password go together (or neither, for the cookie file)');
   return {
     params,
@@ -243,6 +274,10 @@ function toNodeOptions(m: Record<string, unknown>, params: NetworkParams): NodeO
     miningAddress: m['mining-address'] as string | undefined,
     threads: (m.threads as number | undefined) ?? 0,
     logLevel: (m['log-level'] as LogLevel | undefined) ?? 'info',
+    logFile: m['log-file'] === undefined ? undefined : resolve(join(datadir, params.name), expandHomeOnly(m['log-file'] as string)),
+    logRotateMb: (m['log-rotate-size'] as number | undefined) ?? 10,
+    logRotateKeep: (m['log-rotate-keep'] as number | undefined) ?? 5,
+    pidFile: m['pid-file'] === undefined ? undefined : resolve(join(datadir, params.name), expandHomeOnly(m['pid-file'] as string)),
     maxConnections: m['max-connections'] as number,
     banSeconds: m['ban-seconds'] as number,
     fallbackFee: m['fallback-fee'] as number,

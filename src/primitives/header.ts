@@ -63,6 +63,15 @@ export class BlockHeader implements BlockHeaderFields {
     return writer.finish();
   }
 
+  /**
+   * Sets the hash without computing it, for a header read back from our own block index, whose
+   * key is the hash it was stored under (Core's LoadBlockIndex trusts its index the same way).
+   */
+  withKnownHash(hash: Uint8Array): this {
+    this.cachedHash = hash;
+    return this;
+  }
+
   /** Double SHA-256 of the 80 bytes, internal order; computed once. */
   hashBytes(): Uint8Array {
     if (!this.cachedHash) this.cachedHash = sha256d(this.encode());

@@ -64,6 +64,24 @@ export class RpcDispatcher {
     this.scoped.clear();
   }
 
+  private readonly loading = new Map<string, Promise<unknown>>();
+
+  /**
+   * The node answers once the chain is loaded; until `done` settles, methods of `group` (the
+   * wallet's while it opens, the network's while p2p starts) wait for it rather than fail.
+   * If it fails, they answer -28 with `status`, as Core does while that part is not up.
+   */
+  loadingGroup(group: string, done: Promise<unknown>, status: string): void {
+    const gate = done.then(
+      () => void this.loading.delete(group),
+      () => {
+        throw new RpcError(RpcCode.IN_WARMUP, status);
+      },
+    );
+    gate.catch(() => {});
+    this.loading.set(group, gate);
+  }
+
   /** `walletName`: from a /wallet/<name> endpoint (undefined for '/'): the wallet the calls address. */
   async handle(text: string, walletName?: string): Promise<HttpReply> {
     let request: unknown;
@@ -148,7 +166,11 @@ export class RpcDispatcher {
       // duringWarmup methods touch only control and now (see WarmupContext).
       return method.run(params, this.warmupContext as RpcContext);
     }
-    return method.run(params, this.scopedContext(context, walletName));
+    const scoped = this.scopedContext(context, walletName);
+    const loading = this.loading.get(method.group);
+    // Only while that part starts: afterwards a synchronous method stays synchronous.
+    if (loading) return loading.then(() => method.run(params, scoped));
+    return method.run(params, scoped);
   }
 
   private scopedContext(context: RpcContext, walletName: string | undefined): RpcContext {

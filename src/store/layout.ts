@@ -242,7 +242,8 @@ export function encodeBlockIndex(record: BlockIndexRecord): Uint8Array {
 export function decodeBlockIndex(key: Uint8Array, value: Uint8Array): BlockIndexRecord {
   const hash = hashFromKey(key);
   return decodeRecord(key, value, 'block index entry', (r) => {
-    const header = BlockHeader.read(r);
+    // The key is the hash the entry was stored under: loading the index never re-hashes headers.
+    const header = BlockHeader.read(r).withKnownHash(hash);
     const height = r.u32('height');
     const status = r.u32('status');
     if ((status & ~ALL_STATUS_BITS) !== 0) throw new Error(`unknown status bits 0x${status.toString(16)}`);

@@ -59,7 +59,7 @@ async function connectBlock(ctx: SyncContext, entry: WalletBlockEntry, block: Bl
   const found = applyBlock(ctx, entry, block, batch);
   ctx.sync = { ...ctx.sync, height: entry.height, hash: entry.hash };
   await batch.putSync(ctx.sync).put(blockKey(entry.height), entry.hash).write();
-  if (found > 0) ctx.logger.info({ height: entry.height, hash: entry.hash, txs: found }, 'wallet transactions confirmed');
+  if (found > 0) ctx.logger.debug({ height: entry.height, hash: entry.hash, txs: found }, 'wallet transactions confirmed');
 }
 
 /** The block at the wallet's tip leaves: its txs become unconfirmed, txs it conflicted come back. */

@@ -36,7 +36,9 @@ export interface DaemonSpawnOptions {
 }
 
 export async function startDaemon(datadir: string, extra: string[] = [], spawnOptions: DaemonSpawnOptions = {}): Promise<Daemon> {
-  const rpcPort = await freePort();
+  // A test may pin the RPC port (--rpc-port in extra, which comes last and wins), e.g. to restart on it.
+  const pinned = extra.indexOf('--rpc-port');
+  const rpcPort = pinned >= 0 ? Number(extra[pinned + 1]) : await freePort();
   const p2pPort = await freePort();
   const args = ['--import', 'tsx', MAIN, 'node', '--network', 'regtest', '--datadir', datadir, '--rpc-port', String(rpcPort), '--p2p-port', String(p2pPort), '--threads', '1', ...loopbackOnly(extra), ...extra];
   const [file, argv] = spawnOptions.umask === undefined ? [process.execPath, args] : ['/bin/sh', ['-c', `umask ${spawnOptions.umask}; exec "$0" "$@"`, process.execPath, ...args]];
@@ -69,6 +71,8 @@ async function waitReady(daemon: Daemon): Promise<void> {
     if (existsSync(join(daemon.networkDir, '.cookie'))) {
       try {
         await daemon.call('getblockcount');
+        // The RPC answers once the chain is loaded; network methods wait until p2p is up too (the wallet opens before it).
+        await daemon.call('getnetworkinfo');
         return;
       } catch {
         // warming up, or the cookie is from the previous run

@@ -51,7 +51,7 @@ describe('the daemon end to end', { timeout: 180_000 }, () => {
   test('the CLI reports RPC errors as bitcoin-cli: code, message, exit status |code|', async () => {
     const unknown = await powcoin([...rpcArgs(daemon), 'nosuch']);
     assert.equal(unknown.code, 32601 & 0xff);
-    assert.equal(unknown.stderr, 'error code: -32601\nerror message:\nMethod not found\n');
+    assert.equal(unknown.stderr, "error code: -32601\nerror message:\nMethod not found\n\nThe node has no such method; 'powcoin rpc help' lists them.\n");
     const poor = await powcoin([...rpcArgs(daemon), 'sendtoaddress', address, '1000']);
     assert.equal(poor.code, 6);
     assert.match(poor.stderr, /^error code: -6\n/);
@@ -81,6 +81,9 @@ describe('the daemon end to end', { timeout: 180_000 }, () => {
   test('kill -9 while mining loses nothing reported; the chain verifies after restart', async () => {
     daemon = await startDaemon(datadir, ['--mine', '--mine-interval', '0.02']);
     let reported = 0;
+    // Three seconds of mining once the miner is seen to run (it starts after the wallet and p2p).
+    const ceiling = Date.now() + 120_000;
+    while (reported <= 101 && Date.now() < ceiling) reported = await daemon.call<number>('getblockcount');
     const until = Date.now() + 3000;
     while (Date.now() < until) reported = await daemon.call<number>('getblockcount');
     daemon.proc.kill('SIGKILL');
