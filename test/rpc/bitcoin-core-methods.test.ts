@@ -390,7 +390,12 @@ const CASES: Case[] = [
     assert.ok(!((await client.listWallets()) as string[]).includes('second'));
   }],
   ['listWalletDir', async ({ client }) => assert.ok(obj(await client.listWalletDir()).wallets.some((row: { name: string }) => row.name === 'second'))],
-  ['loadWallet', async ({ client }) => assert.equal(obj(await client.loadWallet('second')).name, 'second')],
+  ['loadWallet', async ({ client }) => {
+    assert.equal(obj(await client.loadWallet('second')).name, 'second');
+    // With two loaded, a wallet call at '/' must name one (Core's -19); unloading 'second' lets the rest reach the default.
+    assert.equal(await rpcCode(client.getBalance()), -19);
+    await client.unloadWallet('second');
+  }],
 
   // ---- last: these lock the wallet and stop the node ----
   ['encryptWallet', async ({ client, other }) => {
