@@ -164,7 +164,10 @@ export interface RpcWallet {
   getBalances(): Promise<{ trusted: bigint; untrustedPending: bigint; immature: bigint }>;
   getBalance(minconf: number): Promise<bigint>;
   listUnspent(minconf: number, maxconf: number, addresses?: readonly string[]): Promise<WalletRow[]>;
-  send(outputs: ReadonlyArray<{ address: string; amount: bigint }>, options: { subtractFeeFrom?: readonly number[]; feeRate?: number }): Promise<{ txid: string; fee: bigint }>;
+  send(outputs: ReadonlyArray<{ address: string; amount: bigint }>, options: { subtractFeeFrom?: readonly number[]; feeRate?: number; replaceable?: boolean }): Promise<{ txid: string; fee: bigint }>;
+  /** Core's bumpfee; fee rates in sat/vB. */
+  bumpFee(txid: string, options: { feeRate?: number; estimatedFeeRate?: number; replaceable?: boolean }): Promise<WalletRow>;
+  abandonTransaction(txid: string): Promise<void>;
   listTransactions(count: number, skip: number): Promise<WalletRow[]>;
   /** Throws (code invalid-address-or-key / -5) for a tx the wallet does not know. */
   getTransaction(txid: string): Promise<WalletRow>;

@@ -66,6 +66,11 @@ export class Ledger {
     return wtx;
   }
 
+  /** Changes a wallet tx's state; every state change goes through here (spent and balance caches follow it). */
+  setRecord(wtx: WalletTx, record: TxRecord): void {
+    wtx.record = record;
+  }
+
   get(txid: string): WalletTx | undefined {
     return this.txs.get(txid);
   }

@@ -14,12 +14,16 @@ import { type WalletLogger, silentWalletLogger } from './interfaces.js';
 import { KeyRing, type WalletKey } from './keys.js';
 import { type ResolvedWalletOptions, type WalletModules, type WalletOptions, resolveWalletOptions } from './options.js';
 import { buildPayment } from './spend.js';
+import { abandonTransaction } from './abandon.js';
+import { commitBump, planBump } from './bumpfee.js';
+import { withPoolFamilies } from './candidates.js';
+import { signalsRbf } from './rbf-state.js';
 import { type LoadedWallet, WalletStore } from './store.js';
 import { type SyncContext, addTx, firstSeen, mempoolAccepted, mempoolRemoved, rescan, syncToTip } from './sync.js';
 import { Vault } from './vault.js';
 import { decodeWif, encodeWif } from './wif.js';
 import { followNode } from './follow.js';
-import type { SendOptions, SendResult, UnspentEntry, WalletInfo } from './results.js';
+import type { BumpFeeResult, SendOptions, SendResult, UnspentEntry, WalletInfo } from './results.js';
 
 const WALLET_VERSION = 169900;
 const DEFAULT_MAXCONF = 9_999_999;
@@ -154,11 +158,13 @@ export class Wallet {
     return this.enqueue(async () => {
       await syncToTip(this.ctx);
       if (this.vault.isLocked) throw new WalletError('locked', 'Error: Please enter the wallet passphrase with walletpassphrase first.');
+      const { mempool } = this.modules;
       const built = buildPayment(
-        { outputs, feeRate: this.feeRate(options.feeRate), subtractFeeFromOutputs: options.subtractFeeFromOutputs ?? [] },
+        { outputs, feeRate: this.feeRate(options.feeRate), subtractFeeFromOutputs: options.subtractFeeFromOutputs ?? [], replaceable: options.replaceable },
         {
           params: this.params,
-          coins: this.ctx.ledger.unspent(this.ctx.sync.height),
+          coins: withPoolFamilies(this.ctx.ledger.unspent(this.ctx.sync.height), mempool),
+          limits: { ancestors: mempool.options.ancestorLimit, descendants: mempool.options.descendantLimit },
           tipHeight: this.ctx.sync.height,
           changeScript: () => this.ctx.keys.issue(1).script,
           privateKey: (coin) => this.privateKey(coin.key),
@@ -173,6 +179,27 @@ export class Wallet {
       this.logger.info({ txid, fee: built.fee.toString(), inputs: built.inputs.length, outputs: built.tx.outputs.length }, 'wallet sent a transaction');
       return { txid, tx: built.tx, fee: built.fee };
     });
+  }
+
+  /**
+   * Core's bumpfee: replaces our unconfirmed send `txid` with one paying more (bumpfee.ts).
+   * `feeRate` is the user's sat/vB; `estimatedFeeRate` (sat/vB, from conf_target) the least the
+   * wallet pays otherwise.
+   */
+  bumpFee(txid: string, options: { feeRate?: number; estimatedFeeRate?: number; replaceable?: boolean } = {}): Promise<BumpFeeResult> {
+    return this.enqueue(async () => {
+      await syncToTip(this.ctx);
+      if (this.vault.isLocked) throw new WalletError('locked', 'Error: Please enter the wallet passphrase with walletpassphrase first.');
+      const bump = { sync: this.ctx, mempool: this.modules.mempool };
+      const plan = planBump(bump, txid, { feeRate: options.feeRate, walletFeeRate: this.feeRate(options.estimatedFeeRate), replaceable: options.replaceable });
+      const tx = await commitBump(bump, plan, (coin) => this.privateKey(coin.key));
+      return { txid: tx.txid(), origfee: plan.origfee, fee: plan.fee, errors: [] };
+    });
+  }
+
+  /** Core's abandontransaction (abandon.ts). */
+  abandonTransaction(txid: string): Promise<void> {
+    return this.enqueue(() => abandonTransaction(this.ctx, this.modules.mempool, txid));
   }
 
   listTransactions(count = 10, skip = 0): TxListEntry[] {
@@ -357,7 +384,8 @@ export class Wallet {
   }
 
   private history(): HistoryContext {
-    return { params: this.params, ledger: this.ctx.ledger, keys: this.ctx.keys, tipHeight: this.ctx.sync.height };
+    const { mempool } = this.modules;
+    return { params: this.params, ledger: this.ctx.ledger, keys: this.ctx.keys, tipHeight: this.ctx.sync.height, rbf: (wtx) => signalsRbf(wtx.tx, wtx.txid, mempool) };
   }
 
   /** sat/kvB: the caller's rate, else the larger of our default and the mempool's floor. */

@@ -8,13 +8,14 @@ import { networkMethods } from './network.js';
 import { rawTxMethods } from './rawtx.js';
 import type { RpcMethod } from './types.js';
 import { walletAdminMethods } from './wallet-admin.js';
+import { walletBumpMethods } from './wallet-bump.js';
 import { walletMethods } from './wallet.js';
 
 export type MethodTable = ReadonlyMap<string, RpcMethod>;
 
 export function methodTable(): MethodTable {
   const table = new Map<string, RpcMethod>();
-  const all = [...chainMethods, ...mempoolMethods, ...rawTxMethods, ...miningMethods, ...networkMethods, ...walletMethods, ...walletAdminMethods, ...addressMethods, ...controlMethods(() => table)];
+  const all = [...chainMethods, ...mempoolMethods, ...rawTxMethods, ...miningMethods, ...networkMethods, ...walletMethods, ...walletAdminMethods, ...walletBumpMethods, ...addressMethods, ...controlMethods(() => table)];
   for (const method of all) {
     if (table.has(method.name)) throw new Error(`RPC method ${method.name} is defined twice`);
     table.set(method.name, method);
