@@ -135,7 +135,23 @@ function selectFrom<C extends Candidate>(coins: readonly C[], preset: readonly C
     const waste = picked.reduce((sum, i) => sum + pool.inputWaste[i], 0n) + (selection.change > 0n ? costOfChange : excess);
     if (!best || waste < best.waste || (waste === best.waste && inputs.length > best.selection.inputs.length)) best = { selection, waste };
   }
-  return best?.selection;
+  return best?.selection ?? limitAwareFallback(usable, preset, request, limits);
+}
+
+/**
+ * When every proposal would join too many unconfirmed families, the largest coins first, each
+ * taken only while the joint ancestry stays within the limit: if any one coin can pay, this
+ * finds a payment.
+ */
+function limitAwareFallback<C extends Candidate>(coins: readonly C[], preset: readonly C[], request: SelectionRequest<C>, limits: { ancestors: number; descendants: number }): Selection<C> | undefined {
+  const inputs = [...preset];
+  for (const coin of [...coins].sort((a, b) => (a.value > b.value ? -1 : a.value < b.value ? 1 : 0))) {
+    if (!withinPackageLimits([...inputs, coin], limits)) continue;
+    inputs.push(coin);
+    const selection = settle(inputs, request);
+    if (selection) return selection;
+  }
+  return undefined;
 }
 
 /**
