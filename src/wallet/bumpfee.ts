@@ -160,7 +160,7 @@ export async function commitBump(ctx: BumpContext, plan: BumpPlan, privateKey: (
   const keys = plan.inputs.map((coin) => privateKey(coin));
   let tx: Transaction;
   try {
-    tx = signTransaction(plan.unsigned, plan.inputs.map((coin, i) => ({ privateKey: keys[i], value: coin.value })));
+    tx = signTransaction(plan.unsigned, plan.inputs.map((coin, i) => ({ privateKey: keys[i], value: coin.value, publicKey: coin.key.publicKey })));
   } finally {
     for (const key of keys) key.fill(0);
   }

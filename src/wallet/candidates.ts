@@ -2,7 +2,8 @@
  * The wallet's spendable coins as coin selection sees them: an unconfirmed coin carries the size
  * of its in-pool family, so selection can keep away from chains near the mempool's package limits.
  */
-import type { WalletCoin } from './coins.js';
+import type { Ledger, WalletCoin } from './coins.js';
+import { isWalletError } from './errors.js';
 import type { WalletMempool } from './interfaces.js';
 
 export type SelectableCoin = WalletCoin & { readonly ancestors?: number; readonly descendants?: number };
@@ -27,4 +28,19 @@ export function withPoolFamilies(coins: readonly WalletCoin[], mempool: WalletMe
     const family = familyOf(coin.txid);
     return family ? { ...coin, ...family } : coin;
   });
+}
+
+/**
+ * Runs `select` over the confirmed coins first and, only when they cannot pay, over every
+ * spendable coin with its pool family. Selection prefers confirmed coins anyway (its first
+ * tier), so the answer is the same; the unconfirmed coins' trust and families are only worked
+ * out when needed, which keeps a send's cost flat while the wallet's unconfirmed change grows.
+ */
+export function withConfirmedFirst<T>(ledger: Ledger, tipHeight: number, mempool: WalletMempool, select: (coins: SelectableCoin[]) => T): T {
+  try {
+    return select(ledger.unspent(tipHeight, { confirmedOnly: true, sorted: false }));
+  } catch (err) {
+    if (!isWalletError(err, 'insufficient-funds')) throw err;
+  }
+  return select(withPoolFamilies(ledger.unspent(tipHeight, { sorted: false }), mempool));
 }

@@ -73,7 +73,7 @@ export function buildPayment(request: PaymentRequest, context: PaymentContext): 
   });
   const keys = selection.inputs.map((coin) => context.privateKey(coin));
   try {
-    const tx = signTransaction(unsigned, selection.inputs.map((coin, i) => ({ privateKey: keys[i], value: coin.value })));
+    const tx = signTransaction(unsigned, selection.inputs.map((coin, i) => ({ privateKey: keys[i], value: coin.value, publicKey: coin.key.publicKey })));
     return { tx, fee: selection.fee, changeIndex, inputs: selection.inputs };
   } finally {
     for (const key of keys) key.fill(0);

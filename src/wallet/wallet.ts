@@ -16,7 +16,7 @@ import { type ResolvedWalletOptions, type WalletModules, type WalletOptions, res
 import { buildPayment } from './spend.js';
 import { abandonTransaction } from './abandon.js';
 import { commitBump, planBump } from './bumpfee.js';
-import { withPoolFamilies } from './candidates.js';
+import { withConfirmedFirst } from './candidates.js';
 import { signalsRbf } from './rbf-state.js';
 import { type LoadedWallet, WalletStore } from './store.js';
 import { type SyncContext, addTx, firstSeen, mempoolAccepted, mempoolRemoved, rescan, syncToTip } from './sync.js';
@@ -159,16 +159,16 @@ export class Wallet {
       await syncToTip(this.ctx);
       if (this.vault.isLocked) throw new WalletError('locked', 'Error: Please enter the wallet passphrase with walletpassphrase first.');
       const { mempool } = this.modules;
-      const built = buildPayment(
-        { outputs, feeRate: this.feeRate(options.feeRate), subtractFeeFromOutputs: options.subtractFeeFromOutputs ?? [], replaceable: options.replaceable },
-        {
+      const request = { outputs, feeRate: this.feeRate(options.feeRate), subtractFeeFromOutputs: options.subtractFeeFromOutputs ?? [], replaceable: options.replaceable };
+      const built = withConfirmedFirst(this.ctx.ledger, this.ctx.sync.height, mempool, (coins) =>
+        buildPayment(request, {
           params: this.params,
-          coins: withPoolFamilies(this.ctx.ledger.unspent(this.ctx.sync.height), mempool),
+          coins,
           limits: { ancestors: mempool.options.ancestorLimit, descendants: mempool.options.descendantLimit },
           tipHeight: this.ctx.sync.height,
           changeScript: () => this.ctx.keys.issue(1).script,
           privateKey: (coin) => this.privateKey(coin.key),
-        },
+        }),
       );
       await this.modules.mempool.acceptTransaction(built.tx);
       const batch = this.ctx.store.batch();
