@@ -76,22 +76,32 @@ export function branchAndBound(pool: Pool, target: bigint, costOfChange: bigint)
  * target + minChange and the smallest coin above it.
  */
 export function knapsack(pool: Pool, target: bigint, minChange: bigint, random: () => number): number[] | undefined {
-  const indexes = shuffled(pool.effective.length, random);
+  // Core shuffles every coin first; the same randomness among equals costs less here: the small
+  // coins are shuffled alone, and a tie for the lowest larger coin is broken at random.
   const small: number[] = [];
   let smallTotal = 0n;
   let lowestLarger: number | undefined;
-  for (const i of indexes) {
+  let ties = 0;
+  const exact: number[] = [];
+  const upper = target + minChange;
+  for (let i = 0; i < pool.effective.length; i++) {
     const value = pool.effective[i];
-    if (value === target) return [i];
-    if (value < target + minChange) {
+    if (value === target) exact.push(i);
+    else if (value < upper) {
       small.push(i);
       smallTotal += value;
     } else if (lowestLarger === undefined || value < pool.effective[lowestLarger]) {
       lowestLarger = i;
+      ties = 1;
+    } else if (value === pool.effective[lowestLarger] && random() * ++ties < 1) {
+      lowestLarger = i;
     }
   }
+  if (exact.length > 0) return [exact[Math.floor(random() * exact.length)]];
+  shuffleInPlace(small, random);
   if (smallTotal === target) return small;
   if (smallTotal < target) return lowestLarger === undefined ? undefined : [lowestLarger];
+  // Stable sort of a shuffled list: equal coins stay in random order.
   small.sort((a, b) => (pool.effective[a] > pool.effective[b] ? -1 : pool.effective[a] < pool.effective[b] ? 1 : 0));
   const values = small.map((i) => pool.effective[i]);
   let best = approximateBestSubset(values, smallTotal, target, random);
@@ -140,21 +150,27 @@ function approximateBestSubset(values: readonly bigint[], total: bigint, target:
 /** Single random draw (Core's SelectCoinsSRD): random coins until target plus CHANGE_LOWER is covered. */
 export function singleRandomDraw(pool: Pool, target: bigint, random: () => number): number[] | undefined {
   const goal = target + CHANGE_LOWER;
-  const picked: number[] = [];
+  const n = pool.effective.length;
+  const order = new Array<number>(n);
+  for (let i = 0; i < n; i++) order[i] = i;
   let sum = 0n;
-  for (const i of shuffled(pool.effective.length, random)) {
-    picked.push(i);
-    sum += pool.effective[i];
-    if (sum >= goal) return picked;
+  // A Fisher-Yates shuffle drawn only as far as needed: a big coin ends the draw at once.
+  for (let k = 0; k < n; k++) {
+    const j = k + Math.floor(random() * (n - k));
+    const picked = order[j];
+    order[j] = order[k];
+    order[k] = picked;
+    sum += pool.effective[picked];
+    if (sum >= goal) return order.slice(0, k + 1);
   }
   return undefined;
 }
 
-function shuffled(length: number, random: () => number): number[] {
-  const out = Array.from({ length }, (_, i) => i);
-  for (let i = length - 1; i > 0; i--) {
+function shuffleInPlace(list: number[], random: () => number): void {
+  for (let i = list.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
-    [out[i], out[j]] = [out[j], out[i]];
+    const swap = list[i];
+    list[i] = list[j];
+    list[j] = swap;
   }
-  return out;
 }
