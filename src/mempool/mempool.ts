@@ -25,6 +25,7 @@ import { resolveMempoolOptions, type MempoolOptions } from './options.js';
 import type { AcceptResult, MempoolInfo, TestAcceptResult } from './results.js';
 import { OrphanTxPool } from './orphans.js';
 import { policyError } from './policy.js';
+import { signalsOptInRbf } from './rbf.js';
 import { MEMPOOL_HEIGHT, validateTransaction, type ValidationContext } from './validate.js';
 
 export interface MempoolModules {
@@ -163,6 +164,13 @@ export class Mempool extends TypedEmitter<MempoolEvents> implements ChainFollowe
   /** In-pool descendants of `txid`, itself excluded. */
   descendantsOf(txid: string): MempoolEntry[] {
     return this.graph.descendantsOf(txid);
+  }
+
+  /** Core's IsRBFOptIn for a pool tx: it or an in-pool ancestor signals BIP125 (full-RBF replaces it regardless). */
+  signalsRbf(txid: string): boolean {
+    const entry = this.graph.get(txid);
+    if (!entry) return false;
+    return signalsOptInRbf(entry.tx) || this.graph.ancestorsOf(txid).some((ancestor) => signalsOptInRbf(ancestor.tx));
   }
 
   /** The fee rate (sat/kvB) a tx needs now: the relay minimum or the rolling floor after evictions. */

@@ -65,6 +65,8 @@ export interface RpcMempool {
   spentBy(outpoint: OutPoint): string | undefined;
   /** sat/kvB the pool asks of a new transaction now. */
   minFeeRate(): number;
+  /** BIP125 opt-in of a pool tx, itself or an ancestor (getmempoolentry's bip125-replaceable). */
+  signalsRbf?(txid: string): boolean;
   /** Resolves once queued chain updates are applied. */
   idle(): Promise<void>;
 }

@@ -55,6 +55,7 @@ describe('bumpfee and abandontransaction', () => {
     assert.deepEqual(fresh.walletconflicts, [original]);
     assert.equal(fresh.replaces_txid, original);
     assert.equal(fresh['bip125-replaceable'], 'yes');
+    assert.equal((await s.client.call<Record<string, unknown>>('getmempoolentry', [bumped.txid]))['bip125-replaceable'], true);
     // Only the bump counts: the payment and its fee leave the balance once.
     assert.equal(Math.round((await s.client.call<number>('getbalance')) * 1e8), Math.round((balance - 1 - bumped.fee) * 1e8));
 
@@ -101,6 +102,7 @@ describe('bumpfee and abandontransaction', () => {
   test('replaceable=false does not signal (bip125-replaceable "no"), yet full-RBF lets bumpfee replace it', async () => {
     const txid = await s.client.call<string>('sendtoaddress', [OUTSIDE, 0.1, '', '', false, false]);
     assert.equal((await s.client.call<WalletTxJson>('gettransaction', [txid]))['bip125-replaceable'], 'no');
+    assert.equal((await s.client.call<Record<string, unknown>>('getmempoolentry', [txid]))['bip125-replaceable'], false);
     const bumped = await s.client.call<{ txid: string }>('bumpfee', [txid]);
     assert.ok((await s.client.call<string[]>('getrawmempool')).includes(bumped.txid));
     assert.ok(!(await s.client.call<string[]>('getrawmempool')).includes(txid));
