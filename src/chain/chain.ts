@@ -409,12 +409,13 @@ export class Chain extends TypedEmitter<ChainEvents> {
   private async connectOne(entry: BlockIndexEntry, bestHeader: BlockIndexEntry): Promise<boolean> {
     const block = this.pendingBodies.get(entry.hash) ?? (await this.readBlock(entry));
     if (!block) return false;
+    const started = performance.now();
     const assumed = this.assumeValid ? assumedValid(entry, this.tree.get(this.assumeValid), bestHeader, this.params) : false;
     const connected = await validateConnection(this.connectModules, entry, block, assumed);
     await writeConnection(this.store, entry, block, connected);
     this.tree.pushTip(entry);
     this.flusher.blockConnected();
-    this.emit('blockConnected', { entry, block });
+    this.emit('blockConnected', { entry, block, connectMs: performance.now() - started });
     return true;
   }
 

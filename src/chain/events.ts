@@ -4,7 +4,7 @@ import type { BlockIndexEntry } from './block-index.js';
 /** Everything the chain tells its followers (mempool, wallet, miner, p2p, RPC). */
 export interface ChainEvents {
   /** A block became part of the main chain (in order, also during a reorg). */
-  blockConnected: [{ entry: BlockIndexEntry; block: Block }];
+  blockConnected: [{ entry: BlockIndexEntry; block: Block; /** Validating and writing it (metrics' connect-time histogram). */ connectMs?: number }];
   /** A block left the main chain (tip first, during a reorg). */
   blockDisconnected: [{ entry: BlockIndexEntry; block: Block }];
   /** The best tip moved; fired once per processBlock that changed it. */

@@ -2,11 +2,14 @@
 import { CliError, connect, splitFlags } from './connection.js';
 import { type CliIo, reportError, runCall } from './rpc.js';
 
-export const WALLET_USAGE = `Usage: powcoin wallet [connection flags] address | balance | send ADDRESS AMOUNT
+export const WALLET_USAGE = `Usage: powcoin wallet [connection flags] address | balance | send ADDRESS AMOUNT | payments [COUNT] | tx TXID
 
   address              a new receiving address (getnewaddress)
   balance              the spendable balance (getbalance)
   send ADDRESS AMOUNT  pays AMOUNT coins to ADDRESS (sendtoaddress); prints the txid
+  payments [COUNT]     the last COUNT (10) payments with confirmations and reversal_probability:
+                       the chance an attacker with --attackershare of the hash rate reverses each
+  tx TXID              one payment (gettransaction), with its reversal_probability
 
 Connection flags are those of 'powcoin rpc'.`;
 
@@ -17,6 +20,8 @@ function callFor(rest: readonly string[]): { method: string; params: unknown[] }
   if (action === 'address' && args.length === 0) return { method: 'getnewaddress', params: [] };
   if (action === 'balance' && args.length === 0) return { method: 'getbalance', params: [] };
   // The amount goes as a string: parsed exactly by the node, never through a float.
+  if (action === 'payments' && args.length <= 1 && (args.length === 0 || /^\d+$/.test(args[0]))) return { method: 'listtransactions', params: ['*', args.length ? Number(args[0]) : 10] };
+  if (action === 'tx' && args.length === 1) return { method: 'gettransaction', params: [args[0]] };
   if (action === 'send' && args.length === 2) return { method: 'sendtoaddress', params: [args[0], args[1]] };
   throw new CliError(WALLET_USAGE, 2);
 }

@@ -9,4 +9,6 @@ export interface MempoolEvents {
   txAccepted: [{ entry: MempoolEntry }];
   /** A transaction left the pool; `block` means it was mined, the others that it was dropped. */
   txRemoved: [{ entry: MempoolEntry; reason: RemovalReason; replacedBy?: string }];
+  /** acceptTransaction refused a transaction; `code` is the rule's reject code (metrics count them). */
+  txRejected: [{ txid: string; code: string }];
 }

@@ -7,6 +7,7 @@ export * from './interfaces.js';
 export * from './mempool.js';
 export * from './options.js';
 export * from './orphans.js';
+export * from './package-test.js';
 export * from './policy.js';
 export * from './results.js';
 export { MEMPOOL_HEIGHT, validateTransaction, type Validation, type ValidationContext } from './validate.js';

@@ -24,6 +24,7 @@ import {
 import { resolveMempoolOptions, type MempoolOptions } from './options.js';
 import type { AcceptResult, MempoolInfo, TestAcceptResult } from './results.js';
 import { OrphanTxPool } from './orphans.js';
+import { type PackageTestResult, testPackage } from './package-test.js';
 import { policyError } from './policy.js';
 import { signalsOptInRbf } from './rbf.js';
 import { MEMPOOL_HEIGHT, validateTransaction, type ValidationContext } from './validate.js';
@@ -76,12 +77,25 @@ export class Mempool extends TypedEmitter<MempoolEvents> implements ChainFollowe
 
   /** Validates `tx` and adds it (or holds it as an orphan); throws RuleError when it is refused. */
   acceptTransaction(tx: Transaction): Promise<AcceptResult> {
-    return this.enqueue(() => this.acceptOne(tx));
+    return this.enqueue(() =>
+      this.acceptOne(tx).catch((err: unknown) => {
+        if (isRuleError(err)) this.emit('txRejected', { txid: tx.txid(), code: err.code });
+        throw err;
+      }),
+    );
   }
 
   /** Core's testmempoolaccept: every check acceptTransaction makes, nothing added. */
   testAccept(tx: Transaction): Promise<TestAcceptResult> {
     return this.enqueue(() => this.testOne(tx));
+  }
+
+  /** Core's testmempoolaccept of a package: each tx checked as if those before it were in the pool; nothing stays. */
+  testAcceptPackage(txs: readonly Transaction[]): Promise<PackageTestResult> {
+    return this.enqueue(() => {
+      this.expire();
+      return testPackage(txs, this.context(false), this.graph, (tx, fee) => createEntry({ tx, fee, time: this.now(), height: this.modules.chain.height }));
+    });
   }
 
   blockConnected(block: Block): Promise<void> {

@@ -3,6 +3,7 @@
  * in order (data-dir lock, RPC in warmup, chain, mempool, miner) and stops them in reverse.
  * Nothing imports this file but the CLI and the tests.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
@@ -13,7 +14,11 @@ import { Mempool } from '../mempool/mempool.js';
 import { Miner } from '../miner/miner.js';
 import { NoncePool } from '../miner/nonce-pool.js';
 import { addressToScript } from '../primitives/address.js';
-import { type Credentials, removeCookie, writeCookie } from '../rpc/auth.js';
+import { type Credentials, checkBasicAuth, removeCookie, writeCookie } from '../rpc/auth.js';
+import { locateAssets } from '../dashboard/assets.js';
+import { DashboardServer } from '../dashboard/server.js';
+import { removeDashboardUrl, writeDashboardUrl } from '../dashboard/url-file.js';
+import { NodeDashboardSource } from './dashboard-source.js';
 import { RpcDispatcher } from '../rpc/dispatch.js';
 import type { RpcControl } from '../rpc/interfaces.js';
 import { methodTable } from '../rpc/methods/index.js';
@@ -23,6 +28,8 @@ import { prepareReindex, replayBlocks } from '../chain/reindex.js';
 import { openChainStore, reindexHint } from './open-store.js';
 import { BlockProducer } from './block-producer.js';
 import { logChainEvents } from './events-log.js';
+import { PromMetrics } from './metrics.js';
+import { wireMetrics } from './metrics-wiring.js';
 import type { NodeLogging } from './logger.js';
 import { loadOrCreateMiningKey } from './mining-key.js';
 import type { NodeOptions } from './options.js';
@@ -44,8 +51,12 @@ export class PowcoinNode {
   /** Resolves once the node has stopped (by stop(), a signal or the `stop` RPC). */
   readonly stopped = new Promise<void>((resolve) => (this.resolveStopped = resolve));
   rpcUrl = '';
+  /** The dashboard's address with its token; '' when --dashboard is off. */
+  dashboardUrl = '';
   chain: Chain | undefined;
   credentials: Credentials | undefined;
+  /** This node's own Prometheus registry (served at GET /metrics on the RPC port). */
+  readonly metrics = new PromMetrics();
 
   private constructor(
     readonly options: NodeOptions,
@@ -98,7 +109,7 @@ export class PowcoinNode {
     this.onStop('store', () => store.close());
     const startedAt = unixNow();
     const control: RpcControl = { startedAt, stop: () => void this.stop(), logging: (inc, exc) => logging.setDebug(inc, exc) };
-    const dispatcher = new RpcDispatcher(methodTable(), { control, now: unixNow }, logging.child('rpc'));
+    const dispatcher = new RpcDispatcher(methodTable(), { control, now: unixNow }, logging.child('rpc'), this.metrics);
     await this.startRpc(dispatcher);
     log.info({ network: params.name, datadir: networkDir, rpc: this.rpcUrl }, 'starting');
     const threads = options.threads || availableParallelism();
@@ -128,9 +139,30 @@ export class PowcoinNode {
     this.startRebroadcast(wallet, p2p);
     const miner = options.mine ? await this.startMiner(chain, mempool, threads, wallet) : undefined;
     const producer = new BlockProducer({ chain, mempool, params, miner: () => miner });
+    wireMetrics(this.metrics, { chain, mempool, p2p, miner: () => miner, now: unixNow });
     const network = networkForRpc(p2p);
-    dispatcher.ready(buildRpcContext({ params, chain, mempool, producer, control, fallbackFee: options.fallbackFee, wallet: walletForRpc(wallet), network }));
+    const rpcContext = buildRpcContext({ params, chain, mempool, producer, control, fallbackFee: options.fallbackFee, attackerShare: options.attackerShare, wallet: walletForRpc(wallet), network });
+    const rpcWallet = rpcContext.wallet;
+    // Before the RPC answers, so whoever waits for the RPC (testnet up) finds dashboard.url written.
+    if (options.dashboard) await this.startDashboard(new NodeDashboardSource({ params, chain, mempool, p2p, miner: () => miner, wallet: rpcWallet, attackerShare: options.attackerShare, now: unixNow }));
+    dispatcher.ready(rpcContext);
     log.info({ height: chain.height, tip: chain.tip.hash, peerId: p2p.peerId, addresses: p2p.addresses() }, 'node ready');
+  }
+
+  private async startDashboard(source: NodeDashboardSource): Promise<void> {
+    const { options } = this;
+    const credentials = this.credentials!;
+    const server = new DashboardServer(
+      { port: options.dashboardPort, token: randomBytes(16).toString('hex'), checkBasicAuth: (header) => checkBasicAuth(header, credentials) },
+      { source, assets: locateAssets(), logger: this.logging.child('node') },
+    );
+    this.dashboardUrl = await server.start();
+    writeDashboardUrl(options.networkDir, this.dashboardUrl);
+    this.onStop('dashboard', async () => {
+      removeDashboardUrl(options.networkDir);
+      await server.stop();
+    });
+    this.logging.child('node').info({ url: this.dashboardUrl }, 'dashboard listening (read-only token in the url)');
   }
 
   private startRebroadcast(wallet: Wallet, p2p: P2PNode): void {
@@ -158,7 +190,7 @@ export class PowcoinNode {
     const credentials = cookie ? writeCookie(options.networkDir) : { user: options.rpcUser!, password: options.rpcPassword! };
     if (cookie) this.onStop('cookie', () => removeCookie(options.networkDir));
     this.credentials = credentials;
-    const server = new RpcServer({ host: options.rpcBind, port: options.rpcPort, credentials }, { dispatcher, logger: this.logging.child('rpc') });
+    const server = new RpcServer({ host: options.rpcBind, port: options.rpcPort, credentials }, { dispatcher, logger: this.logging.child('rpc'), metrics: () => this.metrics.exposition() });
     await server.start();
     this.rpcUrl = server.url;
     this.onStop('rpc', () => server.stop());

@@ -48,6 +48,9 @@ export const OPTION_SPECS = {
   dbcache: { kind: 'number', doc: 'coin cache size in MB, written to disk when full (0: write every block)' },
   maxtipage: { kind: 'count', doc: 'seconds a tip may lag the clock before we count as catching up (cache batches writes)' },
   assumevalid: { kind: 'string', doc: 'block hash whose ancestors skip script checks (as Core; 0: none)', noDefault: true },
+  attackershare: { kind: 'number', doc: "attacker's hash-rate share for reversal_probability (whitepaper §11; default 0.1)", noDefault: true },
+  dashboard: { kind: 'bool', doc: 'serve the status dashboard on loopback (default: on for regtest and test, off on main)', noDefault: true },
+  'dashboard-port': { kind: 'port', doc: 'dashboard port (default 0: a free port, logged and written to <datadir>/<network>/dashboard.url)', noDefault: true },
   reindex: { kind: 'bool', doc: 'rebuild the block index and chain state from the stored blocks', noDefault: true },
   'reindex-chainstate': { kind: 'bool', doc: 'rebuild the chain state (UTXO set) from the block index', noDefault: true },
 } as const satisfies Record<string, OptionSpec>;

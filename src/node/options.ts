@@ -55,6 +55,12 @@ export interface NodeOptions {
   maxTipAge: number;
   /** Display hex; undefined: none (Core's -assumevalid=0). */
   assumeValid?: string;
+  /** Hash-rate share of the attacker in reversal_probability (whitepaper §11). */
+  attackerShare: number;
+  /** Serve the dashboard (on loopback, behind a read-only token). */
+  dashboard: boolean;
+  /** 0: a free port. */
+  dashboardPort: number;
   /** --reindex / --reindex-chainstate. */
   reindex?: 'full' | 'chainstate';
 }
@@ -243,8 +249,19 @@ function toNodeOptions(m: Record<string, unknown>, params: NetworkParams): NodeO
     dbcache: (m.dbcache as number | undefined) ?? 450,
     maxTipAge: (m.maxtipage as number | undefined) ?? 86_400,
     assumeValid: assumeValidOption(m.assumevalid),
+    attackerShare: attackerShareOption(m.attackershare),
+    // Off on main, where a page showing the wallet is not something to turn on by surprise.
+    dashboard: (m.dashboard as boolean | undefined) ?? params.name !== 'main',
+    dashboardPort: (m['dashboard-port'] as number | undefined) ?? 0,
     reindex: m.reindex ? 'full' : m['reindex-chainstate'] ? 'chainstate' : undefined,
   };
+}
+
+function attackerShareOption(value: unknown): number {
+  if (value === undefined) return 0.1;
+  const share = value as number;
+  if (share > 1) throw new OptionsError(`--attackershare needs a fraction of the hash rate from 0 to 1, got ${share}`);
+  return share;
 }
 
 function assumeValidOption(value: unknown): string | undefined {

@@ -15,6 +15,8 @@ export interface RpcContextParts {
   network?: RpcNetwork;
   /** sat/vB. */
   fallbackFee: number;
+  /** -attackershare, for reversal_probability. */
+  attackerShare?: number;
   now?: () => number;
 }
 
@@ -28,6 +30,7 @@ export function buildRpcContext(parts: RpcContextParts): RpcContext {
     wallet: parts.wallet,
     network: parts.network,
     fallbackFeeRate: parts.fallbackFee,
+    attackerShare: parts.attackerShare,
     now: parts.now ?? unixNow,
   };
 }

@@ -29,5 +29,12 @@ export function walletForRpc(wallet: Wallet): RpcWallet {
     dumpPrivKey: async (address) => wallet.dumpPrivKey(address),
     importPrivKey: (key, label, rescan) => wallet.importPrivKey(key, label, rescan),
     rescan: (start, stop) => wallet.rescan(start, stop),
+    fundTransaction: async (tx, options) => {
+      const funded = await wallet.fundTransaction({ tx, ...options });
+      return { tx: funded.tx, fee: funded.fee, changePosition: funded.changePosition };
+    },
+    signInputs: (tx, spent, sighashType) => wallet.signInputs(tx, spent, sighashType),
+    findOutput: async (outpoint) => wallet.findOutput(outpoint),
+    keyOrigin: async (script) => wallet.keyOrigin(script),
   };
 }

@@ -26,4 +26,6 @@ export interface P2PEvents {
   peerConnected: [PeerInfo];
   peerDisconnected: [{ id: string }];
   peerBanned: [{ id: string; until: number; reason: string }];
+  /** A gossiped block or tx was judged: accept, ignore or reject, with the short reason. */
+  gossipJudged: [{ topic: 'block' | 'tx'; action: 'accept' | 'ignore' | 'reject'; reason: string }];
 }

@@ -43,6 +43,8 @@ export interface NodeActions {
   judged(peer: PeerId, verdict: Verdict): void;
   /** Gossip accepted a block or tx from a peer (the connection manager counts it). */
   relayed(peer: PeerId, what: 'block' | 'tx'): void;
+  /** Every gossip verdict, for the node's metrics. */
+  gossipJudged?(what: 'block' | 'tx', verdict: Verdict): void;
   announceTip(): void;
   /** Whether txs may go to a peer (not a block-relay-only peer or a feeler). */
   relaysTxs(id: string): boolean;
@@ -121,6 +123,7 @@ export class NodeParts {
       logger,
       heard,
       judged: (peer, what, verdict) => {
+        this.actions.gossipJudged?.(what, verdict);
         if (verdict.action === 'accept') this.actions.relayed(peer, what);
         this.actions.judged(peer, verdict);
       },

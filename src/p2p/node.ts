@@ -85,6 +85,7 @@ export class P2PNode extends TypedEmitter<P2PEvents> {
       hangUp: (peer) => void this.stack?.hangUp(peer).catch(() => undefined),
       judged: (peer, verdict) => this.discipline?.judged(peer, verdict),
       relayed: (peer, what) => this.connectivity?.relayed(peer.toString(), what),
+      gossipJudged: (topic, verdict) => this.emit('gossipJudged', { topic, action: verdict.action, reason: verdict.reason }),
       announceTip: () => void this.gossip?.announceTip().catch((err) => this.logger.warn({ err: String(err) }, 'could not announce the tip')),
       relaysTxs: (id) => this.relaysTxs(id),
       connections: (peer) => this.stack?.getConnections(peer) ?? [],

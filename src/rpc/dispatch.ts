@@ -4,6 +4,7 @@
  * replies carry one of them and always HTTP 200; 2.0 notifications (no id) get no reply.
  */
 import type { Logger } from '../util/logger.js';
+import { type Counter, type Histogram, type Metrics, noopMetrics } from '../util/metrics.js';
 import { RpcCode, RpcError, isRpcError } from './errors.js';
 import type { RpcContext } from './interfaces.js';
 import { stringifyJson } from './json.js';
@@ -18,6 +19,9 @@ export interface HttpReply {
 }
 
 type Version = 1 | 2;
+
+/** From a getblockcount (tens of µs) to a long-polling getblocktemplate (a minute). */
+const RPC_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5, 30, 60];
 
 interface CallReply {
   version: Version;
@@ -34,11 +38,18 @@ export class RpcDispatcher {
   private context: RpcContext | undefined;
   private warmupStatus = 'Loading block index...';
 
+  private readonly calls: Counter;
+  private readonly latency: Histogram;
+
   constructor(
     private readonly table: MethodTable,
     private readonly warmupContext: WarmupContext,
     private readonly logger: Logger,
-  ) {}
+    metrics: Metrics = noopMetrics,
+  ) {
+    this.calls = metrics.counter('powcoin_rpc_calls_total', 'JSON-RPC calls by method and outcome', ['method', 'outcome']);
+    this.latency = metrics.histogram('powcoin_rpc_call_seconds', 'JSON-RPC call latency by method', RPC_BUCKETS, ['method']);
+  }
 
   setWarmup(status: string): void {
     this.warmupStatus = status;
@@ -81,12 +92,21 @@ export class RpcDispatcher {
       if (typeof fields.method !== 'string') throw new RpcError(RpcCode.INVALID_REQUEST, 'Method must be a string');
       const result = await this.execute(fields.method, fields.params);
       this.logger.debug({ method: fields.method, ms: +(performance.now() - started).toFixed(2) }, 'rpc call');
+      this.measure(fields.method, started, 'ok');
       return { version, id, result: result === undefined ? null : result, notification };
     } catch (err) {
       const error = this.asRpcError(err, fields.method);
       this.logger.debug({ method: fields.method, code: error.code, message: error.message }, 'rpc error');
+      this.measure(fields.method, started, 'error');
       return { ...failed(version, id, error), notification };
     }
+  }
+
+  /** Counts a call; names outside the table count as "unknown", so a client cannot grow the series. */
+  private measure(method: unknown, started: number, outcome: 'ok' | 'error'): void {
+    const name = typeof method === 'string' && this.table.has(method) ? method : 'unknown';
+    this.calls.inc({ method: name, outcome });
+    this.latency.observe((performance.now() - started) / 1000, { method: name });
   }
 
   private async execute(name: string, rawParams: unknown): Promise<unknown> {

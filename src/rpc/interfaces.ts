@@ -8,7 +8,8 @@ import type { Block } from '../primitives/block.js';
 import type { Coin } from '../primitives/coin.js';
 import type { BlockHeader } from '../primitives/header.js';
 import type { OutPoint } from '../primitives/outpoint.js';
-import type { Transaction } from '../primitives/transaction.js';
+import type { KeyOrigin } from '../primitives/psbt.js';
+import type { Transaction, TxOutput } from '../primitives/transaction.js';
 import type { BlockTemplate } from '../miner/template.js';
 import type { MempoolEntry } from '../mempool/entry.js';
 
@@ -56,6 +57,8 @@ export interface RpcMempool {
   readonly size: number;
   acceptTransaction(tx: Transaction): Promise<{ status: 'accepted' | 'orphan'; txid: string }>;
   testAccept(tx: Transaction): Promise<{ txid: string; wtxid: string; allowed: boolean; vsize?: number; fee?: bigint; rejectReason?: string; error?: { code: string; message: string } }>;
+  /** testmempoolaccept of several txs (see mempool/package-test.ts). */
+  testAcceptPackage(txs: readonly Transaction[]): Promise<{ packageError?: string; results: Array<{ txid: string; wtxid: string; allowed?: boolean; vsize?: number; fee?: bigint; rejectReason?: string; error?: { code: string; message: string } }> }>;
   get(txid: string): RpcMempoolEntry | undefined;
   entries(): Iterable<RpcMempoolEntry>;
   info(): object;
@@ -182,6 +185,25 @@ export interface RpcWallet {
   dumpPrivKey(address: string): Promise<string>;
   importPrivKey(key: string, label: string, rescan: boolean): Promise<void>;
   rescan(startHeight: number, stopHeight?: number): Promise<{ start_height: number; stop_height: number }>;
+  /** fundrawtransaction / walletcreatefundedpsbt: `tx` completed with our coins and change, unsigned. */
+  fundTransaction(tx: Transaction, options: RpcFundOptions): Promise<{ tx: Transaction; fee: bigint; changePosition: number }>;
+  /** Witness [signature, key] for each input whose spent output pays one of our keys (-13 when locked). */
+  signInputs(tx: Transaction, spent: readonly (TxOutput | undefined)[], sighashType: number): Promise<(Uint8Array[] | undefined)[]>;
+  /** An output of one of the wallet's transactions, with that transaction. */
+  findOutput(outpoint: OutPoint): Promise<{ output: TxOutput; tx: Transaction } | undefined>;
+  /** BIP32 origin of the key behind `script`, when it is one of our HD keys. */
+  keyOrigin(script: Uint8Array): Promise<KeyOrigin | undefined>;
+}
+
+/** Options of fundrawtransaction, parsed. */
+export interface RpcFundOptions {
+  /** sat/vB; the wallet's default when absent. */
+  feeRate?: number;
+  subtractFeeFromOutputs: readonly number[];
+  changePosition?: number;
+  changeScript?: Uint8Array;
+  addInputs: boolean;
+  replaceable: boolean;
 }
 
 /** Process-level controls: stop, uptime and log levels. */
@@ -204,5 +226,7 @@ export interface RpcContext {
   network?: RpcNetwork;
   /** Wallet fee rate when the mempool gives no estimate (sat/vB). */
   fallbackFeeRate: number;
+  /** Hash-rate share of the attacker assumed by reversal_probability (-attackershare); default 0.1. */
+  attackerShare?: number;
   now(): number;
 }

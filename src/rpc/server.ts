@@ -19,9 +19,13 @@ export interface RpcServerOptions {
   authFailureDelayMs?: number;
 }
 
+/** GET /metrics: the Prometheus exposition, behind the same basic auth as the calls. */
+export type MetricsSource = () => Promise<{ contentType: string; text: string }>;
+
 export interface RpcServerModules {
   dispatcher: RpcDispatcher;
   logger: Logger;
+  metrics?: MetricsSource;
 }
 
 const DEFAULT_BODY_LIMIT = 16 * 1024 * 1024;
@@ -41,6 +45,13 @@ export class RpcServer {
     const handler = (request: FastifyRequest, reply: FastifyReply) => this.post(request, reply);
     this.app.post('/', handler);
     this.app.post('/wallet/*', handler);
+    const metrics = modules.metrics;
+    if (metrics) {
+      this.app.get('/metrics', async (_request, reply) => {
+        const { contentType, text } = await metrics();
+        await reply.code(200).header('content-type', contentType).send(text);
+      });
+    }
     this.app.get('/', (_request, reply) => reply.code(405).type('text/plain').send('JSONRPC server handles only POST requests'));
   }
 

@@ -11,6 +11,7 @@ import { STATE_VERSION, type NodeRole, type TestnetNode, type TestnetState, Test
 import { DEFAULT_BASE_PORT, DEFAULT_NODES, HOST, NETWORK_COPY, RPC_USER, demoNetworkConfig } from './defaults.js';
 import { type Say, call, logTail } from './rpc.js';
 import { heal } from './actions.js';
+import { readDashboardUrl } from '../dashboard/url-file.js';
 
 export interface UpOptions {
   dir: string;
@@ -251,6 +252,11 @@ async function startNodes(state: TestnetState, options: UpOptions, say: Say): Pr
   const connected = await waitConnected(state, state.nodes.slice(1), 30_000);
   for (const node of state.nodes.slice(1)) {
     if (!connected.has(node.name)) say(`warning: ${node.name} has no peer after 30 s; see ${node.log}`);
+  }
+  // Each node writes its dashboard's address (token included) before its RPC answers.
+  for (const node of state.nodes) {
+    const url = readDashboardUrl(node.networkDir);
+    if (url) say(`${node.name} dashboard: ${url}`);
   }
 }
 

@@ -2,13 +2,18 @@ import type { NetworkParams } from '../params/types.js';
 import { AddressError, decodeAddress } from '../primitives/address.js';
 import { publicKeyFromPrivate, publicKeyHash } from '../primitives/keys.js';
 import { fromHex, toHex } from '../primitives/bytes.js';
-import { Transaction } from '../primitives/transaction.js';
+import { Transaction, type TxOutput } from '../primitives/transaction.js';
+import type { OutPoint } from '../primitives/outpoint.js';
+import type { KeyOrigin } from '../primitives/psbt.js';
+import { signP2wpkhInput } from '../consensus/p2wpkh.js';
+import { SighashCache } from '../consensus/sighash.js';
 import { type AddressInfo, type ValidateAddressResult, addressInfo, validateAddress } from './addressinfo.js';
 import { readBackup, restoreRecords, writeBackup } from './backup.js';
 import { type Balances, Ledger, type WalletCoin } from './coins.js';
 import { loadOrCreate } from './create.js';
 import { wpkhDescriptor } from './descriptor.js';
-import { WalletError } from './errors.js';
+import { WalletError, lockedError } from './errors.js';
+import { type FundRequest, type FundedTransaction, fundTransaction } from './fund.js';
 import { type HistoryContext, type TransactionResult, type TxListEntry, getTransaction, listTransactions } from './history.js';
 import { type WalletLogger, silentWalletLogger } from './interfaces.js';
 import { KeyRing, type WalletKey } from './keys.js';
@@ -200,6 +205,54 @@ export class Wallet {
   /** Core's abandontransaction (abandon.ts). */
   abandonTransaction(txid: string): Promise<void> {
     return this.enqueue(() => abandonTransaction(this.ctx, this.modules.mempool, txid));
+  }
+
+  /** Core's fundrawtransaction: `request.tx` completed with our coins and change, unsigned (see fund.ts). */
+  fundTransaction(request: Omit<FundRequest, 'feeRate'> & { feeRate?: number }): Promise<FundedTransaction> {
+    return this.enqueue(async () => {
+      await syncToTip(this.ctx);
+      const funded = fundTransaction(
+        { ...request, feeRate: this.feeRate(request.feeRate) },
+        { coins: this.ctx.ledger.unspent(this.ctx.sync.height), changeScript: () => this.ctx.keys.issue(1).script },
+      );
+      await this.ctx.store.batch().put('hd', this.ctx.keys.hd).write();
+      return funded;
+    });
+  }
+
+  /**
+   * Signs (BIP143, low-S) each input of `tx` whose spent output, given in `spent`, pays one of our
+   * keys; answers the witness [signature, key] per input, undefined for the others.
+   */
+  signInputs(tx: Transaction, spent: readonly (TxOutput | undefined)[], sighashType: number): Promise<(Uint8Array[] | undefined)[]> {
+    return this.enqueue(async () => {
+      const owners = spent.map((output) => (output ? this.ctx.keys.byScript(output.script) : undefined));
+      if (owners.some((key) => key) && this.vault.isLocked) throw lockedError();
+      const cache = new SighashCache(tx);
+      return owners.map((key, i) => {
+        if (!key) return undefined;
+        const privateKey = this.privateKey(key);
+        try {
+          return signP2wpkhInput(tx, i, spent[i]!.value, privateKey, sighashType, cache);
+        } finally {
+          privateKey.fill(0);
+        }
+      });
+    });
+  }
+
+  /** The output at `outpoint` and the tx holding it, when that tx is one of ours. */
+  findOutput(outpoint: OutPoint): { output: TxOutput; tx: Transaction } | undefined {
+    const wtx = this.ctx.ledger.get(outpoint.txidHex());
+    const output = wtx?.tx.outputs[outpoint.index];
+    return wtx && output ? { output, tx: wtx.tx } : undefined;
+  }
+
+  /** The BIP32 origin of the key behind `script` when it is one of our HD keys (PSBT bip32_derivs). */
+  keyOrigin(script: Uint8Array): KeyOrigin | undefined {
+    const key = this.ctx.keys.byScript(script);
+    if (!key?.path) return undefined;
+    return { publicKey: key.publicKey, fingerprint: this.fingerprint, path: parsePath(key.path) };
   }
 
   listTransactions(count = 10, skip = 0): TxListEntry[] {
@@ -431,6 +484,11 @@ export class Wallet {
       safe: coin.depth >= 1 || coin.trusted,
     };
   }
+}
+
+/** "m/84'/1'/0'/0/5" → child indexes, hardened ones at or above 2^31. */
+function parsePath(path: string): number[] {
+  return path.split('/').slice(1).map((part) => (part.endsWith("'") || part.endsWith('h') ? Number.parseInt(part, 10) + 0x80000000 : Number.parseInt(part, 10)));
 }
 
 function decodeTx(hex: string): Transaction {

@@ -5,7 +5,11 @@ import { controlMethods } from './control.js';
 import { mempoolMethods } from './mempool.js';
 import { miningMethods } from './mining.js';
 import { networkMethods } from './network.js';
+import { psbtMethods } from './psbt.js';
 import { rawTxMethods } from './rawtx.js';
+import { rawTxFundMethods } from './rawtx-fund.js';
+import { rawTxSignMethods } from './rawtx-sign.js';
+import { safetyMethods } from './safety.js';
 import type { RpcMethod } from './types.js';
 import { walletAdminMethods } from './wallet-admin.js';
 import { walletBumpMethods } from './wallet-bump.js';
@@ -15,7 +19,22 @@ export type MethodTable = ReadonlyMap<string, RpcMethod>;
 
 export function methodTable(): MethodTable {
   const table = new Map<string, RpcMethod>();
-  const all = [...chainMethods, ...mempoolMethods, ...rawTxMethods, ...miningMethods, ...networkMethods, ...walletMethods, ...walletAdminMethods, ...walletBumpMethods, ...addressMethods, ...controlMethods(() => table)];
+  const all = [
+    ...chainMethods,
+    ...mempoolMethods,
+    ...rawTxMethods,
+    ...rawTxFundMethods,
+    ...rawTxSignMethods,
+    ...psbtMethods,
+    ...miningMethods,
+    ...networkMethods,
+    ...walletMethods,
+    ...walletAdminMethods,
+    ...walletBumpMethods,
+    ...addressMethods,
+    ...safetyMethods,
+    ...controlMethods(() => table),
+  ];
   for (const method of all) {
     if (table.has(method.name)) throw new Error(`RPC method ${method.name} is defined twice`);
     table.set(method.name, method);

@@ -1,7 +1,5 @@
 /** Raw transaction methods: decode, look up, test and send. */
 import { isRuleError } from '../../consensus/errors.js';
-import { fromHex } from '../../primitives/bytes.js';
-import { DecodeError } from '../../primitives/errors.js';
 import { OutPoint } from '../../primitives/outpoint.js';
 import { Transaction } from '../../primitives/transaction.js';
 import { amountJson, parseAmount } from '../amounts.js';
@@ -10,18 +8,15 @@ import type { RpcContext } from '../interfaces.js';
 import type { Params } from '../params.js';
 import { confirmations } from '../format/block.js';
 import { txHex, txJson } from '../format/tx.js';
+import { decodeHexTx } from './rawtx-construct.js';
 import { type RpcMethod, optional, required } from './types.js';
 
 /** Core's default maxfeerate: 0.10 coins per kvB. */
 const DEFAULT_MAX_FEE_RATE = 10_000_000n;
 
+/** Core's DecodeHexTx (segwit form, then legacy form for a tx with no inputs); -22 "TX decode failed". */
 export function decodeTx(hex: string): Transaction {
-  try {
-    return Transaction.decode(fromHex(hex));
-  } catch (err) {
-    if (err instanceof DecodeError) throw new RpcError(RpcCode.DESERIALIZATION_ERROR, 'TX decode failed');
-    throw err;
-  }
+  return decodeHexTx(hex);
 }
 
 /** sat/kvB cap from a maxfeerate argument (coins/kvB); 0 lifts it. */
@@ -94,10 +89,13 @@ async function testMempoolAccept(p: Params, ctx: RpcContext): Promise<unknown[]>
   const raw = p.array(0);
   if (raw.length < 1 || raw.length > 25) throw invalidParameter('Array must contain between 1 and 25 transactions.');
   const cap = maxFeeRate(p, 1);
-  const rows: unknown[] = [];
-  for (const hex of raw) {
+  const txs = raw.map((hex) => {
     if (typeof hex !== 'string') throw new RpcError(RpcCode.TYPE_ERROR, 'JSON value is not a string as expected');
-    const tx = decodeTx(hex);
+    return decodeTx(hex);
+  });
+  if (txs.length > 1) return testPackage(ctx, txs, cap);
+  const rows: unknown[] = [];
+  for (const tx of txs) {
     const result = await ctx.mempool.testAccept(tx);
     const ids = { txid: result.txid, wtxid: result.wtxid };
     if (!result.allowed) {
@@ -112,9 +110,33 @@ async function testMempoolAccept(p: Params, ctx: RpcContext): Promise<unknown[]>
   return rows;
 }
 
+/** Core 25+'s package form: per-tx rows, `package-error` when the package is refused as a whole. */
+async function testPackage(ctx: RpcContext, txs: Transaction[], cap: bigint): Promise<unknown[]> {
+  const outcome = await ctx.mempool.testAcceptPackage(txs);
+  let stopped = false;
+  return outcome.results.map((result) => {
+    const row: Record<string, unknown> = { txid: result.txid, wtxid: result.wtxid };
+    if (outcome.packageError) row['package-error'] = outcome.packageError;
+    if (stopped || result.allowed === undefined) return row;
+    if (!result.allowed) {
+      row.allowed = false;
+      row['reject-reason'] = result.error && isRuleError(result.error) ? rejectReason(result.error) : (result.rejectReason ?? 'rejected');
+      return row;
+    }
+    const fee = result.fee ?? 0n;
+    const vsize = result.vsize ?? 0;
+    if (exceedsMaxFee(fee, vsize, cap)) {
+      stopped = true; // Core stops reporting at the first tx over the cap
+      return { ...row, allowed: false, 'reject-reason': 'max-fee-exceeded' };
+    }
+    const fees = { base: amountJson(fee), 'effective-feerate': amountJson((fee * 1000n) / BigInt(Math.max(1, vsize))), 'effective-includes': [result.wtxid] };
+    return { ...row, allowed: true, vsize, fees };
+  });
+}
+
 export const rawTxMethods: RpcMethod[] = [
   { name: 'getrawtransaction', group: 'rawtransactions', args: [required('txid'), optional('verbose'), optional('blockhash')], summary: 'A mempool tx, or one in the given block (there is no txindex).', run: getRawTransaction },
   { name: 'decoderawtransaction', group: 'rawtransactions', args: [required('hexstring')], summary: 'Decodes a serialized transaction.', run: (p, ctx) => txJson(decodeTx(p.hex(0, 'hexstring')), ctx.params.bech32Prefix) },
   { name: 'sendrawtransaction', group: 'rawtransactions', args: [required('hexstring'), optional('maxfeerate')], summary: 'Submits a signed transaction to the mempool; answers its txid.', run: sendRawTransaction },
-  { name: 'testmempoolaccept', group: 'rawtransactions', args: [required('rawtxs'), optional('maxfeerate')], summary: 'Would the mempool accept these transactions? (each judged alone)', run: testMempoolAccept },
+  { name: 'testmempoolaccept', group: 'rawtransactions', args: [required('rawtxs'), optional('maxfeerate')], summary: 'Would the mempool accept this transaction, or this package (parents first)?', run: testMempoolAccept },
 ];

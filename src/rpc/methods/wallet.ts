@@ -5,6 +5,7 @@ import type { RpcContext } from '../interfaces.js';
 import type { Params } from '../params.js';
 import { addressScript } from './address.js';
 import { estimateFeeRate } from './mempool.js';
+import { attackerShare, withReversal } from './safety.js';
 import { type RpcMethod, optional, required } from './types.js';
 import { walletCall } from './wallet-errors.js';
 
@@ -95,12 +96,12 @@ async function listUnspent(p: Params, ctx: RpcContext): Promise<unknown> {
 async function listTransactions(p: Params, ctx: RpcContext): Promise<unknown> {
   const count = p.int(1, { fallback: 10, min: 0, what: 'Negative count' });
   const skip = p.int(2, { fallback: 0, min: 0, what: 'Negative from' });
-  return walletJson(await walletCall(ctx, (w) => w.listTransactions(count, skip)));
+  return withReversal(walletJson(await walletCall(ctx, (w) => w.listTransactions(count, skip))), attackerShare(ctx));
 }
 
 async function getTransaction(p: Params, ctx: RpcContext): Promise<unknown> {
   const txid = p.hash(0, 'txid');
-  return walletJson(await walletCall(ctx, (w) => w.getTransaction(txid)));
+  return withReversal(walletJson(await walletCall(ctx, (w) => w.getTransaction(txid))), attackerShare(ctx));
 }
 
 export const walletMethods: RpcMethod[] = [

@@ -1,0 +1,62 @@
+/**
+ * The node's metrics: prom-client with one Registry per node (never prom-client's global
+ * default registry, so two nodes in one process, as in tests, keep their own figures), plus
+ * Node's process metrics (event-loop lag, heap, GC) on the same registry.
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Metrics, Sample } from '../util/metrics.js';
+
+function apply(sample: Sample, set: (value: number, labels?: Record<string, string>) => void): void {
+  if (typeof sample === 'number') set(sample);
+  else for (const [labels, value] of sample) set(value, labels);
+}
+
+export class PromMetrics implements Metrics {
+  readonly registry = new Registry();
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 10 });
+  }
+
+  counter(name: string, help: string, labelNames: readonly string[] = []) {
+    const counter = new Counter({ name, help, labelNames, registers: [this.registry] });
+    return { inc: (labels?: Record<string, string>, value = 1) => (labels ? counter.inc(labels, value) : counter.inc(value)) };
+  }
+
+  histogram(name: string, help: string, buckets: readonly number[], labelNames: readonly string[] = []) {
+    const histogram = new Histogram({ name, help, buckets: [...buckets], labelNames, registers: [this.registry] });
+    return { observe: (value: number, labels?: Record<string, string>) => (labels ? histogram.observe(labels, value) : histogram.observe(value)) };
+  }
+
+  sampledGauge(name: string, help: string, read: () => Sample, labelNames: readonly string[] = []): void {
+    new Gauge({
+      name,
+      help,
+      labelNames,
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        apply(read(), (value, labels) => (labels ? this.set(labels, value) : this.set(value)));
+      },
+    });
+  }
+
+  sampledCounter(name: string, help: string, read: () => Sample, labelNames: readonly string[] = []): void {
+    new Counter({
+      name,
+      help,
+      labelNames,
+      registers: [this.registry],
+      collect() {
+        // The running total lives elsewhere: reset and set it, as a counter only goes up from zero.
+        this.reset();
+        apply(read(), (value, labels) => (labels ? this.inc(labels, value) : this.inc(value)));
+      },
+    });
+  }
+
+  /** The exposition text and its content type, for GET /metrics. */
+  async exposition(): Promise<{ contentType: string; text: string }> {
+    return { contentType: this.registry.contentType, text: await this.registry.metrics() };
+  }
+}
