@@ -18,6 +18,7 @@ export function walletForRpc(wallet: Wallet): RpcWallet {
     },
     bumpFee: async (txid, options) => (await wallet.bumpFee(txid, options)) as unknown as Record<string, unknown>,
     abandonTransaction: (txid) => wallet.abandonTransaction(txid),
+    planBumpFee: (txid, options) => wallet.planBumpFee(txid, options),
     listTransactions: async (count, skip) => wallet.listTransactions(count, skip) as unknown as Record<string, unknown>[],
     getTransaction: async (txid) => wallet.getTransaction(txid) as unknown as Record<string, unknown>,
     getWalletInfo: async () => wallet.getWalletInfo() as unknown as Record<string, unknown>,

@@ -173,6 +173,8 @@ export interface RpcWallet {
   /** Core's bumpfee; fee rates in sat/vB. */
   bumpFee(txid: string, options: { feeRate?: number; estimatedFeeRate?: number; replaceable?: boolean }): Promise<WalletRow>;
   abandonTransaction(txid: string): Promise<void>;
+  /** psbtbumpfee's replacement, unsigned. */
+  planBumpFee(txid: string, options: { feeRate?: number; estimatedFeeRate?: number; replaceable?: boolean }): Promise<{ tx: Transaction; origfee: bigint; fee: bigint }>;
   listTransactions(count: number, skip: number): Promise<WalletRow[]>;
   /** Throws (code invalid-address-or-key / -5) for a tx the wallet does not know. */
   getTransaction(txid: string): Promise<WalletRow>;

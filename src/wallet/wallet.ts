@@ -202,6 +202,20 @@ export class Wallet {
     });
   }
 
+  /**
+   * Core's psbtbumpfee: the same replacement as bumpFee, unsigned and not committed (the wallet
+   * may be locked; whoever signs and broadcasts it makes the swap).
+   */
+  planBumpFee(txid: string, options: { feeRate?: number; estimatedFeeRate?: number; replaceable?: boolean } = {}): Promise<{ tx: Transaction; origfee: bigint; fee: bigint }> {
+    return this.enqueue(async () => {
+      await syncToTip(this.ctx);
+      const bump = { sync: this.ctx, mempool: this.modules.mempool };
+      const plan = planBump(bump, txid, { feeRate: options.feeRate, walletFeeRate: this.feeRate(options.estimatedFeeRate), replaceable: options.replaceable });
+      await this.ctx.store.batch().put('hd', this.ctx.keys.hd).write(); // a change key may have been handed out
+      return { tx: plan.unsigned, origfee: plan.origfee, fee: plan.fee };
+    });
+  }
+
   /** Core's abandontransaction (abandon.ts). */
   abandonTransaction(txid: string): Promise<void> {
     return this.enqueue(() => abandonTransaction(this.ctx, this.modules.mempool, txid));

@@ -2,7 +2,7 @@
  * Fee bumping end to end on a real node: bumpfee replaces a wallet send in the real mempool
  * (BIP125 rules), the wallet tracks both sides (walletconflicts, replaced_by_txid,
  * replaces_txid, negative confirmations once the replacement is mined), and abandontransaction
- * frees a tx that is neither confirmed nor in the pool. Core's errors for each precondition.
+ * frees a tx that is neither confirmed nor in the pool; psbtbumpfee's PSBT, signed, replaces too. Core's errors for each precondition.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -97,6 +97,27 @@ describe('bumpfee and abandontransaction', () => {
     assert.deepEqual(await rpcError(s, 'abandontransaction', ['ab'.repeat(32)]), { code: -5, message: 'Invalid or non-wallet transaction id' });
     assert.deepEqual(await rpcError(s, 'bumpfee', ['ab'.repeat(32)]), { code: -5, message: 'Invalid or non-wallet transaction id' });
     assert.ok((await s.client.call<string[]>('getrawmempool')).includes(bump));
+  });
+
+  test('psbtbumpfee answers the replacement unsigned; signed by walletprocesspsbt and sent, it replaces the original', async () => {
+    const original = await s.client.call<string>('sendtoaddress', [OUTSIDE, 0.3]);
+    const bumped = await s.client.call<{ psbt: string; origfee: number; fee: number; errors: string[] }>('psbtbumpfee', [original, { fee_rate: 30 }]);
+    assert.deepEqual(bumped.errors, []);
+    assert.ok(bumped.fee > bumped.origfee);
+    assert.ok((await s.client.call<string[]>('getrawmempool')).includes(original), 'nothing sent yet');
+    assert.equal((await s.client.call<WalletTxJson>('gettransaction', [original])).replaced_by_txid, undefined, 'nothing recorded yet');
+    const decoded = await s.client.call<{ tx: { vin: Array<{ txid: string; sequence: number }> }; fee: number }>('decodepsbt', [bumped.psbt]);
+    const originalTx = await s.client.call<{ vin: Array<{ txid: string; vout: number }> }>('getrawtransaction', [original, true]);
+    assert.equal(decoded.tx.vin[0].txid, originalTx.vin[0].txid);
+    assert.equal(decoded.tx.vin[0].sequence, 0xfffffffd);
+    assert.equal(Math.round(decoded.fee * 1e8), Math.round(bumped.fee * 1e8));
+    const signed = await s.client.call<{ complete: boolean; hex: string }>('walletprocesspsbt', [bumped.psbt]);
+    assert.equal(signed.complete, true);
+    const replacement = await s.client.call<string>('sendrawtransaction', [signed.hex]);
+    const pool = await s.client.call<string[]>('getrawmempool');
+    assert.ok(pool.includes(replacement) && !pool.includes(original));
+    await s.wallet!.idle();
+    assert.deepEqual((await s.client.call<WalletTxJson>('gettransaction', [original])).walletconflicts, [replacement]);
   });
 
   test('replaceable=false does not signal (bip125-replaceable "no"), yet full-RBF lets bumpfee replace it', async () => {

@@ -1,8 +1,11 @@
-/** Fee bumping and giving up on a tx: Core's bumpfee and abandontransaction. */
+/** Fee bumping and giving up on a tx: Core's bumpfee, psbtbumpfee and abandontransaction. */
+import { Psbt } from '../../primitives/psbt.js';
+import { amountJson } from '../amounts.js';
 import { RpcCode, RpcError, invalidParameter } from '../errors.js';
 import type { RpcContext } from '../interfaces.js';
 import type { Params } from '../params.js';
 import { estimateFeeRate } from './mempool.js';
+import { updateFromWallet } from './psbt.js';
 import { type RpcMethod, optional, required } from './types.js';
 import { walletCall } from './wallet-errors.js';
 import { walletJson } from './wallet.js';
@@ -44,6 +47,18 @@ async function bumpFee(p: Params, ctx: RpcContext): Promise<unknown> {
   return walletJson(await walletCall(ctx, (w) => w.bumpFee(txid, options)));
 }
 
+/** Core's psbtbumpfee: the bumpfee replacement as an unsigned PSBT with what the wallet knows of it. */
+async function psbtBumpFee(p: Params, ctx: RpcContext): Promise<unknown> {
+  const txid = p.hash(0, 'txid');
+  const options = bumpOptions(p, ctx, 1);
+  return walletCall(ctx, async (w) => {
+    const plan = await w.planBumpFee(txid, options);
+    const psbt = Psbt.fromTransaction(plan.tx);
+    await updateFromWallet(w, psbt, true);
+    return { psbt: psbt.toBase64(), origfee: amountJson(plan.origfee), fee: amountJson(plan.fee), errors: [] };
+  });
+}
+
 async function abandonTransaction(p: Params, ctx: RpcContext): Promise<null> {
   const txid = p.hash(0, 'txid');
   await walletCall(ctx, (w) => w.abandonTransaction(txid));
@@ -52,5 +67,6 @@ async function abandonTransaction(p: Params, ctx: RpcContext): Promise<null> {
 
 export const walletBumpMethods: RpcMethod[] = [
   { name: 'bumpfee', group: 'wallet', args: [required('txid'), optional('options')], summary: 'Replaces an unconfirmed wallet send with one paying a higher fee (BIP125); answers {txid, origfee, fee, errors}.', run: bumpFee },
+  { name: 'psbtbumpfee', group: 'wallet', args: [required('txid'), optional('options')], summary: 'The bumpfee replacement as an unsigned PSBT; answers {psbt, origfee, fee, errors}.', run: psbtBumpFee },
   { name: 'abandontransaction', group: 'wallet', args: [required('txid')], summary: 'Gives up on a wallet transaction that is neither confirmed nor in the mempool, so its inputs can be spent again.', run: abandonTransaction },
 ];
