@@ -55,9 +55,13 @@ async function poolFigure(threads: number, seconds = 3): Promise<Figure> {
 
 export async function run(): Promise<Figure[]> {
   const figures: Figure[] = [];
-  if (wasmSimdSupported()) figures.push(await loopFigure('wasm', 'WASM SIMD 4-way midstate loop, 1 thread'));
+  const wasm = wasmSimdSupported() ? await loopFigure('wasm', 'WASM SIMD 4-way midstate loop, 1 thread') : undefined;
+  if (wasm) figures.push(wasm);
   figures.push(await loopFigure('js', 'plain JS midstate loop, 1 thread'));
-  figures.push(await naiveFigure());
+  const naive = await naiveFigure();
+  figures.push(naive);
+  // Per thread, side by side: the mining loop against the obvious native-code loop.
+  if (wasm) figures.push({ name: 'WASM SIMD per thread / naive node:crypto per thread', value: wasm.value / naive.value, unit: 'x' });
   figures.push(await poolFigure(1));
   figures.push(await poolFigure(2));
   return figures;

@@ -9,6 +9,7 @@ import type { Block, Transaction } from '../src/primitives/index.js';
 import { OutPoint } from '../src/primitives/outpoint.js';
 import { coinbaseOutpoint } from '../test/helpers/chain-harness.js';
 import { closeAll, DISCOVERY, key, link, payingBranch, reachable, spendCoinbase, startNode, type TestNode, waitFor } from '../test/p2p/helpers.js';
+import { compactRelay } from './compact.js';
 import type { Figure } from './measure.js';
 
 export const title = 'p2p: real libp2p nodes on 127.0.0.1 (one process, regtest blocks)';
@@ -184,5 +185,5 @@ export async function discoveredMesh(): Promise<Figure[]> {
 }
 
 export async function run(): Promise<Figure[]> {
-  return [...(await propagation()), ...(await syncSpeed()), ...(await reconciliation()), ...(await discoveredMesh())];
+  return [...(await compactRelay()), ...(await propagation()), ...(await syncSpeed()), ...(await reconciliation()), ...(await discoveredMesh())];
 }

@@ -39,7 +39,13 @@ export function splitFlags(argv: readonly string[], extraValueFlags: readonly st
   return { flags, rest: argv.slice(i), extra };
 }
 
-export function connect(flags: readonly string[], host: string | undefined, env: NodeJS.ProcessEnv = process.env): Connection {
+/** bitcoin-cli spells it `-rpcwallet=NAME`; we take that, `--rpcwallet NAME` and `--rpcwallet=NAME`. */
+export function normalizeWalletFlag(argv: readonly string[]): string[] {
+  return argv.map((arg) => (arg === '-rpcwallet' || arg.startsWith('-rpcwallet=') ? `-${arg}` : arg));
+}
+
+/** `wallet`: call the /wallet/<name> endpoint (bitcoin-cli's -rpcwallet). */
+export function connect(flags: readonly string[], host: string | undefined, env: NodeJS.ProcessEnv = process.env, wallet?: string): Connection {
   let options: NodeOptions;
   try {
     options = loadNodeOptions({ argv: flags, env });
@@ -57,5 +63,6 @@ export function connect(flags: readonly string[], host: string | undefined, env:
     }
   }
   const hostPart = target.includes(':') ? `[${target}]` : target;
-  return { client: new RpcClient({ url: `http://${hostPart}:${options.rpcPort}/`, credentials }), options };
+  const path = wallet === undefined ? '' : `wallet/${encodeURIComponent(wallet)}`;
+  return { client: new RpcClient({ url: `http://${hostPart}:${options.rpcPort}/${path}`, credentials }), options };
 }

@@ -23,6 +23,9 @@ export async function nodeCommand(argv: readonly string[]): Promise<number> {
     process.stderr.write(`powcoin node: ${err.message}\n`);
     return 2;
   }
+  // Keys, wallet records and the cookie are secrets: nothing the daemon writes (LevelDB's own
+  // files included, which take their mode from the umask) is readable by other users.
+  process.umask(0o077);
   const logging = createLogging(options.logLevel);
   let node: PowcoinNode;
   try {

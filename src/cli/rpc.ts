@@ -6,12 +6,13 @@
  */
 import { RpcError } from '../rpc/errors.js';
 import { RpcClientError } from '../rpc/client.js';
-import { CliError, connect, splitFlags } from './connection.js';
+import { CliError, connect, normalizeWalletFlag, splitFlags } from './connection.js';
 import { memberText, prettyJson } from './json-text.js';
 
-export const RPC_USAGE = `Usage: powcoin rpc [--network N] [--datadir D] [--rpc-host H] [--rpc-port P] [--rpc-user U --rpc-password W] METHOD [ARGS...]
+export const RPC_USAGE = `Usage: powcoin rpc [--network N] [--datadir D] [--rpc-host H] [--rpc-port P] [--rpc-user U --rpc-password W] [--rpcwallet NAME] METHOD [ARGS...]
 
 Calls the node's JSON-RPC method. ARGS are JSON when they parse as JSON, else strings.
+--rpcwallet NAME (or bitcoin-cli's -rpcwallet=NAME) sends wallet calls to that loaded wallet.
 Try 'powcoin rpc help'.`;
 
 export function parseCliArg(arg: string): unknown {
@@ -73,10 +74,10 @@ export async function rpcCommand(argv: readonly string[], io: CliIo = defaultIo)
     return 0;
   }
   try {
-    const { flags, rest, extra } = splitFlags(argv, ['rpc-host']);
+    const { flags, rest, extra } = splitFlags(normalizeWalletFlag(argv), ['rpc-host', 'rpcwallet']);
     const [method, ...args] = rest;
     if (!method) throw new CliError(`too few parameters\n${RPC_USAGE}`, 2);
-    const { client } = connect(flags, extra['rpc-host'], io.env);
+    const { client } = connect(flags, extra['rpc-host'], io.env, extra.rpcwallet);
     return await runCall(() => client.callRaw(method, args.map(parseCliArg)), io, client.options.url);
   } catch (err) {
     return reportError(err, io, '');

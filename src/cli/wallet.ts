@@ -1,8 +1,9 @@
 /** `powcoin wallet address|balance|send ADDRESS AMOUNT`: everyday shortcuts over the RPC. */
-import { CliError, connect, splitFlags } from './connection.js';
+import { CliError, connect, normalizeWalletFlag, splitFlags } from './connection.js';
 import { type CliIo, reportError, runCall } from './rpc.js';
+import { SEED_USAGE, runSeedAction, seedAction } from './wallet-seed.js';
 
-export const WALLET_USAGE = `Usage: powcoin wallet [connection flags] address | balance | send ADDRESS AMOUNT | payments [COUNT] | tx TXID
+export const WALLET_USAGE = `Usage: powcoin wallet [connection flags] [--rpcwallet NAME] ACTION
 
   address              a new receiving address (getnewaddress)
   balance              the spendable balance (getbalance)
@@ -10,8 +11,9 @@ export const WALLET_USAGE = `Usage: powcoin wallet [connection flags] address | 
   payments [COUNT]     the last COUNT (10) payments with confirmations and reversal_probability:
                        the chance an attacker with --attackershare of the hash rate reverses each
   tx TXID              one payment (gettransaction), with its reversal_probability
+${SEED_USAGE}
 
-Connection flags are those of 'powcoin rpc'.`;
+Connection flags are those of 'powcoin rpc'; --rpcwallet NAME picks one of several loaded wallets.`;
 
 const defaultIo: CliIo = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
 
@@ -32,9 +34,15 @@ export async function walletCommand(argv: readonly string[], io: CliIo = default
     return argv.length === 0 ? 2 : 0;
   }
   try {
-    const { flags, rest, extra } = splitFlags(argv, ['rpc-host']);
+    const { flags, rest, extra } = splitFlags(normalizeWalletFlag(argv), ['rpc-host', 'rpcwallet']);
+    const seed = seedAction(rest, io.env ?? process.env);
+    if (seed) {
+      // createwallet is a node-wide call: only mnemonic goes to a named wallet's endpoint.
+      const { client } = connect(flags, extra['rpc-host'], io.env, seed.action === 'mnemonic' ? extra.rpcwallet : undefined);
+      return await runSeedAction(seed, client, io);
+    }
     const { method, params } = callFor(rest);
-    const { client } = connect(flags, extra['rpc-host'], io.env);
+    const { client } = connect(flags, extra['rpc-host'], io.env, extra.rpcwallet);
     return await runCall(() => client.callRaw(method, params), io, client.options.url);
   } catch (err) {
     return reportError(err, io, '');

@@ -4,10 +4,12 @@
  * Nothing imports this file but the CLI and the tests.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { Chain } from '../chain/chain.js';
+import { TxIndexer } from '../chain/tx-indexer.js';
+import { TxIndexStore } from '../store/tx-index-store.js';
 import { WorkerPoolVerifier } from '../verify/sig-verifier.js';
 import { unixNow } from '../consensus/header-checks.js';
 import { Mempool } from '../mempool/mempool.js';
@@ -20,7 +22,7 @@ import { DashboardServer } from '../dashboard/server.js';
 import { removeDashboardUrl, writeDashboardUrl } from '../dashboard/url-file.js';
 import { NodeDashboardSource } from './dashboard-source.js';
 import { RpcDispatcher } from '../rpc/dispatch.js';
-import type { RpcControl } from '../rpc/interfaces.js';
+import type { RpcControl, RpcWallet } from '../rpc/interfaces.js';
 import { methodTable } from '../rpc/methods/index.js';
 import { RpcServer } from '../rpc/server.js';
 import { DEFAULT_FLUSH_POLICY } from '../chain/flush-policy.js';
@@ -36,11 +38,12 @@ import type { NodeOptions } from './options.js';
 import { PacedSearcher } from './paced-searcher.js';
 import { buildRpcContext } from './rpc-context.js';
 import { WalletRebroadcaster } from './rebroadcast.js';
-import { walletForRpc } from './wallet-adapter.js';
 import { networkForRpc } from './p2p-adapter.js';
 import { P2PNode } from '../p2p/node.js';
 import { p2pOptions } from './p2p-options.js';
-import { Wallet } from '../wallet/wallet.js';
+import { WalletRegistry } from '../wallet/registry.js';
+import type { Wallet } from '../wallet/wallet.js';
+import { walletsForRpc } from './wallets-adapter.js';
 
 type Stopper = { name: string; stop: () => Promise<void> | void };
 
@@ -103,7 +106,7 @@ export class PowcoinNode {
     const { options, logging } = this;
     const { params, networkDir } = options;
     const log = logging.child('node');
-    mkdirSync(networkDir, { recursive: true });
+    makePrivateDirs(options.datadir, networkDir);
     // The store's LevelDB lock is the data-dir lock: a second node on this dir stops here, before touching the cookie.
     const store = await openChainStore(join(networkDir, 'chain'), params, options.reindex !== undefined, logging.child('chain'));
     this.onStop('store', () => store.close());
@@ -133,18 +136,30 @@ export class PowcoinNode {
     });
     logChainEvents(chain, mempool, logging.child('chain'));
     dispatcher.setWarmup('Loading wallet...');
-    const wallet = await Wallet.open({ dir: join(networkDir, 'wallet'), params, defaultFeeRate: options.fallbackFee }, { chain, mempool, logger: logging.child('wallet') });
-    this.onStop('wallet', () => wallet.close());
+    const wallets = new WalletRegistry({ networkDir, walletDefaults: { params, defaultFeeRate: options.fallbackFee } }, { chain, mempool, logger: logging.child('wallet') });
+    this.onStop('wallet', () => wallets.closeAll());
+    const firstStart = !existsSync(join(wallets.dirOf(''), 'CURRENT'));
+    const wallet = await wallets.openDefault();
+    // The words themselves are never logged: a log file may sit in the data dir or be shipped elsewhere.
+    if (firstStart) log.warn({}, "a new wallet was made with a new seed: run 'powcoin wallet mnemonic' and write its 24 words down; they restore every coin");
     const p2p = await this.startP2p(chain, mempool);
-    this.startRebroadcast(wallet, p2p);
+    this.startRebroadcast(wallets, p2p);
     const miner = options.mine ? await this.startMiner(chain, mempool, threads, wallet) : undefined;
     const producer = new BlockProducer({ chain, mempool, params, miner: () => miner });
     wireMetrics(this.metrics, { chain, mempool, p2p, miner: () => miner, now: unixNow });
     const network = networkForRpc(p2p);
-    const rpcContext = buildRpcContext({ params, chain, mempool, producer, control, fallbackFee: options.fallbackFee, attackerShare: options.attackerShare, wallet: walletForRpc(wallet), network });
-    const rpcWallet = rpcContext.wallet;
+    const txIndex = options.txindex ? await this.startTxIndex(chain) : undefined;
+    const rpcWallets = walletsForRpc(wallets);
+    const rpcContext = buildRpcContext({ params, chain, mempool, producer, control, fallbackFee: options.fallbackFee, attackerShare: options.attackerShare, wallets: rpcWallets, network, txIndex });
+    // The dashboard shows the wallet '/' addresses: the default one, or none when several are loaded.
+    const rpcWallet = {
+      getBalances: () => rpcWallets.resolve(undefined).getBalances(),
+      listTransactions: (...args: Parameters<RpcWallet['listTransactions']>) => rpcWallets.resolve(undefined).listTransactions(...args),
+    };
     // Before the RPC answers, so whoever waits for the RPC (testnet up) finds dashboard.url written.
     if (options.dashboard) await this.startDashboard(new NodeDashboardSource({ params, chain, mempool, p2p, miner: () => miner, wallet: rpcWallet, attackerShare: options.attackerShare, now: unixNow }));
+    // Registered after the RPC server's hook, so it runs first: waiting long polls answer before the server closes.
+    this.onStop('longpoll', () => rpcContext.longPoll.close());
     dispatcher.ready(rpcContext);
     log.info({ height: chain.height, tip: chain.tip.hash, peerId: p2p.peerId, addresses: p2p.addresses() }, 'node ready');
   }
@@ -165,11 +180,23 @@ export class PowcoinNode {
     this.logging.child('node').info({ url: this.dashboardUrl }, 'dashboard listening (read-only token in the url)');
   }
 
-  private startRebroadcast(wallet: Wallet, p2p: P2PNode): void {
+  /** One timer for every loaded wallet: each offers its unconfirmed txs again. */
+  private startRebroadcast(wallets: WalletRegistry, p2p: P2PNode): void {
+    const wallet = { rebroadcast: async () => (await Promise.all(wallets.names().map((name) => wallets.get(name)?.rebroadcast() ?? []))).flat() };
     const rebroadcaster = new WalletRebroadcaster({ meanMs: this.options.walletRebroadcast * 1000 }, { wallet, relay: (txs) => p2p.relay(txs), logger: this.logging.child('wallet') });
     rebroadcaster.start();
     // Registered after p2p's stop hook, so (stop hooks running last first) it ends before p2p does.
     this.onStop('rebroadcast', () => rebroadcaster.stop());
+  }
+
+  /** The transaction index in its own LevelDB (as Core's indexes/txindex), caught up in the background. */
+  private async startTxIndex(chain: Chain): Promise<TxIndexer> {
+    const store = await TxIndexStore.open(join(this.options.networkDir, 'indexes', 'txindex'));
+    this.onStop('txindex store', () => store.close());
+    const indexer = new TxIndexer(store, chain, this.logging.child('chain'));
+    this.onStop('txindex', () => indexer.stop());
+    indexer.start();
+    return indexer;
   }
 
   private async startP2p(chain: Chain, mempool: Mempool): Promise<P2PNode> {
@@ -196,14 +223,18 @@ export class PowcoinNode {
     this.onStop('rpc', () => server.stop());
   }
 
-  /** The built-in miner pays --mining-address, else a new wallet address, else a key kept in the data dir. */
+  /**
+   * The built-in miner pays --mining-address, else a new address of the default wallet (derived
+   * from its public account key, so a locked encrypted wallet gets its rewards too), else a key
+   * kept in the data dir.
+   */
   private async startMiner(chain: Chain, mempool: Mempool, threads: number, wallet: Wallet | undefined): Promise<Miner> {
     const { options } = this;
     const log = this.logging.child('miner');
     let payoutScript: Uint8Array;
     if (options.miningAddress) {
       payoutScript = addressToScript(options.miningAddress, options.params.bech32Prefix);
-    } else if (wallet && !wallet.isLocked) {
+    } else if (wallet) {
       const address = await wallet.getNewAddress('mining');
       payoutScript = addressToScript(address, options.params.bech32Prefix);
       log.info({ address }, 'mining to a new wallet address');
@@ -221,5 +252,18 @@ export class PowcoinNode {
       await searcher.close();
     });
     return miner;
+  }
+}
+
+/**
+ * The data dir and its network folder are made 0700 whatever the umask (the daemon also sets
+ * umask 077, so what is written inside is 0600): they hold keys and wallet records. Folders that
+ * already existed keep the mode their owner gave them.
+ */
+function makePrivateDirs(datadir: string, networkDir: string): void {
+  for (const dir of [datadir, networkDir]) {
+    if (existsSync(dir)) continue;
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    chmodSync(dir, 0o700);
   }
 }

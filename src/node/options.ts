@@ -35,6 +35,8 @@ export interface NodeOptions {
   feelerInterval?: number;
   mine: boolean;
   mineInterval: number;
+  /** Build and keep the transaction index (indexes/txindex). */
+  txindex: boolean;
   miningAddress?: string;
   /** 0: one per core. */
   threads: number;
@@ -236,6 +238,7 @@ function toNodeOptions(m: Record<string, unknown>, params: NetworkParams): NodeO
     announceInterval: m['announce-interval'] as number | undefined,
     feelerInterval: m['feeler-interval'] as number | undefined,
     mine: (m.mine as boolean | undefined) ?? false,
+    txindex: (m.txindex as boolean | undefined) ?? false,
     mineInterval: (m['mine-interval'] as number | undefined) ?? 0,
     miningAddress: m['mining-address'] as string | undefined,
     threads: (m.threads as number | undefined) ?? 0,

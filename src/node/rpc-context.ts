@@ -3,7 +3,8 @@ import { unixNow } from '../consensus/header-checks.js';
 import type { Chain } from '../chain/chain.js';
 import type { Mempool } from '../mempool/mempool.js';
 import type { NetworkParams } from '../params/types.js';
-import type { RpcBlockProducer, RpcContext, RpcControl, RpcNetwork, RpcWallet } from '../rpc/interfaces.js';
+import { LongPoll } from '../rpc/longpoll.js';
+import type { RpcBlockProducer, RpcContext, RpcControl, RpcNetwork, RpcTxIndex, RpcWallet, RpcWallets } from '../rpc/interfaces.js';
 
 export interface RpcContextParts {
   params: NetworkParams;
@@ -12,7 +13,9 @@ export interface RpcContextParts {
   producer: RpcBlockProducer;
   control: RpcControl;
   wallet?: RpcWallet;
+  wallets?: RpcWallets;
   network?: RpcNetwork;
+  txIndex?: RpcTxIndex;
   /** sat/vB. */
   fallbackFee: number;
   /** -attackershare, for reversal_probability. */
@@ -20,15 +23,19 @@ export interface RpcContextParts {
   now?: () => number;
 }
 
-export function buildRpcContext(parts: RpcContextParts): RpcContext {
+/** The context, and its long poll (close it on shutdown so waiting getblocktemplate calls end). */
+export function buildRpcContext(parts: RpcContextParts): RpcContext & { longPoll: LongPoll } {
   return {
+    longPoll: new LongPoll(parts.chain, parts.mempool),
     params: parts.params,
     chain: parts.chain,
     mempool: parts.mempool,
     producer: parts.producer,
     control: parts.control,
     wallet: parts.wallet,
+    wallets: parts.wallets,
     network: parts.network,
+    txIndex: parts.txIndex,
     fallbackFeeRate: parts.fallbackFee,
     attackerShare: parts.attackerShare,
     now: parts.now ?? unixNow,

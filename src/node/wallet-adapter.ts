@@ -7,8 +7,8 @@ export function walletForRpc(wallet: Wallet): RpcWallet {
     getNewAddress: (label) => wallet.getNewAddress(label),
     getRawChangeAddress: () => wallet.getRawChangeAddress(),
     getBalances: async () => {
-      const { mine } = wallet.getBalances();
-      return { trusted: mine.trusted, untrustedPending: mine.untrusted_pending, immature: mine.immature };
+      const { mine, lastprocessedblock } = wallet.getBalances();
+      return { trusted: mine.trusted, untrustedPending: mine.untrusted_pending, immature: mine.immature, lastProcessedBlock: lastprocessedblock };
     },
     getBalance: async (minconf) => wallet.getBalance({ minconf }),
     listUnspent: async (minconf, maxconf, addresses) => wallet.listUnspent(minconf, maxconf, addresses) as unknown as Record<string, unknown>[],
@@ -23,6 +23,13 @@ export function walletForRpc(wallet: Wallet): RpcWallet {
     getTransaction: async (txid) => wallet.getTransaction(txid) as unknown as Record<string, unknown>,
     getWalletInfo: async () => wallet.getWalletInfo() as unknown as Record<string, unknown>,
     encrypt: (passphrase) => wallet.encrypt(passphrase),
+    changePassphrase: (oldPassphrase, newPassphrase) => wallet.changePassphrase(oldPassphrase, newPassphrase),
+    dumpMnemonic: (passphrase) => wallet.dumpMnemonic(passphrase),
+    getReceivedByAddress: async (address, minconf, includeImmature) => wallet.getReceivedByAddress(address, minconf, includeImmature),
+    listReceivedByAddress: async (minconf, includeEmpty, address, includeImmature) => wallet.listReceivedByAddress(minconf, includeEmpty, address, includeImmature) as unknown as Record<string, unknown>[],
+    listAddressGroupings: async () => wallet.listAddressGroupings(),
+    listSinceBlock: async (since, target, includeChange) => wallet.listSinceBlock(since, target, includeChange) as unknown as Record<string, unknown>,
+    signMessage: async (address, message) => wallet.signMessage(address, message),
     unlock: (passphrase, seconds) => wallet.unlock(passphrase, seconds),
     lock: async () => wallet.lock(),
     backup: (path) => wallet.backup(path),

@@ -11,6 +11,7 @@ import { decodeFailure } from '../consensus/errors.js';
 import { Block } from '../primitives/block.js';
 import { Transaction } from '../primitives/transaction.js';
 import type { BlockConnected, BlockDisconnected, P2PChain, P2PLogger, P2PMempool, TipChange, TxAccepted } from './interfaces.js';
+import type { CompactRelay } from './compact/relay.js';
 import { RecentSet } from './recent.js';
 import { blockMessageId, MAX_BLOCK_BYTES, MAX_TX_BYTES, type Topics } from './topics.js';
 import { oversizedVerdict, settle, verdict, type Verdict } from './verdict.js';
@@ -29,6 +30,8 @@ export interface GossipModules {
   sawHeight(peer: PeerId, height: number): void;
   /** Hands raw txs to every connected peer (txs/1). */
   pushToPeers(txs: Uint8Array[]): Promise<void>;
+  /** Compact block relay (compact/relay.ts): its own topic, started and stopped with ours. */
+  compact?: CompactRelay;
 }
 
 /** Txs returned by a reorg are collected this long, then pushed together. */
@@ -63,6 +66,7 @@ export class Gossip {
     chain.on('blockDisconnected', this.onDisconnected);
     chain.on('blockConnected', this.onConnected);
     mempool.on('txAccepted', this.onTx);
+    this.modules.compact?.start();
   }
 
   stop(): void {
@@ -72,6 +76,7 @@ export class Gossip {
     chain.off('blockConnected', this.onConnected);
     this.lastConnected = undefined;
     mempool.off('txAccepted', this.onTx);
+    this.modules.compact?.stop();
     clearTimeout(this.returnedTimer);
     this.returnedTimer = undefined;
     this.returnedBatch = [];
@@ -127,10 +132,14 @@ export class Gossip {
   private async publishTip({ tip }: TipChange): Promise<void> {
     const block = this.lastConnected?.hash === tip.hash ? this.lastConnected.block : await this.modules.chain.getBlock(tip.hash);
     if (!block) return;
+    const { compact } = this.modules;
+    // Heard as a compact block: gossipsub forwards that message; nothing of ours to publish.
+    if (compact?.heardBlock(tip.hash)) return;
     const data = block.encode();
     const id = blockMessageId(data);
     if (this.modules.heard.has(id)) return;
     this.modules.heard.add(id);
+    if (compact?.options.publish) return compact.publish(block);
     await this.publish(this.modules.topics.block, data, tip.hash);
   }
 

@@ -6,6 +6,7 @@
 import type { Connection, PeerId } from '@libp2p/interface';
 import { peerIdFromString } from '@libp2p/peer-id';
 import type { NetworkParams } from '../params/types.js';
+import { CompactRelay } from './compact/relay.js';
 import { Gossip } from './gossip.js';
 import type { P2PChain, P2PLogger, P2PMempool } from './interfaces.js';
 import type { P2POptions } from './options.js';
@@ -113,9 +114,33 @@ export class NodeParts {
     return new TxRelay({ context, mempool, logger, table, relaysTxs, connections, accept }, options.mempoolSyncMs);
   }
 
-  gossip(stack: Stack, pushToPeers: (txs: Uint8Array[]) => Promise<void>): Gossip {
+  /** Compact block relay: gossip starts and stops it; its blocktxn/1 is served from the start. */
+  compactRelay(stack: Stack, context: ProtocolContext): CompactRelay {
+    const { chain, mempool, params, topics, logger, heard, table, options } = this.state;
+    return new CompactRelay(
+      { publish: options.compactBlocks },
+      {
+        pubsub: stack.services.pubsub,
+        topics,
+        chain,
+        mempool,
+        params,
+        context,
+        logger,
+        heard,
+        judged: (peer, verdict) => {
+          if (verdict.action === 'accept') this.actions.relayed(peer, 'block');
+          this.actions.judged(peer, verdict);
+        },
+        sawHeight: (peer, height) => table.sawHeight(peer.toString(), height),
+      },
+    );
+  }
+
+  gossip(stack: Stack, pushToPeers: (txs: Uint8Array[]) => Promise<void>, compact?: CompactRelay): Gossip {
     const { chain, mempool, topics, logger, heard, table } = this.state;
     return new Gossip({
+      compact,
       pubsub: stack.services.pubsub,
       topics,
       chain,

@@ -15,6 +15,7 @@ import { Connectivity } from './connections/connectivity.js';
 import type { ConnectionManager } from './connections/manager.js';
 import { PeerDiscipline } from './discipline.js';
 import type { P2PEvents, PeerInfo } from './events.js';
+import type { CompactRelay, CompactStats } from './compact/relay.js';
 import type { Gossip } from './gossip.js';
 import { loadIdentity } from './identity.js';
 import { type P2PChain, type P2PLogger, type P2PMempool, silentP2PLogger } from './interfaces.js';
@@ -63,6 +64,7 @@ export class P2PNode extends TypedEmitter<P2PEvents> {
   private stack?: Stack;
   private discipline?: PeerDiscipline;
   private gossip?: Gossip;
+  private compact?: CompactRelay;
   private syncer?: Syncer;
   private refetcher?: LostBlockFetcher;
   private txRelay?: TxRelay;
@@ -117,7 +119,9 @@ export class P2PNode extends TypedEmitter<P2PEvents> {
     this.refetcher = this.parts.refetcher(context);
     // Gossip pushes the txs a reorg returns through the relay; the relay judges reconciled txs as gossip does.
     const txRelay: TxRelay = (this.txRelay = this.parts.txRelay(context, (peer, txs) => gossip.acceptPushed(peer, txs)));
-    const gossip: Gossip = (this.gossip = this.parts.gossip(stack, (txs) => txRelay.push(txs)));
+    const compact = (this.compact = this.parts.compactRelay(stack, context));
+    const gossip: Gossip = (this.gossip = this.parts.gossip(stack, (txs) => txRelay.push(txs), compact));
+    await compact.serve();
     await serveStatus(context, (peer, status) => this.heardStatus(peer, status));
     await serveHeaders(context);
     await serveBlocks(context);
@@ -272,10 +276,16 @@ export class P2PNode extends TypedEmitter<P2PEvents> {
     await this.txRelay.push(txs);
   }
 
+  /** How the compact blocks we received were rebuilt (from the pool, with fetched txs, or whole). */
+  compactStats(): CompactStats {
+    if (!this.compact) throw new Error('p2p node is not started');
+    return structuredClone(this.compact.stats);
+  }
+
   /** Peers in our gossip mesh for each topic (gossipsub's view; for diagnostics and tests). */
-  meshPeers(): { block: string[]; tx: string[] } {
+  meshPeers(): { block: string[]; tx: string[]; compact: string[] } {
     const pubsub = this.running().services.pubsub as unknown as { getMeshPeers(topic: string): string[] };
-    return { block: pubsub.getMeshPeers(this.topics.block), tx: pubsub.getMeshPeers(this.topics.tx) };
+    return { block: pubsub.getMeshPeers(this.topics.block), tx: pubsub.getMeshPeers(this.topics.tx), compact: pubsub.getMeshPeers(this.topics.compact) };
   }
 
   /** Whether a sync is queued or under way. */

@@ -46,6 +46,8 @@ export interface P2POptions {
   connectTickMs: number;
   /** How often the address book is written (Core: 15 minutes). */
   bookFlushMs: number;
+  /** Publish new blocks in compact form (compact/, BIP152-like); false: whole blocks. Compact blocks are always understood. */
+  compactBlocks: boolean;
 }
 
 /** Regtest (no retargeting) and fast demo networks (a block within a minute) get short relay timers. */
@@ -79,6 +81,7 @@ export function resolveP2POptions(options: Partial<P2POptions>, params: NetworkP
     seedDelayMs: options.seedDelayMs ?? (test ? 10_000 : 60_000),
     connectTickMs: options.connectTickMs ?? 500,
     bookFlushMs: options.bookFlushMs ?? 15 * 60_000,
+    compactBlocks: options.compactBlocks ?? true,
   };
 }
 

@@ -5,7 +5,7 @@
  * rate) before it calls the excess a flood: each request past that is refused unanswered and
  * costs the requester PENALTY.flood.
  */
-export type RequestKind = 'status' | 'headers' | 'blocks' | 'txs' | 'mempool';
+export type RequestKind = 'status' | 'headers' | 'blocks' | 'txs' | 'mempool' | 'blocktxn';
 
 export interface RateLimit {
   /** Requests that may go at once after a quiet spell. */
@@ -25,6 +25,8 @@ export const REQUEST_LIMITS: Readonly<Record<RequestKind, RateLimit>> = {
   txs: { burst: 20, perSecond: 5 },
   // Mempool reconciliation: on connect and every few seconds at most (regtest), a few rounds each.
   mempool: { burst: 10, perSecond: 1 },
+  // Missing txs of a compact block (compact/): at most one per block a peer relays to us.
+  blocktxn: { burst: 20, perSecond: 10 },
 };
 
 /** How much more than REQUEST_LIMITS a server tolerates before penalising (timer jitter, reconnects). */

@@ -74,14 +74,14 @@ export function createStack(options: P2POptions, privateKey: PrivateKey, topics:
         msgIdFn: (message) => messageId(topics, message.topic, message.data),
         allowPublishToZeroTopicPeers: true,
         ignoreDuplicatePublishError: true,
-        allowedTopics: [topics.block, topics.tx],
+        allowedTopics: [topics.block, topics.tx, topics.compact],
         maxInboundDataLength: MAX_GOSSIP_FRAME_BYTES,
         // Peer exchange would let a pruning peer choose whom we dial: peers come from our address book only.
         doPX: false,
         scoreThresholds: { acceptPXThreshold: Number.POSITIVE_INFINITY },
         // No IP-colocation penalty: local testnets put every node on 127.0.0.1, and gossipsub would
         // graylist honest peers past ten of them; address bans (address-bans.ts) cover Sybils instead.
-        scoreParams: { IPColocationFactorWeight: 0, topics: { [topics.block]: { ...TOPIC_SCORE }, [topics.tx]: { ...TOPIC_SCORE } } },
+        scoreParams: { IPColocationFactorWeight: 0, topics: { [topics.block]: { ...TOPIC_SCORE }, [topics.tx]: { ...TOPIC_SCORE }, [topics.compact]: { ...TOPIC_SCORE } } },
       }),
     },
   });

@@ -1,5 +1,5 @@
 /**
- * Names and size limits of everything powcoin says over libp2p: two gossip topics and three
+ * Names and size limits of everything powcoin says over libp2p: three gossip topics and the
  * request/response protocols, all under `/powcoin/<protocolName>/`, so two networks never mix.
  */
 import { createHash } from 'node:crypto';
@@ -31,6 +31,8 @@ export const MAX_GOSSIP_FRAME_BYTES = MAX_BLOCK_BYTES + 64 * 1024;
 export interface Topics {
   block: string;
   tx: string;
+  /** Compact blocks (compact/, modelled on BIP152): header, short tx ids, prefilled txs. */
+  compact: string;
 }
 
 export interface Protocols {
@@ -39,16 +41,18 @@ export interface Protocols {
   blocks: string;
   txs: string;
   mempool: string;
+  /** A compact block's missing txs (BIP152's getblocktxn/blocktxn). */
+  blocktxn: string;
 }
 
 export function topicsFor(params: NetworkParams): Topics {
   const base = `/powcoin/${params.protocolName}`;
-  return { block: `${base}/block/1`, tx: `${base}/tx/1` };
+  return { block: `${base}/block/1`, tx: `${base}/tx/1`, compact: `${base}/cmpctblock/1` };
 }
 
 export function protocolsFor(params: NetworkParams): Protocols {
   const base = `/powcoin/${params.protocolName}`;
-  return { status: `${base}/status/1`, headers: `${base}/headers/1`, blocks: `${base}/blocks/1`, txs: `${base}/txs/1`, mempool: `${base}/mempool/1` };
+  return { status: `${base}/status/1`, headers: `${base}/headers/1`, blocks: `${base}/blocks/1`, txs: `${base}/txs/1`, mempool: `${base}/mempool/1`, blocktxn: `${base}/blocktxn/1` };
 }
 
 /**
@@ -67,6 +71,7 @@ export function messageId(topics: Topics, topic: string, data: Uint8Array): Uint
 export function messageIdString(topics: Topics, topic: string, data: Uint8Array): string {
   if (topic === topics.block) return blockMessageId(data);
   if (topic === topics.tx) return hashToHex(sha256d(data));
+  if (topic === topics.compact) return compactMessageId(data);
   return `raw:${toHex(sha256(data))}`;
 }
 
@@ -78,4 +83,15 @@ const BLOCK_MESSAGE_TAG = sha256(new TextEncoder().encode('powcoin/gossip/block'
  */
 export function blockMessageId(data: Uint8Array): string {
   return `blk:${createHash('sha256').update(BLOCK_MESSAGE_TAG).update(BLOCK_MESSAGE_TAG).update(data).digest('hex')}`;
+}
+
+const COMPACT_MESSAGE_TAG = sha256(new TextEncoder().encode('powcoin/gossip/cmpctblock'));
+
+/**
+ * The gossip id of a compact block: like blockMessageId, over every byte of the message under its
+ * own tag. A forged compact block under a real header (junk short ids, a junk prefilled tx) is
+ * another message, so it cannot make gossipsub drop the real one as already seen.
+ */
+export function compactMessageId(data: Uint8Array): string {
+  return `cmp:${createHash('sha256').update(COMPACT_MESSAGE_TAG).update(COMPACT_MESSAGE_TAG).update(data).digest('hex')}`;
 }

@@ -69,3 +69,26 @@ export function verifyDigest(signature: Uint8Array, digest: Uint8Array, publicKe
   if (signature.length !== COMPACT_SIGNATURE_LENGTH || digest.length !== 32) return false;
   return secp.verify(signature, digest, publicKey, { prehash: false, lowS: true, format: 'compact' });
 }
+
+/**
+ * A recoverable signature over a 32-byte digest (for signed messages): the recovery id (0-3)
+ * followed by the compact r || s, low-S, deterministic nonce.
+ */
+export function signDigestRecoverable(digest: Uint8Array, privateKey: Uint8Array): { recovery: number; signature: Uint8Array } {
+  if (digest.length !== 32) throw new RangeError(`a digest is 32 bytes, got ${digest.length}`);
+  const recovered = secp.sign(digest, privateKey, { prehash: false, lowS: true, format: 'recovered' });
+  return { recovery: recovered[0], signature: recovered.slice(1) };
+}
+
+/** The compressed public key that made `signature` (r || s) over `digest` with `recovery`; undefined when none does. */
+export function recoverPublicKey(signature: Uint8Array, recovery: number, digest: Uint8Array): Uint8Array | undefined {
+  if (signature.length !== COMPACT_SIGNATURE_LENGTH || digest.length !== 32 || !Number.isInteger(recovery) || recovery < 0 || recovery > 3) return undefined;
+  const recovered = new Uint8Array(65);
+  recovered[0] = recovery;
+  recovered.set(signature, 1);
+  try {
+    return secp.recoverPublicKey(recovered, digest, { prehash: false });
+  } catch {
+    return undefined;
+  }
+}

@@ -41,6 +41,19 @@ export function basicAuthHeader(credentials: Credentials): string {
   return `Basic ${Buffer.from(`${credentials.user}:${credentials.password}`).toString('base64')}`;
 }
 
+/**
+ * A checker for one set of credentials. The header a client sends is almost always exactly
+ * `basicAuthHeader(expected)`, so that is compared first, in constant time, without decoding
+ * base64 per request; any other spelling (padding, spacing) takes the decoding path.
+ */
+export function basicAuthChecker(expected: Credentials): (header: string | undefined) => boolean {
+  const exact = Buffer.from(basicAuthHeader(expected), 'latin1');
+  return (header) => {
+    if (header !== undefined && header.length === exact.length && timingSafeEqual(Buffer.from(header, 'latin1'), exact)) return true;
+    return checkBasicAuth(header, expected);
+  };
+}
+
 /** Constant-time check of an Authorization header against the expected credentials. */
 export function checkBasicAuth(header: string | undefined, expected: Credentials): boolean {
   if (!header?.startsWith('Basic ')) return false;

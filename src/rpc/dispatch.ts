@@ -9,8 +9,9 @@ import { RpcCode, RpcError, isRpcError } from './errors.js';
 import type { RpcContext } from './interfaces.js';
 import { stringifyJson } from './json.js';
 import type { MethodTable, RpcMethod } from './methods/index.js';
-import { usage } from './methods/types.js';
-import { Params, arityError } from './params.js';
+import { methodHelp } from './methods/types.js';
+import { scopeToWallet } from './methods/wallet-scope.js';
+import { Params, arityError, requiredNullError } from './params.js';
 
 export interface HttpReply {
   status: number;
@@ -37,6 +38,8 @@ export type WarmupContext = Pick<RpcContext, 'control' | 'now'>;
 export class RpcDispatcher {
   private context: RpcContext | undefined;
   private warmupStatus = 'Loading block index...';
+  /** Per-endpoint contexts, made once: their wallet is resolved at each read, so they never go stale. */
+  private readonly scoped = new Map<string | undefined, RpcContext>();
 
   private readonly calls: Counter;
   private readonly latency: Histogram;
@@ -58,9 +61,11 @@ export class RpcDispatcher {
   /** Every method answers from now on. */
   ready(context: RpcContext): void {
     this.context = context;
+    this.scoped.clear();
   }
 
-  async handle(text: string): Promise<HttpReply> {
+  /** `walletName`: from a /wallet/<name> endpoint (undefined for '/'): the wallet the calls address. */
+  async handle(text: string, walletName?: string): Promise<HttpReply> {
     let request: unknown;
     try {
       request = JSON.parse(text);
@@ -68,17 +73,24 @@ export class RpcDispatcher {
       return { status: 500, body: stringifyJson({ result: null, error: { code: RpcCode.PARSE_ERROR, message: 'Parse error' }, id: null }) };
     }
     if (!Array.isArray(request)) {
-      const reply = await this.call(request);
+      const pending = this.call(request, walletName);
+      const reply = pending instanceof Promise ? await pending : pending;
       if (reply.notification) return { status: 204, body: undefined };
       return { status: httpStatus(reply), body: stringifyJson(replyObject(reply)) };
     }
     if (request.length === 0) return { status: 400, body: stringifyJson({ result: null, error: { code: RpcCode.INVALID_REQUEST, message: 'Invalid Request: empty batch' }, id: null }) };
-    const replies: CallReply[] = [];
-    for (const item of request) replies.push(await this.call(item));
-    return { status: 200, body: stringifyJson(replies.filter((r) => !r.notification).map(replyObject)) };
+    // In order, one at a time, as Core; a method that answers synchronously costs no promise.
+    const replies: Record<string, unknown>[] = [];
+    for (const item of request) {
+      const pending = this.call(item, walletName);
+      const reply = pending instanceof Promise ? await pending : pending;
+      if (!reply.notification) replies.push(replyObject(reply));
+    }
+    return { status: 200, body: stringifyJson(replies) };
   }
 
-  private async call(request: unknown): Promise<CallReply> {
+  /** One call: synchronous when the method is, so a getblockcount never waits for a microtask. */
+  private call(request: unknown, walletName: string | undefined): CallReply | Promise<CallReply> {
     if (typeof request !== 'object' || request === null || Array.isArray(request)) {
       return failed(1, null, new RpcError(RpcCode.INVALID_REQUEST, 'Invalid Request object'));
     }
@@ -86,20 +98,37 @@ export class RpcDispatcher {
     const version: Version = fields.jsonrpc === '2.0' ? 2 : 1;
     const notification = version === 2 && !('id' in fields);
     const id = fields.id ?? null;
+    const method = fields.method;
     const started = performance.now();
+    let result: unknown;
     try {
       if (fields.jsonrpc !== undefined && !['1.0', '1.1', '2.0'].includes(String(fields.jsonrpc))) throw new RpcError(RpcCode.INVALID_REQUEST, 'jsonrpc field must be a string, "1.0", "1.1" or "2.0"');
-      if (typeof fields.method !== 'string') throw new RpcError(RpcCode.INVALID_REQUEST, 'Method must be a string');
-      const result = await this.execute(fields.method, fields.params);
-      this.logger.debug({ method: fields.method, ms: +(performance.now() - started).toFixed(2) }, 'rpc call');
-      this.measure(fields.method, started, 'ok');
-      return { version, id, result: result === undefined ? null : result, notification };
+      if (typeof method !== 'string') throw new RpcError(RpcCode.INVALID_REQUEST, 'Method must be a string');
+      result = this.execute(method, fields.params, walletName);
     } catch (err) {
-      const error = this.asRpcError(err, fields.method);
-      this.logger.debug({ method: fields.method, code: error.code, message: error.message }, 'rpc error');
-      this.measure(fields.method, started, 'error');
-      return { ...failed(version, id, error), notification };
+      return this.failure(version, id, notification, method, started, err);
     }
+    if (result instanceof Promise) {
+      return result.then(
+        (value: unknown) => this.success(version, id, notification, method, started, value),
+        (err: unknown) => this.failure(version, id, notification, method, started, err),
+      );
+    }
+    return this.success(version, id, notification, method, started, result);
+  }
+
+  /** Every call ends in one of these two (the place for per-method metrics). */
+  private success(version: Version, id: unknown, notification: boolean, method: unknown, started: number, result: unknown): CallReply {
+    this.logger.debug({ method, ms: +(performance.now() - started).toFixed(2) }, 'rpc call');
+    this.measure(method, started, 'ok');
+    return { version, id, result: result === undefined ? null : result, notification };
+  }
+
+  private failure(version: Version, id: unknown, notification: boolean, method: unknown, started: number, err: unknown): CallReply {
+    const error = this.asRpcError(err, method);
+    this.logger.debug({ method, code: error.code, message: error.message }, 'rpc error');
+    this.measure(method, started, 'error');
+    return { ...failed(version, id, error), notification };
   }
 
   /** Counts a call; names outside the table count as "unknown", so a client cannot grow the series. */
@@ -109,7 +138,7 @@ export class RpcDispatcher {
     this.latency.observe((performance.now() - started) / 1000, { method: name });
   }
 
-  private async execute(name: string, rawParams: unknown): Promise<unknown> {
+  private execute(name: string, rawParams: unknown, walletName: string | undefined): unknown {
     const method = this.table.get(name);
     if (!method) throw new RpcError(RpcCode.METHOD_NOT_FOUND, 'Method not found');
     const params = new Params(positional(method, rawParams));
@@ -119,7 +148,17 @@ export class RpcDispatcher {
       // duringWarmup methods touch only control and now (see WarmupContext).
       return method.run(params, this.warmupContext as RpcContext);
     }
-    return method.run(params, context);
+    return method.run(params, this.scopedContext(context, walletName));
+  }
+
+  private scopedContext(context: RpcContext, walletName: string | undefined): RpcContext {
+    let scoped = this.scoped.get(walletName);
+    if (!scoped) {
+      scoped = scopeToWallet(context, walletName);
+      // Bounded: a client naming endless wallets must not grow this map.
+      if (this.scoped.size < 64) this.scoped.set(walletName, scoped);
+    }
+    return scoped;
   }
 
   /** Unexpected exceptions are bugs: logged loudly, answered as Core answers a std::exception (-1). */
@@ -137,9 +176,18 @@ function positional(method: RpcMethod, raw: unknown): unknown[] {
   else if (Array.isArray(raw)) values = raw;
   else if (typeof raw === 'object') values = fromNamed(method, raw as Record<string, unknown>);
   else throw new RpcError(RpcCode.INVALID_REQUEST, 'Params must be an array or object');
-  const requiredCount = method.args.filter((arg) => arg.required).length;
-  const missing = method.args.some((arg, i) => arg.required && (values[i] === undefined || values[i] === null));
-  if (values.length > method.args.length || values.length < requiredCount || missing) throw arityError(usage(method));
+  // Core's IsValidNumArgs: up to the last required argument, at most all of them.
+  let requiredCount = 0;
+  for (let i = method.args.length; i > 0; i--) {
+    if (method.args[i - 1].required) {
+      requiredCount = i;
+      break;
+    }
+  }
+  if (values.length > method.args.length || values.length < requiredCount) throw arityError(methodHelp(method));
+  for (let i = 0; i < requiredCount; i++) {
+    if (method.args[i].required && (values[i] === undefined || values[i] === null)) throw requiredNullError(i + 1, method.args[i].name);
+  }
   return values;
 }
 

@@ -39,7 +39,12 @@ export interface RpcChain {
   processBlock(block: Block): Promise<{ hash: string; status: string }>;
   hasOrphan(hash: string): boolean;
   /** Every stored block index record, for getchaintips, and the store's directory (size_on_disk). */
-  readonly store: { readonly dir: string; loadBlockIndex(): Promise<ReadonlyArray<{ readonly hash: Uint8Array; readonly height: number }>> };
+  readonly store: {
+    readonly dir: string;
+    loadBlockIndex(): Promise<ReadonlyArray<{ readonly hash: Uint8Array; readonly height: number }>>;
+    /** The coins a connected block spent, in input order (getblockstats' fees). */
+    getUndo(hash: Uint8Array): Promise<Coin[] | undefined>;
+  };
   /** The most-work valid header (body or not). */
   readonly bestHeader: RpcBlockEntry;
   isInitialBlockDownload(): boolean;
@@ -166,7 +171,8 @@ export type WalletRow = Readonly<Record<string, unknown>>;
 export interface RpcWallet {
   getNewAddress(label?: string): Promise<string>;
   getRawChangeAddress(): Promise<string>;
-  getBalances(): Promise<{ trusted: bigint; untrustedPending: bigint; immature: bigint }>;
+  /** `lastProcessedBlock`: the wallet's own last block (it may lag the chain tip). */
+  getBalances(): Promise<{ trusted: bigint; untrustedPending: bigint; immature: bigint; lastProcessedBlock?: { hash: string; height: number } }>;
   getBalance(minconf: number): Promise<bigint>;
   listUnspent(minconf: number, maxconf: number, addresses?: readonly string[]): Promise<WalletRow[]>;
   send(outputs: ReadonlyArray<{ address: string; amount: bigint }>, options: { subtractFeeFrom?: readonly number[]; feeRate?: number; replaceable?: boolean }): Promise<{ txid: string; fee: bigint }>;
@@ -180,6 +186,15 @@ export interface RpcWallet {
   getTransaction(txid: string): Promise<WalletRow>;
   getWalletInfo(): Promise<WalletRow>;
   encrypt(passphrase: string): Promise<void>;
+  changePassphrase(oldPassphrase: string, newPassphrase: string): Promise<void>;
+  /** The BIP39 words; an encrypted wallet needs `passphrase` (-13 without it, -14 wrong). */
+  dumpMnemonic(passphrase?: string): Promise<string>;
+  getReceivedByAddress(address: string, minconf: number, includeImmature: boolean): Promise<bigint>;
+  listReceivedByAddress(minconf: number, includeEmpty: boolean, address: string | undefined, includeImmature: boolean): Promise<WalletRow[]>;
+  listAddressGroupings(): Promise<unknown[]>;
+  /** `sinceHeight`: the main-chain height of the caller's block (undefined: from the start). */
+  listSinceBlock(sinceHeight: number | undefined, targetConfirmations: number, includeChange: boolean): Promise<WalletRow>;
+  signMessage(address: string, message: string): Promise<string>;
   unlock(passphrase: string, seconds: number): Promise<void>;
   lock(): Promise<void>;
   backup(path: string): Promise<void>;
@@ -208,6 +223,31 @@ export interface RpcFundOptions {
   replaceable: boolean;
 }
 
+/**
+ * The loaded wallets (Core's multiwallet). Errors carry Core's number as `rpcCode`: -18 not
+ * found or none loaded, -19 several loaded and none named, -35 already loaded, -36 exists.
+ */
+export interface RpcWallets {
+  /** The wallet a call addresses: `name` from the /wallet/<name> endpoint, undefined for '/'. */
+  resolve(name: string | undefined): RpcWallet;
+  /** A new wallet, or one restored from `mnemonic`; the words of a newly made seed come back once. */
+  create(name: string, options: { mnemonic?: string; passphrase?: string }): Promise<{ name: string; mnemonic?: string }>;
+  load(name: string): Promise<{ name: string }>;
+  unload(name: string): Promise<void>;
+  /** Loaded wallets, in load order. */
+  list(): string[];
+  /** Wallets on disk, loaded or not. */
+  listDir(): string[];
+}
+
+/** The optional transaction index (--txindex); its builder in chain/ satisfies it. */
+export interface RpcTxIndex {
+  /** Core's getindexinfo row. */
+  info(): { synced: boolean; best_block_height: number };
+  /** Display hash of the main-chain block holding `txid`, if indexed. */
+  blockOf(txid: string): Promise<string | undefined>;
+}
+
 /** Process-level controls: stop, uptime and log levels. */
 export interface RpcControl {
   stop(): void;
@@ -225,10 +265,24 @@ export interface RpcContext {
   producer: RpcBlockProducer;
   control: RpcControl;
   wallet?: RpcWallet;
+  /** Several wallets: when set, `wallet` is the one the request's endpoint names (see methods/wallet-scope.ts). */
+  wallets?: RpcWallets;
+  /** The wallet name from a /wallet/<name> endpoint; undefined for '/'. */
+  walletName?: string;
   network?: RpcNetwork;
+  txIndex?: RpcTxIndex;
   /** Wallet fee rate when the mempool gives no estimate (sat/vB). */
   fallbackFeeRate: number;
   /** Hash-rate share of the attacker assumed by reversal_probability (-attackershare); default 0.1. */
   attackerShare?: number;
   now(): number;
+  /** BIP22 long polling for getblocktemplate (rpc/longpoll.ts); without it templates never wait. */
+  longPoll?: RpcLongPoll;
+}
+
+/** getblocktemplate's `longpollid` and the wait on it. */
+export interface RpcLongPoll {
+  id(): string;
+  /** Resolves when a template with this id is stale (new tip, or the pool changed after a minute). */
+  wait(longPollId: string): Promise<void>;
 }

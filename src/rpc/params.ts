@@ -21,7 +21,25 @@ function expect(value: unknown, type: JsonType): void {
   if (actual !== type) throw typeError(`JSON value of type ${actual} is not of expected type ${type}`);
 }
 
-const HEX = /^([0-9a-fA-F]{2})*$/;
+/**
+ * Hex digits only, checked by a plain loop: a regular expression with a repeated group
+ * backtracks per character, and a multi-megabyte argument must cost linear time, never the stack.
+ */
+export function isHex(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70))) return false;
+  }
+  return true;
+}
+
+/** Long arguments are cut in error messages, so an answer never echoes megabytes back. */
+export function quoted(text: string): string {
+  return text.length > 200 ? `${text.slice(0, 200)}...` : text;
+}
+
+/** Core's largest fee rate, in sat/vB: AmountFromValue's money range with 3 decimals. */
+const MAX_FEE_RATE_SAT_VB = 21_000_000 * 100_000_000;
 
 export class Params {
   constructor(private readonly values: readonly unknown[]) {}
@@ -63,7 +81,20 @@ export class Params {
     }
     const value = this.values[index];
     expect(value, 'number');
+    // JSON.parse reads 1e400 as Infinity; no method can use it, and BigInt() would throw on it.
+    if (!Number.isFinite(value)) throw typeError('JSON number out of range');
     return value as number;
+  }
+
+  /** A fee rate in sat/vB (Core's fee_rate: a number or numeric string, at most 3 decimals, in money range). */
+  feeRate(index: number): number | undefined {
+    if (!this.has(index)) return undefined;
+    const value = this.values[index];
+    const rate = typeof value === 'string' && /^[0-9]{1,20}(\.[0-9]{0,3})?$/.test(value) ? Number(value) : value;
+    if (typeof rate !== 'number') throw typeError('Amount is not a number or string');
+    if (!Number.isFinite(rate) || rate < 0 || rate > MAX_FEE_RATE_SAT_VB) throw typeError('Amount out of range');
+    if (Math.round(rate * 1000) / 1000 !== rate) throw typeError('Invalid amount');
+    return rate;
   }
 
   /** An integer in [min, max]; Core's message for out-of-range values is the method's, passed as `what`. */
@@ -103,7 +134,7 @@ export class Params {
   /** Hex bytes (Core's ParseHexV messages). */
   hex(index: number, name: string): string {
     const text = this.string(index) ?? missing(name);
-    if (!HEX.test(text)) throw invalidParameter(`${name} must be hexadecimal string (not '${text}')`);
+    if (text.length % 2 !== 0 || !isHex(text)) throw invalidParameter(`${name} must be hexadecimal string (not '${quoted(text)}')`);
     return text.toLowerCase();
   }
 
@@ -118,12 +149,20 @@ function missing(name: string): never {
 }
 
 export function parseHash(text: string, name: string): string {
-  if (!/^[0-9a-fA-F]*$/.test(text)) throw invalidParameter(`${name} must be hexadecimal string (not '${text}')`);
-  if (text.length !== 64) throw invalidParameter(`${name} must be of length 64 (not ${text.length}, for '${text}')`);
+  if (!isHex(text)) throw invalidParameter(`${name} must be hexadecimal string (not '${quoted(text)}')`);
+  if (text.length !== 64) throw invalidParameter(`${name} must be of length 64 (not ${text.length}, for '${quoted(text)}')`);
   return text.toLowerCase();
 }
 
-/** Core's -32602 for a call with the wrong number of arguments, with the method's usage line. */
-export function arityError(usage: string): RpcError {
-  return new RpcError(RpcCode.INVALID_PARAMS, `Invalid number of parameters; usage: ${usage}`);
+/**
+ * Core's answer to a call with the wrong number of arguments: RPCHelpMan throws its help text as
+ * a runtime_error, which the server answers as RPC_MISC_ERROR (-1) with the text as message.
+ */
+export function arityError(help: string): RpcError {
+  return new RpcError(RpcCode.MISC_ERROR, help);
+}
+
+/** Core's -3 for null in a required position (RPCArg::MatchesType; null is only allowed for optional arguments). */
+export function requiredNullError(position: number, name: string): RpcError {
+  return typeError(`Wrong type passed:\n{\n    "Position ${position} (${name})": "JSON value of type null is not of expected type for a required argument"\n}`);
 }

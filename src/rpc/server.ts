@@ -5,7 +5,7 @@
  */
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from '../util/logger.js';
-import { type Credentials, checkBasicAuth } from './auth.js';
+import { type Credentials, basicAuthChecker } from './auth.js';
 import type { RpcDispatcher } from './dispatch.js';
 
 export interface RpcServerOptions {
@@ -33,11 +33,13 @@ const DEFAULT_BODY_LIMIT = 16 * 1024 * 1024;
 export class RpcServer {
   private readonly app: FastifyInstance;
   private address: { host: string; port: number } | undefined;
+  private readonly authorized: (header: string | undefined) => boolean;
 
   constructor(
     private readonly options: RpcServerOptions,
     private readonly modules: RpcServerModules,
   ) {
+    this.authorized = basicAuthChecker(options.credentials);
     this.app = Fastify({ bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT, logger: false, forceCloseConnections: 'idle' });
     this.app.removeAllContentTypeParsers();
     this.app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
@@ -76,7 +78,7 @@ export class RpcServer {
   }
 
   private authenticate(request: FastifyRequest, reply: FastifyReply, done: () => void): void {
-    if (checkBasicAuth(request.headers.authorization, this.options.credentials)) {
+    if (this.authorized(request.headers.authorization)) {
       done();
       return;
     }
@@ -88,12 +90,23 @@ export class RpcServer {
 
   private async post(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const body = typeof request.body === 'string' ? request.body : '';
-    const answer = await this.modules.dispatcher.handle(body);
+    const answer = await this.modules.dispatcher.handle(body, walletFromUrl(request.url));
     if (answer.body === undefined) {
       await reply.code(204).send();
       return;
     }
     // A Buffer, so fastify leaves the content type alone (for a string it appends a charset).
     await reply.code(answer.status).header('content-type', 'application/json').send(Buffer.from(`${answer.body}\n`));
+  }
+}
+
+/** Core's /wallet/<name> endpoint: the URL-decoded rest of the path ("" is the default wallet's name). */
+function walletFromUrl(url: string): string | undefined {
+  const path = url.split('?', 1)[0];
+  if (!path.startsWith('/wallet/')) return undefined;
+  try {
+    return decodeURIComponent(path.slice('/wallet/'.length));
+  } catch {
+    return path.slice('/wallet/'.length);
   }
 }

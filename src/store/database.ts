@@ -43,7 +43,7 @@ export async function openDatabase(dir: string, options: DatabaseOptions): Promi
 function prepareDirectory(dir: string): void {
   let entries: string[];
   try {
-    if (!statSync(dir, { throwIfNoEntry: false })) mkdirSync(dir, { recursive: true });
+    if (!statSync(dir, { throwIfNoEntry: false })) mkdirSync(dir, { recursive: true, mode: 0o700 });
     if (!statSync(dir).isDirectory()) throw new StoreError('io', `chain store path ${dir} is not a directory`);
     entries = readdirSync(dir);
   } catch (err) {

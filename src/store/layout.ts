@@ -23,6 +23,17 @@
  * (connected at least once), 16 failed, 32 failed-child; other bits are refused as corrupt.
  * Besides LevelDB's own files, the directory holds `powcoin.lock` (see lock.ts).
  *
+ * The optional transaction index (`--txindex`) is a second LevelDB in `<network>/indexes/txindex`,
+ * as Core's, so it can be built, dropped or rebuilt without touching the chain store
+ * (tx-index-store.ts reads and writes it):
+ *
+ * | prefix | key                              | value                                                        |
+ * |--------|----------------------------------|--------------------------------------------------------------|
+ * | `t`    | `t` txid(32)                     | 32 hash of the main-chain block holding the transaction       |
+ * | `B`    | `B`                              | best block indexed: 32 hash, u32 height (absent before genesis is indexed) |
+ *
+ * Genesis transactions are not indexed (Core's neither: they are not spendable).
+ *
  * The meta value starts with the schema version so that any later version can read it before
  * trying to understand the rest. Decoders are strict (exact length, no trailing bytes, known
  * flags only) and throw StoreError('corrupt') naming the key, never a raw RangeError.
@@ -52,6 +63,12 @@ export const Prefix = {
   UNDO: 0x75, // 'u'
   COIN: 0x63, // 'c'
   HEIGHT: 0x68, // 'h'
+} as const;
+
+/** Key prefixes of the transaction index's own LevelDB (see the table above). */
+export const TxIndexPrefix = {
+  TX: 0x74, // 't'
+  BEST: 0x42, // 'B'
 } as const;
 
 /** Block index status flags (bit set in the index entry's u32 status). */

@@ -62,7 +62,7 @@ export interface HistoryContext {
 }
 
 /** One wallet tx's entries: sends first, then receives (Core's ListTransactions). */
-export function txDetails(ctx: HistoryContext, wtx: WalletTx): TxDetail[] {
+export function txDetails(ctx: HistoryContext, wtx: WalletTx, includeChange = false): TxDetail[] {
   const { ledger, keys, params, tipHeight } = ctx;
   const debit = ledger.debit(wtx.tx);
   const valueOut = wtx.tx.outputs.reduce((sum, output) => sum + output.value, 0n);
@@ -73,7 +73,7 @@ export function txDetails(ctx: HistoryContext, wtx: WalletTx): TxDetail[] {
   wtx.tx.outputs.forEach((output, vout) => {
     const key = keys.byScript(output.script);
     // In a tx we wrote, our outputs to change keys are neither sent nor received.
-    if (debit > 0n && key?.kind === 'hd' && key.branch === 1) return;
+    if (debit > 0n && key?.kind === 'hd' && key.branch === 1 && !includeChange) return;
     const address = scriptToAddress(output.script, params.bech32Prefix);
     const label = key?.label !== undefined ? { label: key.label } : {};
     if (debit > 0n) sent.push({ ...(address ? { address } : {}), category: 'send', amount: -output.value, ...label, vout, fee: -fee, abandoned: wtx.record.state === 'abandoned' });

@@ -15,7 +15,7 @@
  * and the tx that made or spent it can never disagree. Every event is one batch.
  */
 import { existsSync } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import { Level } from 'level';
 import type { NetworkParams } from '../params/types.js';
 import { WalletError } from './errors.js';
@@ -168,22 +168,30 @@ export class WalletStore {
   }
 
   /**
-   * Copies every record into a fresh database that replaces this one, as Core rewrites its wallet
-   * file after encryptwallet: LevelDB keeps overwritten values in its log and tables (a compaction
-   * may just move a table down a level), so the plaintext seed would survive an overwrite.
+   * Copies every record, with `replace` applied, into a fresh database that then takes this
+   * one's place, as Core rewrites its wallet file after encryptwallet: LevelDB keeps overwritten
+   * values in its log and tables, so a secret overwritten in place would survive on disk. The
+   * new records are never written into this database, so a crash at any moment leaves either
+   * the old wallet whole (the change not made, to be redone) or the new one whole, never a
+   * wallet that says it is encrypted with its plaintext seed still in its files:
+   *
+   *   1. write `<dir>.new` and close it     a crash here: `.new` is incomplete and is dropped
+   *   2. rename `.new` to `.sealed`         from here on the new wallet is the wallet
+   *   3. rename `<dir>` to `<dir>.old`, `.sealed` to `<dir>`, delete `.old` (finishRewrite redoes these)
+   *
    * Returns the reopened store; this one is closed.
    */
-  async rewrite(params: NetworkParams): Promise<WalletStore> {
-    const records = await this.records();
+  async rewrite(params: NetworkParams, replace: Readonly<Record<string, unknown>> = {}): Promise<WalletStore> {
+    const records = (await this.records()).filter(([key]) => !(key in replace));
+    records.push(...Object.entries(replace));
     await this.db.close();
     const fresh = `${this.dir}.new`;
     await rm(fresh, { recursive: true, force: true });
     const db = await openDb(fresh);
-    await db.batch(records.map(([key, value]) => ({ type: 'put' as const, key, value })));
+    await db.batch(records.map(([key, value]) => ({ type: 'put' as const, key, value })), { sync: true });
     await db.close();
-    await rename(this.dir, `${this.dir}.old`);
-    await rename(fresh, this.dir);
-    await rm(`${this.dir}.old`, { recursive: true, force: true });
+    await rename(fresh, `${this.dir}.sealed`);
+    await finishRewrite(this.dir);
     return WalletStore.open(this.dir, params);
   }
 
@@ -199,6 +207,8 @@ export class WalletStore {
 }
 
 async function openDb(dir: string): Promise<Db> {
+  // The wallet holds its seed: its folder is private whatever the umask (LevelDB would make it 0755).
+  await mkdir(dir, { recursive: true, mode: 0o700 });
   const db: Db = new Level<string, unknown>(dir, { keyEncoding: 'utf8', valueEncoding: 'json', createIfMissing: true });
   try {
     await db.open();
@@ -210,12 +220,24 @@ async function openDb(dir: string): Promise<Db> {
   return db;
 }
 
-/** Completes or undoes a rewrite a crash interrupted; the `.old` copy may hold a plaintext seed, so it goes. */
+/**
+ * Completes a rewrite a crash interrupted (see WalletStore.rewrite): a `.sealed` copy is complete
+ * and replaces the wallet; a `.new` one is not and goes; the `.old` copy may hold a plaintext
+ * seed, so it goes once the wallet is in place.
+ */
 async function finishRewrite(dir: string): Promise<void> {
   const fresh = `${dir}.new`;
+  const sealed = `${dir}.sealed`;
   const old = `${dir}.old`;
-  if (!existsSync(dir) && existsSync(fresh) && existsSync(old)) await rename(fresh, dir);
-  if (!existsSync(dir) && existsSync(old)) await rename(old, dir);
   await rm(fresh, { recursive: true, force: true });
-  if (existsSync(dir)) await rm(old, { recursive: true, force: true });
+  if (existsSync(sealed)) {
+    if (existsSync(dir)) {
+      await rm(old, { recursive: true, force: true });
+      await rename(dir, old);
+    }
+    await rename(sealed, dir);
+  }
+  // An `.old` with no wallet beside it is from before `.sealed` existed (an older version's rewrite): it is the wallet.
+  if (!existsSync(dir) && existsSync(old)) await rename(old, dir);
+  await rm(old, { recursive: true, force: true });
 }

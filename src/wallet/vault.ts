@@ -85,18 +85,61 @@ export class Vault {
     this.until = 0;
   }
 
-  /** Core's encryptwallet: returns the sealed record to write; the wallet is locked afterwards. */
-  async encrypt(passphrase: string, logN?: number): Promise<SecretRecord> {
+  /**
+   * Core's encryptwallet, first half: the sealed record to write. Nothing changes here until
+   * `adopt` is called once the record is on disk, so a failed write leaves the wallet as it was.
+   */
+  async encrypt(passphrase: string, logN?: number): Promise<SecretRecord & { encrypted: true }> {
     if (this.box) throw new WalletError('wrong-enc-state', 'Error: running with an encrypted wallet, but encryptwallet was called.');
     if (passphrase.length === 0) throw new WalletError('invalid-parameter', 'passphrase cannot be empty');
     const secrets = this.secrets();
     const kdf = newKdfParams(logN);
     const key = await deriveKey(passphrase, kdf);
-    this.box = seal(key, kdf, this.encode(secrets), this.aad());
+    const box = seal(key, kdf, this.encode(secrets), this.aad());
     key.fill(0);
-    this.unlocked!.account.wipePrivateData();
+    return { encrypted: true, box };
+  }
+
+  /** The sealed record (from encrypt or changePassphrase) is on disk: it is the wallet's now, and the wallet is locked. */
+  adopt(record: SecretRecord & { encrypted: true }): void {
+    this.lock();
+    if (this.unlocked) this.unlocked.account.wipePrivateData();
     this.unlocked = undefined;
-    return { encrypted: true, box: this.box };
+    this.box = record.box;
+    this.until = 0;
+  }
+
+  /** Core's walletpassphrasechange: the secrets sealed again under a new passphrase (and fresh salt); adopt it once written. */
+  async changePassphrase(oldPassphrase: string, newPassphrase: string, logN?: number): Promise<SecretRecord & { encrypted: true }> {
+    if (!this.box) throw new WalletError('wrong-enc-state', 'Error: running with an unencrypted wallet, but walletpassphrasechange was called.');
+    if (newPassphrase.length === 0) throw new WalletError('invalid-parameter', 'passphrase cannot be empty');
+    const secrets = await this.unsealWith(oldPassphrase);
+    const kdf = newKdfParams(logN ?? this.box.kdf.logN);
+    const key = await deriveKey(newPassphrase, kdf);
+    const box = seal(key, kdf, this.encode(secrets), this.aad());
+    key.fill(0);
+    return { encrypted: true, box };
+  }
+
+  /**
+   * The BIP39 words. An encrypted wallet asks for its passphrase every time (unlocked or not)
+   * and stays as it was: showing the seed is not a reason to leave the keys in memory.
+   */
+  async revealMnemonic(passphrase: string | undefined): Promise<string> {
+    if (!this.box) return this.secrets().mnemonic;
+    if (passphrase === undefined || passphrase === '') throw new WalletError('locked', 'Error: the passphrase is needed to show the mnemonic of an encrypted wallet.');
+    return (await this.unsealWith(passphrase)).mnemonic;
+  }
+
+  /** The secrets sealed in the box, with `passphrase`; -14 when it is wrong. */
+  private async unsealWith(passphrase: string): Promise<Secrets> {
+    const key = await deriveKey(passphrase, this.box!.kdf);
+    const plain = unseal(key, this.box!, this.aad());
+    key.fill(0);
+    if (!plain) throw new WalletError('wrong-passphrase', 'Error: The wallet passphrase entered was incorrect.');
+    const secrets = JSON.parse(new TextDecoder().decode(plain)) as Secrets;
+    plain.fill(0);
+    return secrets;
   }
 
   /** The secrets of an unlocked (or plain) wallet; throws WalletError('locked') otherwise. */

@@ -28,6 +28,8 @@ import { type SyncContext, addTx, firstSeen, mempoolAccepted, mempoolRemoved, re
 import { Vault } from './vault.js';
 import { decodeWif, encodeWif } from './wif.js';
 import { followNode } from './follow.js';
+import { signMessage } from './message.js';
+import { type ReceivedEntry, type SinceBlockResult, addressGroupings, listReceived, listSinceBlock, receivedBy } from './received.js';
 import type { BumpFeeResult, SendOptions, SendResult, UnspentEntry, WalletInfo } from './results.js';
 
 const WALLET_VERSION = 169900;
@@ -303,14 +305,33 @@ export class Wallet {
     return info;
   }
 
-  /** Core's encryptwallet: seals the seed and imported keys; the plaintext record is overwritten and compacted away. */
+  /**
+   * Core's encryptwallet, but the seed stays: the addresses already handed out and the words
+   * written down keep restoring every coin. The sealed secrets go into a fresh database that
+   * replaces the old one (WalletStore.rewrite), so no plaintext remnant survives, a crash included.
+   */
   encrypt(passphrase: string): Promise<void> {
     return this.enqueue(async () => {
       const record = await this.vault.encrypt(passphrase, this.options.scryptLogN);
-      await this.ctx.store.batch().put('secret', record).write();
-      this.ctx.store = await this.ctx.store.rewrite(this.params);
+      this.ctx.store = await this.ctx.store.rewrite(this.params, { secret: record });
+      this.vault.adopt(record);
       this.logger.info({ wallet: this.options.name }, 'wallet encrypted; it is locked now');
     });
+  }
+
+  /** Core's walletpassphrasechange; rewritten like encrypt, so the box under the old passphrase leaves the files too. The wallet is locked afterwards. */
+  changePassphrase(oldPassphrase: string, newPassphrase: string): Promise<void> {
+    return this.enqueue(async () => {
+      const record = await this.vault.changePassphrase(oldPassphrase, newPassphrase, this.options.scryptLogN);
+      this.ctx.store = await this.ctx.store.rewrite(this.params, { secret: record });
+      this.vault.adopt(record);
+      this.logger.info({ wallet: this.options.name }, 'wallet passphrase changed');
+    });
+  }
+
+  /** The BIP39 words; an encrypted wallet needs its passphrase (WalletError 'locked' without it, 'wrong-passphrase'). */
+  dumpMnemonic(passphrase?: string): Promise<string> {
+    return this.vault.revealMnemonic(passphrase);
   }
 
   /** Core's walletpassphrase. */
@@ -345,6 +366,47 @@ export class Wallet {
 
   getAddressInfo(address: string): AddressInfo {
     return addressInfo(address, this.params, this.ctx.keys, this.fingerprint);
+  }
+
+  /** Core's getreceivedbyaddress: -4 for an address not ours. */
+  getReceivedByAddress(address: string, minconf = 1, includeImmature = false): bigint {
+    const key = this.ctx.keys.byAddress(this.checkedAddress(address));
+    if (!key) throw new WalletError('wallet-error', 'Address not found in wallet');
+    return receivedBy(this.history(), key, minconf, includeImmature);
+  }
+
+  /** Core's listreceivedbyaddress; `address` filters to one (which must be ours). */
+  listReceivedByAddress(minconf = 1, includeEmpty = false, address?: string, includeImmature = false): ReceivedEntry[] {
+    const only = address === undefined ? undefined : this.ctx.keys.byAddress(this.checkedAddress(address));
+    if (address !== undefined && !only) return [];
+    return listReceived(this.history(), { minconf, includeEmpty, only, includeImmature });
+  }
+
+  listAddressGroupings(): ReturnType<typeof addressGroupings> {
+    return addressGroupings(this.history());
+  }
+
+  /**
+   * Core's listsinceblock from main-chain height `sinceHeight` (undefined: every tx), against the
+   * wallet's own tip; `lastblock` is the block `targetConfirmations - 1` below it.
+   */
+  listSinceBlock(sinceHeight: number | undefined, targetConfirmations = 1, includeChange = false): SinceBlockResult {
+    if (!Number.isInteger(targetConfirmations) || targetConfirmations < 1) throw new WalletError('invalid-parameter', 'Invalid parameter');
+    const lastHeight = Math.max(0, this.ctx.sync.height + 1 - targetConfirmations);
+    const lastblock = lastHeight === this.ctx.sync.height ? this.ctx.sync.hash : this.ctx.chain.getEntryAtHeight(lastHeight)!.hash;
+    return listSinceBlock(this.history(), sinceHeight, lastblock, includeChange);
+  }
+
+  /** Core's signmessage, with BIP137's P2WPKH header (needs an unlocked wallet). */
+  signMessage(address: string, message: string): string {
+    const key = this.ctx.keys.byAddress(this.checkedAddress(address));
+    if (!key) throw new WalletError('wallet-error', 'Private key not available');
+    const privateKey = this.privateKey(key);
+    try {
+      return signMessage(privateKey, message);
+    } finally {
+      privateKey.fill(0);
+    }
   }
 
   /** Core's dumpprivkey: WIF of the key behind one of our addresses (needs an unlocked wallet). */

@@ -30,11 +30,17 @@ export interface Daemon {
   call<T = unknown>(method: string, params?: unknown[]): Promise<T>;
 }
 
-export async function startDaemon(datadir: string, extra: string[] = []): Promise<Daemon> {
+export interface DaemonSpawnOptions {
+  /** Start the daemon under this umask (octal text, e.g. '000'), through `sh -c 'umask …; exec …'`. */
+  umask?: string;
+}
+
+export async function startDaemon(datadir: string, extra: string[] = [], spawnOptions: DaemonSpawnOptions = {}): Promise<Daemon> {
   const rpcPort = await freePort();
   const p2pPort = await freePort();
   const args = ['--import', 'tsx', MAIN, 'node', '--network', 'regtest', '--datadir', datadir, '--rpc-port', String(rpcPort), '--p2p-port', String(p2pPort), '--threads', '1', ...loopbackOnly(extra), ...extra];
-  const proc = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const [file, argv] = spawnOptions.umask === undefined ? [process.execPath, args] : ['/bin/sh', ['-c', `umask ${spawnOptions.umask}; exec "$0" "$@"`, process.execPath, ...args]];
+  const proc = spawn(file, argv, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   proc.stdout!.on('data', (chunk) => (log += chunk));
   proc.stderr!.on('data', (chunk) => (log += chunk));

@@ -92,6 +92,7 @@ export async function link(a: TestNode, b: TestNode): Promise<void> {
   await a.p2p.connect(b.p2p.addresses()[0]);
   await waitFor(() => a.p2p.meshPeers().block.includes(b.p2p.peerId) && b.p2p.meshPeers().block.includes(a.p2p.peerId), 10_000, 'gossip mesh between two peers');
   await waitFor(() => a.p2p.meshPeers().tx.includes(b.p2p.peerId) && b.p2p.meshPeers().tx.includes(a.p2p.peerId), 10_000, 'tx mesh between two peers');
+  await waitFor(() => a.p2p.meshPeers().compact.includes(b.p2p.peerId) && b.p2p.meshPeers().compact.includes(a.p2p.peerId), 10_000, 'compact block mesh between two peers');
 }
 
 export async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {

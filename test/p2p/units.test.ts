@@ -60,7 +60,7 @@ describe('topics and message ids', () => {
   const topics = topicsFor(params);
 
   test('names live under /powcoin/<protocolName>/', () => {
-    assert.deepEqual(topics, { block: '/powcoin/p2ptest/block/1', tx: '/powcoin/p2ptest/tx/1' });
+    assert.deepEqual(topics, { block: '/powcoin/p2ptest/block/1', tx: '/powcoin/p2ptest/tx/1', compact: '/powcoin/p2ptest/cmpctblock/1' });
     assert.equal(protocolsFor(params).headers, '/powcoin/p2ptest/headers/1');
   });
 
@@ -83,7 +83,7 @@ describe('topics and message ids', () => {
 });
 
 describe('request rate limits', () => {
-  const limits = { status: { burst: 2, perSecond: 1 }, headers: { burst: 3, perSecond: 10 }, blocks: { burst: 1, perSecond: 1 }, txs: { burst: 1, perSecond: 1 }, mempool: { burst: 1, perSecond: 1 } };
+  const limits = { status: { burst: 2, perSecond: 1 }, headers: { burst: 3, perSecond: 10 }, blocks: { burst: 1, perSecond: 1 }, txs: { burst: 1, perSecond: 1 }, mempool: { burst: 1, perSecond: 1 }, blocktxn: { burst: 1, perSecond: 1 } };
 
   test('a server takes the burst at once, then the rate; peers and protocols have their own budgets', () => {
     let now = 0;

@@ -53,12 +53,17 @@ describe('JSON-RPC over HTTP: auth, 1.0/2.0 shapes, batches, errors', () => {
     assert.equal((reply.json() as { error: { code: number } }).error.code, -32601);
   });
 
-  test('-32602 for a wrong number of parameters, -3 for a wrong JSON type, -8 for unknown named ones', async () => {
+  test("Core's -1 with the help text for a wrong number of parameters, -3 for a wrong JSON type or a null required one, -8 for unknown named ones", async () => {
     const arity = (await s.post('{"id":1,"method":"getblockhash","params":[]}')).json() as { error: { code: number; message: string } };
-    assert.equal(arity.error.code, -32602);
-    assert.match(arity.error.message, /getblockhash "height"/);
-    const extra = (await s.post('{"id":1,"method":"getblockcount","params":[1]}')).json() as { error: { code: number } };
-    assert.equal(extra.error.code, -32602);
+    assert.equal(arity.error.code, -1);
+    assert.match(arity.error.message, /^getblockhash "height"\n\n.*\n\nArguments:\n1\. height/);
+    assert.equal(arity.error.message, await s.client.call('help', ['getblockhash']));
+    const extra = (await s.post('{"id":1,"method":"getblockcount","params":[1]}')).json() as { error: { code: number; message: string } };
+    assert.equal(extra.error.code, -1);
+    assert.match(extra.error.message, /^getblockcount\n/);
+    const nullRequired = (await s.post('{"id":1,"method":"getblock","params":{"verbosity":1}}')).json() as { error: { code: number; message: string } };
+    assert.equal(nullRequired.error.code, -3);
+    assert.match(nullRequired.error.message, /Position 1 \(blockhash\)/);
     const type = (await s.post('{"id":1,"method":"getblockhash","params":["0"]}')).json() as { error: { code: number; message: string } };
     assert.deepEqual(type.error, { code: -3, message: 'JSON value of type string is not of expected type number' });
     const named = (await s.post('{"id":1,"method":"getblockhash","params":{"hieght":0}}')).json() as { error: { code: number } };

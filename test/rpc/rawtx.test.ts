@@ -70,7 +70,10 @@ describe('raw transactions, the mempool and fee estimates', () => {
     const cheap = await rpcError(s, 'sendrawtransaction', [toHex(spend(coinbases[1], 0n).encode())]);
     assert.equal(cheap.code, -26);
     assert.match(cheap.message, /min relay fee not met/);
-    assert.deepEqual(await rpcError(s, 'sendrawtransaction', ['zz']), { code: -8, message: "hexstring must be hexadecimal string (not 'zz')" });
+    // Core's DecodeHexTx: text that is not hex is a decode failure too (-22), as is a 5 MB hex string that is no transaction.
+    assert.deepEqual(await rpcError(s, 'sendrawtransaction', ['zz']), { code: -22, message: 'TX decode failed. Make sure the tx has at least one input.' });
+    assert.deepEqual(await rpcError(s, 'sendrawtransaction', ['ab'.repeat(2_500_000)]), { code: -22, message: 'TX decode failed. Make sure the tx has at least one input.' });
+    assert.deepEqual(await rpcError(s, 'decoderawtransaction', ['0g']), { code: -22, message: 'TX decode failed' });
     assert.deepEqual(await rpcError(s, 'decoderawtransaction', ['0000']), { code: -22, message: 'TX decode failed' });
     const rows = await s.client.call<Array<Record<string, unknown>>>('testmempoolaccept', [[toHex(forged.encode())]]);
     assert.equal(rows[0].allowed, false);

@@ -6,6 +6,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Chain } from '../../src/chain/chain.js';
+import { TxIndexer } from '../../src/chain/tx-indexer.js';
+import { TxIndexStore } from '../../src/store/tx-index-store.js';
 import { InlineVerifier } from '../../src/verify/sig-verifier.js';
 import { Mempool } from '../../src/mempool/mempool.js';
 import { BlockProducer } from '../../src/node/block-producer.js';
@@ -26,6 +28,7 @@ import { Wallet } from '../../src/wallet/wallet.js';
 export const CREDENTIALS: Credentials = { user: 'alice', password: 'correct horse' };
 
 export interface Stack {
+  txIndex?: TxIndexer;
   wallet?: Wallet;
   chain: Chain;
   mempool: Mempool;
@@ -41,7 +44,7 @@ export interface Stack {
   close(): Promise<void>;
 }
 
-export async function openStack(options: { ready?: boolean; params?: NetworkParams; wallet?: boolean } = {}): Promise<Stack> {
+export async function openStack(options: { ready?: boolean; params?: NetworkParams; wallet?: boolean; txindex?: boolean } = {}): Promise<Stack> {
   const params = options.params ?? networks.regtest;
   const dir = await mkdtemp(join(tmpdir(), 'powcoin-rpc-'));
   const store = await ChainStore.open(dir, params);
@@ -55,12 +58,15 @@ export async function openStack(options: { ready?: boolean; params?: NetworkPara
   const control: RpcControl = { startedAt: Math.floor(Date.now() / 1000), stop: () => void stack.stopped++, logging: () => ({}) };
   // A low scrypt cost keeps encryptwallet quick in tests.
   const wallet = options.wallet ? await Wallet.open({ dir: join(dir, 'wallet'), params, scryptLogN: 8 }, { chain, mempool }) : undefined;
-  const context = buildRpcContext({ params, chain, mempool, producer, control, fallbackFee: 1, wallet: wallet ? walletForRpc(wallet) : undefined });
+  const txIndexStore = options.txindex ? await TxIndexStore.open(join(dir, 'indexes', 'txindex')) : undefined;
+  const txIndex = txIndexStore ? new TxIndexer(txIndexStore, chain) : undefined;
+  txIndex?.start();
+  const context = buildRpcContext({ params, chain, mempool, producer, control, fallbackFee: 1, wallet: wallet ? walletForRpc(wallet) : undefined, txIndex });
   const dispatcher = new RpcDispatcher(methodTable(), { control, now: () => Date.now() / 1000 }, silentLogger);
   if (options.ready !== false) dispatcher.ready(context);
   const server = new RpcServer({ host: '127.0.0.1', port: 0, credentials: CREDENTIALS, authFailureDelayMs: 0 }, { dispatcher, logger: silentLogger });
   await server.start();
-  Object.assign(stack, { wallet, context, dispatcher, server, url: server.url, client: new RpcClient({ url: server.url, credentials: CREDENTIALS }) });
+  Object.assign(stack, { txIndex, wallet, context, dispatcher, server, url: server.url, client: new RpcClient({ url: server.url, credentials: CREDENTIALS }) });
   stack.post = async (body, opts = {}) => {
     const auth = opts.auth === undefined ? CREDENTIALS : opts.auth;
     const headers: Record<string, string> = { 'content-type': 'application/json' };
@@ -70,8 +76,11 @@ export async function openStack(options: { ready?: boolean; params?: NetworkPara
     return { status: response.status, text, contentType: response.headers.get('content-type'), json: () => JSON.parse(text) };
   };
   stack.close = async () => {
+    context.longPoll.close();
     await server.stop();
     await wallet?.close();
+    await txIndex?.stop();
+    await txIndexStore?.close();
     unfollow();
     await mempool.idle();
     await chain.close();

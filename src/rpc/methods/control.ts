@@ -2,7 +2,7 @@
 import { RpcCode, RpcError } from '../errors.js';
 import type { RpcContext } from '../interfaces.js';
 import type { Params } from '../params.js';
-import { type MethodGroup, type RpcMethod, optional, usage } from './types.js';
+import { type MethodGroup, type RpcMethod, methodHelp, optional, usage } from './types.js';
 
 const GROUP_TITLES: Record<MethodGroup, string> = {
   blockchain: 'Blockchain',
@@ -19,7 +19,7 @@ const GROUP_TITLES: Record<MethodGroup, string> = {
 export function helpText(methods: ReadonlyMap<string, RpcMethod>, command?: string): string {
   if (command !== undefined) {
     const method = methods.get(command);
-    return method ? `${usage(method)}\n\n${method.summary}` : `help: unknown command: ${command}`;
+    return method ? methodHelp(method) : `help: unknown command: ${command}`;
   }
   const sections: string[] = [];
   for (const group of Object.keys(GROUP_TITLES) as MethodGroup[]) {

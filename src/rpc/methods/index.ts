@@ -1,5 +1,7 @@
 /** The one method table: every RPC method by name. */
 import { addressMethods } from './address.js';
+import { blockStatsMethods } from './blockstats.js';
+import { chainInfoMethods } from './chain-info.js';
 import { chainMethods } from './chain.js';
 import { controlMethods } from './control.js';
 import { mempoolMethods } from './mempool.js';
@@ -14,6 +16,9 @@ import type { RpcMethod } from './types.js';
 import { walletAdminMethods } from './wallet-admin.js';
 import { walletBumpMethods } from './wallet-bump.js';
 import { walletMethods } from './wallet.js';
+import { walletMultiMethods } from './wallet-multi.js';
+import { walletSeedMethods } from './wallet-seed.js';
+import { walletReceivedMethods } from './wallet-received.js';
 
 export type MethodTable = ReadonlyMap<string, RpcMethod>;
 
@@ -21,6 +26,8 @@ export function methodTable(): MethodTable {
   const table = new Map<string, RpcMethod>();
   const all = [
     ...chainMethods,
+    ...blockStatsMethods,
+    ...chainInfoMethods,
     ...mempoolMethods,
     ...rawTxMethods,
     ...rawTxFundMethods,
@@ -33,6 +40,9 @@ export function methodTable(): MethodTable {
     ...walletBumpMethods,
     ...addressMethods,
     ...safetyMethods,
+    ...walletMultiMethods,
+    ...walletSeedMethods,
+    ...walletReceivedMethods,
     ...controlMethods(() => table),
   ];
   for (const method of all) {

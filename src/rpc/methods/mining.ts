@@ -3,6 +3,7 @@ import { isRuleError } from '../../consensus/errors.js';
 import { Block } from '../../primitives/block.js';
 import { fromHex, toHex } from '../../primitives/bytes.js';
 import { DecodeError } from '../../primitives/errors.js';
+import { Transaction } from '../../primitives/transaction.js';
 import type { BlockTemplate } from '../../miner/template.js';
 import { RpcCode, RpcError, invalidParameter } from '../errors.js';
 import type { RpcBlockEntry, RpcContext } from '../interfaces.js';
@@ -14,18 +15,10 @@ import { type RpcMethod, optional, required } from './types.js';
 
 /** Any valid P2WPKH script: getblocktemplate's coinbase is the miner's to build, only its value matters. */
 const PLACEHOLDER_PAYOUT = Uint8Array.of(0x00, 0x14, ...new Uint8Array(20));
-const LONGPOLL_CHECK_MS = 250;
-const LONGPOLL_MAX_MS = 60_000;
 const MAX_SIGOPS = 80_000;
 
 function longPollId(ctx: RpcContext): string {
-  return `${ctx.chain.tip.hash}${ctx.mempool.size}`;
-}
-
-/** BIP22 long poll: hold the request until the tip or the pool changes (or a minute passes). */
-async function waitForChange(ctx: RpcContext, id: string): Promise<void> {
-  const until = Date.now() + LONGPOLL_MAX_MS;
-  while (longPollId(ctx) === id && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, LONGPOLL_CHECK_MS));
+  return ctx.longPoll?.id() ?? `${ctx.chain.tip.hash}0`;
 }
 
 export function templateJson(ctx: RpcContext, template: BlockTemplate): Record<string, unknown> {
@@ -71,7 +64,8 @@ async function getBlockTemplate(p: Params, ctx: RpcContext): Promise<unknown> {
   if (mode !== 'template') throw invalidParameter('Invalid mode');
   const rules = Array.isArray(request.rules) ? request.rules : [];
   if (!rules.includes('segwit')) throw invalidParameter('getblocktemplate must be called with the segwit rule set (call with {"rules": ["segwit"]})');
-  if (typeof request.longpollid === 'string') await waitForChange(ctx, request.longpollid);
+  // Core: a non-string longpollid waits on the current tip (and pool) as if it had been given.
+  if (request.longpollid != null && ctx.longPoll) await ctx.longPoll.wait(typeof request.longpollid === 'string' ? request.longpollid : ctx.longPoll.id());
   return templateJson(ctx, await ctx.producer.template(PLACEHOLDER_PAYOUT));
 }
 
@@ -97,9 +91,22 @@ function decodeBlock(hex: string): Block {
   return block;
 }
 
+/**
+ * Core's UpdateUncommittedBlockStructures: a block with a witness commitment whose coinbase has
+ * no witness gets the 32-byte zero witness nonce. getblocktemplate miners (cpuminer and the like)
+ * build the coinbase from the template without it; the block hash does not cover witnesses.
+ */
+export function fillWitnessNonce(block: Block): Block {
+  const coinbase = block.txs[0];
+  if (block.witnessCommitmentIndex() < 0 || coinbase.hasWitness()) return block;
+  const [first, ...rest] = coinbase.inputs;
+  const filled = new Transaction({ version: coinbase.version, locktime: coinbase.locktime, outputs: coinbase.outputs, inputs: [{ ...first, witness: [new Uint8Array(32)] }, ...rest] });
+  return new Block(block.header, [filled, ...block.txs.slice(1)]);
+}
+
 /** BIP22: null when it became the tip, else the reason (duplicate, inconclusive, or the rule's code). */
 async function submitBlock(p: Params, ctx: RpcContext): Promise<string | null> {
-  const block = decodeBlock(p.hex(0, 'hexdata'));
+  const block = fillWitnessNonce(decodeBlock(p.string(0, '')));
   const known = ctx.chain.getEntry(block.hash());
   if (known?.isFailed()) return 'duplicate-invalid';
   try {

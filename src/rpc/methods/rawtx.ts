@@ -1,5 +1,6 @@
 /** Raw transaction methods: decode, look up, test and send. */
 import { isRuleError } from '../../consensus/errors.js';
+import { hashToHex } from '../../primitives/bytes.js';
 import { OutPoint } from '../../primitives/outpoint.js';
 import { Transaction } from '../../primitives/transaction.js';
 import { amountJson, parseAmount } from '../amounts.js';
@@ -14,9 +15,17 @@ import { type RpcMethod, optional, required } from './types.js';
 /** Core's default maxfeerate: 0.10 coins per kvB. */
 const DEFAULT_MAX_FEE_RATE = 10_000_000n;
 
-/** Core's DecodeHexTx (segwit form, then legacy form for a tx with no inputs); -22 "TX decode failed". */
-export function decodeTx(hex: string): Transaction {
-  return decodeHexTx(hex);
+/**
+ * Core's DecodeHexTx (segwit form, then legacy form for a tx with no inputs): text that is not
+ * hex, or bytes that are no transaction, are -22 with the calling method's message.
+ */
+export function decodeTx(hex: string, message = 'TX decode failed'): Transaction {
+  try {
+    return decodeHexTx(hex);
+  } catch (err) {
+    if (err instanceof RpcError && err.code === RpcCode.DESERIALIZATION_ERROR) throw new RpcError(RpcCode.DESERIALIZATION_ERROR, message);
+    throw err;
+  }
 }
 
 /** sat/kvB cap from a maxfeerate argument (coins/kvB); 0 lifts it. */
@@ -34,9 +43,21 @@ async function getRawTransaction(p: Params, ctx: RpcContext): Promise<unknown> {
   if (p.has(2)) return fromBlock(ctx, txid, p.hash(2, 'blockhash'), verbose);
   const entry = ctx.mempool.get(txid);
   if (!entry) {
-    throw new RpcError(RpcCode.INVALID_ADDRESS_OR_KEY, 'No such mempool transaction. Use -txindex or provide a block hash to enable blockchain transaction queries. Use gettransaction for wallet transactions.');
+    const blockhash = await ctx.txIndex?.blockOf(txid);
+    if (blockhash) return fromBlock(ctx, txid, blockhash, verbose);
+    throw new RpcError(RpcCode.INVALID_ADDRESS_OR_KEY, notFoundMessage(ctx, txid));
   }
   return verbose ? { ...txJson(entry.tx, ctx.params.bech32Prefix), hex: txHex(entry.tx) } : txHex(entry.tx);
+}
+
+/** Core's getrawtransaction messages: without a txindex, while it is building, and when it has no such tx. */
+function notFoundMessage(ctx: RpcContext, txid: string): string {
+  const genesis = ctx.chain.getEntryAtHeight(0);
+  // Genesis holds one transaction, so its merkle root is the coinbase's txid.
+  if (genesis && txid === hashToHex(genesis.header.merkleRoot)) return 'The genesis block coinbase is not considered an ordinary transaction and cannot be retrieved';
+  if (!ctx.txIndex) return 'No such mempool transaction. Use -txindex or provide a block hash to enable blockchain transaction queries. Use gettransaction for wallet transactions.';
+  if (!ctx.txIndex.info().synced) return 'No such mempool or blockchain transaction. Blockchain transactions are still in the process of being indexed.';
+  return 'No such mempool or blockchain transaction. Use gettransaction for wallet transactions.';
 }
 
 async function fromBlock(ctx: RpcContext, txid: string, blockhash: string, verbose: boolean): Promise<unknown> {
@@ -59,7 +80,7 @@ async function fromBlock(ctx: RpcContext, txid: string, blockhash: string, verbo
 }
 
 async function sendRawTransaction(p: Params, ctx: RpcContext): Promise<string> {
-  const tx = decodeTx(p.hex(0, 'hexstring'));
+  const tx = decodeTx(p.string(0, ''), 'TX decode failed. Make sure the tx has at least one input.');
   const cap = maxFeeRate(p, 1);
   const txid = tx.txid();
   if (ctx.mempool.get(txid)) return txid; // Core re-announces and answers the txid
@@ -135,8 +156,8 @@ async function testPackage(ctx: RpcContext, txs: Transaction[], cap: bigint): Pr
 }
 
 export const rawTxMethods: RpcMethod[] = [
-  { name: 'getrawtransaction', group: 'rawtransactions', args: [required('txid'), optional('verbose'), optional('blockhash')], summary: 'A mempool tx, or one in the given block (there is no txindex).', run: getRawTransaction },
-  { name: 'decoderawtransaction', group: 'rawtransactions', args: [required('hexstring')], summary: 'Decodes a serialized transaction.', run: (p, ctx) => txJson(decodeTx(p.hex(0, 'hexstring')), ctx.params.bech32Prefix) },
+  { name: 'getrawtransaction', group: 'rawtransactions', args: [required('txid'), optional('verbose'), optional('blockhash')], summary: 'A mempool tx, one in the given block, or (with --txindex) any confirmed one.', run: getRawTransaction },
+  { name: 'decoderawtransaction', group: 'rawtransactions', args: [required('hexstring')], summary: 'Decodes a serialized transaction.', run: (p, ctx) => txJson(decodeTx(p.string(0, '')), ctx.params.bech32Prefix) },
   { name: 'sendrawtransaction', group: 'rawtransactions', args: [required('hexstring'), optional('maxfeerate')], summary: 'Submits a signed transaction to the mempool; answers its txid.', run: sendRawTransaction },
   { name: 'testmempoolaccept', group: 'rawtransactions', args: [required('rawtxs'), optional('maxfeerate')], summary: 'Would the mempool accept this transaction, or this package (parents first)?', run: testMempoolAccept },
 ];

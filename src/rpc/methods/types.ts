@@ -28,3 +28,16 @@ export function usage(method: RpcMethod): string {
 
 export const required = (name: string): ArgSpec => ({ name, required: true });
 export const optional = (name: string): ArgSpec => ({ name });
+
+/**
+ * One method's help, shaped as Core's RPCHelpMan::ToString (usage, description, numbered
+ * arguments). `help <method>` answers it, and so does a call with a wrong number of parameters.
+ */
+export function methodHelp(method: RpcMethod): string {
+  const lines = [usage(method), '', method.summary];
+  if (method.args.length > 0) {
+    lines.push('', 'Arguments:');
+    method.args.forEach((arg, i) => lines.push(`${i + 1}. ${arg.name}    (${arg.required ? 'required' : 'optional'})`));
+  }
+  return lines.join('\n');
+}

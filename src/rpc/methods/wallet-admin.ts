@@ -30,7 +30,8 @@ async function walletPassphrase(p: Params, ctx: RpcContext): Promise<null> {
 async function encryptWallet(p: Params, ctx: RpcContext): Promise<string> {
   const pass = passphrase(p, 0);
   await walletCall(ctx, (w) => w.encrypt(pass));
-  return 'wallet encrypted; The keypool has been flushed and a new HD seed was generated. You need to make a new backup.';
+  // Unlike Core, the seed is kept (see Wallet.encrypt): the words already written down stay the backup.
+  return 'wallet encrypted; it is locked now. The HD seed is unchanged: the mnemonic you wrote down still restores this wallet, and a backupwallet copy made before holds the seed unencrypted, so destroy it and make a new one.';
 }
 
 async function getAddressInfo(p: Params, ctx: RpcContext): Promise<unknown> {

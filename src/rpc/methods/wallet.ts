@@ -22,7 +22,7 @@ export function walletJson(value: unknown): unknown {
 /** sat/vB from fee_rate (sat/vB) or conf_target (estimated), else undefined: the wallet's default. */
 function feeRate(p: Params, ctx: RpcContext, confIndex: number, rateIndex: number): number | undefined {
   if (p.has(rateIndex)) {
-    const rate = p.number(rateIndex);
+    const rate = p.feeRate(rateIndex) ?? 0;
     if (!(rate > 0)) throw new RpcError(RpcCode.INVALID_PARAMETER, 'Invalid fee_rate (must be above 0 sat/vB)');
     return rate;
   }
@@ -78,7 +78,7 @@ async function getBalance(p: Params, ctx: RpcContext): Promise<unknown> {
 async function getBalances(ctx: RpcContext): Promise<unknown> {
   const b = await walletCall(ctx, (w) => w.getBalances());
   const mine = { trusted: amountJson(b.trusted), untrusted_pending: amountJson(b.untrustedPending), immature: amountJson(b.immature) };
-  return { mine, lastprocessedblock: { hash: ctx.chain.tip.hash, height: ctx.chain.height } };
+  return { mine, lastprocessedblock: b.lastProcessedBlock ?? { hash: ctx.chain.tip.hash, height: ctx.chain.height } };
 }
 
 async function listUnspent(p: Params, ctx: RpcContext): Promise<unknown> {
