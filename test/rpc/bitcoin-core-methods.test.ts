@@ -28,7 +28,6 @@ const clientMethods = createRequire(import.meta.url)('bitcoin-core/src/methods.j
 
 /** Methods being added on other branches: their cases run as TODO until merged. */
 export const TODO: Readonly<Record<string, string>> = {
-  bumpFee: 'rbf', psbtBumpFee: 'rbf', abandonTransaction: 'rbf',
   createWallet: 'wallets', listWallets: 'wallets', listWalletDir: 'wallets', unloadWallet: 'wallets', loadWallet: 'wallets',
   walletPassphraseChange: 'wallets', signMessage: 'wallets', verifyMessage: 'wallets', getReceivedByAddress: 'wallets',
   listReceivedByAddress: 'wallets', listSinceBlock: 'wallets', listAddressGroupings: 'wallets',
