@@ -16,6 +16,7 @@ const suites: Record<string, () => Promise<BenchModule>> = {
   template: () => import('./template.bench.js'),
   p2p: () => import('./p2p.bench.js'),
   rpc: () => import('./rpc.bench.js'),
+  wallet: () => import('./wallet.bench.js'),
   sync: () => import('./sync.bench.js'),
   cli: () => import('./cli.bench.js'),
   startup: () => import('./startup.bench.js'),

@@ -144,9 +144,10 @@ export function signP2wpkhInput(
   privateKey: Uint8Array,
   sighashType: number = SIGHASH_ALL,
   cache: SighashCache = new SighashCache(tx),
+  knownPublicKey?: Uint8Array,
 ): Uint8Array[] {
   if (!isDefinedSighashType(sighashType)) throw new RangeError(`undefined sighash type 0x${sighashType.toString(16)}`);
-  const publicKey = publicKeyFromPrivate(privateKey);
+  const publicKey = knownPublicKey ?? publicKeyFromPrivate(privateKey);
   const scriptCode = p2wpkhScriptCode(publicKeyHash(publicKey));
   const sighash = bip143Sighash(tx, inputIndex, scriptCode, value, sighashType, cache);
   return [encodeDerSignature(signDigest(sighash, privateKey), sighashType), publicKey];
@@ -157,6 +158,8 @@ export interface InputSigner {
   readonly privateKey: Uint8Array;
   readonly value: bigint;
   readonly sighashType?: number;
+  /** The key's public half when the caller has it (a wallet does): saves deriving it again. It must match. */
+  readonly publicKey?: Uint8Array;
 }
 
 /**
@@ -169,7 +172,7 @@ export function signTransaction(tx: Transaction, signers: readonly (InputSigner 
   const inputs = tx.inputs.map((input, i): TxInput => {
     const signer = signers[i];
     if (signer === undefined) return input;
-    const witness = signP2wpkhInput(tx, i, signer.value, signer.privateKey, signer.sighashType ?? SIGHASH_ALL, cache);
+    const witness = signP2wpkhInput(tx, i, signer.value, signer.privateKey, signer.sighashType ?? SIGHASH_ALL, cache, signer.publicKey);
     return { prevout: input.prevout, scriptSig: new Uint8Array(0), sequence: input.sequence, witness };
   });
   return new Transaction({ version: tx.version, inputs, outputs: tx.outputs, locktime: tx.locktime });

@@ -19,6 +19,7 @@ import type { AcceptResult, MempoolInfo, TestAcceptResult } from './results.js';
 import { OrphanTxPool } from './orphans.js';
 import { type PackageTestResult, testPackage } from './package-test.js';
 import { policyError } from './policy.js';
+import { signalsOptInRbf } from './rbf.js';
 import { MEMPOOL_HEIGHT, validateTransaction, type ValidationContext } from './validate.js';
 import { SerialQueue } from '../util/serial-queue.js';
 import { type Logger, silentLogger } from '../util/logger.js';
@@ -39,8 +40,8 @@ const SATS_PER_COIN = 100_000_000;
 type Added = { kind: 'added'; entry: MutableEntry } | { kind: 'missing-inputs'; missing: string[] };
 
 /**
- * The pool of valid unconfirmed transactions, as Core's CTxMemPool with MemPoolAccept: no
- * replacement (first seen wins), chains of unconfirmed txs, orphans, package limits, a size
+ * The pool of valid unconfirmed transactions, as Core's CTxMemPool with MemPoolAccept: BIP125
+ * replace-by-fee (full-RBF by default, rbf.ts), chains of unconfirmed txs, orphans, package limits, a size
  * bound enforced by fee-rate eviction with a rolling minimum fee, expiry, and following the
  * chain through blocks and reorgs. Every acceptance and chain update runs through one queue.
  */
@@ -174,6 +175,13 @@ export class Mempool extends TypedEmitter<MempoolEvents> implements ChainFollowe
     return this.graph.descendantsOf(txid);
   }
 
+  /** Core's IsRBFOptIn for a pool tx: it or an in-pool ancestor signals BIP125 (full-RBF replaces it regardless). */
+  signalsRbf(txid: string): boolean {
+    const entry = this.graph.get(txid);
+    if (!entry) return false;
+    return signalsOptInRbf(entry.tx) || this.graph.ancestorsOf(txid).some((ancestor) => signalsOptInRbf(ancestor.tx));
+  }
+
   /** The fee rate (sat/kvB) a tx needs now: the relay minimum or the rolling floor after evictions. */
   minFeeRate(): number {
     return Math.max(this.options.minRelayFeeRate, this.currentRollingMinFee());
@@ -191,7 +199,7 @@ export class Mempool extends TypedEmitter<MempoolEvents> implements ChainFollowe
       minrelaytxfee: this.options.minRelayFeeRate / SATS_PER_COIN,
       incrementalrelayfee: this.options.incrementalRelayFeeRate / SATS_PER_COIN,
       unbroadcastcount: 0,
-      fullrbf: false,
+      fullrbf: this.options.fullRbf,
     };
   }
 
@@ -233,10 +241,21 @@ export class Mempool extends TypedEmitter<MempoolEvents> implements ChainFollowe
   private async addChecked(tx: Transaction, how: { bypassFees: boolean; existing?: MutableEntry }): Promise<Added> {
     const outcome = await validateTransaction(tx, this.context(how.bypassFees));
     if (outcome.kind === 'missing-inputs') return outcome;
+    // Txs put back after a reorg never evict one another: the old order stands.
+    if (how.bypassFees && outcome.replaced.length > 0) throw policyError('txn-mempool-conflict', `${tx.txid()} conflicts with ${outcome.replaced[0].txid}`);
+    this.replace(outcome.replaced, tx.txid());
     const entry = how.existing ?? createEntry({ tx, fee: outcome.fee, time: this.now(), height: this.modules.chain.height });
     this.graph.add(entry, outcome.ancestors);
     this.oldestTime = Math.min(this.oldestTime, entry.time);
     return { kind: 'added', entry };
+  }
+
+  /** Evicts what a replacement conflicts with, descendants first, announced as Core's REPLACED. */
+  private replace(replaced: readonly MempoolEntry[], replacedBy: string): void {
+    for (const conflict of replaced) {
+      for (const entry of this.graph.removeWithDescendants(conflict.txid)) this.emit('txRemoved', { entry, reason: 'replaced', replacedBy });
+    }
+    if (replaced.length > 0) this.logger.debug({ txid: replacedBy, replaced: replaced.length }, 'mempool replacement');
   }
 
   /** Trims the pool and announces the new entry; if trimming evicted it, the pool was full for its fee rate. */

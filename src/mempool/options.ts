@@ -26,6 +26,8 @@ export interface MempoolOptions {
   maxStandardWeight: number;
   /** Largest OP_RETURN output script relayed, opcode included (Core's -datacarriersize). */
   maxDatacarrierBytes: number;
+  /** Replace any pool tx by a better one, signalled or not (Core 28's -mempoolfullrbf, on by default). */
+  fullRbf: boolean;
 }
 
 export const DEFAULT_MEMPOOL_OPTIONS: Readonly<MempoolOptions> = Object.freeze({
@@ -42,12 +44,15 @@ export const DEFAULT_MEMPOOL_OPTIONS: Readonly<MempoolOptions> = Object.freeze({
   orphanExpirySeconds: 20 * 60,
   maxStandardWeight: 400_000,
   maxDatacarrierBytes: 83,
+  fullRbf: true,
 });
 
 /** Fills in defaults and refuses settings that would make the pool misbehave rather than merely be strict. */
 export function resolveMempoolOptions(options: Partial<MempoolOptions> = {}): MempoolOptions {
   const resolved = { ...DEFAULT_MEMPOOL_OPTIONS, ...options };
+  if (typeof resolved.fullRbf !== 'boolean') throw new RangeError(`mempool option fullRbf must be a boolean, got ${String(resolved.fullRbf)}`);
   for (const [name, value] of Object.entries(resolved)) {
+    if (typeof value === 'boolean') continue;
     if (!Number.isFinite(value) || value < 0) throw new RangeError(`mempool option ${name} must be a non-negative number, got ${value}`);
   }
   for (const name of ['minRelayFeeRate', 'incrementalRelayFeeRate', 'dustRelayFeeRate'] as const) {

@@ -12,11 +12,12 @@ import type { NetworkParams } from '../params/types.js';
 import type { Coin } from '../primitives/coin.js';
 import { OutPoint } from '../primitives/outpoint.js';
 import type { Transaction } from '../primitives/transaction.js';
-import type { MutableEntry } from './entry.js';
+import type { MempoolEntry, MutableEntry } from './entry.js';
 import type { TxGraph } from './graph.js';
 import type { ChainView, SignatureCacheView, SignatureCheckVerifier } from './interfaces.js';
 import type { MempoolOptions } from './options.js';
 import { checkFeeRate, checkPackageLimits, checkStandard, policyError } from './policy.js';
+import { checkNotSpendingConflicts, checkReplacement, directConflicts } from './rbf.js';
 import { checkScripts } from './scripts.js';
 
 /** Core's MEMPOOL_HEIGHT: the height given to coins created by pool txs (never a coinbase, so never immature). */
@@ -38,12 +39,14 @@ export interface ValidationContext {
 }
 
 export type Validation =
-  | { kind: 'valid'; fee: bigint; ancestors: Set<MutableEntry> }
+  /** `replaced`: pool txs (direct conflicts and their descendants) the tx evicts by RBF. */
+  | { kind: 'valid'; fee: bigint; ancestors: Set<MutableEntry>; replaced: MempoolEntry[] }
   | { kind: 'missing-inputs'; missing: string[] };
 
 /** Runs every check; throws RuleError on the first failure, or reports the parents it lacks. */
 export async function validateTransaction(tx: Transaction, ctx: ValidationContext): Promise<Validation> {
   checkBeforeInputs(tx, ctx);
+  const conflicts = directConflicts(tx, ctx.graph, ctx.options.fullRbf);
   const lookup = await lookupCoins(tx, ctx);
   if (lookup.missing.length > 0) {
     await checkNotAlreadyMined(tx, ctx.chain);
@@ -54,9 +57,11 @@ export async function validateTransaction(tx: Transaction, ctx: ValidationContex
   const fee = checkInputValues(tx, coins, ctx);
   if (!ctx.bypassFees) checkFeeRate(fee, tx.vsize(), ctx.mempoolMinFeeRate, ctx.options);
   const ancestors = ctx.graph.ancestorsFrom(ctx.graph.parentsOf(tx));
-  checkPackageLimits(tx.vsize(), ancestors, ctx.options);
+  checkPackageLimits(tx.vsize(), ancestors, replacementLimits(conflicts, ctx.options));
+  checkNotSpendingConflicts(tx.txid(), ancestors, conflicts);
+  const replaced = conflicts.length > 0 ? checkReplacement(tx, fee, conflicts, ctx.graph, ctx.options.incrementalRelayFeeRate) : [];
   await checkScripts(tx, coins, ctx.verifier, ctx.sigCache);
-  return { kind: 'valid', fee, ancestors };
+  return { kind: 'valid', fee, ancestors, replaced };
 }
 
 /** The cheap checks that need no lookup, so junk costs no database reads or signature checks. */
@@ -70,7 +75,16 @@ export function checkBeforeInputs(tx: Transaction, ctx: ValidationContext): void
   checkStandard(tx, ctx.options);
   checkFinalAtNextBlock(tx, ctx.chain);
   checkNotInPool(tx, ctx.graph);
-  checkNoConflicts(tx, ctx.graph);
+}
+
+/**
+ * Core's maybe_rbf_limits: a replacement of exactly one tx may count that tx and its descendants
+ * as gone when checking the descendant limits (they will be), so a tx at the limit can be bumped.
+ */
+function replacementLimits(conflicts: readonly MempoolEntry[], options: MempoolOptions): MempoolOptions {
+  if (conflicts.length !== 1) return options;
+  const [conflict] = conflicts;
+  return { ...options, descendantLimit: options.descendantLimit + 1, descendantSizeLimit: options.descendantSizeLimit + conflict.descendant.vsize };
 }
 
 /**
@@ -103,14 +117,6 @@ function checkInputValues(tx: Transaction, coins: readonly Coin[], ctx: Validati
 /** Core's CheckFinalTxAtTip: could this tx go into the next block (its height, the tip's MTP)? */
 export function checkFinalAtNextBlock(tx: Transaction, chain: ChainView): void {
   if (!isFinalTx(tx, chain.height + 1, chain.medianTimePast())) throw policyError('non-final', `locktime ${tx.locktime}`);
-}
-
-/** First seen wins: no replacement (no RBF), so an input already spent in the pool is refused. */
-export function checkNoConflicts(tx: Transaction, graph: TxGraph): void {
-  tx.inputs.forEach((input, i) => {
-    const spender = graph.spentBy(input.prevout);
-    if (spender !== undefined) throw policyError('txn-mempool-conflict', `input ${i} (${input.prevout.key()}) is already spent by ${spender}`);
-  });
 }
 
 interface CoinLookup {

@@ -13,9 +13,12 @@ export function walletForRpc(wallet: Wallet): RpcWallet {
     getBalance: async (minconf) => wallet.getBalance({ minconf }),
     listUnspent: async (minconf, maxconf, addresses) => wallet.listUnspent(minconf, maxconf, addresses) as unknown as Record<string, unknown>[],
     send: async (outputs, options) => {
-      const sent = await wallet.send(outputs, { feeRate: options.feeRate, subtractFeeFromOutputs: [...(options.subtractFeeFrom ?? [])] });
+      const sent = await wallet.send(outputs, { feeRate: options.feeRate, subtractFeeFromOutputs: [...(options.subtractFeeFrom ?? [])], replaceable: options.replaceable });
       return { txid: sent.txid, fee: sent.fee };
     },
+    bumpFee: async (txid, options) => (await wallet.bumpFee(txid, options)) as unknown as Record<string, unknown>,
+    abandonTransaction: (txid) => wallet.abandonTransaction(txid),
+    planBumpFee: (txid, options) => wallet.planBumpFee(txid, options),
     listTransactions: async (count, skip) => wallet.listTransactions(count, skip) as unknown as Record<string, unknown>[],
     getTransaction: async (txid) => wallet.getTransaction(txid) as unknown as Record<string, unknown>,
     getWalletInfo: async () => wallet.getWalletInfo() as unknown as Record<string, unknown>,

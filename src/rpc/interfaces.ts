@@ -73,6 +73,8 @@ export interface RpcMempool {
   spentBy(outpoint: OutPoint): string | undefined;
   /** sat/kvB the pool asks of a new transaction now. */
   minFeeRate(): number;
+  /** BIP125 opt-in of a pool tx, itself or an ancestor (getmempoolentry's bip125-replaceable). */
+  signalsRbf?(txid: string): boolean;
   /** Resolves once queued chain updates are applied. */
   idle(): Promise<void>;
 }
@@ -173,7 +175,12 @@ export interface RpcWallet {
   getBalances(): Promise<{ trusted: bigint; untrustedPending: bigint; immature: bigint; lastProcessedBlock: { hash: string; height: number } }>;
   getBalance(minconf: number): Promise<bigint>;
   listUnspent(minconf: number, maxconf: number, addresses?: readonly string[]): Promise<WalletRow[]>;
-  send(outputs: ReadonlyArray<{ address: string; amount: bigint }>, options: { subtractFeeFrom?: readonly number[]; feeRate?: number }): Promise<{ txid: string; fee: bigint }>;
+  send(outputs: ReadonlyArray<{ address: string; amount: bigint }>, options: { subtractFeeFrom?: readonly number[]; feeRate?: number; replaceable?: boolean }): Promise<{ txid: string; fee: bigint }>;
+  /** Core's bumpfee; fee rates in sat/vB. */
+  bumpFee(txid: string, options: { feeRate?: number; estimatedFeeRate?: number; replaceable?: boolean }): Promise<WalletRow>;
+  abandonTransaction(txid: string): Promise<void>;
+  /** psbtbumpfee's replacement, unsigned. */
+  planBumpFee(txid: string, options: { feeRate?: number; estimatedFeeRate?: number; replaceable?: boolean }): Promise<{ tx: Transaction; origfee: bigint; fee: bigint }>;
   listTransactions(count: number, skip: number): Promise<WalletRow[]>;
   /** Throws (code invalid-address-or-key / -5) for a tx the wallet does not know. */
   getTransaction(txid: string): Promise<WalletRow>;

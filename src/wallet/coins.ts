@@ -35,6 +35,15 @@ export interface WalletCoin {
   readonly wtx: WalletTx;
 }
 
+/** An unspent output in the ledger's index; `confirmed` keeps the coin built for a confirmed tx at one tip. */
+interface IndexedCoin {
+  wtx: WalletTx;
+  vout: number;
+  key: WalletKey;
+  outpoint: OutPoint;
+  confirmed?: { tip: number; coin: WalletCoin };
+}
+
 export interface Balances {
   trusted: bigint;
   untrusted_pending: bigint;
@@ -46,6 +55,11 @@ export class Ledger {
   readonly txs = new Map<string, WalletTx>();
   /** Wallet txids spending each outpoint (any state), Core's mapTxSpends. */
   private readonly spenders = new Map<string, Set<string>>();
+  /**
+   * Outputs paying us, of active txs, that no active wallet tx spends: kept up to date on every
+   * add and state change, so listing coins for a send costs the coins, not the whole history.
+   */
+  private readonly unspentIndex = new Map<string, IndexedCoin>();
 
   constructor(
     private readonly keys: KeyRing,
@@ -56,14 +70,50 @@ export class Ledger {
   add(tx: Transaction, record: TxRecord): WalletTx {
     const wtx: WalletTx = { tx, txid: tx.txid(), record };
     this.txs.set(wtx.txid, wtx);
-    if (tx.isCoinbase()) return wtx;
-    for (const input of tx.inputs) {
-      const key = input.prevout.key();
-      const set = this.spenders.get(key) ?? new Set();
-      set.add(wtx.txid);
-      this.spenders.set(key, set);
+    if (!tx.isCoinbase()) {
+      for (const input of tx.inputs) {
+        const key = input.prevout.key();
+        const set = this.spenders.get(key) ?? new Set();
+        set.add(wtx.txid);
+        this.spenders.set(key, set);
+      }
     }
+    if (this.isActive(wtx)) this.activated(wtx);
     return wtx;
+  }
+
+  /** Changes a wallet tx's state; every state change goes through here, so the coin index follows it. */
+  setRecord(wtx: WalletTx, record: TxRecord): void {
+    const wasActive = this.isActive(wtx);
+    wtx.record = record;
+    const active = this.isActive(wtx);
+    // Active again or still: re-checking its outputs is idempotent and catches keys learnt since (a rescan after an import).
+    if (active) this.activated(wtx);
+    if (!active && wasActive) this.deactivated(wtx);
+  }
+
+  /** Its outputs become coins unless spent; its inputs stop being coins. */
+  private activated(wtx: WalletTx): void {
+    wtx.tx.outputs.forEach((output, vout) => {
+      const key = this.keys.byScript(output.script);
+      if (!key) return;
+      const outpoint = new OutPoint(wtx.tx.txidBytes(), vout);
+      if (!this.isSpent(outpoint)) this.unspentIndex.set(outpoint.key(), { wtx, vout, key, outpoint });
+    });
+    if (!wtx.tx.isCoinbase()) for (const input of wtx.tx.inputs) this.unspentIndex.delete(input.prevout.key());
+  }
+
+  /** Its outputs are no coins any more; the inputs it spent are coins again unless another active tx spends them. */
+  private deactivated(wtx: WalletTx): void {
+    wtx.tx.outputs.forEach((_, vout) => this.unspentIndex.delete(`${wtx.txid}:${vout}`));
+    if (wtx.tx.isCoinbase()) return;
+    for (const { prevout } of wtx.tx.inputs) {
+      const parent = this.txs.get(prevout.txidHex());
+      const output = parent?.tx.outputs[prevout.index];
+      const key = output && this.keys.byScript(output.script);
+      if (!parent || !key || !this.isActive(parent) || this.isSpent(prevout)) continue;
+      this.unspentIndex.set(prevout.key(), { wtx: parent, vout: prevout.index, key, outpoint: prevout });
+    }
   }
 
   get(txid: string): WalletTx | undefined {
@@ -189,22 +239,29 @@ export class Ledger {
   }
 
   /** Unspent outputs we own of active txs, mature, and confirmed or in the mempool (Core's AvailableCoins). */
-  unspent(tipHeight: number): WalletCoin[] {
+  unspent(tipHeight: number, options: { confirmedOnly?: boolean; sorted?: boolean } = {}): WalletCoin[] {
     const coins: WalletCoin[] = [];
     const memo = new Map<string, boolean>();
-    for (const wtx of this.txs.values()) {
-      if (!this.isActive(wtx) || this.isImmatureCoinbase(wtx, tipHeight)) continue;
+    for (const indexed of this.unspentIndex.values()) {
+      const { wtx, vout, key, outpoint } = indexed;
+      const confirmed = wtx.record.state === 'confirmed';
+      // A send tries confirmed coins first, without weighing the trust of every unconfirmed one.
+      if (options.confirmedOnly && !confirmed) continue;
+      // A confirmed coin is the same object while the tip stays: a send in a burst builds none.
+      if (confirmed && indexed.confirmed?.tip === tipHeight && indexed.confirmed.coin.wtx.record === wtx.record) {
+        coins.push(indexed.confirmed.coin);
+        continue;
+      }
+      if (this.isImmatureCoinbase(wtx, tipHeight)) continue;
       const depth = this.depth(wtx, tipHeight);
       if (depth === 0 && !this.inMempool(wtx.txid)) continue;
       const trusted = this.isTrusted(wtx, tipHeight, memo);
-      wtx.tx.outputs.forEach((output, vout) => {
-        const key = this.keys.byScript(output.script);
-        const outpoint = new OutPoint(wtx.tx.txidBytes(), vout);
-        if (!key || this.isSpent(outpoint)) return;
-        coins.push({ outpoint, txid: wtx.txid, vout, value: output.value, key, depth, coinbase: wtx.tx.isCoinbase(), trusted, wtx });
-      });
+      const coin: WalletCoin = { outpoint, txid: wtx.txid, vout, value: wtx.tx.outputs[vout].value, key, depth, coinbase: wtx.tx.isCoinbase(), trusted, wtx };
+      if (confirmed) indexed.confirmed = { tip: tipHeight, coin };
+      coins.push(coin);
     }
-    return coins;
+    // History order for listings (oldest tx first, then by output); a send's selection needs none.
+    return options.sorted === false ? coins : coins.sort((a, b) => a.wtx.record.order - b.wtx.record.order || a.vout - b.vout);
   }
 
   private availableCredit(wtx: WalletTx): bigint {

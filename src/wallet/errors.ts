@@ -41,3 +41,7 @@ export class WalletError extends Error {
 export function lockedError(): WalletError {
   return new WalletError('locked', 'Error: Please enter the wallet passphrase with walletpassphrase first.');
 }
+
+export function isWalletError(err: unknown, code?: WalletErrorCode): err is WalletError {
+  return err instanceof WalletError && (code === undefined || err.code === code);
+}

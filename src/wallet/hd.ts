@@ -9,6 +9,7 @@ import { HDKey } from '@scure/bip32';
 import { generateMnemonic, mnemonicToSeedSync, validateMnemonic } from '@scure/bip39';
 import { wordlist } from '@scure/bip39/wordlists/english.js';
 import type { NetworkParams } from '../params/types.js';
+import { privateChild, publicChild } from './derive.js';
 import { WalletError } from './errors.js';
 
 /** 0: receiving addresses; 1: change (BIP44's "internal" chain). */
@@ -66,15 +67,30 @@ export class AccountKeys {
   }
 
   publicKey(branch: KeyBranch, index: number): Uint8Array {
-    const key = this.branches[branch].deriveChild(index).publicKey;
-    if (!key) throw new Error('public derivation returned no key');
-    return key;
+    return publicChild(this.branches[branch], index);
   }
+}
+
+/**
+ * Branch nodes per account node, derived once: each derivation under them needs the parent's
+ * public key, a point multiplication. Keyed weakly, so they go when the vault drops the account
+ * node on locking.
+ */
+const branchNodes = new WeakMap<HDKey, [HDKey, HDKey]>();
+
+/** Wipes and forgets the cached branch nodes of `account` (the vault calls it when locking). */
+export function forgetBranchNodes(account: HDKey): void {
+  for (const node of branchNodes.get(account) ?? []) node.wipePrivateData();
+  branchNodes.delete(account);
 }
 
 /** The private key at branch/index under an account node (which must be private). */
 export function childPrivateKey(account: HDKey, branch: KeyBranch, index: number): Uint8Array {
-  const key = account.deriveChild(branch).deriveChild(index).privateKey;
-  if (!key) throw new WalletError('wallet-error', 'account key has no private part');
-  return key;
+  let branches = branchNodes.get(account);
+  if (!branches) {
+    branches = [account.deriveChild(0), account.deriveChild(1)];
+    branchNodes.set(account, branches);
+  }
+  if (!branches[branch].privateKey) throw new WalletError('wallet-error', 'account key has no private part');
+  return privateChild(branches[branch], index);
 }

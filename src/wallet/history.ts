@@ -24,9 +24,14 @@ export interface TxCommon {
   walletconflicts: string[];
   time: number;
   timereceived: number;
-  'bip125-replaceable': 'no';
+  'bip125-replaceable': Bip125State;
   comment?: string;
+  replaced_by_txid?: string;
+  replaces_txid?: string;
 }
+
+/** Core's RBFTransactionState as gettransaction writes it. */
+export type Bip125State = 'yes' | 'no' | 'unknown';
 
 export interface TxDetail {
   address?: string;
@@ -52,6 +57,8 @@ export interface HistoryContext {
   ledger: Ledger;
   keys: KeyRing;
   tipHeight: number;
+  /** Core's IsRBFOptIn for an unconfirmed tx (the tx or an in-pool ancestor signals); 'no' when absent. */
+  rbf?: (wtx: WalletTx) => Bip125State;
 }
 
 /** One wallet tx's entries: sends first, then receives (Core's ListTransactions). */
@@ -96,9 +103,12 @@ export function txCommon(ctx: HistoryContext, wtx: WalletTx): TxCommon {
     walletconflicts: ctx.ledger.rivalsOf(wtx.tx, wtx.txid).map((rival) => rival.txid),
     time: record.time,
     timereceived: record.timeReceived,
-    'bip125-replaceable': 'no',
+    // Core asks only for unconfirmed txs; a confirmed one is never replaceable.
+    'bip125-replaceable': common.confirmations <= 0 && ctx.rbf ? ctx.rbf(wtx) : 'no',
   });
   if (record.comment !== undefined) common.comment = record.comment;
+  if (record.replacedBy !== undefined) common.replaced_by_txid = record.replacedBy;
+  if (record.replaces !== undefined) common.replaces_txid = record.replaces;
   return common;
 }
 

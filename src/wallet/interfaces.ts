@@ -27,11 +27,18 @@ export interface WalletChain {
 }
 
 /** Why a tx left the pool; `block` means mined (the wallet learns that from the block itself). */
-export type WalletRemovalReason = 'block' | 'conflict' | 'eviction' | 'expiry' | 'reorg';
+export type WalletRemovalReason = 'block' | 'conflict' | 'eviction' | 'expiry' | 'reorg' | 'replaced';
 
 export interface WalletMempoolEntry {
   readonly tx: Transaction;
   readonly txid: string;
+}
+
+/** A pool tx's unconfirmed family, as coin selection weighs it against the package limits. */
+export interface WalletPoolFamily {
+  /** In-pool ancestors, itself included (Core's ancestor count). */
+  readonly ancestor: { readonly count: number; readonly vsize: number };
+  readonly descendant: { readonly count: number; readonly vsize: number };
 }
 
 /** The mempool: where sends go, whether a tx is in it, its fee floor, and its events. */
@@ -39,10 +46,17 @@ export interface WalletMempool {
   /** Throws the mempool's RuleError when the tx is refused. */
   acceptTransaction(tx: Transaction): Promise<{ status: string; txid: string }>;
   has(txid: string): boolean;
+  get(txid: string): (WalletMempoolEntry & WalletPoolFamily) | undefined;
+  /** In-pool ancestors of `txid`, itself excluded. */
+  ancestorsOf(txid: string): ReadonlyArray<WalletMempoolEntry & WalletPoolFamily>;
+  /** In-pool descendants of `txid`, itself excluded. */
+  descendantsOf(txid: string): ReadonlyArray<WalletMempoolEntry>;
+  /** The pool's package limits and incremental relay fee (sat/kvB), for coin selection and bumpfee. */
+  readonly options: { readonly ancestorLimit: number; readonly descendantLimit: number; readonly incrementalRelayFeeRate: number };
   /** The fee rate (sat/kvB) a tx needs now to enter the pool. */
   minFeeRate(): number;
   on(event: 'txAccepted', listener: (event: { entry: WalletMempoolEntry }) => void): unknown;
-  on(event: 'txRemoved', listener: (event: { entry: WalletMempoolEntry; reason: WalletRemovalReason }) => void): unknown;
+  on(event: 'txRemoved', listener: (event: { entry: WalletMempoolEntry; reason: WalletRemovalReason; replacedBy?: string }) => void): unknown;
   off(event: 'txAccepted', listener: (event: { entry: WalletMempoolEntry }) => void): unknown;
-  off(event: 'txRemoved', listener: (event: { entry: WalletMempoolEntry; reason: WalletRemovalReason }) => void): unknown;
+  off(event: 'txRemoved', listener: (event: { entry: WalletMempoolEntry; reason: WalletRemovalReason; replacedBy?: string }) => void): unknown;
 }

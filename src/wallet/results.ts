@@ -6,6 +6,16 @@ export interface SendOptions {
   feeRate?: number;
   subtractFeeFromOutputs?: number[];
   comment?: string;
+  /** Signal BIP125 (default true, Core's -walletrbf). */
+  replaceable?: boolean;
+}
+
+/** Core's bumpfee result; psbtbumpfee answers `psbt` instead of `txid`. */
+export interface BumpFeeResult {
+  txid: string;
+  origfee: bigint;
+  fee: bigint;
+  errors: string[];
 }
 
 export interface SendResult {

@@ -8,11 +8,13 @@ import { signTransaction } from '../consensus/p2wpkh.js';
 import type { NetworkParams } from '../params/types.js';
 import { addressToScript } from '../primitives/address.js';
 import { Transaction, type TxOutput } from '../primitives/transaction.js';
+import type { SelectableCoin } from './candidates.js';
 import type { WalletCoin } from './coins.js';
 import { WalletError } from './errors.js';
 import { P2WPKH_DUST, selectCoins } from './selection.js';
 
-/** Signals opt-out of replacement but allows the anti-fee-sniping locktime, as Core's non-RBF sends. */
+/** BIP125 opt-in (Core's -walletrbf, on by default) or, when not replaceable, just the anti-fee-sniping locktime. */
+const SEQUENCE_RBF = 0xfffffffd;
 const SEQUENCE_LOCKTIME_ONLY = 0xfffffffe;
 
 export interface PaymentRequest {
@@ -21,11 +23,15 @@ export interface PaymentRequest {
   feeRate: bigint;
   /** Indexes into `outputs` whose amounts pay the fee, split evenly (Core's subtractfeefromamount). */
   subtractFeeFromOutputs: readonly number[];
+  /** Signal BIP125 replaceability (Core's `replaceable`, default -walletrbf = true). */
+  replaceable?: boolean;
 }
 
 export interface PaymentContext {
   params: NetworkParams;
-  coins: readonly WalletCoin[];
+  coins: readonly SelectableCoin[];
+  /** The mempool's package count limits, so no input extends a chain past them. */
+  limits?: { ancestors: number; descendants: number };
   tipHeight: number;
   /** A fresh change script; called only when the tx gets change. */
   changeScript(): Uint8Array;
@@ -49,7 +55,9 @@ export function buildPayment(request: PaymentRequest, context: PaymentContext): 
     outputs: outputs.map((output) => ({ value: output.value, scriptLength: output.script.length })),
     feeRate: request.feeRate,
     subtractFee: subtract.size > 0,
+    limits: context.limits,
   });
+  const sequence = request.replaceable === false ? SEQUENCE_LOCKTIME_ONLY : SEQUENCE_RBF;
   const paid = deductFee(outputs, request.subtractFeeFromOutputs, selection.deducted);
   let changeIndex = -1;
   if (selection.change > 0n) {
@@ -58,14 +66,14 @@ export function buildPayment(request: PaymentRequest, context: PaymentContext): 
   }
   const unsigned = new Transaction({
     version: 2,
-    inputs: selection.inputs.map((coin) => ({ prevout: coin.outpoint, scriptSig: new Uint8Array(0), sequence: SEQUENCE_LOCKTIME_ONLY, witness: [] })),
+    inputs: selection.inputs.map((coin) => ({ prevout: coin.outpoint, scriptSig: new Uint8Array(0), sequence, witness: [] })),
     outputs: paid,
     // Anti-fee-sniping, as Core: the tx is only valid on top of the current tip.
     locktime: context.tipHeight,
   });
   const keys = selection.inputs.map((coin) => context.privateKey(coin));
   try {
-    const tx = signTransaction(unsigned, selection.inputs.map((coin, i) => ({ privateKey: keys[i], value: coin.value })));
+    const tx = signTransaction(unsigned, selection.inputs.map((coin, i) => ({ privateKey: keys[i], value: coin.value, publicKey: coin.key.publicKey })));
     return { tx, fee: selection.fee, changeIndex, inputs: selection.inputs };
   } finally {
     for (const key of keys) key.fill(0);

@@ -44,6 +44,10 @@ export interface TxRecord {
   /** The block holding a rival spend of one of its inputs (state `conflicted`). */
   conflictedBy?: string;
   conflictHeight?: number;
+  /** bumpfee: the tx that replaced this one (Core's mapValue replaced_by_txid). */
+  replacedBy?: string;
+  /** bumpfee: the tx this one replaced (Core's mapValue replaces_txid). */
+  replaces?: string;
 }
 
 export interface AccountRecord {

@@ -68,8 +68,8 @@ async function disconnectTip(ctx: SyncContext): Promise<void> {
   const batch = ctx.store.batch();
   for (const wtx of ctx.ledger.txs.values()) {
     const { record } = wtx;
-    if (record.state === 'confirmed' && record.blockHash === hash) setRecord(wtx, batch, unconfirmed(record));
-    else if (record.state === 'conflicted' && record.conflictedBy === hash) setRecord(wtx, batch, unconfirmed(record));
+    if (record.state === 'confirmed' && record.blockHash === hash) setRecord(ctx, wtx, batch, unconfirmed(record));
+    else if (record.state === 'conflicted' && record.conflictedBy === hash) setRecord(ctx, wtx, batch, unconfirmed(record));
   }
   const below = height - 1;
   // Below the wallet's birth (and in gaps a partial rescan left) no block we processed can hold
@@ -95,7 +95,7 @@ export function applyBlock(ctx: SyncContext, entry: WalletBlockEntry, block: Blo
     const confirmed = { state: 'confirmed' as const, blockHash: entry.hash, height: entry.height, blockTime: entry.time, blockIndex };
     if (known) {
       const { conflictedBy: _by, conflictHeight: _at, ...rest } = known.record;
-      setRecord(known, batch, { ...rest, ...confirmed });
+      setRecord(ctx, known, batch, { ...rest, ...confirmed });
     } else {
       addTx(ctx, tx, { ...confirmed, ...firstSeen(ctx, entry.time) }, batch);
     }
@@ -109,7 +109,7 @@ function markConflicts(ctx: SyncContext, tx: Transaction, txid: string, entry: W
     if (rival.record.state === 'confirmed') continue;
     for (const wtx of [rival, ...ctx.ledger.descendantsOf(rival.txid)]) {
       if (wtx.record.state === 'confirmed') continue;
-      setRecord(wtx, batch, { ...wtx.record, state: 'conflicted', conflictedBy: entry.hash, conflictHeight: entry.height });
+      setRecord(ctx, wtx, batch, { ...wtx.record, state: 'conflicted', conflictedBy: entry.hash, conflictHeight: entry.height });
       ctx.logger.info({ txid: wtx.txid, block: entry.hash }, 'wallet transaction conflicted');
     }
   }
@@ -143,17 +143,22 @@ export async function rescan(ctx: SyncContext, start: number, stop: number): Pro
 export async function mempoolAccepted(ctx: SyncContext, tx: Transaction, txid: string): Promise<void> {
   const batch = ctx.store.batch();
   const known = ctx.ledger.get(txid);
-  if (known && known.record.state !== 'confirmed' && known.record.state !== 'unconfirmed') setRecord(known, batch, unconfirmed(known.record));
+  if (known && known.record.state !== 'confirmed' && known.record.state !== 'unconfirmed') setRecord(ctx, known, batch, unconfirmed(known.record));
   else if (!known && ctx.ledger.isRelevant(tx)) addTx(ctx, tx, { state: 'unconfirmed', ...firstSeen(ctx) }, batch);
   await batch.write();
 }
 
-/** A tx left the mempool other than by being mined: an unconfirmed one is forgotten (abandoned). */
+/**
+ * A tx left the mempool other than by being mined: an unconfirmed one is forgotten (abandoned).
+ * A replaced one stays unconfirmed and inactive, as Core's wallet keeps it: its inputs stay
+ * spent (the replacement spends them too), `walletconflicts` names the replacement, and a block
+ * confirming the replacement marks it conflicted.
+ */
 export async function mempoolRemoved(ctx: SyncContext, txid: string, reason: WalletRemovalReason): Promise<void> {
   const known = ctx.ledger.get(txid);
-  if (reason === 'block' || !known || known.record.state !== 'unconfirmed') return;
+  if (reason === 'block' || reason === 'replaced' || !known || known.record.state !== 'unconfirmed') return;
   const batch = ctx.store.batch();
-  setRecord(known, batch, { ...known.record, state: 'abandoned' });
+  setRecord(ctx, known, batch, { ...known.record, state: 'abandoned' });
   await batch.write();
   ctx.logger.info({ txid, reason }, 'wallet transaction left the mempool');
 }
@@ -182,7 +187,7 @@ function unconfirmed(record: TxRecord): TxRecord {
   return { ...rest, state: 'unconfirmed' };
 }
 
-function setRecord(wtx: WalletTx, batch: WalletBatch, record: TxRecord): void {
-  wtx.record = record;
+function setRecord(ctx: SyncContext, wtx: WalletTx, batch: WalletBatch, record: TxRecord): void {
+  ctx.ledger.setRecord(wtx, record);
   batch.putTx(wtx.txid, record);
 }

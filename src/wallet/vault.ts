@@ -8,7 +8,7 @@ import type { HDKey } from '@scure/bip32';
 import type { NetworkParams } from '../params/types.js';
 import { WalletError, lockedError } from './errors.js';
 import { type KdfParams, type SealedBox, deriveKey, newKdfParams, seal, unseal } from './encryption.js';
-import { accountFromMaster, childPrivateKey, type KeyBranch, masterFromMnemonic } from './hd.js';
+import { accountFromMaster, childPrivateKey, forgetBranchNodes, type KeyBranch, masterFromMnemonic } from './hd.js';
 import { fromHex, toHex } from '../primitives/bytes.js';
 
 export interface Secrets {
@@ -78,6 +78,7 @@ export class Vault {
     clearTimeout(this.timer);
     this.timer = undefined;
     if (!this.box || !this.unlocked) return;
+    forgetBranchNodes(this.unlocked.account);
     this.unlocked.account.wipePrivateData();
     this.unlocked.key?.fill(0);
     this.unlocked = undefined;

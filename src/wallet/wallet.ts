@@ -19,6 +19,10 @@ import { type HistoryContext, type TransactionResult, type TxListEntry, getTrans
 import { KeyRing, type WalletKey } from './keys.js';
 import { type ResolvedWalletOptions, type WalletModules, type WalletOptions, resolveWalletOptions } from './options.js';
 import { buildPayment } from './spend.js';
+import { abandonTransaction } from './abandon.js';
+import { commitBump, planBump } from './bumpfee.js';
+import { withConfirmedFirst } from './candidates.js';
+import { signalsRbf } from './rbf-state.js';
 import { type LoadedWallet, WalletStore } from './store.js';
 import { type SyncContext, addTx, firstSeen, mempoolAccepted, mempoolRemoved, rescan, syncToTip } from './sync.js';
 import { Vault } from './vault.js';
@@ -26,7 +30,7 @@ import { decodeWif, encodeWif } from './wif.js';
 import { followNode } from './follow.js';
 import { signMessage } from './message.js';
 import { type ReceivedEntry, type SinceBlockResult, addressGroupings, listReceived, listSinceBlock, receivedBy } from './received.js';
-import type { SendOptions, SendResult, UnspentEntry, WalletInfo } from './results.js';
+import type { BumpFeeResult, SendOptions, SendResult, UnspentEntry, WalletInfo } from './results.js';
 import { SerialQueue } from '../util/serial-queue.js';
 import { type Logger, silentLogger } from '../util/logger.js';
 
@@ -163,15 +167,17 @@ export class Wallet {
     return this.enqueue(async () => {
       await syncToTip(this.ctx);
       if (this.vault.isLocked) throw new WalletError('locked', 'Error: Please enter the wallet passphrase with walletpassphrase first.');
-      const built = buildPayment(
-        { outputs, feeRate: this.feeRate(options.feeRate), subtractFeeFromOutputs: options.subtractFeeFromOutputs ?? [] },
-        {
+      const { mempool } = this.modules;
+      const request = { outputs, feeRate: this.feeRate(options.feeRate), subtractFeeFromOutputs: options.subtractFeeFromOutputs ?? [], replaceable: options.replaceable };
+      const built = withConfirmedFirst(this.ctx.ledger, this.ctx.sync.height, mempool, (coins) =>
+        buildPayment(request, {
           params: this.params,
-          coins: this.ctx.ledger.unspent(this.ctx.sync.height),
+          coins,
+          limits: { ancestors: mempool.options.ancestorLimit, descendants: mempool.options.descendantLimit },
           tipHeight: this.ctx.sync.height,
           changeScript: () => this.ctx.keys.issue(1).script,
           privateKey: (coin) => this.privateKey(coin.key),
-        },
+        }),
       );
       await this.modules.mempool.acceptTransaction(built.tx);
       const batch = this.ctx.store.batch();
@@ -182,6 +188,41 @@ export class Wallet {
       this.logger.info({ txid, fee: built.fee.toString(), inputs: built.inputs.length, outputs: built.tx.outputs.length }, 'wallet sent a transaction');
       return { txid, tx: built.tx, fee: built.fee };
     });
+  }
+
+  /**
+   * Core's bumpfee: replaces our unconfirmed send `txid` with one paying more (bumpfee.ts).
+   * `feeRate` is the user's sat/vB; `estimatedFeeRate` (sat/vB, from conf_target) the least the
+   * wallet pays otherwise.
+   */
+  bumpFee(txid: string, options: { feeRate?: number; estimatedFeeRate?: number; replaceable?: boolean } = {}): Promise<BumpFeeResult> {
+    return this.enqueue(async () => {
+      await syncToTip(this.ctx);
+      if (this.vault.isLocked) throw new WalletError('locked', 'Error: Please enter the wallet passphrase with walletpassphrase first.');
+      const bump = { sync: this.ctx, mempool: this.modules.mempool };
+      const plan = planBump(bump, txid, { feeRate: options.feeRate, walletFeeRate: this.feeRate(options.estimatedFeeRate), replaceable: options.replaceable });
+      const tx = await commitBump(bump, plan, (coin) => this.privateKey(coin.key));
+      return { txid: tx.txid(), origfee: plan.origfee, fee: plan.fee, errors: [] };
+    });
+  }
+
+  /**
+   * Core's psbtbumpfee: the same replacement as bumpFee, unsigned and not committed (the wallet
+   * may be locked; whoever signs and broadcasts it makes the swap).
+   */
+  planBumpFee(txid: string, options: { feeRate?: number; estimatedFeeRate?: number; replaceable?: boolean } = {}): Promise<{ tx: Transaction; origfee: bigint; fee: bigint }> {
+    return this.enqueue(async () => {
+      await syncToTip(this.ctx);
+      const bump = { sync: this.ctx, mempool: this.modules.mempool };
+      const plan = planBump(bump, txid, { feeRate: options.feeRate, walletFeeRate: this.feeRate(options.estimatedFeeRate), replaceable: options.replaceable });
+      await this.ctx.store.batch().put('hd', this.ctx.keys.hd).write(); // a change key may have been handed out
+      return { tx: plan.unsigned, origfee: plan.origfee, fee: plan.fee };
+    });
+  }
+
+  /** Core's abandontransaction (abandon.ts). */
+  abandonTransaction(txid: string): Promise<void> {
+    return this.enqueue(() => abandonTransaction(this.ctx, this.modules.mempool, txid));
   }
 
   /** Core's fundrawtransaction: `request.tx` completed with our coins and change, unsigned (see fund.ts). */
@@ -469,7 +510,8 @@ export class Wallet {
   }
 
   private history(): HistoryContext {
-    return { params: this.params, ledger: this.ctx.ledger, keys: this.ctx.keys, tipHeight: this.ctx.sync.height };
+    const { mempool } = this.modules;
+    return { params: this.params, ledger: this.ctx.ledger, keys: this.ctx.keys, tipHeight: this.ctx.sync.height, rbf: (wtx) => signalsRbf(wtx.tx, wtx.txid, mempool) };
   }
 
   /** sat/kvB: the caller's rate, else the larger of our default and the mempool's floor. */

@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { OutPoint, Transaction } from '../../src/primitives/index.js';
-import { chainOf, expectRule, type Fixture, openFixture, outputOf, pay, txids } from './fixture.js';
+import { chainOf, expectRule, type Fixture, openFixture, other, outputOf, pay, txids } from './fixture.js';
 
 describe('mempool acceptance', () => {
   let f: Fixture;
@@ -39,11 +39,11 @@ describe('mempool acceptance', () => {
     assert.ok(info.usage > tx.size());
   });
 
-  test('the same tx again is txn-already-in-mempool; a double spend is txn-mempool-conflict (not punished)', async () => {
+  test('the same tx again is txn-already-in-mempool; a double spend paying no more is insufficient fee (not punished)', async () => {
     const tx = pay(f.coinbase(1), 1_000n);
     await expectRule(f.mempool.acceptTransaction(tx), 'txn-already-in-mempool', 'ignore');
-    const rival = pay(f.coinbase(1), 2_000n);
-    await expectRule(f.mempool.acceptTransaction(rival), 'txn-mempool-conflict', 'ignore');
+    const rival = pay(f.coinbase(1), 1_000n, 1, other);
+    await expectRule(f.mempool.acceptTransaction(rival), 'insufficient fee', 'ignore');
     assert.ok(!f.mempool.has(rival.txid()));
   });
 
@@ -78,8 +78,8 @@ describe('mempool acceptance', () => {
     assert.deepEqual(ea.descendant, { count: 3, vsize: a.vsize() + b.vsize() + c.vsize(), fee: 1_500n });
     assert.deepEqual(txids(f.mempool.ancestorsOf(c.txid())), [a.txid(), b.txid()].sort());
     assert.deepEqual(txids(f.mempool.descendantsOf(a.txid())), [b.txid(), c.txid()].sort());
-    // A pool output spent twice is a conflict too.
-    await expectRule(f.mempool.acceptTransaction(pay(outputOf(a), 900n)), 'txn-mempool-conflict');
+    // A pool output spent twice is a conflict too: replacing b and c needs more than their 1,000 sat.
+    await expectRule(f.mempool.acceptTransaction(pay(outputOf(a), 900n)), 'insufficient fee');
     assert.equal(f.mempool.getCoin(outputOf(a).outpoint), undefined, 'spent in the pool');
   });
 
@@ -110,15 +110,16 @@ describe('mempool acceptance', () => {
     assert.equal(ok.fee, 1_000n);
     assert.equal(ok.vsize, tx.vsize());
     assert.equal(f.mempool.size, size);
-    const conflict = await f.mempool.testAccept(pay(f.coinbase(1), 5_000n));
-    assert.deepEqual([conflict.allowed, conflict.rejectReason], [false, 'txn-mempool-conflict']);
+    const conflict = await f.mempool.testAccept(pay(f.coinbase(1), 1_000n, 1, other));
+    assert.deepEqual([conflict.allowed, conflict.rejectReason], [false, 'insufficient fee']);
     const unknown = await f.mempool.testAccept(pay({ outpoint: outputOf(tx).outpoint, value: tx.outputs[0].value }, 1_000n));
     assert.deepEqual([unknown.allowed, unknown.rejectReason], [false, 'missing-inputs']);
     assert.equal(f.mempool.orphanCount, 0);
   });
 
   test('acceptances are serialised: concurrent double spends, one wins', async () => {
-    const spends = [1_000n, 2_000n, 3_000n].map((fee) => pay(f.coinbase(4), fee));
+    // Highest fee first: the later ones cannot replace it.
+    const spends = [3_000n, 2_000n, 1_000n].map((fee) => pay(f.coinbase(4), fee));
     const results = await Promise.allSettled(spends.map((tx) => f.mempool.acceptTransaction(tx)));
     assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'rejected', 'rejected']);
   });

@@ -1,7 +1,7 @@
 /** txRejected: every refusal by acceptTransaction is announced with its reject code (the metrics count them by reason). */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { expectRule, type Fixture, openFixture, pay } from './fixture.js';
+import { expectRule, type Fixture, openFixture, other, pay } from './fixture.js';
 
 describe('mempool txRejected event', () => {
   let f: Fixture;
@@ -17,11 +17,12 @@ describe('mempool txRejected event', () => {
     assert.equal((await f.mempool.acceptTransaction(tx)).status, 'accepted');
     assert.deepEqual(rejected, []);
     await expectRule(f.mempool.acceptTransaction(tx), 'txn-already-in-mempool', 'ignore');
-    const rival = pay(f.coinbase(1), 2_000n);
-    await expectRule(f.mempool.acceptTransaction(rival), 'txn-mempool-conflict', 'ignore');
+    // A double spend paying no more cannot replace it (BIP125 rules 3 and 6).
+    const rival = pay(f.coinbase(1), 1_000n, 1, other);
+    await expectRule(f.mempool.acceptTransaction(rival), 'insufficient fee', 'ignore');
     assert.deepEqual(rejected, [
       { txid: tx.txid(), code: 'txn-already-in-mempool' },
-      { txid: rival.txid(), code: 'txn-mempool-conflict' },
+      { txid: rival.txid(), code: 'insufficient fee' },
     ]);
   });
 });

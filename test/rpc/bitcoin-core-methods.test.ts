@@ -28,7 +28,6 @@ const clientMethods = createRequire(import.meta.url)('bitcoin-core/src/methods.j
 
 /** Methods being added on other branches: their cases run as TODO until merged. */
 export const TODO: Readonly<Record<string, string>> = {
-  bumpFee: 'rbf', psbtBumpFee: 'rbf', abandonTransaction: 'rbf',
 };
 
 /** Core methods powcoin does not offer, and why (answered -32601 "Method not found"). */

@@ -5,7 +5,10 @@ import { InlineVerifier } from '../../src/verify/sig-verifier.js';
 import { Mempool } from '../../src/mempool/index.js';
 import { networks } from '../../src/params/index.js';
 import type { NetworkParams } from '../../src/params/types.js';
-import { addressToScript, type Block, type Transaction } from '../../src/primitives/index.js';
+import assert from 'node:assert/strict';
+import { addressToScript, type Block, OutPoint, type Transaction } from '../../src/primitives/index.js';
+import type { Ledger } from '../../src/wallet/coins.js';
+import type { KeyRing } from '../../src/wallet/keys.js';
 import { Wallet, type WalletOptions } from '../../src/wallet/index.js';
 import { Branch, type Harness, openHarness } from '../helpers/chain-harness.js';
 import type { Logger } from '../../src/util/logger.js';
@@ -95,4 +98,24 @@ export function capturingLogger(): Logger & { lines: string[] } {
     lines.push(JSON.stringify({ level, ...fields, message }, (_, v) => (typeof v === 'bigint' ? v.toString() : v instanceof Error ? { message: v.message, stack: v.stack } : v)));
   };
   return { lines, debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') };
+}
+
+/**
+ * The ledger's incremental unspent index agrees with the coins worked out from scratch (every
+ * active tx's outputs paying us that no active tx spends, mature, confirmed or in the pool).
+ */
+export function assertCoinIndexConsistent(wallet: Wallet, mempool: Mempool): void {
+  const ctx = (wallet as unknown as { ctx: { ledger: Ledger; keys: KeyRing; sync: { height: number } } }).ctx;
+  const { ledger, keys } = ctx;
+  const tip = ctx.sync.height;
+  const expected: string[] = [];
+  for (const wtx of ledger.txs.values()) {
+    if (!ledger.isActive(wtx) || ledger.isImmatureCoinbase(wtx, tip)) continue;
+    if (ledger.depth(wtx, tip) === 0 && !mempool.has(wtx.txid)) continue;
+    wtx.tx.outputs.forEach((output, vout) => {
+      if (keys.byScript(output.script) && !ledger.isSpent(new OutPoint(wtx.tx.txidBytes(), vout))) expected.push(`${wtx.txid}:${vout}`);
+    });
+  }
+  const indexed = ledger.unspent(tip).map((coin) => `${coin.txid}:${coin.vout}`);
+  assert.deepEqual(indexed.sort(), expected.sort());
 }

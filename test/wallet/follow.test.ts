@@ -1,11 +1,11 @@
-import { after, before, describe, test } from 'node:test';
+import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { signTransaction } from '../../src/consensus/p2wpkh.js';
 import { AddressError, Transaction, addressToScript } from '../../src/primitives/index.js';
 import { type Wallet, WalletError, decodeWif } from '../../src/wallet/index.js';
 import type { Branch } from '../helpers/chain-harness.js';
 import { payTo } from '../helpers/builders.js';
-import { COIN, MNEMONIC_A, MNEMONIC_B, type Node, SUBSIDY, closeWallet, openNode, paidTo, params } from './fixture.js';
+import { COIN, MNEMONIC_A, MNEMONIC_B, type Node, SUBSIDY, assertCoinIndexConsistent, closeWallet, openNode, paidTo, params } from './fixture.js';
 
 const MATURE_DEPTH = params.coinbaseMaturity + 1;
 
@@ -34,6 +34,10 @@ describe('a wallet following a real chain and mempool', () => {
     await node.mine(...main.extend(101));
   });
   after(async () => node.close());
+  afterEach(async () => {
+    await node.settle();
+    for (const wallet of node.wallets) assertCoinIndexConsistent(wallet, node.mempool);
+  });
 
   test('101 blocks mined to the wallet: one coinbase trusted, a hundred immature', () => {
     assert.deepEqual(alice.getBalances().mine, { trusted: SUBSIDY, untrusted_pending: 0n, immature: 100n * SUBSIDY });

@@ -1,10 +1,10 @@
-import { after, before, describe, test } from 'node:test';
+import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { InlineVerifier } from '../../src/verify/sig-verifier.js';
 import { Mempool } from '../../src/mempool/index.js';
 import { Wallet } from '../../src/wallet/index.js';
 import type { Branch } from '../helpers/chain-harness.js';
-import { COIN, MNEMONIC_A, MNEMONIC_B, type Node, SUBSIDY, closeWallet, openNode, params } from './fixture.js';
+import { COIN, MNEMONIC_A, MNEMONIC_B, type Node, SUBSIDY, assertCoinIndexConsistent, closeWallet, openNode, params } from './fixture.js';
 
 describe('unconfirmed transactions leaving the mempool', () => {
   let node: Node;
@@ -20,6 +20,10 @@ describe('unconfirmed transactions leaving the mempool', () => {
     await node.mine(...main.extend(102));
   });
   after(async () => node.close());
+  afterEach(async () => {
+    await node.settle();
+    for (const wallet of node.wallets) assertCoinIndexConsistent(wallet, node.mempool);
+  });
 
   test('an expired payment is forgotten: the sender gets its coins back, the receiver loses the pending amount', async (t) => {
     const before = alice.getBalances().mine;

@@ -76,16 +76,18 @@ describe('coin selection', () => {
   const coin = (value: bigint, depth = 6, trusted = true) => ({ value, depth, trusted });
   const request = (coins: ReturnType<typeof coin>[], value: bigint, subtractFee = false) => ({ coins, outputs: [{ value, scriptLength: 22 }], feeRate: 2_000n, subtractFee });
 
-  test('the smallest single coin that covers the payment, with change', () => {
-    const picked = selectCoins(request([coin(100_000n), coin(50_000n), coin(1_000_000n)], 40_000n));
-    assert.deepEqual(picked.inputs.map((c) => c.value), [50_000n]);
+  test('a coin that covers the payment is spent with change back (selection.test.ts has the algorithms)', () => {
+    const picked = selectCoins(request([coin(1_000_000n)], 40_000n));
+    assert.equal(picked.inputs.length, 1);
     assert.equal(picked.fee, feeFor(estimateVsize(1, [22, 22]), 2_000n));
-    assert.equal(picked.change, 50_000n - 40_000n - picked.fee);
+    assert.equal(picked.change, picked.inputs[0].value - 40_000n - picked.fee);
   });
 
-  test('largest first when no single coin is enough', () => {
+  test('coins are combined when no single coin is enough', () => {
     const picked = selectCoins(request([coin(30_000n), coin(20_000n), coin(25_000n)], 50_000n));
-    assert.deepEqual(picked.inputs.map((c) => c.value), [30_000n, 25_000n]);
+    assert.ok(picked.inputs.length >= 2);
+    const total = picked.inputs.reduce((sum, c) => sum + c.value, 0n);
+    assert.equal(total, 50_000n + picked.fee + picked.change);
   });
 
   test('change below dust goes to the fee', () => {

@@ -14,6 +14,7 @@ import { rawTxSignMethods } from './rawtx-sign.js';
 import { safetyMethods } from './safety.js';
 import type { RpcMethod } from './types.js';
 import { walletAdminMethods } from './wallet-admin.js';
+import { walletBumpMethods } from './wallet-bump.js';
 import { walletMethods } from './wallet.js';
 import { walletMultiMethods } from './wallet-multi.js';
 import { walletSeedMethods } from './wallet-seed.js';
@@ -36,6 +37,7 @@ export function methodTable(): MethodTable {
     ...networkMethods,
     ...walletMethods,
     ...walletAdminMethods,
+    ...walletBumpMethods,
     ...addressMethods,
     ...safetyMethods,
     ...walletMultiMethods,

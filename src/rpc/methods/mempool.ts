@@ -5,7 +5,7 @@ import type { RpcContext, RpcMempoolEntry } from '../interfaces.js';
 import type { Params } from '../params.js';
 import { type RpcMethod, optional, required } from './types.js';
 
-export function mempoolEntryJson(entry: RpcMempoolEntry): Record<string, unknown> {
+export function mempoolEntryJson(entry: RpcMempoolEntry, replaceable = false): Record<string, unknown> {
   return {
     vsize: entry.vsize,
     weight: entry.weight,
@@ -24,7 +24,7 @@ export function mempoolEntryJson(entry: RpcMempoolEntry): Record<string, unknown
     },
     depends: [...entry.parents],
     spentby: [...entry.children],
-    'bip125-replaceable': false,
+    'bip125-replaceable': replaceable,
     unbroadcast: false,
   };
 }
@@ -33,13 +33,13 @@ function getRawMempool(p: Params, ctx: RpcContext): unknown {
   const verbose = p.bool(0, false);
   const entries = [...ctx.mempool.entries()];
   if (!verbose) return entries.map((e) => e.txid);
-  return Object.fromEntries(entries.map((e) => [e.txid, mempoolEntryJson(e)]));
+  return Object.fromEntries(entries.map((e) => [e.txid, mempoolEntryJson(e, ctx.mempool.signalsRbf?.(e.txid) ?? false)]));
 }
 
 function getMempoolEntry(p: Params, ctx: RpcContext): unknown {
   const entry = ctx.mempool.get(p.hash(0, 'txid'));
   if (!entry) throw new RpcError(RpcCode.INVALID_ADDRESS_OR_KEY, 'Transaction not in mempool');
-  return mempoolEntryJson(entry);
+  return mempoolEntryJson(entry, ctx.mempool.signalsRbf?.(entry.txid) ?? false);
 }
 
 /**

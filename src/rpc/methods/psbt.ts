@@ -39,7 +39,7 @@ function spentOrUndefined(psbt: Psbt, index: number): TxOutput | undefined {
 }
 
 /** The updater's part the wallet knows: spent outputs of its own txs, and BIP32 origins of its keys. */
-async function updateFromWallet(wallet: RpcWallet, psbt: Psbt, bip32derivs: boolean): Promise<void> {
+export async function updateFromWallet(wallet: RpcWallet, psbt: Psbt, bip32derivs: boolean): Promise<void> {
   const tx = psbt.tx;
   for (let i = 0; i < psbt.inputCount; i++) {
     const view = psbt.input(i);

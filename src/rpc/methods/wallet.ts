@@ -42,7 +42,8 @@ async function sendToAddress(p: Params, ctx: RpcContext): Promise<string> {
   const amount = sendAmount(p.raw(1));
   const subtract = p.bool(4, false);
   const rate = feeRate(p, ctx, 6, 9);
-  const sent = await walletCall(ctx, (w) => w.send([{ address, amount }], { subtractFeeFrom: subtract ? [0] : [], feeRate: rate }));
+  const replaceable = p.has(5) ? p.bool(5, true) : undefined;
+  const sent = await walletCall(ctx, (w) => w.send([{ address, amount }], { subtractFeeFrom: subtract ? [0] : [], feeRate: rate, replaceable }));
   return sent.txid;
 }
 
@@ -63,7 +64,8 @@ async function sendMany(p: Params, ctx: RpcContext): Promise<string> {
     return index;
   });
   const rate = feeRate(p, ctx, 6, 8);
-  return (await walletCall(ctx, (w) => w.send(outputs, { subtractFeeFrom: subtract, feeRate: rate }))).txid;
+  const replaceable = p.has(5) ? p.bool(5, true) : undefined;
+  return (await walletCall(ctx, (w) => w.send(outputs, { subtractFeeFrom: subtract, feeRate: rate, replaceable }))).txid;
 }
 
 async function getBalance(p: Params, ctx: RpcContext): Promise<unknown> {
