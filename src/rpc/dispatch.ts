@@ -9,7 +9,7 @@ import { RpcCode, RpcError, isRpcError } from './errors.js';
 import type { RpcContext } from './interfaces.js';
 import { stringifyJson } from './json.js';
 import type { MethodTable, RpcMethod } from './methods/index.js';
-import { methodHelp } from './methods/types.js';
+import { helpFor } from './help/index.js';
 import { scopeToWallet } from './methods/wallet-scope.js';
 import { Params, arityError, requiredNullError } from './params.js';
 
@@ -206,7 +206,7 @@ function positional(method: RpcMethod, raw: unknown): unknown[] {
       break;
     }
   }
-  if (values.length > method.args.length || values.length < requiredCount) throw arityError(methodHelp(method));
+  if (values.length > method.args.length || values.length < requiredCount) throw arityError(helpFor(method));
   for (let i = 0; i < requiredCount; i++) {
     if (method.args[i].required && (values[i] === undefined || values[i] === null)) throw requiredNullError(i + 1, method.args[i].name);
   }

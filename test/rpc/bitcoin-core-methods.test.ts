@@ -21,6 +21,7 @@ import * as bitcoin from 'bitcoinjs-lib';
 import { ECPairFactory } from 'ecpair';
 import { readCookie } from '../../src/rpc/auth.js';
 import { type Daemon, startDaemon } from '../node/daemon.js';
+import { waitFor } from '../testnet/harness.js';
 
 const ECPair = ECPairFactory(ecc);
 const regtest: bitcoin.networks.Network = { messagePrefix: '\x18powcoin Signed Message:\n', bech32: 'pcrt', bip32: { public: 0x043587cf, private: 0x04358394 }, pubKeyHash: 0x6f, scriptHash: 0xc4, wif: 0xef };
@@ -229,6 +230,9 @@ const CASES: Case[] = [
   ['getTxOut', async ({ client, txid, mine }) => {
     // Mined first, so the output is in the UTXO set; the txindex then finds the tx without a block hash.
     const [hash] = (await client.generateToAddress(1, mine)) as string[];
+    // The index catches up in the background (as Core's): wait until it holds the new block.
+    const height = (await client.getBlockCount()) as number;
+    await waitFor('the txindex to reach the new block', async () => obj(await client.getIndexInfo()).txindex?.best_block_height === height, 60_000, 50);
     const tx = obj(await client.getRawTransaction(txid, true));
     assert.equal(tx.blockhash, hash);
     const n = tx.vout.findIndex((out: { value: number }) => out.value === 1.5);
