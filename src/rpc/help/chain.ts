@@ -34,6 +34,20 @@ export const chainHelp: HelpTable = {
     result: 'true|false (boolean) whether the blocks verified.',
     examples: [[], [4, 100]],
   },
+  getblockstats: {
+    description: "Per-block statistics as Core's: fees, fee rates (sat/vB) and sizes of the non-coinbase transactions, from the block and its undo data; amounts in satoshis.",
+    args: {
+      hash_or_height: { type: 'string or numeric', text: 'The block hash or height' },
+      stats: { type: 'json array', text: 'Only these fields, e.g. ["txs","totalfee"]; an unknown name is -8 (default: all)' },
+    },
+    result: 'An object: avgfee, avgfeerate, avgtxsize, blockhash, feerate_percentiles, height, ins, maxfee, maxfeerate, maxtxsize, medianfee, mediantime, mediantxsize, minfee, minfeerate, mintxsize, outs, subsidy, swtotal_size, swtotal_weight, swtxs, time, total_out, total_size, total_weight, totalfee, txs, utxo_increase, utxo_size_inc, utxo_increase_actual, utxo_size_inc_actual.',
+    examples: [[102], [102, ['txs', 'totalfee']]],
+  },
+  getdeploymentinfo: {
+    args: { blockhash: { type: 'string', text: 'The soft forks in force for the block after this one (default: the tip)' } },
+    result: 'An object: hash, height, deployments {bip34, segwit: {type "buried", active, height}}.',
+    examples: [[], [HASH]],
+  },
   getmempoolinfo: { result: 'An object: loaded, size, bytes, usage, total_fee, maxmempool, mempoolminfee, minrelaytxfee.', examples: [[]] },
   getrawmempool: {
     args: { verbose: { type: 'boolean', text: 'true for an object of entries by txid, false for an array of txids (default=false)' }, mempool_sequence: { type: 'boolean', text: 'With verbose=false, also answer the mempool sequence number (default=false)' } },

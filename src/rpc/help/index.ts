@@ -6,12 +6,27 @@
 import type { RpcMethod } from '../methods/types.js';
 import { chainHelp } from './chain.js';
 import { networkHelp, controlHelp } from './network.js';
+import { psbtHelp, walletPsbtHelp } from './psbt.js';
 import { rawTxHelp, miningHelp, generatingHelp } from './rawtx.js';
 import { methodHelpText } from './render.js';
 import type { HelpTable } from './types.js';
 import { walletHelp, utilHelp } from './wallet.js';
+import { walletManageHelp, walletSpendHelp } from './wallets.js';
 
-export const HELP: HelpTable = { ...chainHelp, ...rawTxHelp, ...miningHelp, ...generatingHelp, ...networkHelp, ...walletHelp, ...utilHelp, ...controlHelp };
+export const HELP: HelpTable = {
+  ...chainHelp,
+  ...rawTxHelp,
+  ...psbtHelp,
+  ...miningHelp,
+  ...generatingHelp,
+  ...networkHelp,
+  ...walletHelp,
+  ...walletPsbtHelp,
+  ...walletManageHelp,
+  ...walletSpendHelp,
+  ...utilHelp,
+  ...controlHelp,
+};
 
 export function helpFor(method: RpcMethod): string {
   return methodHelpText(method, Object.prototype.hasOwnProperty.call(HELP, method.name) ? HELP[method.name] : undefined);

@@ -26,6 +26,38 @@ export const rawTxHelp: HelpTable = {
     result: 'An array of {txid, wtxid, allowed, vsize, fees, reject-reason}.',
     examples: [[['0200000001...']]],
   },
+  createrawtransaction: {
+    description: 'An unsigned transaction (version 2) spending the given inputs to the given outputs. With no inputs it is ready for fundrawtransaction.',
+    args: {
+      inputs: { type: 'json array', text: '[{"txid": "hex", "vout": n, "sequence": n}, ...]; sequence is optional' },
+      outputs: { type: 'json object', text: '{"address": amount, "data": "hex"}, or an array of such one-key objects' },
+      locktime: { type: 'numeric', text: 'Raw locktime; non-0 also makes the inputs locktime-enabled (default=0)' },
+      replaceable: { type: 'boolean', text: 'Signal BIP125 replaceability on inputs without a sequence (default=false)' },
+    },
+    result: '"hex" (string) the unsigned transaction.',
+    examples: [[[], { [ADDRESS]: 1.5 }], [[{ txid: TXID, vout: 0 }], [{ [ADDRESS]: 0.4999 }]]],
+  },
+  fundrawtransaction: {
+    description: 'Adds wallet inputs and a change output to a transaction (unsigned). Unknown option keys are -3; no coins that pay is -6 Insufficient funds.',
+    args: {
+      hexstring: { type: 'string', text: 'The hex of the transaction to fund' },
+      options: { type: 'json object', text: 'As Core: fee_rate (sat/vB) or feeRate (coins/kvB) or conf_target, changeAddress, changePosition, subtractFeeFromOutputs, add_inputs, replaceable (default=true), change_type (only "bech32")' },
+      iswitness: { type: 'boolean', text: 'Read the hex as segwit (true) or legacy (false) (default: try both)' },
+    },
+    result: 'An object: hex (the funded transaction), fee (coins), changepos (-1 when no change).',
+    examples: [['0200000000...'], ['0200000000...', { fee_rate: 2 }]],
+  },
+  signrawtransactionwithkey: {
+    description: 'Signs the inputs the given keys own, no wallet needed; spent outputs come from prevtxs, the UTXO set or the mempool.',
+    args: {
+      hexstring: { type: 'string', text: 'The transaction hex' },
+      privkeys: { type: 'json array', text: 'WIF private keys (compressed; -5 Invalid private key otherwise)' },
+      prevtxs: { type: 'json array', text: 'Spent outputs not in the UTXO set: [{"txid", "vout", "scriptPubKey", "amount"}, ...]' },
+      sighashtype: { type: 'string', text: 'DEFAULT, ALL, NONE, SINGLE, or with |ANYONECANPAY (default=DEFAULT, i.e. ALL)' },
+    },
+    result: 'An object: hex, complete, and errors (for inputs left unsigned or that do not verify).',
+    examples: [['0200000001...', ['cVpF924EspNh8KjYsfhgY96mmxvT6DgdWiTYMtMjuM74hJaU5psW']]],
+  },
 };
 
 export const miningHelp: HelpTable = {

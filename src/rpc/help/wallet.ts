@@ -2,6 +2,8 @@
 import type { HelpTable } from './types.js';
 
 const ADDRESS = 'pcrt1qkje59acmlwcw8m206vg0u99u7mvudtmxrhekke';
+/** The key 0707…07's address, as in docs/rpc.md's signmessage example. */
+export const SIGNER = 'pcrt1q50rtrmj2f8vl9tem8qpfw36ylw5jg9j2km3g6x';
 const TXID = 'a1075db55d416d3ca199f55b6084e2115b9345e16c5cf302fc80e9d5fbf5d48d';
 const minconf = { type: 'numeric', text: 'Only coins with at least this many confirmations (default=0 or 1, as Core)' } as const;
 const ignored = { type: 'string', text: 'Ignored, for compatibility with Core' } as const;
@@ -65,5 +67,19 @@ export const walletHelp: HelpTable = {
 };
 
 export const utilHelp: HelpTable = {
+  getindexinfo: {
+    args: { index_name: { type: 'string', text: 'Only this index, e.g. "txindex" (default: all)' } },
+    result: 'An object by index name: {synced, best_block_height}; {} without --txindex.',
+    examples: [[], ['txindex']],
+  },
+  verifymessage: {
+    args: {
+      address: { type: 'string', text: 'The address that signed' },
+      signature: { type: 'string', text: 'The signature, base64 (as signmessage answers)' },
+      message: { type: 'string', text: 'The message that was signed' },
+    },
+    result: 'true|false (boolean) whether the signature is valid for the address.',
+    examples: [[SIGNER, 'KMBuXTl57HF65wp29aOcFxOLthGrHt3e2l8aLgemnNnobn1nkaATsse00DGz7Oa6oCbc9cwd62+wbDxxci4idzY=', 'hello']],
+  },
   validateaddress: { args: { address: { type: 'string', text: 'The address' } }, result: 'An object: isvalid, address, scriptPubKey, isscript, iswitness, witness_version, witness_program.', examples: [[ADDRESS]] },
 };
