@@ -95,7 +95,7 @@ function wireNetwork(metrics: Metrics, p2p: P2PNode): void {
   );
   metrics.sampledGauge('powcoin_p2p_banned', 'Peers and addresses banned now', () => p2p.listBanned().length);
   const bans = metrics.counter('powcoin_p2p_ban_events_total', 'Peers banned for misbehaviour');
-  const gossip = metrics.counter('powcoin_gossip_messages_total', 'Gossiped blocks and txs judged, by topic and verdict', ['topic', 'verdict']);
+  const gossip = metrics.counter('powcoin_gossip_messages_total', 'Gossiped blocks, compact blocks and txs judged, by topic and verdict', ['topic', 'verdict']);
   const connects = metrics.counter('powcoin_p2p_connections_total', 'Peer connections opened, by direction', ['direction']);
   p2p.on('peerBanned', () => bans.inc());
   p2p.on('gossipJudged', ({ topic, action }) => gossip.inc({ topic, verdict: action }));

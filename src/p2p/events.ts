@@ -27,5 +27,5 @@ export interface P2PEvents {
   peerDisconnected: [{ id: string }];
   peerBanned: [{ id: string; until: number; reason: string }];
   /** A gossiped block or tx was judged: accept, ignore or reject, with the short reason. */
-  gossipJudged: [{ topic: 'block' | 'tx'; action: 'accept' | 'ignore' | 'reject'; reason: string }];
+  gossipJudged: [{ topic: 'block' | 'tx' | 'cmpctblock'; action: 'accept' | 'ignore' | 'reject'; reason: string }];
 }

@@ -46,7 +46,7 @@ export interface NodeActions {
   /** Gossip accepted a block or tx from a peer (the connection manager counts it). */
   relayed(peer: PeerId, what: 'block' | 'tx'): void;
   /** Every gossip verdict, for the node's metrics. */
-  gossipJudged?(what: 'block' | 'tx', verdict: Verdict): void;
+  gossipJudged?(what: 'block' | 'tx' | 'cmpctblock', verdict: Verdict): void;
   announceTip(): void;
   /** Whether txs may go to a peer (not a block-relay-only peer or a feeler). */
   relaysTxs(id: string): boolean;
@@ -129,6 +129,7 @@ export class NodeParts {
         context,
         logger,
         heard,
+        gossipJudged: (verdict) => this.actions.gossipJudged?.('cmpctblock', verdict),
         judged: (peer, verdict) => {
           if (verdict.action === 'accept') this.actions.relayed(peer, 'block');
           this.actions.judged(peer, verdict);

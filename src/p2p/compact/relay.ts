@@ -45,6 +45,8 @@ export interface CompactRelayModules {
   /** Gossip's memory of what came from the network (message ids, and `compactHeardKey`s). */
   heard: BoundedSet<string>;
   judged(peer: PeerId, verdict: Verdict): void;
+  /** The verdict on each compact block message gossip brought (not on blocks rebuilt or fetched later), for metrics. */
+  gossipJudged?(verdict: Verdict): void;
   sawHeight(peer: PeerId, height: number): void;
 }
 
@@ -170,6 +172,7 @@ export class CompactRelay {
   }
 
   private judge(peer: PeerId, result: Verdict): TopicValidatorResult {
+    this.modules.gossipJudged?.(result);
     this.modules.judged(peer, result);
     return result.action as TopicValidatorResult;
   }
