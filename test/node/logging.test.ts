@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { createLogging } from '../../src/node/logger.js';
 import { type Daemon, freePort, startDaemon } from './daemon.js';
+import { waitFor } from '../testnet/harness.js';
 
 function collector(): { stream: Writable; text: () => string } {
   let text = '';
@@ -58,7 +59,10 @@ describe('the daemon as a service', { timeout: 240_000 }, () => {
   });
 
   test('a block is one info event, with blockTime; the pid file names the process; the log file gets the lines', async () => {
-    assert.equal(readFileSync(join(daemon.networkDir, 'powcoin.pid'), 'utf8').trim(), String(daemon.proc.pid));
+    // Written once start() has finished, which goes on (miner, dashboard) after the RPC answers.
+    const pidPath = join(daemon.networkDir, 'powcoin.pid');
+    await waitFor('the pid file', async () => existsSync(pidPath), 60_000, 50);
+    assert.equal(readFileSync(pidPath, 'utf8').trim(), String(daemon.proc.pid));
     await daemon.call('generatetoaddress', [1, await daemon.call<string>('getnewaddress')]);
     let lines: Array<Record<string, unknown>> = [];
     const until = Date.now() + 30_000;
