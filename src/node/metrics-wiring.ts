@@ -12,7 +12,6 @@ import type { Metrics } from '../util/metrics.js';
 export interface MetricsSources {
   chain: Chain;
   mempool: Mempool;
-  p2p: P2PNode;
   /** The built-in miner when --mine, undefined otherwise (read at scrape time). */
   miner: () => Miner | undefined;
   /** Seconds since the epoch. */
@@ -23,11 +22,16 @@ export interface MetricsSources {
 const CONNECT_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 const REORG_DEPTH_BUCKETS = [1, 2, 3, 4, 6, 10, 20, 50, 100];
 
+/** Wired as soon as the chain is loaded: the RPC answers (and blocks connect) from then on. */
 export function wireMetrics(metrics: Metrics, sources: MetricsSources): void {
   wireChain(metrics, sources);
   wireMempool(metrics, sources.mempool);
-  wireNetwork(metrics, sources.p2p);
   wireMiner(metrics, sources.miner);
+}
+
+/** Wired once p2p has started, which comes after the RPC already answers. */
+export function wireNetworkMetrics(metrics: Metrics, p2p: P2PNode): void {
+  wireNetwork(metrics, p2p);
 }
 
 function wireChain(metrics: Metrics, { chain, now }: MetricsSources): void {

@@ -31,7 +31,7 @@ import { openChainStore, reindexHint } from './open-store.js';
 import { BlockProducer } from './block-producer.js';
 import { logChainEvents } from './events-log.js';
 import { PromMetrics } from './metrics.js';
-import { wireMetrics } from './metrics-wiring.js';
+import { wireMetrics, wireNetworkMetrics } from './metrics-wiring.js';
 import type { NodeLogging } from './logger.js';
 import { loadOrCreateMiningKey } from './mining-key.js';
 import type { NodeOptions } from './options.js';
@@ -142,6 +142,7 @@ export class PowcoinNode {
     const producer = new BlockProducer({ chain, mempool, params, miner: () => miner });
     const txIndex = options.txindex ? await this.startTxIndex(chain) : undefined;
     const context = buildRpcContext({ params, chain, mempool, producer, control, fallbackFee: options.fallbackFee, attackerShare: options.attackerShare, txIndex });
+    wireMetrics(this.metrics, { chain, mempool, miner: () => miner, now: unixNow });
     // Registered after the RPC server's hook, so it runs first: waiting long polls answer before the server closes.
     this.onStop('longpoll', () => context.longPoll.close());
     // The RPC answers as soon as the chain is loaded; wallet and network methods wait for their part.
@@ -162,7 +163,7 @@ export class PowcoinNode {
     const [{ wallets, wallet }, p2p] = await Promise.all([walletReady, p2pReady]);
     this.startRebroadcast(wallets, p2p);
     miner = options.mine ? await this.startMiner(chain, mempool, threads, wallet) : undefined;
-    wireMetrics(this.metrics, { chain, mempool, p2p, miner: () => miner, now: unixNow });
+    wireNetworkMetrics(this.metrics, p2p);
     const rpcWallets = context.wallets!;
     // The dashboard shows the wallet '/' addresses: the default one, or none when several are loaded.
     const rpcWallet = {

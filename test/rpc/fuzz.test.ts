@@ -13,7 +13,8 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { RpcDispatcher } from '../../src/rpc/dispatch.js';
 import { type MethodTable, methodTable } from '../../src/rpc/methods/index.js';
-import { type RpcMethod, methodHelp } from '../../src/rpc/methods/types.js';
+import { helpFor } from '../../src/rpc/help/index.js';
+import type { RpcMethod } from '../../src/rpc/methods/types.js';
 import type { Logger } from '../../src/util/logger.js';
 import { type Stack, openStack } from './stack.js';
 
@@ -203,7 +204,7 @@ describe('RPC fuzz: no input makes a method fail unexpectedly', () => {
       const error = (JSON.parse(reply.body ?? 'null') as { error?: { code: number; message: string } | null }).error;
       const describe = () => `${name} ${body.length > 300 ? `${body.slice(0, 300)}...` : body} → ${JSON.stringify(error).slice(0, 300)}`;
       if (recorded.unexpected.length > before) bad.push(`unexpected exception: ${describe()}`);
-      else if (error && (error.code === -32603 || (error.code === -1 && error.message !== methodHelp(method) && !CORE_MISC_MESSAGES.has(error.message)))) bad.push(describe());
+      else if (error && (error.code === -32603 || (error.code === -1 && error.message !== helpFor(method) && !CORE_MISC_MESSAGES.has(error.message)))) bad.push(describe());
       else if (error && error.message.length > 10_000) bad.push(`echoes a huge argument: ${name}`);
     };
     const rank = (n: string): number => LAST.indexOf(n) + 1; // 0 for every other method
