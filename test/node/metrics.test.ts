@@ -83,8 +83,11 @@ describe('Prometheus /metrics and payment safety on a mining regtest daemon', { 
     const height = sample(families, 'powcoin_chain_height')!;
     assert.ok(height >= before && height <= afterCount, `height ${height} between getblockcount ${before} and ${afterCount}`);
     assert.ok(sample(families, 'powcoin_chain_headers')! >= height);
-    assert.ok(sample(families, 'powcoin_blocks_connected_total')! >= 102);
-    assert.ok(sample(families, 'powcoin_block_connect_seconds_count')! >= 102);
+    // Every block of the main chain was connected once; the built-in miner racing generatetoaddress
+    // can put a block on a side chain, so the count is bounded by the height, not by 101 + 1.
+    assert.ok(height >= 101, `height ${height}`);
+    assert.ok(sample(families, 'powcoin_blocks_connected_total')! >= height, 'blocks connected');
+    assert.ok(sample(families, 'powcoin_block_connect_seconds_count')! >= height, 'connect times observed');
     assert.ok(sample(families, 'powcoin_chain_tip_age_seconds')! >= 0);
     const progress = sample(families, 'powcoin_sync_progress')!;
     assert.ok(progress > 0 && progress <= 1, `sync progress ${progress}`);
