@@ -142,10 +142,14 @@ describe('powcoin testnet: consensus across a local testnet', { timeout: 900_000
     const [majority, minority] = await Promise.all([info(seed), info(miner2)]);
     assert.ok(BigInt(`0x${majority.chainwork}`) > BigInt(`0x${minority.chainwork}`));
     await testnet(['heal', ...dirArgs(), 'node2']);
-    const tip = await sameTip();
-    // The most-work chain won: it holds the majority's tip from before the heal, not the minority's.
-    assert.ok(BigInt(`0x${tip.chainwork}`) >= BigInt(`0x${majority.chainwork}`));
+    // Not "one tip at one instant": the miners go on mining, and a node in the middle of its reorg
+    // is briefly back at the fork. Every node's main chain must come to hold the majority's tip.
+    const onWinner = async (client: (typeof rpc)[number]) => (await client.call<{ confirmations: number }>('getblockheader', [majority.bestblockhash]).catch(() => ({ confirmations: -1 }))).confirmations >= 1;
+    await waitFor("every node's main chain to hold the majority's tip", async () => (await Promise.all(rpc.map(onWinner))).every(Boolean), 180_000, 250);
     for (const client of rpc) {
+      // The most-work chain won: it holds the majority's tip from before the heal, not the minority's.
+      const now = await info(client);
+      assert.ok(BigInt(`0x${now.chainwork}`) >= BigInt(`0x${majority.chainwork}`));
       const winner = await client.call<{ confirmations: number }>('getblockheader', [majority.bestblockhash]);
       assert.ok(winner.confirmations >= 1);
       // The others never fetched the losing branch (nobody relays less work); node2 keeps it off its main chain.
