@@ -156,7 +156,10 @@ export async function mempoolAccepted(ctx: SyncContext, tx: Transaction, txid: s
  */
 export async function mempoolRemoved(ctx: SyncContext, txid: string, reason: WalletRemovalReason): Promise<void> {
   const known = ctx.ledger.get(txid);
-  if (reason === 'block' || reason === 'replaced' || !known || known.record.state !== 'unconfirmed') return;
+  // Only an expired tx is given up (its coins spendable again). Evicted, conflicted or dropped in a
+  // reorg, it keeps its inputs, as Core's wallet does: peers may still hold it, and with full RBF a
+  // new send spending the same coins would replace a payment the user was already told about.
+  if (reason !== 'expiry' || !known || known.record.state !== 'unconfirmed') return;
   const batch = ctx.store.batch();
   setRecord(ctx, known, batch, { ...known.record, state: 'abandoned' });
   await batch.write();
