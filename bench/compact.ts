@@ -12,6 +12,7 @@ import { encodeCompact, toCompact } from '../src/p2p/compact/codec.js';
 import { coinbaseOutpoint } from '../test/helpers/chain-harness.js';
 import { closeAll, key, link, payingBranch, startNode, type TestNode } from '../test/p2p/helpers.js';
 import type { Figure } from './measure.js';
+import { percentile, tipReached } from './p2p-timing.js';
 
 const NODES = 10;
 const BLOCK_TXS = 2_000;
@@ -19,20 +20,7 @@ const ROUNDS = 3;
 /** Each node links to the next and the third next: degree 4, every node within 3 hops. */
 const CHORDS = [1, 3];
 
-function tipAt(node: TestNode, hash: string): Promise<number> {
-  return new Promise((resolve) => {
-    const listener = ({ tip }: { tip: { hash: string } }): void => {
-      if (tip.hash !== hash) return;
-      node.h.chain.off('tipChanged', listener);
-      resolve(performance.now());
-    };
-    node.h.chain.on('tipChanged', listener);
-  });
-}
 
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
 
 interface Fixture {
   funding: Block[];
@@ -66,8 +54,8 @@ async function relayRounds(nodes: TestNode[], branch: Fixture['branch'], compact
   const miner = nodes[0];
   for (const txs of sets) {
     const block = branch.next({ txs, fees: 1_000n * BigInt(txs.length) });
-    const published = tipAt(miner, block.hash());
-    const reached = nodes.slice(1).map((node) => tipAt(node, block.hash()));
+    const published = tipReached(miner, block.hash());
+    const reached = nodes.slice(1).map((node) => tipReached(node, block.hash()));
     const bytesBefore = sentBytes(nodes);
     const status = (await miner.h.chain.processBlock(block)).status;
     if (status !== 'connected') throw new Error(`the miner did not connect the block: ${status}`);

@@ -11,6 +11,7 @@ import { coinbaseOutpoint } from '../test/helpers/chain-harness.js';
 import { closeAll, DISCOVERY, key, link, payingBranch, reachable, spendCoinbase, startNode, type TestNode, waitFor } from '../test/p2p/helpers.js';
 import { compactRelay } from './compact.js';
 import type { Figure } from './measure.js';
+import { percentile, tipReached } from './p2p-timing.js';
 
 export const title = 'p2p: real libp2p nodes on 127.0.0.1 (one process, regtest blocks)';
 
@@ -18,22 +19,7 @@ const LINE = 10;
 const PROPAGATIONS = 30;
 const SYNC_BLOCKS = 2_000;
 
-/** Resolves with the time `node` connects `hash` as its tip. */
-function tipReached(node: TestNode, hash: string): Promise<number> {
-  return new Promise((resolve) => {
-    if (node.h.chain.tip.hash === hash) return resolve(performance.now());
-    const listener = ({ tip }: { tip: { hash: string } }): void => {
-      if (tip.hash !== hash) return;
-      node.h.chain.off('tipChanged', listener);
-      resolve(performance.now());
-    };
-    node.h.chain.on('tipChanged', listener);
-  });
-}
 
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
 
 async function propagation(): Promise<Figure[]> {
   const nodes: TestNode[] = [];
