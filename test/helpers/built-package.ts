@@ -1,5 +1,5 @@
 /**
- * The package compiled into a private temp dir laid out as an installed checkout (dist/, bin/,
+ * The package compiled into a private temp dir laid out as an installed checkout (dist/, bin/, assets/,
  * config/, package.json, node_modules), so tests and benches run compiled JS without ever
  * rewriting the repository's own dist/ (a CLI call at that moment would load half-written files).
  */
@@ -26,6 +26,7 @@ export function buildPackage(): BuiltPackage {
   cpSync(join(repoRoot, 'package.json'), join(root, 'package.json'));
   cpSync(join(repoRoot, 'bin'), join(root, 'bin'), { recursive: true });
   symlinkSync(join(repoRoot, 'config'), join(root, 'config'), 'dir');
+  symlinkSync(join(repoRoot, 'assets'), join(root, 'assets'), 'dir');
   symlinkSync(join(repoRoot, 'node_modules'), join(root, 'node_modules'), 'dir');
   return { root, bin: join(root, 'bin', 'powcoin'), remove: () => rmSync(root, { recursive: true, force: true }) };
 }
