@@ -8,7 +8,10 @@ import { DecodeError } from '../primitives/errors.js';
  */
 export type RuleAction = 'reject' | 'ignore';
 
-/** Bitcoin Core's reject reason strings, plus the few that exist only on powcoin's P2WPKH-only chain. */
+/**
+ * Bitcoin Core's consensus reject reasons, plus the few that exist only on powcoin's P2WPKH-only
+ * chain. Relay policy has its own list (PolicyCode in src/mempool/policy-codes.ts).
+ */
 export type RuleCode =
   // decoding
   | 'block-decode-failed'
@@ -58,27 +61,7 @@ export type RuleCode =
   | 'bad-txns-output-script'
   | 'bad-txns-nonempty-scriptsig'
   // script and signature (the detail goes in the message, as Core appends it in parentheses)
-  | 'mandatory-script-verify-flag-failed'
-  // mempool policy (src/mempool/): Core's reject reasons for transactions a node will not relay
-  | 'coinbase'
-  | 'version'
-  | 'tx-size'
-  | 'scriptpubkey'
-  | 'multi-op-return'
-  | 'dust'
-  | 'non-final'
-  | 'txn-already-in-mempool'
-  | 'txn-same-nonwitness-data-in-mempool'
-  | 'txn-already-known'
-  | 'txn-mempool-conflict'
-  | 'bad-txns-spends-conflicting-tx'
-  | 'insufficient fee'
-  | 'too many potential replacements'
-  | 'replacement-adds-unconfirmed'
-  | 'min relay fee not met'
-  | 'mempool min fee not met'
-  | 'mempool full'
-  | 'too-long-mempool-chain';
+  | 'mandatory-script-verify-flag-failed';
 
 /**
  * The codes that may mean "a valid block, altered on the way" rather than "an invalid block":
@@ -105,22 +88,25 @@ export interface RuleErrorOptions {
   action?: RuleAction;
 }
 
-/** The one error type for every consensus rule violation. */
-export class RuleError extends Error {
-  readonly code: RuleCode;
+/**
+ * The one error type for a rule violation: consensus rules (`RuleCode`, the default) and, with
+ * the mempool's own code list, relay policy (`RuleError<PolicyCode>`).
+ */
+export class RuleError<Code extends string = RuleCode> extends Error {
+  readonly code: Code;
   readonly action: RuleAction;
   /** What exactly was wrong, for people (Core's debug message); the message is `code: detail`. */
   readonly detail?: string;
   /** Core's BLOCK_MUTATED: the data may be valid but altered on the way (see MAY_BE_MUTATED). */
   readonly corruptionPossible: boolean;
 
-  constructor(code: RuleCode, message?: string, options: RuleErrorOptions = {}) {
+  constructor(code: Code, message?: string, options: RuleErrorOptions = {}) {
     super(message ? `${code}: ${message}` : code);
     this.name = 'RuleError';
     this.code = code;
     this.action = options.action ?? 'reject';
     if (message) this.detail = message;
-    this.corruptionPossible = MAY_BE_MUTATED.has(code);
+    this.corruptionPossible = (MAY_BE_MUTATED as ReadonlySet<string>).has(code);
   }
 
   /** Whether the sender of the offending data should be penalised. */

@@ -8,6 +8,7 @@ import { bytesEqual, toHex } from '../primitives/bytes.js';
 import { publicKeyHash } from '../primitives/keys.js';
 import { Psbt, PsbtError, type PsbtInputView } from '../primitives/psbt.js';
 import { Transaction, type TxInput, type TxOutput } from '../primitives/transaction.js';
+import { isRuleError } from './errors.js';
 import { p2wpkhProgram } from './script.js';
 import { SIGHASH_ALL, SighashCache, isDefinedSighashType } from './sighash.js';
 import { signP2wpkhInput, verifyP2wpkhInput } from './p2wpkh.js';
@@ -180,8 +181,7 @@ export function inputErrors(tx: Transaction, spent: readonly (TxOutput | undefin
       verifyP2wpkhInput(tx, i, coin, cache);
       return undefined;
     } catch (err) {
-      const message = (err as Error).message;
-      return message.replace(/^mandatory-script-verify-flag-failed: /, '');
+      return isRuleError(err) && err.detail ? err.detail : (err as Error).message;
     }
   });
 }

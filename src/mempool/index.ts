@@ -9,5 +9,6 @@ export * from './options.js';
 export * from './orphans.js';
 export * from './package-test.js';
 export * from './policy.js';
+export * from './policy-codes.js';
 export * from './results.js';
 export { MEMPOOL_HEIGHT, validateTransaction, type Validation, type ValidationContext } from './validate.js';

@@ -1,5 +1,4 @@
 import { TypedEmitter } from '../util/typed-emitter.js';
-import { isRuleError } from '../consensus/errors.js';
 import { unixNow } from '../consensus/header-checks.js';
 import type { NetworkParams } from '../params/types.js';
 import type { Block } from '../primitives/block.js';
@@ -18,7 +17,7 @@ import { resolveMempoolOptions, type MempoolOptions } from './options.js';
 import type { AcceptResult, MempoolInfo, TestAcceptResult } from './results.js';
 import { OrphanTxPool } from './orphans.js';
 import { type PackageTestResult, testPackage } from './package-test.js';
-import { policyError } from './policy.js';
+import { isTxRejection, policyError } from './policy-codes.js';
 import { signalsOptInRbf } from './rbf.js';
 import { MEMPOOL_HEIGHT, validateTransaction, type ValidationContext } from './validate.js';
 import { SerialQueue } from '../util/serial-queue.js';
@@ -74,7 +73,7 @@ export class Mempool extends TypedEmitter<MempoolEvents> implements ChainFollowe
   acceptTransaction(tx: Transaction): Promise<AcceptResult> {
     return this.enqueue(() =>
       this.acceptOne(tx).catch((err: unknown) => {
-        if (isRuleError(err)) this.emit('txRejected', { txid: tx.txid(), code: err.code });
+        if (isTxRejection(err)) this.emit('txRejected', { txid: tx.txid(), code: err.code });
         throw err;
       }),
     );
@@ -232,7 +231,7 @@ export class Mempool extends TypedEmitter<MempoolEvents> implements ChainFollowe
       if (outcome.kind === 'missing-inputs') return { ...ids, allowed: false, rejectReason: 'missing-inputs' };
       return { ...ids, allowed: true, vsize: tx.vsize(), fee: outcome.fee };
     } catch (err) {
-      if (!isRuleError(err)) throw err;
+      if (!isTxRejection(err)) throw err;
       return { ...ids, allowed: false, rejectReason: err.code, error: err };
     }
   }
@@ -292,7 +291,7 @@ export class Mempool extends TypedEmitter<MempoolEvents> implements ChainFollowe
       this.finishAdding(added.entry);
       return added.entry.txid;
     } catch (err) {
-      if (!isRuleError(err)) throw err;
+      if (!isTxRejection(err)) throw err;
       this.logger.debug({ txid: tx.txid(), code: err.code }, 'orphan rejected');
       return undefined;
     }
@@ -348,7 +347,7 @@ export class Mempool extends TypedEmitter<MempoolEvents> implements ChainFollowe
       const added = await this.addChecked(tx, { bypassFees: true, existing });
       return added.kind === 'added' ? added.entry : undefined;
     } catch (err) {
-      if (!isRuleError(err)) throw err;
+      if (!isTxRejection(err)) throw err;
       this.logger.debug({ txid: tx.txid(), code: err.code }, 'not re-added after reorg');
       return undefined;
     }

@@ -5,7 +5,7 @@
  * pool's graph while the later ones are checked and taken out again before this returns; it runs
  * inside the mempool's queue, so no acceptance or block sees the pool in between.
  */
-import { isRuleError, type RuleError } from '../consensus/errors.js';
+import { isTxRejection, type TxRejection } from './policy-codes.js';
 import type { Transaction } from '../primitives/transaction.js';
 import type { MutableEntry } from './entry.js';
 import type { TxGraph } from './graph.js';
@@ -23,7 +23,7 @@ export interface PackageTxResult {
   vsize?: number;
   fee?: bigint;
   rejectReason?: string;
-  error?: RuleError;
+  error?: TxRejection;
 }
 
 export interface PackageTestResult {
@@ -98,7 +98,7 @@ async function checkOne(
     added.push(tx.txid());
     return undefined;
   } catch (err) {
-    if (!isRuleError(err)) throw err;
+    if (!isTxRejection(err)) throw err;
     return { allowed: false, rejectReason: err.code, error: err };
   }
 }

@@ -3,12 +3,12 @@
  * policy.cpp and the policy parts of MemPoolAccept. A miner may still put any of these in a
  * block, so every failure here is `ignore`: the sender did nothing invalid and is not punished.
  */
-import { RuleError, type RuleCode } from '../consensus/errors.js';
 import { classifyOutputScript } from '../consensus/script.js';
 import type { Transaction, TxOutput } from '../primitives/transaction.js';
 import { compactSizeLength } from '../primitives/writer.js';
 import type { MempoolEntry } from './entry.js';
 import type { MempoolOptions } from './options.js';
+import { policyError } from './policy-codes.js';
 
 /** Core's TX_MAX_STANDARD_VERSION before v3 (TRUC) transactions. */
 const MIN_STANDARD_VERSION = 1;
@@ -18,10 +18,6 @@ const MAX_STANDARD_VERSION = 2;
  * scriptSig length 1, sequence 4, and a 107-byte witness at a quarter weight (26).
  */
 const WITNESS_SPEND_BYTES = 32 + 4 + 1 + 26 + 4;
-
-export function policyError(code: RuleCode, message?: string): RuleError {
-  return new RuleError(code, message, { action: 'ignore' });
-}
 
 /** Core's IsStandardTx, for powcoin's two output kinds; throws the first failure. */
 export function checkStandard(tx: Transaction, options: MempoolOptions): void {

@@ -8,7 +8,8 @@ import { RuleError } from '../consensus/errors.js';
 import type { Transaction } from '../primitives/transaction.js';
 import type { MempoolEntry, MutableEntry } from './entry.js';
 import type { TxGraph } from './graph.js';
-import { feeFor, policyError } from './policy.js';
+import { feeFor } from './policy.js';
+import { mempoolRuleError, policyError } from './policy-codes.js';
 
 /** Core's MAX_REPLACEMENT_CANDIDATES (rule 5). */
 export const MAX_REPLACEMENT_CANDIDATES = 100;
@@ -44,7 +45,7 @@ export function checkNotSpendingConflicts(txid: string, ancestors: Iterable<Memp
   const doomed = new Set(conflicts.map((entry) => entry.txid));
   for (const ancestor of ancestors) {
     if (doomed.has(ancestor.txid)) {
-      throw new RuleError('bad-txns-spends-conflicting-tx', `${txid} spends conflicting transaction ${ancestor.txid}`);
+      throw mempoolRuleError('bad-txns-spends-conflicting-tx', `${txid} spends conflicting transaction ${ancestor.txid}`);
     }
   }
 }

@@ -1,10 +1,10 @@
-import type { RuleError } from '../consensus/errors.js';
+import type { TxRejection } from './policy-codes.js';
 import type { MempoolEntry } from './entry.js';
 
 /**
  * - `accepted`: in the pool; `resolved` lists orphans this tx's arrival let in too.
  * - `orphan`: some inputs are unknown; held until a parent (`missing`, txids) arrives.
- * Every rejection throws RuleError with Core's reason.
+ * Every rejection throws a TxRejection (a RuleError) with Core's reason.
  */
 export type AcceptResult =
   | { status: 'accepted'; txid: string; wtxid: string; entry: MempoolEntry; resolved: string[] }
@@ -19,7 +19,7 @@ export interface TestAcceptResult {
   fee?: bigint;
   /** Core's reject reason; `missing-inputs` when a parent is unknown. */
   rejectReason?: string;
-  error?: RuleError;
+  error?: TxRejection;
 }
 
 /** getmempoolinfo's fields; amounts in coins (fee rates in coins per kvB) as Core reports them. */

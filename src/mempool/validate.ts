@@ -16,7 +16,8 @@ import type { MempoolEntry, MutableEntry } from './entry.js';
 import type { TxGraph } from './graph.js';
 import type { ChainView, SignatureCacheView, SignatureCheckVerifier } from './interfaces.js';
 import type { MempoolOptions } from './options.js';
-import { checkFeeRate, checkPackageLimits, checkStandard, policyError } from './policy.js';
+import { checkFeeRate, checkPackageLimits, checkStandard } from './policy.js';
+import { mempoolRuleError, policyError } from './policy-codes.js';
 import { checkNotSpendingConflicts, checkReplacement, directConflicts } from './rbf.js';
 import { checkScripts } from './scripts.js';
 
@@ -68,7 +69,7 @@ export async function validateTransaction(tx: Transaction, ctx: ValidationContex
 export function checkBeforeInputs(tx: Transaction, ctx: ValidationContext): void {
   checkTransaction(tx, ctx.params);
   // A coinbase is only valid as the first tx of its block.
-  if (tx.isCoinbase()) throw new RuleError('coinbase', 'coinbase transactions are only valid in a block');
+  if (tx.isCoinbase()) throw mempoolRuleError('coinbase', 'coinbase transactions are only valid in a block');
   // On powcoin's networks an output that is neither P2WPKH nor OP_RETURN makes any block invalid:
   // that is consensus (reject), not the policy verdict 'scriptpubkey' Bitcoin would give.
   if (ctx.params.p2wpkhOnly) checkOutputScripts(tx);

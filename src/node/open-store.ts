@@ -25,6 +25,5 @@ export async function openChainStore(dir: string, params: NetworkParams, reindex
 /** A corrupt-store error as the operator should see it: the dir, what is wrong, and the fix. */
 export function reindexHint(err: unknown, dir: string): unknown {
   if (!isStoreError(err, 'corrupt') || err.message.includes('--reindex')) return err;
-  const detail = err.message.replace(/^corrupt: /, '');
-  return new StoreError('corrupt', `the chain database in ${dir} is damaged: ${detail}. ${REINDEX_HINT}`, { cause: err });
+  return new StoreError('corrupt', `the chain database in ${dir} is damaged: ${err.detail}. ${REINDEX_HINT}`, { cause: err });
 }

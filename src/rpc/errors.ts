@@ -1,8 +1,8 @@
 /**
  * Bitcoin Core's JSON-RPC error codes (src/rpc/protocol.h) and the one error type methods throw.
- * Mapping a RuleError to a code happens here, in one place (see fromRuleError).
+ * Mapping a RuleError to a code happens here, in one place (see txRejection).
  */
-import type { RuleError } from '../consensus/errors.js';
+import type { TxRejection } from '../mempool/policy-codes.js';
 
 export const RpcCode = {
   PARSE_ERROR: -32700,
@@ -57,13 +57,13 @@ export const typeError = (message: string): RpcError => new RpcError(RpcCode.TYP
  * A transaction refused by the mempool, as Core's sendrawtransaction reports it: already mined
  * → -27, unknown inputs → -25, any other rule or policy → -26 with the reject reason.
  */
-export function txRejection(err: RuleError): RpcError {
+export function txRejection(err: TxRejection): RpcError {
   if (err.code === 'txn-already-known') return new RpcError(RpcCode.VERIFY_ALREADY_IN_CHAIN, 'Transaction outputs already in utxo set');
   if (err.code === 'bad-txns-inputs-missingorspent') return new RpcError(RpcCode.VERIFY_ERROR, rejectReason(err));
   return new RpcError(RpcCode.VERIFY_REJECTED, rejectReason(err));
 }
 
 /** Core's reject string: the code, then the detail in parentheses (`mandatory-script-verify-flag-failed (...)`). */
-export function rejectReason(err: RuleError): string {
+export function rejectReason(err: TxRejection): string {
   return err.detail ? `${err.code} (${err.detail})` : err.code;
 }

@@ -14,11 +14,14 @@ export type StoreErrorCode = 'wrong-network' | 'wrong-schema' | 'locked' | 'corr
 
 export class StoreError extends Error {
   readonly code: StoreErrorCode;
+  /** What is wrong, without the code prefix the message carries. */
+  readonly detail: string;
 
-  constructor(code: StoreErrorCode, message: string, options?: { cause?: unknown }) {
-    super(`${code}: ${message}`, options);
+  constructor(code: StoreErrorCode, detail: string, options?: { cause?: unknown }) {
+    super(`${code}: ${detail}`, options);
     this.name = 'StoreError';
     this.code = code;
+    this.detail = detail;
   }
 }
 

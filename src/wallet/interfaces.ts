@@ -43,7 +43,7 @@ export interface WalletPoolFamily {
 
 /** The mempool: where sends go, whether a tx is in it, its fee floor, and its events. */
 export interface WalletMempool {
-  /** Throws the mempool's RuleError when the tx is refused. */
+  /** Throws the mempool's TxRejection when the tx is refused. */
   acceptTransaction(tx: Transaction): Promise<{ status: string; txid: string }>;
   has(txid: string): boolean;
   get(txid: string): (WalletMempoolEntry & WalletPoolFamily) | undefined;

@@ -1,5 +1,5 @@
 /** Raw transaction methods: decode, look up, test and send. */
-import { isRuleError } from '../../consensus/errors.js';
+import { isTxRejection } from '../../mempool/policy-codes.js';
 import { hashToHex } from '../../primitives/bytes.js';
 import { OutPoint } from '../../primitives/outpoint.js';
 import { Transaction } from '../../primitives/transaction.js';
@@ -91,7 +91,7 @@ async function sendRawTransaction(p: Params, ctx: RpcContext): Promise<string> {
   const test = await ctx.mempool.testAccept(tx);
   if (!test.allowed) {
     if (test.rejectReason === 'missing-inputs') throw new RpcError(RpcCode.VERIFY_ERROR, 'bad-txns-inputs-missingorspent');
-    if (test.error && isRuleError(test.error)) throw txRejection(test.error);
+    if (test.error && isTxRejection(test.error)) throw txRejection(test.error);
     throw new RpcError(RpcCode.VERIFY_REJECTED, test.rejectReason ?? 'rejected');
   }
   if (test.fee !== undefined && exceedsMaxFee(test.fee, tx.vsize(), cap)) {
@@ -100,7 +100,7 @@ async function sendRawTransaction(p: Params, ctx: RpcContext): Promise<string> {
   try {
     await ctx.mempool.acceptTransaction(tx);
   } catch (err) {
-    if (isRuleError(err)) throw txRejection(err);
+    if (isTxRejection(err)) throw txRejection(err);
     throw err;
   }
   return txid;
@@ -120,7 +120,7 @@ async function testMempoolAccept(p: Params, ctx: RpcContext): Promise<unknown[]>
     const result = await ctx.mempool.testAccept(tx);
     const ids = { txid: result.txid, wtxid: result.wtxid };
     if (!result.allowed) {
-      const reason = result.error && isRuleError(result.error) ? rejectReason(result.error) : (result.rejectReason ?? 'rejected');
+      const reason = result.error && isTxRejection(result.error) ? rejectReason(result.error) : (result.rejectReason ?? 'rejected');
       rows.push({ ...ids, allowed: false, 'reject-reason': reason });
     } else if (result.fee !== undefined && exceedsMaxFee(result.fee, result.vsize ?? tx.vsize(), cap)) {
       rows.push({ ...ids, allowed: false, 'reject-reason': 'max-fee-exceeded' });
@@ -141,7 +141,7 @@ async function testPackage(ctx: RpcContext, txs: Transaction[], cap: bigint): Pr
     if (stopped || result.allowed === undefined) return row;
     if (!result.allowed) {
       row.allowed = false;
-      row['reject-reason'] = result.error && isRuleError(result.error) ? rejectReason(result.error) : (result.rejectReason ?? 'rejected');
+      row['reject-reason'] = result.error && isTxRejection(result.error) ? rejectReason(result.error) : (result.rejectReason ?? 'rejected');
       return row;
     }
     const fee = result.fee ?? 0n;
