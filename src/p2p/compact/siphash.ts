@@ -46,28 +46,34 @@ export function sipHash24(key: SipKey, data: Uint8Array): [number, number] {
   let v3h = (key.k1hi ^ 0x74656462) >>> 0;
   let v3l = (key.k1lo ^ 0x79746573) >>> 0;
   let a = 0;
+  let mh = 0;
+  let ml = 0;
   const whole = data.length - (data.length % 8);
-  // Words of the message, then the last word: the remaining bytes with the length's low byte on top.
-  for (let at = 0; at <= whole; at += 8) {
-    let mh: number;
-    let ml: number;
-    if (at < whole) {
-      ml = u32le(data, at);
-      mh = u32le(data, at + 4);
+  // Words of the message, then the last word (the remaining bytes with the length's low byte on
+  // top), then finalisation: one pass of the loop each, so the SipRound is written out once.
+  for (let at = 0; ; at += 8) {
+    const finalising = at > whole;
+    if (finalising) {
+      v2l ^= 0xff;
     } else {
-      ml = 0;
-      mh = (data.length & 0xff) << 24;
-      for (let i = whole; i < data.length; i++) {
-        const shift = (i - whole) * 8;
-        if (shift < 32) ml |= data[i] << shift;
-        else mh |= data[i] << (shift - 32);
+      if (at < whole) {
+        ml = u32le(data, at);
+        mh = u32le(data, at + 4);
+      } else {
+        ml = 0;
+        mh = (data.length & 0xff) << 24;
+        for (let i = whole; i < data.length; i++) {
+          const shift = (i - whole) * 8;
+          if (shift < 32) ml |= data[i] << shift;
+          else mh |= data[i] << (shift - 32);
+        }
+        ml >>>= 0;
+        mh >>>= 0;
       }
-      ml >>>= 0;
-      mh >>>= 0;
+      v3h ^= mh;
+      v3l ^= ml;
     }
-    v3h ^= mh;
-    v3l ^= ml;
-    for (let round = 0; round < 2; round++) {
+    for (let round = finalising ? 4 : 2; round > 0; round--) {
       a = (v0l >>> 0) + (v1l >>> 0); v0h = (v0h + v1h + (a > 0xffffffff ? 1 : 0)) | 0; v0l = a | 0;
       a = ((v1h << 13) | (v1l >>> 19)) >>> 0; v1l = ((v1l << 13) | (v1h >>> 19)) >>> 0; v1h = a;
       v1h ^= v0h; v1l ^= v0l;
@@ -83,25 +89,9 @@ export function sipHash24(key: SipKey, data: Uint8Array): [number, number] {
       v1h ^= v2h; v1l ^= v2l;
       a = v2h; v2h = v2l; v2l = a;
     }
+    if (finalising) break;
     v0h ^= mh;
     v0l ^= ml;
-  }
-  v2l ^= 0xff;
-  for (let round = 0; round < 4; round++) {
-    a = (v0l >>> 0) + (v1l >>> 0); v0h = (v0h + v1h + (a > 0xffffffff ? 1 : 0)) | 0; v0l = a | 0;
-    a = ((v1h << 13) | (v1l >>> 19)) >>> 0; v1l = ((v1l << 13) | (v1h >>> 19)) >>> 0; v1h = a;
-    v1h ^= v0h; v1l ^= v0l;
-    a = v0h; v0h = v0l; v0l = a;
-    a = (v2l >>> 0) + (v3l >>> 0); v2h = (v2h + v3h + (a > 0xffffffff ? 1 : 0)) | 0; v2l = a | 0;
-    a = ((v3h << 16) | (v3l >>> 16)) >>> 0; v3l = ((v3l << 16) | (v3h >>> 16)) >>> 0; v3h = a;
-    v3h ^= v2h; v3l ^= v2l;
-    a = (v0l >>> 0) + (v3l >>> 0); v0h = (v0h + v3h + (a > 0xffffffff ? 1 : 0)) | 0; v0l = a | 0;
-    a = ((v3h << 21) | (v3l >>> 11)) >>> 0; v3l = ((v3l << 21) | (v3h >>> 11)) >>> 0; v3h = a;
-    v3h ^= v0h; v3l ^= v0l;
-    a = (v2l >>> 0) + (v1l >>> 0); v2h = (v2h + v1h + (a > 0xffffffff ? 1 : 0)) | 0; v2l = a | 0;
-    a = ((v1h << 17) | (v1l >>> 15)) >>> 0; v1l = ((v1l << 17) | (v1h >>> 15)) >>> 0; v1h = a;
-    v1h ^= v2h; v1l ^= v2l;
-    a = v2h; v2h = v2l; v2l = a;
   }
   return [(v0h ^ v1h ^ v2h ^ v3h) >>> 0, (v0l ^ v1l ^ v2l ^ v3l) >>> 0];
 }
