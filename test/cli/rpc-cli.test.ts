@@ -41,7 +41,7 @@ describe('help <method> from the help table', () => {
   });
 });
 
-describe('powcoin rpc against a daemon', { timeout: 240_000 }, () => {
+describe('powcoin rpc against a daemon', { timeout: 900_000 }, () => {
   let datadir: string;
   let daemon: Daemon;
   before(async () => {

@@ -26,7 +26,7 @@ function wallet(daemon: Daemon, args: string[], options: { stdin?: string; env?:
 
 const wordsIn = (text: string) => text.split('\n').find((line) => line.split(' ').length === 24) ?? '';
 
-describe('powcoin wallet create | mnemonic | restore', { timeout: 300_000 }, () => {
+describe('powcoin wallet create | mnemonic | restore', { timeout: 900_000 }, () => {
   let datadir: string;
   let daemon: Daemon;
   let words: string;

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { basicAuthHeader, readCookie } from '../../src/rpc/auth.js';
 import { type Daemon, powcoin, rpcArgs, startDaemon } from './daemon.js';
 
-describe('the daemon end to end', { timeout: 180_000 }, () => {
+describe('the daemon end to end', { timeout: 900_000 }, () => {
   let datadir: string;
   let daemon: Daemon;
   let address: string;

@@ -39,7 +39,7 @@ function countFiles(root: string): number {
   return count;
 }
 
-describe('file modes under umask 000', { timeout: 240_000 }, () => {
+describe('file modes under umask 000', { timeout: 900_000 }, () => {
   let base: string;
   let datadir: string;
   let daemon: Daemon;

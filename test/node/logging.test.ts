@@ -46,7 +46,7 @@ describe('log lines', () => {
   });
 });
 
-describe('the daemon as a service', { timeout: 240_000 }, () => {
+describe('the daemon as a service', { timeout: 900_000 }, () => {
   let datadir: string;
   let daemon: Daemon;
   before(async () => {

@@ -41,7 +41,7 @@ const SERIES = [
   'nodejs_eventloop_lag_seconds',
 ];
 
-describe('Prometheus /metrics and payment safety on a mining regtest daemon', { timeout: 240_000 }, () => {
+describe('Prometheus /metrics and payment safety on a mining regtest daemon', { timeout: 900_000 }, () => {
   let datadir: string;
   let daemon: Daemon;
   const scrape = async (): Promise<Map<string, PromFamily>> => {

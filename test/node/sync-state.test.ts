@@ -24,7 +24,7 @@ interface ChainInfo {
   size_on_disk: number;
 }
 
-describe('sync state of a daemon that has headers ahead of its blocks', { timeout: 180_000 }, () => {
+describe('sync state of a daemon that has headers ahead of its blocks', { timeout: 900_000 }, () => {
   let dir: string;
   let daemon: Daemon;
   let peer: EvilPeer;

@@ -17,7 +17,7 @@ async function waitFor(what: string, check: () => Promise<boolean>, ms = 30_000)
   throw new Error(`timed out waiting for ${what}`);
 }
 
-describe('two daemons: a payment from A to B over p2p', { timeout: 180_000 }, () => {
+describe('two daemons: a payment from A to B over p2p', { timeout: 900_000 }, () => {
   let dirs: string[];
   let a: Daemon;
   let b: Daemon;

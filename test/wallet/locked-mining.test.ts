@@ -19,7 +19,7 @@ async function until(what: string, check: () => Promise<boolean>, ceilingMs = 12
   }
 }
 
-describe('a locked encrypted wallet receives the mining rewards', { timeout: 300_000 }, () => {
+describe('a locked encrypted wallet receives the mining rewards', { timeout: 900_000 }, () => {
   let datadir: string;
   let daemon: Daemon;
   before(async () => {

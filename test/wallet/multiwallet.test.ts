@@ -21,7 +21,7 @@ async function until(what: string, check: () => Promise<boolean>, ceilingMs = 60
   }
 }
 
-describe('several wallets on a real daemon', { timeout: 300_000 }, () => {
+describe('several wallets on a real daemon', { timeout: 900_000 }, () => {
   let datadir: string;
   let daemon: Daemon;
   let words: string;
