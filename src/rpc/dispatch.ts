@@ -84,6 +84,14 @@ export class RpcDispatcher {
 
   /** `walletName`: from a /wallet/<name> endpoint (undefined for '/'): the wallet the calls address. */
   async handle(text: string, walletName?: string): Promise<HttpReply> {
+    return this.reply(text, walletName);
+  }
+
+  /**
+   * As handle, but synchronous when every call in the body is (a getblockcount, or a batch of
+   * them): the HTTP server then answers in the tick the body arrived, with no promise at all.
+   */
+  reply(text: string, walletName?: string): HttpReply | Promise<HttpReply> {
     let request: unknown;
     try {
       request = JSON.parse(text);
@@ -92,19 +100,28 @@ export class RpcDispatcher {
     }
     if (!Array.isArray(request)) {
       const pending = this.call(request, walletName);
-      const reply = pending instanceof Promise ? await pending : pending;
-      if (reply.notification) return { status: 204, body: undefined };
-      return { status: httpStatus(reply), body: stringifyJson(replyObject(reply)) };
+      return pending instanceof Promise ? pending.then(singleReply) : singleReply(pending);
     }
     if (request.length === 0) return { status: 400, body: stringifyJson({ result: null, error: { code: RpcCode.INVALID_REQUEST, message: 'Invalid Request: empty batch' }, id: null }) };
-    // In order, one at a time, as Core; a method that answers synchronously costs no promise.
-    const replies: Record<string, unknown>[] = [];
-    for (const item of request) {
-      const pending = this.call(item, walletName);
-      const reply = pending instanceof Promise ? await pending : pending;
-      if (!reply.notification) replies.push(replyObject(reply));
+    return this.batch(request, walletName, 0, []);
+  }
+
+  /**
+   * In order, one at a time, as Core. Each reply is written to JSON as it comes (no second walk
+   * over the whole array); the loop stays synchronous until a call is not, then continues from it.
+   */
+  private batch(items: unknown[], walletName: string | undefined, from: number, parts: string[]): HttpReply | Promise<HttpReply> {
+    for (let i = from; i < items.length; i++) {
+      const pending = this.call(items[i], walletName);
+      if (pending instanceof Promise) {
+        return pending.then((reply) => {
+          if (!reply.notification) parts.push(replyJson(reply));
+          return this.batch(items, walletName, i + 1, parts);
+        });
+      }
+      if (!pending.notification) parts.push(replyJson(pending));
     }
-    return { status: 200, body: stringifyJson(replies) };
+    return { status: 200, body: `[${parts.join(',')}]` };
   }
 
   /** One call: synchronous when the method is, so a getblockcount never waits for a microtask. */
@@ -228,9 +245,17 @@ function failed(version: Version, id: unknown, error: RpcError): CallReply {
   return { version, id, error: { code: error.code, message: error.message }, notification: false };
 }
 
-function replyObject(reply: CallReply): Record<string, unknown> {
-  if (reply.version === 2) return reply.error ? { jsonrpc: '2.0', error: reply.error, id: reply.id } : { jsonrpc: '2.0', result: reply.result, id: reply.id };
-  return { result: reply.error ? null : reply.result, error: reply.error ?? null, id: reply.id };
+function singleReply(reply: CallReply): HttpReply {
+  if (reply.notification) return { status: 204, body: undefined };
+  return { status: httpStatus(reply), body: replyJson(reply) };
+}
+
+/** One reply as JSON text: the id is the caller's own JSON value (no amounts), so only the result needs stringifyJson. */
+function replyJson(reply: CallReply): string {
+  const id = JSON.stringify(reply.id) ?? 'null';
+  const error = reply.error ? JSON.stringify(reply.error) : undefined;
+  if (reply.version === 2) return error ? `{"jsonrpc":"2.0","error":${error},"id":${id}}` : `{"jsonrpc":"2.0","result":${stringifyJson(reply.result)},"id":${id}}`;
+  return `{"result":${error ? 'null' : stringifyJson(reply.result)},"error":${error ?? 'null'},"id":${id}}`;
 }
 
 /** Core's JSONErrorReply: 1.0 errors are 404 (no such method), 400 (bad request) or 500; 2.0 is always 200. */
