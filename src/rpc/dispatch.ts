@@ -4,7 +4,7 @@
  * replies carry one of them and always HTTP 200; 2.0 notifications (no id) get no reply.
  */
 import type { Logger } from '../util/logger.js';
-import { type Counter, type Histogram, type Metrics, noopMetrics } from '../util/metrics.js';
+import { type Metrics, noopMetrics } from '../util/metrics.js';
 import { RpcCode, RpcError, isRpcError } from './errors.js';
 import type { RpcContext } from './interfaces.js';
 import { stringifyJson } from './json.js';
@@ -12,6 +12,7 @@ import type { MethodTable, RpcMethod } from './methods/index.js';
 import { helpFor } from './help/index.js';
 import { scopeToWallet } from './methods/wallet-scope.js';
 import { Params, arityError, requiredNullError } from './params.js';
+import { RpcStats } from './stats.js';
 
 export interface HttpReply {
   status: number;
@@ -21,8 +22,6 @@ export interface HttpReply {
 
 type Version = 1 | 2;
 
-/** From a getblockcount (tens of µs) to a long-polling getblocktemplate (a minute). */
-const RPC_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5, 30, 60];
 
 interface CallReply {
   version: Version;
@@ -41,8 +40,7 @@ export class RpcDispatcher {
   /** Per-endpoint contexts, made once: their wallet is resolved at each read, so they never go stale. */
   private readonly scoped = new Map<string | undefined, RpcContext>();
 
-  private readonly calls: Counter;
-  private readonly latency: Histogram;
+  private readonly stats: RpcStats;
 
   constructor(
     private readonly table: MethodTable,
@@ -50,8 +48,7 @@ export class RpcDispatcher {
     private readonly logger: Logger,
     metrics: Metrics = noopMetrics,
   ) {
-    this.calls = metrics.counter('powcoin_rpc_calls_total', 'JSON-RPC calls by method and outcome', ['method', 'outcome']);
-    this.latency = metrics.histogram('powcoin_rpc_call_seconds', 'JSON-RPC call latency by method', RPC_BUCKETS, ['method']);
+    this.stats = new RpcStats(metrics);
   }
 
   setWarmup(status: string): void {
@@ -169,8 +166,7 @@ export class RpcDispatcher {
   /** Counts a call; names outside the table count as "unknown", so a client cannot grow the series. */
   private measure(method: unknown, started: number, outcome: 'ok' | 'error'): void {
     const name = typeof method === 'string' && this.table.has(method) ? method : 'unknown';
-    this.calls.inc({ method: name, outcome });
-    this.latency.observe((performance.now() - started) / 1000, { method: name });
+    this.stats.record(name, (performance.now() - started) / 1000, outcome === 'ok');
   }
 
   private execute(name: string, rawParams: unknown, walletName: string | undefined): unknown {
