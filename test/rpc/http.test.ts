@@ -77,26 +77,28 @@ describe('the RPC server over node:http', () => {
     }
   });
 
-  test('a batch keeps its order when an asynchronous call (getblock) sits between synchronous ones, errors included', async () => {
+  test('a batch keeps its order when asynchronous calls (getblock) sit between synchronous ones, errors included', async () => {
     const hash = s.params.genesisHash;
     const body = JSON.stringify([
       { jsonrpc: '2.0', id: 1, method: 'getblockcount' },
       { jsonrpc: '2.0', id: 2, method: 'getblock', params: [hash, 0] },
-      { jsonrpc: '2.0', id: 3, method: 'getblock', params: ['00'.repeat(32)] },
+      { jsonrpc: '2.0', id: 3, method: 'getblockhash', params: [9] },
       { jsonrpc: '2.0', method: 'getblock', params: [hash] },
-      { id: 4, method: 'getbestblockhash' },
+      { id: 4, method: 'getblock', params: ['00'.repeat(32)] },
+      { id: 5, method: 'getbestblockhash' },
     ]);
     const reply = await send(s.url, { body });
     assert.equal(reply.status, 200);
     const items = JSON.parse(reply.text) as Array<{ id: number; result?: unknown; error?: { code: number } | null }>;
     assert.deepEqual(
       items.map((item) => item.id),
-      [1, 2, 3, 4],
+      [1, 2, 3, 4, 5],
     );
     assert.equal(items[0].result, 0);
     assert.match(items[1].result as string, /^[0-9a-f]+$/);
-    assert.equal(items[2].error?.code, -5);
-    assert.deepEqual(items[3], { result: hash, error: null, id: 4 });
+    assert.equal(items[2].error?.code, -8);
+    assert.equal(items[3].error?.code, -5);
+    assert.deepEqual(items[4], { result: hash, error: null, id: 5 });
   });
 });
 
