@@ -151,8 +151,8 @@ export class RpcDispatcher {
 
   /** Every call ends in one of these two (the place for per-method metrics). */
   private success(version: Version, id: unknown, notification: boolean, method: unknown, started: number, result: unknown): CallReply {
-    this.logger.debug({ method, ms: +(performance.now() - started).toFixed(2) }, 'rpc call');
-    this.measure(method, started, 'ok');
+    const seconds = this.measure(method, started, 'ok');
+    this.logger.debug({ method, ms: Math.round(seconds * 100_000) / 100 }, 'rpc call');
     return { version, id, result: result === undefined ? null : result, notification };
   }
 
@@ -164,9 +164,11 @@ export class RpcDispatcher {
   }
 
   /** Counts a call; names outside the table count as "unknown", so a client cannot grow the series. */
-  private measure(method: unknown, started: number, outcome: 'ok' | 'error'): void {
+  private measure(method: unknown, started: number, outcome: 'ok' | 'error'): number {
     const name = typeof method === 'string' && this.table.has(method) ? method : 'unknown';
-    this.stats.record(name, (performance.now() - started) / 1000, outcome === 'ok');
+    const seconds = (performance.now() - started) / 1000;
+    this.stats.record(name, seconds, outcome === 'ok');
+    return seconds;
   }
 
   private execute(name: string, rawParams: unknown, walletName: string | undefined): unknown {
