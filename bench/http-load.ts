@@ -3,9 +3,24 @@
 // (raw sockets, the request bytes built once), each sending its next request when the previous
 // answer has fully arrived. Prints one JSON line: requests/s and latency percentiles in ms.
 // A lean client matters: node:http's client costs more CPU per request than the server does.
+import { readFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 
-const [url, concurrencyText, secondsText, authorization, body] = process.argv.slice(2);
+const [url, concurrencyText, secondsText, authorization, body, serverPid] = process.argv.slice(2);
+
+/**
+ * The server's CPU time in ms (user + system, from /proc on Linux; undefined elsewhere): on a
+ * shared machine requests/s follow the load, CPU per request much less.
+ */
+function serverCpuMs(): number | undefined {
+  if (!serverPid) return undefined;
+  try {
+    const fields = readFileSync(`/proc/${serverPid}/stat`, 'latin1').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return undefined;
+  }
+}
 const target = new URL(url);
 const concurrency = Number(concurrencyText);
 const request = Buffer.from(
@@ -63,11 +78,21 @@ const sockets = Array.from({ length: concurrency }, () =>
 await new Promise((resolve) => setTimeout(resolve, 1000));
 recording = true;
 const start = performance.now();
+const cpuAtStart = process.cpuUsage();
+const serverAtStart = serverCpuMs();
+const doneAtStart = total;
 await new Promise((resolve) => setTimeout(resolve, Number(secondsText) * 1000));
 recording = false;
 const elapsed = performance.now() - start;
+const cpu = process.cpuUsage(cpuAtStart);
+/** This process's CPU over the window, as a share of one core: on 2 cores the client must not be the limit. */
+const clientCpu = (cpu.user + cpu.system) / 1000 / elapsed;
+const serverAtEnd = serverCpuMs();
+const answered = total - doneAtStart;
+/** The server's share of one core over the window, and its CPU µs per answer (clock ticks of 10 ms: coarse, hence the long window). */
+const server = serverAtStart === undefined || serverAtEnd === undefined ? {} : { serverCpu: (serverAtEnd - serverAtStart) / elapsed, serverUsPerRequest: ((serverAtEnd - serverAtStart) * 1000) / answered };
 for (const socket of sockets) socket.destroy();
 // Answers still arriving after the window are counted in total only; wait for none.
 latencies.sort((a, b) => a - b);
 const at = (q: number): number => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
-process.stdout.write(`${JSON.stringify({ rps: (done * 1000) / elapsed, p50: at(0.5), p99: at(0.99), max: latencies[latencies.length - 1], failed, total })}\n`);
+process.stdout.write(`${JSON.stringify({ rps: (done * 1000) / elapsed, p50: at(0.5), p99: at(0.99), max: latencies[latencies.length - 1], failed, total, clientCpu, ...server })}\n`);

@@ -15,7 +15,7 @@ import { startDaemon } from '../test/node/daemon.js';
 import { type Stack, openStack } from '../test/rpc/stack.js';
 import type { Figure } from './measure.js';
 
-export const title = 'rpc: fastify JSON-RPC, a real daemon under load, and a real regtest node in process';
+export const title = 'rpc: JSON-RPC over node:http, a real daemon under load, and a real regtest node in process';
 
 const execFileAsync = promisify(execFile);
 const CONNECTIONS = 10;
@@ -30,12 +30,17 @@ interface Load {
   p50: number;
   p99: number;
   failed: number;
+  /** Share of one core each side used in the window: on 2 shared cores the client must not be the limit. */
+  clientCpu: number;
+  serverCpu?: number;
+  /** The daemon's CPU per answer (from /proc): steadier than req/s when other work shares the machine. */
+  serverUsPerRequest?: number;
 }
 
 /** bench/http-load.ts in its own process, so the client's CPU does not share the server's event loop. */
-async function load(url: string, authorization: string, body: string): Promise<Load> {
+async function load(url: string, authorization: string, body: string, serverPid: number): Promise<Load> {
   const script = fileURLToPath(new URL('./http-load.ts', import.meta.url));
-  const { stdout } = await execFileAsync(process.execPath, ['--import', 'tsx', script, url, String(CONNECTIONS), String(SECONDS), authorization, body]);
+  const { stdout } = await execFileAsync(process.execPath, ['--import', 'tsx', script, url, String(CONNECTIONS), String(SECONDS), authorization, body, String(serverPid)]);
   const result = JSON.parse(stdout.trim()) as Load;
   if (result.failed > 0) throw new Error(`${result.failed} requests failed`);
   return result;
@@ -47,14 +52,25 @@ async function daemonFigures(): Promise<Figure[]> {
   try {
     const url = `http://127.0.0.1:${daemon.rpcPort}/`;
     const auth = basicAuthHeader(readCookie(daemon.networkDir));
-    const single = await load(url, auth, '{"jsonrpc":"1.0","id":1,"method":"getblockcount","params":[]}');
-    const batch = await load(url, auth, JSON.stringify(Array.from({ length: 100 }, (_, id) => ({ jsonrpc: '2.0', id, method: 'getblockcount' }))));
+    const pid = daemon.proc.pid!;
+    const single = await load(url, auth, '{"jsonrpc":"1.0","id":1,"method":"getblockcount","params":[]}', pid);
+    const batch = await load(url, auth, JSON.stringify(Array.from({ length: 100 }, (_, id) => ({ jsonrpc: '2.0', id, method: 'getblockcount' }))), pid);
+    const cpu = (l: Load, per: number): Figure[] =>
+      l.serverUsPerRequest === undefined
+        ? [{ name: '  load generator CPU (share of one core)', value: l.clientCpu, unit: 'cores' }]
+        : [
+            { name: '  daemon CPU per call', value: l.serverUsPerRequest / per, unit: 'µs' },
+            { name: '  daemon CPU (share of one core)', value: l.serverCpu!, unit: 'cores' },
+            { name: '  load generator CPU (share of one core)', value: l.clientCpu, unit: 'cores' },
+          ];
     return [
       { name: `getblockcount, real daemon, ${CONNECTIONS} connections (target ≥ ${TARGET_RPS.toLocaleString('en-US')}: 2× bcoin)`, value: single.rps, unit: 'req/s' },
       { name: `  p99 latency (target ≤ ${TARGET_P99_MS} ms)`, value: single.p99, unit: 'ms' },
       { name: '  p50 latency', value: single.p50, unit: 'ms' },
+      ...cpu(single, 1),
       { name: `100-call getblockcount batches, ${CONNECTIONS} connections`, value: batch.rps * 100, unit: 'calls/s' },
       { name: '  p99 latency of a batch', value: batch.p99, unit: 'ms' },
+      ...cpu(batch, 100),
     ];
   } finally {
     daemon.proc.kill('SIGTERM');

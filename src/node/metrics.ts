@@ -4,7 +4,7 @@
  * Node's process metrics (event-loop lag, heap, GC) on the same registry.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { Metrics, Sample } from '../util/metrics.js';
+import type { HistogramSample, Labels, Metrics, Sample } from '../util/metrics.js';
 
 function apply(sample: Sample, set: (value: number, labels?: Record<string, string>) => void): void {
   if (typeof sample === 'number') set(sample);
@@ -53,6 +53,26 @@ export class PromMetrics implements Metrics {
         apply(read(), (value, labels) => (labels ? this.inc(labels, value) : this.inc(value)));
       },
     });
+  }
+
+  /**
+   * Registered as a collector of its own (prom-client's Histogram cannot be set from counts):
+   * the values take the shape prom-client's histograms give, so the registry writes them alike.
+   */
+  sampledHistogram(name: string, help: string, buckets: readonly number[], read: () => ReadonlyArray<readonly [Labels, HistogramSample]>): void {
+    const values = () =>
+      read().flatMap(([labels, { counts, sum }]) => {
+        let total = 0;
+        const lines = buckets.map((le, i) => {
+          total += counts[i];
+          return { labels: { le }, sharedLabels: labels, value: total, metricName: `${name}_bucket` };
+        });
+        total += counts[buckets.length];
+        lines.push({ labels: { le: '+Inf' as unknown as number }, sharedLabels: labels, value: total, metricName: `${name}_bucket` });
+        return [...lines, { labels: {}, sharedLabels: labels, value: sum, metricName: `${name}_sum` }, { labels: {}, sharedLabels: labels, value: total, metricName: `${name}_count` }];
+      });
+    const collector = { name, help, type: 'histogram', aggregator: 'sum', get: async () => ({ name, help, type: 'histogram', aggregator: 'sum', values: values() }), reset() {} };
+    this.registry.registerMetric(collector as unknown as Parameters<Registry['registerMetric']>[0]);
   }
 
   /** The exposition text and its content type, for GET /metrics. */

@@ -4,7 +4,7 @@
  * replies carry one of them and always HTTP 200; 2.0 notifications (no id) get no reply.
  */
 import type { Logger } from '../util/logger.js';
-import { type Counter, type Histogram, type Metrics, noopMetrics } from '../util/metrics.js';
+import { type Metrics, noopMetrics } from '../util/metrics.js';
 import { RpcCode, RpcError, isRpcError } from './errors.js';
 import type { RpcContext } from './interfaces.js';
 import { stringifyJson } from './json.js';
@@ -12,6 +12,7 @@ import type { MethodTable, RpcMethod } from './methods/index.js';
 import { helpFor } from './help/index.js';
 import { scopeToWallet } from './methods/wallet-scope.js';
 import { Params, arityError, requiredNullError } from './params.js';
+import { RpcStats } from './stats.js';
 
 export interface HttpReply {
   status: number;
@@ -21,8 +22,6 @@ export interface HttpReply {
 
 type Version = 1 | 2;
 
-/** From a getblockcount (tens of µs) to a long-polling getblocktemplate (a minute). */
-const RPC_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5, 30, 60];
 
 interface CallReply {
   version: Version;
@@ -41,8 +40,7 @@ export class RpcDispatcher {
   /** Per-endpoint contexts, made once: their wallet is resolved at each read, so they never go stale. */
   private readonly scoped = new Map<string | undefined, RpcContext>();
 
-  private readonly calls: Counter;
-  private readonly latency: Histogram;
+  private readonly stats: RpcStats;
 
   constructor(
     private readonly table: MethodTable,
@@ -50,8 +48,7 @@ export class RpcDispatcher {
     private readonly logger: Logger,
     metrics: Metrics = noopMetrics,
   ) {
-    this.calls = metrics.counter('powcoin_rpc_calls_total', 'JSON-RPC calls by method and outcome', ['method', 'outcome']);
-    this.latency = metrics.histogram('powcoin_rpc_call_seconds', 'JSON-RPC call latency by method', RPC_BUCKETS, ['method']);
+    this.stats = new RpcStats(metrics);
   }
 
   setWarmup(status: string): void {
@@ -84,6 +81,14 @@ export class RpcDispatcher {
 
   /** `walletName`: from a /wallet/<name> endpoint (undefined for '/'): the wallet the calls address. */
   async handle(text: string, walletName?: string): Promise<HttpReply> {
+    return this.reply(text, walletName);
+  }
+
+  /**
+   * As handle, but synchronous when every call in the body is (a getblockcount, or a batch of
+   * them): the HTTP server then answers in the tick the body arrived, with no promise at all.
+   */
+  reply(text: string, walletName?: string): HttpReply | Promise<HttpReply> {
     let request: unknown;
     try {
       request = JSON.parse(text);
@@ -92,19 +97,28 @@ export class RpcDispatcher {
     }
     if (!Array.isArray(request)) {
       const pending = this.call(request, walletName);
-      const reply = pending instanceof Promise ? await pending : pending;
-      if (reply.notification) return { status: 204, body: undefined };
-      return { status: httpStatus(reply), body: stringifyJson(replyObject(reply)) };
+      return pending instanceof Promise ? pending.then(singleReply) : singleReply(pending);
     }
     if (request.length === 0) return { status: 400, body: stringifyJson({ result: null, error: { code: RpcCode.INVALID_REQUEST, message: 'Invalid Request: empty batch' }, id: null }) };
-    // In order, one at a time, as Core; a method that answers synchronously costs no promise.
-    const replies: Record<string, unknown>[] = [];
-    for (const item of request) {
-      const pending = this.call(item, walletName);
-      const reply = pending instanceof Promise ? await pending : pending;
-      if (!reply.notification) replies.push(replyObject(reply));
+    return this.batch(request, walletName, 0, []);
+  }
+
+  /**
+   * In order, one at a time, as Core. Each reply is written to JSON as it comes (no second walk
+   * over the whole array); the loop stays synchronous until a call is not, then continues from it.
+   */
+  private batch(items: unknown[], walletName: string | undefined, from: number, parts: string[]): HttpReply | Promise<HttpReply> {
+    for (let i = from; i < items.length; i++) {
+      const pending = this.call(items[i], walletName);
+      if (pending instanceof Promise) {
+        return pending.then((reply) => {
+          if (!reply.notification) parts.push(replyJson(reply));
+          return this.batch(items, walletName, i + 1, parts);
+        });
+      }
+      if (!pending.notification) parts.push(replyJson(pending));
     }
-    return { status: 200, body: stringifyJson(replies) };
+    return { status: 200, body: `[${parts.join(',')}]` };
   }
 
   /** One call: synchronous when the method is, so a getblockcount never waits for a microtask. */
@@ -137,8 +151,8 @@ export class RpcDispatcher {
 
   /** Every call ends in one of these two (the place for per-method metrics). */
   private success(version: Version, id: unknown, notification: boolean, method: unknown, started: number, result: unknown): CallReply {
-    this.logger.debug({ method, ms: +(performance.now() - started).toFixed(2) }, 'rpc call');
-    this.measure(method, started, 'ok');
+    const seconds = this.measure(method, started, 'ok');
+    this.logger.debug({ method, ms: Math.round(seconds * 100_000) / 100 }, 'rpc call');
     return { version, id, result: result === undefined ? null : result, notification };
   }
 
@@ -150,10 +164,11 @@ export class RpcDispatcher {
   }
 
   /** Counts a call; names outside the table count as "unknown", so a client cannot grow the series. */
-  private measure(method: unknown, started: number, outcome: 'ok' | 'error'): void {
+  private measure(method: unknown, started: number, outcome: 'ok' | 'error'): number {
     const name = typeof method === 'string' && this.table.has(method) ? method : 'unknown';
-    this.calls.inc({ method: name, outcome });
-    this.latency.observe((performance.now() - started) / 1000, { method: name });
+    const seconds = (performance.now() - started) / 1000;
+    this.stats.record(name, seconds, outcome === 'ok');
+    return seconds;
   }
 
   private execute(name: string, rawParams: unknown, walletName: string | undefined): unknown {
@@ -228,9 +243,17 @@ function failed(version: Version, id: unknown, error: RpcError): CallReply {
   return { version, id, error: { code: error.code, message: error.message }, notification: false };
 }
 
-function replyObject(reply: CallReply): Record<string, unknown> {
-  if (reply.version === 2) return reply.error ? { jsonrpc: '2.0', error: reply.error, id: reply.id } : { jsonrpc: '2.0', result: reply.result, id: reply.id };
-  return { result: reply.error ? null : reply.result, error: reply.error ?? null, id: reply.id };
+function singleReply(reply: CallReply): HttpReply {
+  if (reply.notification) return { status: 204, body: undefined };
+  return { status: httpStatus(reply), body: replyJson(reply) };
+}
+
+/** One reply as JSON text: the id is the caller's own JSON value (no amounts), so only the result needs stringifyJson. */
+function replyJson(reply: CallReply): string {
+  const id = JSON.stringify(reply.id) ?? 'null';
+  const error = reply.error ? JSON.stringify(reply.error) : undefined;
+  if (reply.version === 2) return error ? `{"jsonrpc":"2.0","error":${error},"id":${id}}` : `{"jsonrpc":"2.0","result":${stringifyJson(reply.result)},"id":${id}}`;
+  return `{"result":${error ? 'null' : stringifyJson(reply.result)},"error":${error ?? 'null'},"id":${id}}`;
 }
 
 /** Core's JSONErrorReply: 1.0 errors are 404 (no such method), 400 (bad request) or 500; 2.0 is always 200. */

@@ -17,6 +17,8 @@ function replacer(this: unknown, _key: string, value: unknown): unknown {
 
 /** JSON text with amounts as 8-decimal numbers and bigints as numbers. */
 export function stringifyJson(value: unknown): string {
+  // A number, string or boolean cannot hold an amount: no replacer walk (most calls answer one).
+  if (typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean' || value === null) return JSON.stringify(value);
   const text = JSON.stringify(value, replacer);
   if (text === undefined) return 'null';
   return text.includes(TOKEN) ? text.replace(MARKER, '$1') : text;

@@ -9,6 +9,12 @@ export type Labels = Record<string, string>;
 /** What a sampled series reads when scraped: one value, or one value per label set. */
 export type Sample = number | ReadonlyArray<readonly [Labels, number]>;
 
+/** One label set of a histogram kept elsewhere: observations per bucket (not cumulative; one per upper bound, then +Inf) and their sum. */
+export interface HistogramSample {
+  counts: readonly number[];
+  sum: number;
+}
+
 export interface Counter {
   inc(labels?: Labels, value?: number): void;
 }
@@ -24,6 +30,8 @@ export interface Metrics {
   sampledGauge(name: string, help: string, read: () => Sample, labelNames?: readonly string[]): void;
   /** A counter kept elsewhere (bytes on the wire since start), read at scrape time. */
   sampledCounter(name: string, help: string, read: () => Sample, labelNames?: readonly string[]): void;
+  /** A histogram a hot path keeps in plain arrays (the RPC server's per-call latency), read at scrape time. */
+  sampledHistogram(name: string, help: string, buckets: readonly number[], read: () => ReadonlyArray<readonly [Labels, HistogramSample]>, labelNames?: readonly string[]): void;
 }
 
 const noCounter: Counter = { inc() {} };
@@ -34,4 +42,5 @@ export const noopMetrics: Metrics = {
   histogram: () => noHistogram,
   sampledGauge() {},
   sampledCounter() {},
+  sampledHistogram() {},
 };
