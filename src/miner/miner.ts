@@ -182,13 +182,16 @@ export class Miner extends EventEmitter<MinerEvents> {
   /** The source's replacement; a fresh template; otherwise the same work with the next extranonce. Undefined: go round again. */
   private async nextTemplate(): Promise<BlockTemplate | undefined> {
     const { work } = this.modules;
+    // The source watches the template it made (a long poll keeps its id); we mine it, or it rebuilt with our extranonce.
+    let made: BlockTemplate;
     let template: BlockTemplate;
     if (this.replacement) {
-      template = this.replacement.rebuild({ extraNonce: this.takeExtraNonce(), time: this.now() });
+      made = this.replacement;
+      template = made.rebuild({ extraNonce: this.takeExtraNonce(), time: this.now() });
       this.replacement = undefined;
     } else if (this.needFresh || !this.current) {
       this.needFresh = false;
-      template = await work.template(this.takeExtraNonce());
+      made = template = await work.template(this.takeExtraNonce());
       // stop(), or the source went stale again while it caught up: start over rather than mine stale work.
       if (!this.running || this.needFresh || this.replacement) return undefined;
     } else {
@@ -198,7 +201,7 @@ export class Miner extends EventEmitter<MinerEvents> {
       this.needFresh = true;
       return undefined;
     }
-    this.watch(template);
+    this.watch(made);
     return template;
   }
 

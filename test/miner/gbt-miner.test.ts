@@ -58,6 +58,9 @@ describe('the mining loop against a node: getblocktemplate, long poll, submitblo
       const [other] = await s.client.call<string[]>('generatetoaddress', [1, theirs]);
       await waitFor('a template on the other block', async () => miner.stats().templateHeight === start + 3, CEILING_MS, 20);
       assert.equal(await s.client.call('getbestblockhash'), other);
+      // The template the long poll brought is long-polled in its turn.
+      await s.client.call('generatetoaddress', [1, theirs]);
+      await waitFor('a template on the next block', async () => miner.stats().templateHeight === start + 4, CEILING_MS, 20);
     } finally {
       await miner.stop();
     }
