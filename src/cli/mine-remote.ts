@@ -1,9 +1,15 @@
-/** `powcoin mine` against a node: flags, the worker pool, Ctrl-C. The loop is in remote-miner.ts. */
+/**
+ * `powcoin mine` against a node: flags, the worker pool, Ctrl-C, and lines printed from the
+ * miner's events. The loop is the node's own (src/miner/miner.ts) with getblocktemplate as its
+ * source and submitblock as its sink (src/miner/gbt-work.ts).
+ */
 import { availableParallelism } from 'node:os';
 import { AddressError, addressToScript } from '../primitives/address.js';
+import { GbtTemplateError } from '../miner/gbt-template.js';
+import { gbtMiner } from '../miner/gbt-work.js';
+import type { Miner } from '../miner/miner.js';
 import { NoncePool } from '../miner/nonce-pool.js';
 import { CliError, connect, splitFlags } from './connection.js';
-import { RemoteMiner } from './remote-miner.js';
 import { reportError } from './rpc.js';
 
 const OWN_FLAGS = ['rpc-host', 'address', 'blocks'];
@@ -13,6 +19,13 @@ function count(name: string, text: string | undefined, fallback: number): number
   const value = Number(text);
   if (!Number.isSafeInteger(value) || value < 0) throw new CliError(`--${name} needs a non-negative integer, got '${text}'`, 2);
   return value;
+}
+
+/** A line per block and a hash-rate line every few seconds, as cpuminer prints. */
+export function printEvents(miner: Miner, print: (line: string) => void): void {
+  miner.on('blockFound', ({ height, hash, status }) => print(`block ${height} ${hash} ${status === 'connected' ? 'accepted' : status}`));
+  miner.on('blockRejected', ({ height, hash, code }) => print(`block ${height} ${hash} rejected: ${code}`));
+  miner.on('status', ({ hashrate, blocksFound }) => print(`hashrate ${(hashrate / 1e6).toFixed(2)} MH/s, ${blocksFound} block(s) accepted`));
 }
 
 export async function mineRemoteCommand(argv: readonly string[]): Promise<number> {
@@ -32,9 +45,10 @@ export async function mineRemoteCommand(argv: readonly string[]): Promise<number
     }
     const threads = options.threads || availableParallelism();
     pool = new NoncePool({ threads });
-    const miner = new RemoteMiner(client, pool, { payoutScript, maxBlocks: count('blocks', extra.blocks, 0), print: (line) => io.out(`${line}\n`), statusEverySeconds: 5 });
+    const miner = gbtMiner({ payoutScript, threads, maxBlocks: count('blocks', extra.blocks, 0), stopOnError: true }, { rpc: client, searcher: pool });
+    printEvents(miner, (line) => io.out(`${line}\n`));
     io.out(`powcoin mine: ${threads} thread(s) against ${client.options.url}, paying ${extra.address}\n`);
-    const onSignal = () => miner.stop();
+    const onSignal = (): void => void miner.stop();
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
     const accepted = await miner.run();
@@ -43,7 +57,8 @@ export async function mineRemoteCommand(argv: readonly string[]): Promise<number
     io.out(`${accepted} block(s) accepted\n`);
     return 0;
   } catch (err) {
-    const code = reportError(err, io, '');
+    // A template we cannot mine is the node's fault, told in one line like any other failure.
+    const code = reportError(err instanceof GbtTemplateError ? new CliError(err.message, 1) : err, io, '');
     io.err("(to measure the hash rate without a node: 'powcoin mine --benchmark')\n");
     return code;
   } finally {

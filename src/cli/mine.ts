@@ -1,5 +1,5 @@
 /**
- * `powcoin mine`: the standalone miner. Against a node (remote-miner.ts) it mines over
+ * `powcoin mine`: the standalone miner. Against a node (mine-remote.ts) it mines over
  * getblocktemplate/submitblock; with --benchmark, in the spirit of cpuminer's, it hashes with the
  * worker pool for a while and reports the rate per thread and in total.
  */

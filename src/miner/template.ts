@@ -38,7 +38,7 @@ export interface TemplateInput {
   maxWeight?: number;
 }
 
-interface TemplateParts {
+export interface TemplateParts {
   block: Block;
   height: number;
   fees: bigint;
@@ -124,6 +124,18 @@ export class BlockTemplate {
     const { block, height, fees, txs, weight, sigops, previousHash, mintime, extraNonce, coinbase, branch } = this;
     return { block, height, fees, txs, weight, sigops, previousHash, mintime, extraNonce, coinbase, branch };
   }
+}
+
+/** The chain as a template on its tip needs it; Chain (and MinerChain) satisfy it. */
+export interface TemplateChain {
+  readonly tip: TemplateInput['tip'];
+  nextBits(): number;
+  medianTimePast(): number;
+}
+
+/** A template on the chain's current tip: the local block assembler, for the miner and the RPC alike. */
+export function templateOnChain(chain: TemplateChain, input: Omit<TemplateInput, 'tip' | 'bits' | 'medianTimePast'>): BlockTemplate {
+  return buildBlockTemplate({ ...input, tip: chain.tip, bits: chain.nextBits(), medianTimePast: chain.medianTimePast() });
 }
 
 export function buildBlockTemplate(input: TemplateInput): BlockTemplate {

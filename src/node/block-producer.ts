@@ -1,8 +1,10 @@
 /**
- * Templates and nonce search for getblocktemplate and generate*. The search runs inline on the
- * RPC's thread in slices, as Core's generateBlocks does: on regtest a block needs a couple of
- * hashes, so a worker round trip would cost more than the work; slices keep the node answering
- * during a long search on a harder network. The built-in miner has its own worker pool.
+ * The RPC's block production: templates for getblocktemplate and generate* (the same local block
+ * assembler as the miner's, templateOnChain), and generate*'s nonce search with a `maxtries`
+ * budget. That search runs inline on the RPC's thread in slices, as Core's generateBlocks does:
+ * on regtest a block needs a couple of hashes, so a worker round trip would cost more than the
+ * work; slices keep the node answering during a long search on a harder network. The mining
+ * loop (--mine, its paced regtest form, `powcoin mine`) is src/miner/miner.ts.
  */
 import { randomBytes } from 'node:crypto';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
@@ -12,7 +14,7 @@ import type { Mempool } from '../mempool/mempool.js';
 import type { Miner } from '../miner/miner.js';
 import type { TemplateEntry, TemplateSource } from '../miner/interfaces.js';
 import { searchNonces } from '../miner/search.js';
-import { type BlockTemplate, buildBlockTemplate } from '../miner/template.js';
+import { type BlockTemplate, templateOnChain } from '../miner/template.js';
 import type { NetworkParams } from '../params/types.js';
 import type { Block } from '../primitives/block.js';
 import type { Transaction } from '../primitives/transaction.js';
@@ -53,16 +55,7 @@ export class BlockProducer implements RpcBlockProducer {
   async template(payoutScript: Uint8Array, txs?: readonly Transaction[]): Promise<BlockTemplate> {
     const { chain, mempool, params } = this.modules;
     await mempool.idle(); // a block just connected: its txs must have left the pool
-    return buildBlockTemplate({
-      tip: chain.tip,
-      bits: chain.nextBits(),
-      medianTimePast: chain.medianTimePast(),
-      params,
-      payoutScript,
-      extraNonce: this.extraNonce++,
-      now: this.now(),
-      source: txs ? listSource(txs) : mempool,
-    });
+    return templateOnChain(chain, { params, payoutScript, extraNonce: this.extraNonce++, now: this.now(), source: txs ? listSource(txs) : mempool });
   }
 
   async solve(template: BlockTemplate, maxTries: number): Promise<{ block?: Block; tries: number }> {

@@ -35,7 +35,6 @@ import { wireMetrics, wireNetworkMetrics } from './metrics-wiring.js';
 import type { NodeLogging } from './logger.js';
 import { loadOrCreateMiningKey } from './mining-key.js';
 import type { NodeOptions } from './options.js';
-import { PacedSearcher } from './paced-searcher.js';
 import { buildRpcContext } from './rpc-context.js';
 import { WalletRebroadcaster } from './rebroadcast.js';
 import { networkForRpc } from './p2p-adapter.js';
@@ -266,10 +265,10 @@ export class PowcoinNode {
       payoutScript = key.script;
       log.info({ address: key.address, keyFile: key.path, created: key.created }, 'mining to a key kept in the data dir');
     }
-    const [{ Miner }, { NoncePool }] = await Promise.all([import('../miner/miner.js'), import('../miner/nonce-pool.js')]);
-    const pool = new NoncePool({ threads });
-    const searcher = options.mineInterval > 0 ? new PacedSearcher(pool, options.mineInterval) : pool;
-    const miner = new Miner({ payoutScript, threads }, { chain, source: mempool, searcher, params: options.params, logger: log });
+    const [{ localMiner }, { NoncePool }] = await Promise.all([import('../miner/local-work.js'), import('../miner/nonce-pool.js')]);
+    const searcher = new NoncePool({ threads });
+    // --mine-interval paces the loop (regtest); the search itself is the same.
+    const miner = localMiner({ payoutScript, threads, intervalSeconds: options.mineInterval }, { chain, source: mempool, searcher, params: options.params, logger: log });
     miner.start();
     this.onStop('miner', async () => {
       await miner.stop();

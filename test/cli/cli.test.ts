@@ -1,7 +1,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { memberText, prettyJson } from '../../src/cli/json-text.js';
-import { RemoteMiner } from '../../src/cli/remote-miner.js';
+import { printEvents } from '../../src/cli/mine-remote.js';
+import { gbtMiner } from '../../src/miner/gbt-work.js';
 import { formatResult, parseCliArg } from '../../src/cli/rpc.js';
 import { splitFlags } from '../../src/cli/connection.js';
 import { NoncePool } from '../../src/miner/nonce-pool.js';
@@ -47,13 +48,14 @@ describe('powcoin mine against a node (getblocktemplate → submitblock)', () =>
     const pool = new NoncePool({ threads: 1 });
     const lines: string[] = [];
     try {
-      const miner = new RemoteMiner(s.client, pool, { payoutScript: addressToScript(address, 'pcrt'), maxBlocks: 3, print: (line) => lines.push(line), statusEverySeconds: 60 });
+      const miner = gbtMiner({ payoutScript: addressToScript(address, 'pcrt'), maxBlocks: 3, stopOnError: true }, { rpc: s.client, searcher: pool });
+      printEvents(miner, (line) => lines.push(line));
       assert.equal(await miner.run(), 3);
     } finally {
       await pool.close();
     }
     assert.equal(await s.client.call('getblockcount'), 3);
-    assert.equal(lines.filter((line) => line.endsWith('accepted')).length, 3);
+    assert.equal(lines.filter((line) => /^block \d+ [0-9a-f]{64} accepted$/.test(line)).length, 3);
     const block = await s.client.call<{ tx: Array<{ vout: Array<{ scriptPubKey: { address?: string } }> }> }>('getblock', [await s.client.call('getbestblockhash'), 2]);
     assert.equal(block.tx[0].vout[0].scriptPubKey.address, address);
   });

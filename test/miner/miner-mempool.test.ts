@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { InlineVerifier } from '../../src/verify/sig-verifier.js';
 import { Mempool } from '../../src/mempool/mempool.js';
 import type { TemplateSource } from '../../src/miner/interfaces.js';
-import { Miner } from '../../src/miner/miner.js';
+import { localMiner } from '../../src/miner/local-work.js';
 import { InProcessSearcher } from '../helpers/in-process-searcher.js';
 import { type FundedChain, fundedChain, spendWithFee } from '../helpers/miner-fixtures.js';
 
@@ -27,7 +27,7 @@ describe('miner with the real mempool as its template source', () => {
     const medium = spendWithFee(f.key, f.coins[1], 5_000n);
     for (const tx of [parent.tx, medium.tx, child.tx]) assert.equal((await mempool.acceptTransaction(tx)).status, 'accepted');
     const source: TemplateSource = mempool;
-    const miner = new Miner({ payoutScript: f.key.script }, { chain: f.h.chain, source, searcher: new InProcessSearcher(), params: f.h.params });
+    const miner = localMiner({ payoutScript: f.key.script }, { chain: f.h.chain, source, searcher: new InProcessSearcher(), params: f.h.params });
     const start = f.h.chain.height;
     const rejected: string[] = [];
     miner.on('blockRejected', ({ code }) => rejected.push(code));

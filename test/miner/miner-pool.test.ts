@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { NonceSearcher } from '../../src/miner/interfaces.js';
-import { Miner } from '../../src/miner/miner.js';
+import { localMiner } from '../../src/miner/local-work.js';
 import { NoncePool } from '../../src/miner/nonce-pool.js';
 import { ListTemplateSource } from '../helpers/list-source.js';
 import { type FundedChain, fundedChain, spendWithFee } from '../helpers/miner-fixtures.js';
@@ -24,7 +24,7 @@ describe('miner with the real worker-thread NoncePool', () => {
     f.h.chain.on('blockConnected', ({ block }) => source.removeMined(block));
     const spend = spendWithFee(f.key, f.coins[0], 2_500n).tx;
     source.add(spend);
-    const miner = new Miner({ payoutScript: f.key.script, threads: 2 }, { chain: f.h.chain, source, searcher, params: f.h.params });
+    const miner = localMiner({ payoutScript: f.key.script, threads: 2 }, { chain: f.h.chain, source, searcher, params: f.h.params });
     const start = f.h.chain.height;
     const found: string[] = [];
     await new Promise<void>((resolve, reject) => {

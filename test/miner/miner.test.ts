@@ -1,7 +1,8 @@
 import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { MinerChain, NonceJob, NonceResult, NonceSearcher } from '../../src/miner/interfaces.js';
-import { Miner, type MinerOptions } from '../../src/miner/miner.js';
+import { type LocalWorkOptions, localMiner } from '../../src/miner/local-work.js';
+import type { Miner, MinerOptions } from '../../src/miner/miner.js';
 import { buildBlockTemplate } from '../../src/miner/template.js';
 import type { Block } from '../../src/primitives/index.js';
 import { InProcessSearcher } from '../helpers/in-process-searcher.js';
@@ -35,8 +36,8 @@ function followingSource(f: FundedChain): ListTemplateSource {
   return source;
 }
 
-function makeMiner(f: FundedChain, searcher: NonceSearcher, chain: MinerChain, source: ListTemplateSource, options: Partial<MinerOptions> = {}): Miner {
-  return new Miner({ payoutScript: f.key.script, ...options }, { chain, source, searcher, params: f.h.params });
+function makeMiner(f: FundedChain, searcher: NonceSearcher, chain: MinerChain, source: ListTemplateSource, options: Partial<LocalWorkOptions & MinerOptions> = {}): Miner {
+  return localMiner({ payoutScript: f.key.script, ...options }, { chain, source, searcher, params: f.h.params });
 }
 
 /** Resolves after `count` blockFound events, stopping the miner at the last one. */
@@ -215,7 +216,7 @@ describe('miner on a real chain', () => {
 
   test('a payout script our chain would refuse is a constructor error', () => {
     const { chain } = recordingChain(f);
-    assert.throws(() => new Miner({ payoutScript: Uint8Array.of(0x51) }, { chain, source: new ListTemplateSource(), searcher: new InProcessSearcher(), params: f.h.params }), RangeError);
+    assert.throws(() => localMiner({ payoutScript: Uint8Array.of(0x51) }, { chain, source: new ListTemplateSource(), searcher: new InProcessSearcher(), params: f.h.params }), RangeError);
   });
 });
 
