@@ -9,6 +9,15 @@ import { RpcClient } from '../../src/rpc/client.js';
 const ROOT = join(import.meta.dirname, '..', '..');
 const MAIN = join(ROOT, 'src', 'cli', 'main.ts');
 
+/**
+ * Every daemon this test process started and that still runs: killed when the test process
+ * exits, so a suite cancelled mid-start (its ceiling hit) leaves no node behind.
+ */
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const proc of running) proc.kill('SIGKILL');
+});
+
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
@@ -43,6 +52,8 @@ export async function startDaemon(datadir: string, extra: string[] = [], spawnOp
   const args = ['--import', 'tsx', MAIN, 'node', '--network', 'regtest', '--datadir', datadir, '--rpc-port', String(rpcPort), '--p2p-port', String(p2pPort), '--threads', '1', ...loopbackOnly(extra), ...extra];
   const [file, argv] = spawnOptions.umask === undefined ? [process.execPath, args] : ['/bin/sh', ['-c', `umask ${spawnOptions.umask}; exec "$0" "$@"`, process.execPath, ...args]];
   const proc = spawn(file, argv, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  running.add(proc);
+  proc.once('exit', () => running.delete(proc));
   let log = '';
   proc.stdout!.on('data', (chunk) => (log += chunk));
   proc.stderr!.on('data', (chunk) => (log += chunk));
