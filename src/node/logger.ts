@@ -5,9 +5,10 @@
  * JSON lines in a file rotated by size (pino-roll).
  */
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import pino, { type DestinationStream, type Logger as PinoLogger } from 'pino';
-import pretty from 'pino-pretty';
+import type Pretty from 'pino-pretty';
 import type { LogLevel } from './option-schema.js';
 
 export const COMPONENTS = ['node', 'chain', 'mempool', 'miner', 'rpc', 'p2p', 'wallet'] as const;
@@ -41,8 +42,9 @@ function roundFields(fields: Record<string, unknown>): Record<string, unknown> {
 
 export function createLogging(level: LogLevel, options: LoggingOptions = {}): NodeLogging {
   const usePretty = options.pretty ?? process.stdout.isTTY === true;
+  // Required only for a terminal: a daemon logging JSON (a service, a test) skips its ~50 ms of loading.
   const main = usePretty
-    ? pretty({ colorize: options.destination === undefined, destination: options.destination, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,component', messageFormat: '{component}: {msg}', singleLine: true, sync: true })
+    ? (createRequire(import.meta.url)('pino-pretty') as typeof Pretty)({ colorize: options.destination === undefined, destination: options.destination, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,component', messageFormat: '{component}: {msg}', singleLine: true, sync: true })
     : (options.destination ?? pino.destination({ sync: true }));
   const stream = options.extra?.length ? pino.multistream([{ stream: main, level: 'trace' }, ...options.extra.map((s) => ({ stream: s, level: 'trace' as const }))]) : main;
   // The root passes everything; each child's own level decides.

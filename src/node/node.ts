@@ -1,45 +1,38 @@
 /**
  * The composition root: builds every module from the options, wires their events, starts them
  * in order (data-dir lock, RPC in warmup, chain, mempool, miner) and stops them in reverse.
- * Nothing imports this file but the CLI and the tests. The wallet, p2p (libp2p: most of the
- * startup's module loading) and miner modules load once the chain is up and the RPC answers.
+ * Nothing imports this file but the CLI and the tests. Startup is mostly module loading, so
+ * only what the first answer needs (store, RPC server and methods, chain, mempool) is imported
+ * up front; the wallet, p2p (libp2p), dashboard, miner, txindex and reindex modules load with
+ * dynamic import() when their part starts, after the chain is up and the RPC answers.
  */
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { Chain } from '../chain/chain.js';
-import { TxIndexer } from '../chain/tx-indexer.js';
-import { TxIndexStore } from '../store/tx-index-store.js';
+import type { TxIndexer } from '../chain/tx-indexer.js';
 import { WorkerPoolVerifier } from '../verify/sig-verifier.js';
 import { unixNow } from '../consensus/header-checks.js';
 import { Mempool } from '../mempool/mempool.js';
 import type { Miner } from '../miner/miner.js';
 import { addressToScript } from '../primitives/address.js';
 import { type Credentials, checkBasicAuth, removeCookie, writeCookie } from '../rpc/auth.js';
-import { locateAssets } from '../dashboard/assets.js';
-import { DashboardServer } from '../dashboard/server.js';
-import { removeDashboardUrl, writeDashboardUrl } from '../dashboard/url-file.js';
-import { NodeDashboardSource } from './dashboard-source.js';
+import type { NodeDashboardSource } from './dashboard-source.js';
 import { RpcDispatcher } from '../rpc/dispatch.js';
 import type { RpcControl, RpcWallet, RpcWallets } from '../rpc/interfaces.js';
 import { methodTable } from '../rpc/methods/index.js';
 import { RpcServer } from '../rpc/server.js';
 import { DEFAULT_FLUSH_POLICY } from '../chain/flush-policy.js';
-import { prepareReindex, replayBlocks } from '../chain/reindex.js';
 import { openChainStore, reindexHint } from './open-store.js';
 import { BlockProducer } from './block-producer.js';
 import { logChainEvents } from './events-log.js';
-import { PromMetrics } from './metrics.js';
+import { LateMetrics } from './late-metrics.js';
 import { wireMetrics, wireNetworkMetrics } from './metrics-wiring.js';
 import type { NodeLogging } from './logger.js';
-import { loadOrCreateMiningKey } from './mining-key.js';
 import type { NodeOptions } from './options.js';
 import { buildRpcContext } from './rpc-context.js';
-import { WalletRebroadcaster } from './rebroadcast.js';
-import { networkForRpc } from './p2p-adapter.js';
 import type { P2PNode } from '../p2p/node.js';
-import { p2pOptions } from './p2p-options.js';
 import type { WalletRegistry } from '../wallet/registry.js';
 import type { Wallet } from '../wallet/wallet.js';
 
@@ -58,8 +51,8 @@ export class PowcoinNode {
   dashboardUrl = '';
   chain: Chain | undefined;
   credentials: Credentials | undefined;
-  /** This node's own Prometheus registry (served at GET /metrics on the RPC port). */
-  readonly metrics = new PromMetrics();
+  /** This node's own Prometheus registry (served at GET /metrics on the RPC port); prom-client attaches once wallet and p2p are up. */
+  readonly metrics = new LateMetrics();
 
   private constructor(
     readonly options: NodeOptions,
@@ -122,12 +115,13 @@ export class PowcoinNode {
     this.onStop('verifier', () => verifier.close());
     dispatcher.setWarmup(options.reindex ? 'Reindexing blocks...' : 'Loading block index...');
     const chainLog = logging.child('chain');
-    const plan = options.reindex ? await prepareReindex(store, options.reindex, params.genesisHash, chainLog) : undefined;
+    const reindex = options.reindex ? await import('../chain/reindex.js') : undefined;
+    const plan = reindex ? await reindex.prepareReindex(store, options.reindex!, params.genesisHash, chainLog) : undefined;
     const flush = { ...DEFAULT_FLUSH_POLICY, maxBytes: options.dbcache * 1024 * 1024, maxTipAge: options.maxTipAge };
     const chain = await Chain.open({ flush, assumeValid: options.assumeValid, minimumChainWork: options.minimumChainWork }, { store, params, verifier, logger: chainLog }).catch((err: unknown) => {
       throw reindexHint(err, store.dir);
     });
-    if (plan) await replayBlocks(chain, plan, chainLog);
+    if (plan) await reindex!.replayBlocks(chain, plan, chainLog);
     this.chain = chain;
     this.onStop('chain', () => chain.close());
     const mempool = new Mempool({}, { chain, params, verifier, sigCache: chain.sigCache, logger: logging.child('mempool') });
@@ -151,7 +145,7 @@ export class PowcoinNode {
       return { wallets, wallet };
     });
     const p2pReady = walletReady.then(async () => {
-      const p2p = await this.startP2p(chain, mempool);
+      const [p2p, { networkForRpc }] = await Promise.all([this.startP2p(chain, mempool), import('./p2p-adapter.js')]);
       context.network = networkForRpc(p2p);
       return p2p;
     });
@@ -160,7 +154,9 @@ export class PowcoinNode {
     dispatcher.ready(context);
     log.debug({ height: chain.height }, 'chain loaded; the RPC answers');
     const [{ wallets, wallet }, p2p] = await Promise.all([walletReady, p2pReady]);
-    this.startRebroadcast(wallets, p2p);
+    // Off the first answer's path: figures counted so far are replayed onto it.
+    this.metrics.attach(new (await import('./metrics.js')).PromMetrics());
+    await this.startRebroadcast(wallets, p2p);
     miner = options.mine ? await this.startMiner(chain, mempool, threads, wallet) : undefined;
     wireNetworkMetrics(this.metrics, p2p);
     const rpcWallets = context.wallets!;
@@ -170,13 +166,17 @@ export class PowcoinNode {
       listTransactions: (...args: Parameters<RpcWallet['listTransactions']>) => rpcWallets.resolve(undefined).listTransactions(...args),
     };
     // Before 'node ready', so whoever waits for it (testnet up) finds dashboard.url written.
-    if (options.dashboard) await this.startDashboard(new NodeDashboardSource({ params, chain, mempool, p2p, miner: () => miner, wallet: rpcWallet, attackerShare: options.attackerShare, now: unixNow }));
+    if (options.dashboard) {
+      const { NodeDashboardSource } = await import('./dashboard-source.js');
+      await this.startDashboard(new NodeDashboardSource({ params, chain, mempool, p2p, miner: () => miner, wallet: rpcWallet, attackerShare: options.attackerShare, now: unixNow }));
+    }
     log.info({ height: chain.height, tip: chain.tip.hash, peerId: p2p.peerId, addresses: p2p.addresses() }, 'node ready');
   }
 
   private async startDashboard(source: NodeDashboardSource): Promise<void> {
     const { options } = this;
     const credentials = this.credentials!;
+    const [{ locateAssets }, { DashboardServer }, { removeDashboardUrl, writeDashboardUrl }] = await Promise.all([import('../dashboard/assets.js'), import('../dashboard/server.js'), import('../dashboard/url-file.js')]);
     const server = new DashboardServer(
       { port: options.dashboardPort, token: randomBytes(16).toString('hex'), checkBasicAuth: (header) => checkBasicAuth(header, credentials) },
       { source, assets: locateAssets(), logger: this.logging.child('node') },
@@ -205,7 +205,8 @@ export class PowcoinNode {
   }
 
   /** One timer for every loaded wallet: each offers its unconfirmed txs again. */
-  private startRebroadcast(wallets: WalletRegistry, p2p: P2PNode): void {
+  private async startRebroadcast(wallets: WalletRegistry, p2p: P2PNode): Promise<void> {
+    const { WalletRebroadcaster } = await import('./rebroadcast.js');
     const wallet = { rebroadcast: async () => (await Promise.all(wallets.names().map((name) => wallets.get(name)?.rebroadcast() ?? []))).flat() };
     const rebroadcaster = new WalletRebroadcaster({ meanMs: this.options.walletRebroadcast * 1000 }, { wallet, relay: (txs) => p2p.relay(txs), logger: this.logging.child('wallet') });
     rebroadcaster.start();
@@ -215,6 +216,7 @@ export class PowcoinNode {
 
   /** The transaction index in its own LevelDB (as Core's indexes/txindex), caught up in the background. */
   private async startTxIndex(chain: Chain): Promise<TxIndexer> {
+    const [{ TxIndexStore }, { TxIndexer }] = await Promise.all([import('../store/tx-index-store.js'), import('../chain/tx-indexer.js')]);
     const store = await TxIndexStore.open(join(this.options.networkDir, 'indexes', 'txindex'));
     this.onStop('txindex store', () => store.close());
     const indexer = new TxIndexer(store, chain, this.logging.child('chain'));
@@ -225,7 +227,7 @@ export class PowcoinNode {
 
   private async startP2p(chain: Chain, mempool: Mempool): Promise<P2PNode> {
     const { options } = this;
-    const { P2PNode } = await import('../p2p/node.js');
+    const [{ P2PNode }, { p2pOptions }] = await Promise.all([import('../p2p/node.js'), import('./p2p-options.js')]);
     const p2p = new P2PNode(p2pOptions(options), { chain, mempool, params: options.params, logger: this.logging.child('p2p') });
     await p2p.start();
     this.onStop('p2p', () => p2p.stop());
@@ -261,6 +263,7 @@ export class PowcoinNode {
       payoutScript = addressToScript(address, options.params.bech32Prefix);
       log.info({ address }, 'mining to a new wallet address');
     } else {
+      const { loadOrCreateMiningKey } = await import('./mining-key.js');
       const key = loadOrCreateMiningKey(options.networkDir, options.params.bech32Prefix);
       payoutScript = key.script;
       log.info({ address: key.address, keyFile: key.path, created: key.created }, 'mining to a key kept in the data dir');

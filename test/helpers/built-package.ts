@@ -1,5 +1,5 @@
 /**
- * The package compiled into a private temp dir laid out as an installed checkout (dist/, bin/, assets/,
+ * The package compiled (tsc, then the CLI client bundle) into a private temp dir laid out as an installed checkout (dist/, bin/, assets/,
  * config/, package.json, node_modules), so tests and benches run compiled JS without ever
  * rewriting the repository's own dist/ (a CLI call at that moment would load half-written files).
  */
@@ -23,6 +23,9 @@ export function buildPackage(): BuiltPackage {
   // tsc emits even when an unrelated file fails to typecheck (another helper's work in progress): only emitted files matter.
   spawnSync(join(repoRoot, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.json', '--outDir', join(root, 'dist'), '--sourceMap', 'false'], { cwd: repoRoot, stdio: 'pipe' });
   if (!existsSync(join(root, 'dist', 'src', 'cli', 'main.js'))) throw new Error('tsc emitted nothing');
+  // The client commands' one-file bundle, as `npm run build` makes it (bin/powcoin runs rpc/wallet/--help/--version from it).
+  const bundle = spawnSync(process.execPath, [join(repoRoot, 'scripts', 'bundle-cli.mjs'), '--outdir', join(root, 'dist')], { cwd: repoRoot, encoding: 'utf8' });
+  if (bundle.status !== 0) throw new Error(`bundling the CLI client failed: ${bundle.stderr}`);
   cpSync(join(repoRoot, 'package.json'), join(root, 'package.json'));
   cpSync(join(repoRoot, 'bin'), join(root, 'bin'), { recursive: true });
   symlinkSync(join(repoRoot, 'config'), join(root, 'config'), 'dir');

@@ -1,0 +1,75 @@
+/**
+ * The installed command (bin/powcoin, compiled): rpc, wallet, --help and --version run from the
+ * one-file client bundle alone, and node-side commands still reach the compiled ES modules.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type BuiltPackage, buildPackage, repoRoot } from '../helpers/built-package.js';
+import { type CliResult, type Daemon, startDaemon } from '../node/daemon.js';
+
+function run(bin: string, args: string[]): Promise<CliResult> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [bin, ...args], (err, stdout, stderr) => {
+      const code = err ? ((err as { code?: number }).code ?? 1) : 0;
+      resolve({ code: typeof code === 'number' ? code : 1, stdout, stderr });
+    });
+  });
+}
+
+describe('the built powcoin command', { timeout: 600_000 }, () => {
+  let built: BuiltPackage;
+  let datadir: string;
+  let daemon: Daemon;
+  before(async () => {
+    built = buildPackage();
+    datadir = await mkdtemp(join(tmpdir(), 'powcoin-built-cli-'));
+    daemon = await startDaemon(datadir);
+    await daemon.call('generatetoaddress', [2, await daemon.call<string>('getnewaddress')]);
+  });
+  after(async () => {
+    daemon.proc.kill('SIGTERM');
+    await daemon.exited;
+    await rm(datadir, { recursive: true, force: true });
+    built.remove();
+  });
+
+  test('the client bundle holds none of the node stack', () => {
+    const text = readFileSync(join(built.root, 'dist', 'src', 'cli', 'client.cjs'), 'utf8');
+    for (const heavy of ['libp2p', 'fastify', 'classic-level', 'pino']) assert.ok(!text.includes(`node_modules/${heavy}`), heavy);
+  });
+
+  test('node-side commands fall back to the compiled modules', async () => {
+    const result = await run(built.bin, ['node', '--help']);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /^Usage: powcoin node \[options\]/);
+    const unknown = await run(built.bin, ['bogus']);
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /unknown command 'bogus'/);
+  });
+
+  test('rpc, wallet, --help and --version need nothing but the bundle', async () => {
+    // Without the compiled modules and node_modules, only the bundle can answer.
+    for (const dir of ['rpc', 'node', 'p2p', 'wallet', 'params']) rmSync(join(built.root, 'dist', 'src', dir), { recursive: true });
+    rmSync(join(built.root, 'dist', 'src', 'cli', 'main.js'));
+    rmSync(join(built.root, 'node_modules'));
+    const rpc = ['rpc', '--network', 'regtest', '--datadir', datadir, '--rpc-port', String(daemon.rpcPort)];
+    const count = await run(built.bin, [...rpc, 'getblockcount']);
+    assert.deepEqual(count, { code: 0, stdout: '2\n', stderr: '' });
+    const unknown = await run(built.bin, [...rpc, 'nosuchmethod']);
+    assert.equal(unknown.code, 32601 & 0xff, 'exit |code|, low 8 bits');
+    assert.match(unknown.stderr, /Method not found/);
+    const address = await run(built.bin, ['wallet', '--network', 'regtest', '--datadir', datadir, '--rpc-port', String(daemon.rpcPort), 'address']);
+    assert.equal(address.code, 0, address.stderr);
+    assert.equal((await daemon.call<{ ismine: boolean }>('getaddressinfo', [address.stdout.trim()])).ismine, true);
+    const version = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string };
+    assert.deepEqual(await run(built.bin, ['--version']), { code: 0, stdout: `powcoin ${version.version}\n`, stderr: '' });
+    const help = await run(built.bin, ['--help']);
+    assert.equal(help.code, 0);
+    assert.match(help.stdout, /^powcoin — a peer-to-peer proof-of-work cryptocurrency node/);
+  });
+});
