@@ -38,7 +38,7 @@ export class Transaction implements TransactionFields {
   readonly inputs: readonly TxInput[];
   readonly outputs: readonly TxOutput[];
   readonly locktime: number;
-  private cache: { txid?: Uint8Array; wtxid?: Uint8Array; size?: number; strippedSize?: number } = {};
+  private cache: { txid?: Uint8Array; wtxid?: Uint8Array; txidHex?: string; wtxidHex?: string; size?: number; strippedSize?: number } = {};
 
   constructor(fields: TransactionFields) {
     this.version = fields.version >>> 0;
@@ -125,11 +125,11 @@ export class Transaction implements TransactionFields {
   }
 
   txid(): string {
-    return hashToHex(this.txidBytes());
+    return (this.cache.txidHex ??= hashToHex(this.txidBytes()));
   }
 
   wtxid(): string {
-    return hashToHex(this.wtxidBytes());
+    return (this.cache.wtxidHex ??= hashToHex(this.wtxidBytes()));
   }
 
   isCoinbase(): boolean {
