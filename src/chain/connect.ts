@@ -32,7 +32,7 @@ export function indexRecord(entry: BlockIndexEntry, txCount: number, status = en
 
 /** The coins a block spends from the UTXO set (not those it creates itself), read in one batch. */
 async function loadSpentCoins(store: ChainStore, block: Block): Promise<CoinView> {
-  const inBlock = new Set(block.txs.map((tx) => hashToHex(tx.txidBytes())));
+  const inBlock = new Set(block.txs.map((tx) => tx.txid()));
   const wanted: OutPoint[] = [];
   for (const tx of block.txs) {
     if (tx.isCoinbase()) continue;
