@@ -159,6 +159,11 @@ export class ChainStore {
     return this.cache.size;
   }
 
+  /** Clean coins held in memory (write-cache.ts): read or flushed, equal to the database's. */
+  get cleanCoins(): number {
+    return this.cache.cleanCount;
+  }
+
   /** Records waiting in the write-back cache. */
   get cachedRecords(): number {
     return this.cache.count;
