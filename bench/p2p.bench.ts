@@ -9,6 +9,7 @@ import type { Block, Transaction } from '../src/primitives/index.js';
 import { OutPoint } from '../src/primitives/outpoint.js';
 import { coinbaseOutpoint } from '../test/helpers/chain-harness.js';
 import { closeAll, DISCOVERY, key, link, payingBranch, reachable, spendCoinbase, startNode, type TestNode, waitFor } from '../test/p2p/helpers.js';
+import { blockConnect } from './block-connect.js';
 import { compactRelay } from './compact.js';
 import type { Figure } from './measure.js';
 import { percentile, tipReached } from './p2p-timing.js';
@@ -171,5 +172,5 @@ export async function discoveredMesh(): Promise<Figure[]> {
 }
 
 export async function run(): Promise<Figure[]> {
-  return [...(await compactRelay()), ...(await propagation()), ...(await syncSpeed()), ...(await reconciliation()), ...(await discoveredMesh())];
+  return [...(await blockConnect()), ...(await compactRelay()), ...(await propagation()), ...(await syncSpeed()), ...(await reconciliation()), ...(await discoveredMesh())];
 }

@@ -27,6 +27,7 @@ import type { BlockHeader } from '../primitives/header.js';
 import { type Logger, silentLogger } from '../util/logger.js';
 import { loadBlockTree, writeGenesis } from './load-tree.js';
 import { DEFAULT_ORPHAN_POOL, OrphanPool, type OrphanPoolOptions } from './orphan-pool.js';
+import { ScriptCache } from '../verify/script-cache.js';
 import { SignatureCache } from '../verify/sig-cache.js';
 import type { SignatureVerifier } from '../verify/sig-verifier.js';
 import { TypedEmitter } from '../util/typed-emitter.js';
@@ -36,6 +37,8 @@ import { SerialQueue } from '../util/serial-queue.js';
 export interface ChainOptions {
   orphans: OrphanPoolOptions;
   signatureCacheSize: number;
+  /** Wtxids remembered by the script execution cache. */
+  scriptCacheSize: number;
   /** Overrides the network's minimumChainWork (Core's -minimumchainwork); undefined: the network's. */
   minimumChainWork?: bigint;
   /** When the coin cache (the store's write-back cache) is written to disk. */
@@ -46,7 +49,7 @@ export interface ChainOptions {
   checkBlocks: number;
 }
 
-export const DEFAULT_CHAIN_OPTIONS: ChainOptions = { orphans: DEFAULT_ORPHAN_POOL, signatureCacheSize: 200_000, flush: DEFAULT_FLUSH_POLICY, checkBlocks: 6 };
+export const DEFAULT_CHAIN_OPTIONS: ChainOptions = { orphans: DEFAULT_ORPHAN_POOL, signatureCacheSize: 200_000, scriptCacheSize: 100_000, flush: DEFAULT_FLUSH_POLICY, checkBlocks: 6 };
 
 export interface ChainModules {
   store: ChainStore;
@@ -55,6 +58,8 @@ export interface ChainModules {
   logger?: Logger;
   /** Shared with the mempool, so a signature checked on entry is not checked again in a block. */
   sigCache?: SignatureCache;
+  /** Shared with the mempool likewise: a tx whose scripts all passed on entry skips them in a block. */
+  scriptCache?: ScriptCache;
   /** Seconds since the epoch; injectable so tests can move the clock. */
   now?: () => number;
 }
@@ -97,6 +102,7 @@ export class Chain extends TypedEmitter<ChainEvents> {
     readonly store: ChainStore,
     readonly params: NetworkParams,
     readonly sigCache: SignatureCache,
+    readonly scriptCache: ScriptCache,
     options: ChainOptions,
     modules: ChainModules,
   ) {
@@ -104,7 +110,7 @@ export class Chain extends TypedEmitter<ChainEvents> {
     this.orphans = new OrphanPool(options.orphans);
     this.logger = modules.logger ?? silentLogger;
     this.now = modules.now ?? unixNow;
-    this.connectModules = { store, params, verifier: modules.verifier, sigCache };
+    this.connectModules = { store, params, verifier: modules.verifier, sigCache, scriptCache };
     this.minimumChainWork = options.minimumChainWork ?? params.minimumChainWork;
     this.initialDownload = new InitialDownload(this.minimumChainWork, params.maxTipAge, this.logger);
     const flushModules = { store, logger: this.logger, now: this.now, tip: () => this.tip, queueFlush: () => this.flush() };
@@ -117,7 +123,8 @@ export class Chain extends TypedEmitter<ChainEvents> {
     const settings = { ...DEFAULT_CHAIN_OPTIONS, ...options };
     const tree = await loadBlockTree(modules.store);
     const sigCache = modules.sigCache ?? new SignatureCache(settings.signatureCacheSize);
-    const chain = new Chain(tree, modules.store, modules.params, sigCache, settings, modules);
+    const scriptCache = modules.scriptCache ?? new ScriptCache(settings.scriptCacheSize);
+    const chain = new Chain(tree, modules.store, modules.params, sigCache, scriptCache, settings, modules);
     if (tree.size === 0) await writeGenesis(tree, modules.store, modules.params);
     else await checkStoredTip(tree, modules.store, modules.params, settings.checkBlocks, chain.logger);
     // After a crash this replays every block stored above the last flushed tip.

@@ -1,4 +1,4 @@
-import { type ConnectedInputs, type CoinView, connectBlockInputs } from '../consensus/block-inputs.js';
+import { type ConnectedInputs, type CoinView, type InputToVerify, connectBlockInputs } from '../consensus/block-inputs.js';
 import { RuleError } from '../consensus/errors.js';
 import { type SignatureCheck, prepareP2wpkhInput } from '../consensus/p2wpkh.js';
 import { SighashCache } from '../consensus/sighash.js';
@@ -12,6 +12,7 @@ import type { ChainStore } from '../store/chain-store.js';
 import { StoreError } from '../store/errors.js';
 import type { BlockIndexRecord } from '../store/layout.js';
 import { BlockStatus, type BlockIndexEntry } from './block-index.js';
+import type { ScriptCache } from '../verify/script-cache.js';
 import type { SignatureCache } from '../verify/sig-cache.js';
 import { type SignatureVerifier, verifyWithCache } from '../verify/sig-verifier.js';
 
@@ -21,6 +22,8 @@ export interface ConnectModules {
   params: NetworkParams;
   verifier: SignatureVerifier;
   sigCache: SignatureCache;
+  /** Wtxids whose scripts all passed (filled by the mempool): their inputs are not checked again. */
+  scriptCache: ScriptCache;
 }
 
 export function indexRecord(entry: BlockIndexEntry, txCount: number, status = entry.status): BlockIndexRecord {
@@ -29,7 +32,7 @@ export function indexRecord(entry: BlockIndexEntry, txCount: number, status = en
 
 /** The coins a block spends from the UTXO set (not those it creates itself), read in one batch. */
 async function loadSpentCoins(store: ChainStore, block: Block): Promise<CoinView> {
-  const inBlock = new Set(block.txs.map((tx) => hashToHex(tx.txidBytes())));
+  const inBlock = new Set(block.txs.map((tx) => tx.txid()));
   const wanted: OutPoint[] = [];
   for (const tx of block.txs) {
     if (tx.isCoinbase()) continue;
@@ -44,18 +47,31 @@ async function loadSpentCoins(store: ChainStore, block: Block): Promise<CoinView
   return { get: (outpoint) => byKey.get(outpoint.key()) };
 }
 
-/** Every input's structural script rules, then the ECDSA checks, cached and spread over workers. */
+/**
+ * Every input's structural script rules, then the ECDSA checks, cached and spread over workers.
+ * A tx the script cache knows (the mempool accepted it) is skipped whole, as Core does: its
+ * sighashes and keys are not even derived again.
+ */
 async function verifyScripts(modules: ConnectModules, connected: ConnectedInputs): Promise<void> {
-  const sighashCaches = new Map<Transaction, SighashCache>();
   const checks: SignatureCheck[] = [];
-  for (const { tx, inputIndex, coin } of connected.inputs) {
-    let cache = sighashCaches.get(tx);
-    if (!cache) sighashCaches.set(tx, (cache = new SighashCache(tx)));
-    checks.push(prepareP2wpkhInput(tx, inputIndex, coin, cache));
+  const checked: InputToVerify[] = [];
+  let tx: Transaction | undefined;
+  let sighashes: SighashCache | undefined;
+  let skip = false;
+  // connected.inputs lists each tx's inputs together, in order.
+  for (const input of connected.inputs) {
+    if (input.tx !== tx) {
+      tx = input.tx;
+      skip = modules.scriptCache.has(tx.wtxid());
+      sighashes = skip ? undefined : new SighashCache(tx);
+    }
+    if (skip) continue;
+    checks.push(prepareP2wpkhInput(tx, input.inputIndex, input.coin, sighashes!));
+    checked.push(input);
   }
   const failed = await verifyWithCache(modules.verifier, modules.sigCache, checks);
   if (failed >= 0) {
-    const { tx, inputIndex } = connected.inputs[failed];
+    const { tx, inputIndex } = checked[failed];
     throw new RuleError(
       'mandatory-script-verify-flag-failed',
       `Signature must be zero for failed CHECK(MULTI)SIG operation (input ${inputIndex} of ${tx.txid()})`,

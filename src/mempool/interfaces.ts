@@ -18,6 +18,11 @@ export interface ChainView {
 /** The verifier and signature cache shared with the chain (see consensus/verify-with-cache.ts). */
 export type { SignatureBatchVerifier as SignatureCheckVerifier, PassedSignatures as SignatureCacheView } from '../consensus/verify-with-cache.js';
 
+/** The chain's script execution cache: wtxids whose every input passed the consensus script rules. */
+export interface PassedScripts {
+  add(wtxid: string): void;
+}
+
 /** The chain events the mempool follows (the chain's typed emitter satisfies this). */
 export interface ChainEventSource {
   on(event: 'blockConnected', listener: (event: { block: Block }) => void): unknown;

@@ -12,7 +12,7 @@ import type { MempoolEvents, RemovalReason } from './events.js';
 import { expiredTxids, lowestDescendantScore, oldestTime, packageFeeRate, RollingMinFee } from './eviction.js';
 import { followChain, type ChainFollower } from './follow.js';
 import { TxGraph } from './graph.js';
-import { type ChainEventSource, type ChainView, type SignatureCacheView, type SignatureCheckVerifier } from './interfaces.js';
+import { type ChainEventSource, type ChainView, type PassedScripts, type SignatureCacheView, type SignatureCheckVerifier } from './interfaces.js';
 import { resolveMempoolOptions, type MempoolOptions } from './options.js';
 import type { AcceptResult, MempoolInfo, TestAcceptResult } from './results.js';
 import { OrphanTxPool } from './orphans.js';
@@ -29,6 +29,8 @@ export interface MempoolModules {
   verifier: SignatureCheckVerifier;
   /** The chain's cache: signatures checked on entry are not checked again when the block connects. */
   sigCache: SignatureCacheView;
+  /** The chain's script cache: a tx accepted here connects in a block without its scripts checked again. */
+  scriptCache?: PassedScripts;
   logger?: Logger;
   /** Seconds since the epoch; injectable so tests can move the clock. */
   now?: () => number;
@@ -386,9 +388,9 @@ export class Mempool extends TypedEmitter<MempoolEvents> implements ChainFollowe
   }
 
   private context(bypassFees: boolean): ValidationContext {
-    const { chain, params, verifier, sigCache } = this.modules;
+    const { chain, params, verifier, sigCache, scriptCache } = this.modules;
     const mempoolMinFeeRate = this.currentRollingMinFee();
     const recentlyConfirmed = this.recentlyConfirmed;
-    return { graph: this.graph, chain, params, options: this.options, verifier, sigCache, recentlyConfirmed, mempoolMinFeeRate, bypassFees };
+    return { graph: this.graph, chain, params, options: this.options, verifier, sigCache, scriptCache, recentlyConfirmed, mempoolMinFeeRate, bypassFees };
   }
 }

@@ -14,7 +14,7 @@ import { OutPoint } from '../primitives/outpoint.js';
 import type { Transaction } from '../primitives/transaction.js';
 import type { MempoolEntry, MutableEntry } from './entry.js';
 import type { TxGraph } from './graph.js';
-import type { ChainView, SignatureCacheView, SignatureCheckVerifier } from './interfaces.js';
+import type { ChainView, PassedScripts, SignatureCacheView, SignatureCheckVerifier } from './interfaces.js';
 import type { MempoolOptions } from './options.js';
 import { checkFeeRate, checkPackageLimits, checkStandard } from './policy.js';
 import { mempoolRuleError, policyError } from './policy-codes.js';
@@ -31,6 +31,7 @@ export interface ValidationContext {
   readonly options: MempoolOptions;
   readonly verifier: SignatureCheckVerifier;
   readonly sigCache: SignatureCacheView;
+  readonly scriptCache?: PassedScripts;
   /** The pool's current floor in sat/kvB (rolling minimum, raised by evictions). */
   readonly mempoolMinFeeRate: number;
   /** Txids mined lately: a missing input of one of these is spent, not merely unknown. */
@@ -62,6 +63,9 @@ export async function validateTransaction(tx: Transaction, ctx: ValidationContex
   checkNotSpendingConflicts(tx.txid(), ancestors, conflicts);
   const replaced = conflicts.length > 0 ? checkReplacement(tx, fee, conflicts, ctx.graph, ctx.options.incrementalRelayFeeRate) : [];
   await checkScripts(tx, coins, ctx.verifier, ctx.sigCache);
+  // Every input passed the block's own script rules (checkScripts runs exactly those): a block
+  // holding this very tx (same wtxid) need not run them again. Only now, after all passed.
+  ctx.scriptCache?.add(tx.wtxid());
   return { kind: 'valid', fee, ancestors, replaced };
 }
 

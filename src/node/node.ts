@@ -124,7 +124,7 @@ export class PowcoinNode {
     if (plan) await reindex!.replayBlocks(chain, plan, chainLog);
     this.chain = chain;
     this.onStop('chain', () => chain.close());
-    const mempool = new Mempool({}, { chain, params, verifier, sigCache: chain.sigCache, logger: logging.child('mempool') });
+    const mempool = new Mempool({}, { chain, params, verifier, sigCache: chain.sigCache, scriptCache: chain.scriptCache, logger: logging.child('mempool') });
     const unfollow = mempool.followChain(chain);
     this.onStop('mempool', async () => {
       unfollow();

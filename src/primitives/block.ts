@@ -10,6 +10,15 @@ const MIN_TX_BYTES = 10; // version 4 + empty input count 1 + flag byte 1 + lock
 export const WITNESS_COMMITMENT_PREFIX = Uint8Array.of(0x6a, 0x24, 0xaa, 0x21, 0xa9, 0xed);
 
 export class Block {
+  /**
+   * Both merkle trees, computed on first use: a relayed block is checked against its header
+   * when rebuilt and again by the chain, 2 x 2,000 double-SHA256 each time for a big block.
+   * A block never changes after construction (its txs cache their own hashes the same way).
+   * True private fields: deep-equality comparisons of blocks do not see them.
+   */
+  #txidTree: MerkleResult | undefined;
+  #wtxidTree: MerkleResult | undefined;
+
   constructor(
     readonly header: BlockHeader,
     readonly txs: readonly Transaction[],
@@ -69,12 +78,12 @@ export class Block {
 
   /** Merkle root over the txids, with the CVE-2012-2459 mutation flag. */
   computeMerkleRoot(): MerkleResult {
-    return computeMerkleRoot(this.txs.map((tx) => tx.txidBytes()));
+    return (this.#txidTree ??= computeMerkleRoot(this.txs.map((tx) => tx.txidBytes())));
   }
 
   /** BIP141 witness root: over wtxids, with the coinbase's wtxid taken as zero. */
   computeWitnessMerkleRoot(): MerkleResult {
-    return computeMerkleRoot(this.txs.map((tx, i) => (i === 0 ? new Uint8Array(32) : tx.wtxidBytes())));
+    return (this.#wtxidTree ??= computeMerkleRoot(this.txs.map((tx, i) => (i === 0 ? new Uint8Array(32) : tx.wtxidBytes()))));
   }
 
   /** Index of the coinbase output holding the witness commitment (the last one that matches), or -1. */

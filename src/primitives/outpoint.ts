@@ -4,6 +4,9 @@ import { ByteWriter } from './writer.js';
 
 /** A reference to one output of a transaction: txid in internal byte order and output index. */
 export class OutPoint {
+  /** key() on first use: the mempool, the chain's coin overlay and the relay all look coins up by it. */
+  #key: string | undefined;
+
   constructor(
     readonly txid: Uint8Array,
     readonly index: number,
@@ -36,7 +39,7 @@ export class OutPoint {
 
   /** A compact map key: display txid and index. */
   key(): string {
-    return `${hashToHex(this.txid)}:${this.index}`;
+    return (this.#key ??= `${hashToHex(this.txid)}:${this.index}`);
   }
 
   static null(): OutPoint {

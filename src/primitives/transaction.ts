@@ -39,6 +39,10 @@ export class Transaction implements TransactionFields {
   readonly outputs: readonly TxOutput[];
   readonly locktime: number;
   private cache: { txid?: Uint8Array; wtxid?: Uint8Array; size?: number; strippedSize?: number } = {};
+  // The hex forms, looked up per tx by the mempool, relay and chain; true private fields, so
+  // deep-equality comparisons of transactions do not see them.
+  #txidHex: string | undefined;
+  #wtxidHex: string | undefined;
 
   constructor(fields: TransactionFields) {
     this.version = fields.version >>> 0;
@@ -125,11 +129,11 @@ export class Transaction implements TransactionFields {
   }
 
   txid(): string {
-    return hashToHex(this.txidBytes());
+    return (this.#txidHex ??= hashToHex(this.txidBytes()));
   }
 
   wtxid(): string {
-    return hashToHex(this.wtxidBytes());
+    return (this.#wtxidHex ??= hashToHex(this.wtxidBytes()));
   }
 
   isCoinbase(): boolean {

@@ -34,7 +34,7 @@ import {
 import { PidLockFile } from './lock.js';
 import { loadOrInitMeta } from './meta.js';
 import { type UtxoStats, UtxoStatsAccumulator } from './utxo-stats.js';
-import { WriteCache } from './write-cache.js';
+import { DEFAULT_CLEAN_COINS, WriteCache } from './write-cache.js';
 
 export interface ChainStoreOptions {
   /**
@@ -46,12 +46,15 @@ export interface ChainStoreOptions {
   readonly cacheSize?: number;
   /** LevelDB memtable size, bytes. */
   readonly writeBufferSize?: number;
+  /** Clean coins kept in memory after a read or a flush (write-cache.ts); 0 keeps none. */
+  readonly cleanCoins?: number;
 }
 
 export const DEFAULT_CHAIN_STORE_OPTIONS: Required<ChainStoreOptions> = {
   sync: false,
   cacheSize: 32 * 1024 * 1024,
   writeBufferSize: 16 * 1024 * 1024,
+  cleanCoins: DEFAULT_CLEAN_COINS,
 };
 
 export interface CoinEntry {
@@ -69,7 +72,7 @@ const ITERATOR_CHUNK_BYTES = 1024 * 1024;
 
 export class ChainStore {
   private closed = false;
-  private readonly cache = new WriteCache();
+  private readonly cache: WriteCache;
   /** The flush in progress, if any: direct writes wait for it so they land after it. */
   private flushTail: Promise<void> = Promise.resolve();
 
@@ -81,7 +84,9 @@ export class ChainStore {
     readonly meta: StoreMeta,
     private readonly lock: PidLockFile,
     private readonly options: Required<ChainStoreOptions>,
-  ) {}
+  ) {
+    this.cache = new WriteCache(options.cleanCoins);
+  }
 
   /**
    * Opens (creating if needed) the store in `dir`. A new directory is stamped with the schema
@@ -154,6 +159,11 @@ export class ChainStore {
     return this.cache.size;
   }
 
+  /** Clean coins held in memory (write-cache.ts): read or flushed, equal to the database's. */
+  get cleanCoins(): number {
+    return this.cache.cleanCount;
+  }
+
   /** Records waiting in the write-back cache. */
   get cachedRecords(): number {
     return this.cache.count;
@@ -177,6 +187,8 @@ export class ChainStore {
       for (const prefix of prefixes) await this.db.clear(prefixRange(prefix));
     } catch (err) {
       throw databaseError(this.dir, err);
+    } finally {
+      this.cache.dropClean();
     }
   }
 
@@ -269,11 +281,14 @@ export class ChainStore {
     });
     if (missed.length > 0) {
       let read: Array<Uint8Array | undefined>;
+      const missedKeys = missed.map((i) => keys[i]);
+      const generation = this.cache.readGeneration;
       try {
-        read = await this.db.getMany(missed.map((i) => keys[i]));
+        read = await this.db.getMany(missedKeys);
       } catch (err) {
         throw databaseError(this.dir, err);
       }
+      this.cache.remember(missedKeys, read, generation);
       // A flush may have landed meanwhile; the cache still wins where it has the key.
       missed.forEach((i, j) => {
         const cached = this.cache.lookup(keys[i]);
@@ -349,9 +364,11 @@ export class ChainStore {
       const cached = this.cache.lookup(key);
       if (cached.found) return cached.value;
     }
+    const generation = this.cache.readGeneration;
     try {
       const value = await this.db.get(key, snapshot ? { snapshot } : {});
       if (snapshot) return value;
+      this.cache.remember([key], [value], generation);
       // A flush may have landed meanwhile; the cache still wins where it has the key.
       const cached = this.cache.lookup(key);
       return cached.found ? cached.value : value;

@@ -56,7 +56,7 @@ export async function startNode(setup: NodeSetup = {}): Promise<TestNode> {
   const dataDir = await mkdtemp(join(tmpdir(), 'powcoin-p2p-'));
   for (const block of setup.blocks ?? []) await h.chain.processBlock(block);
   const wire = () => {
-    const mempool = new Mempool({}, { chain: h.chain, params: network, verifier: new InlineVerifier(), sigCache: h.chain.sigCache });
+    const mempool = new Mempool({}, { chain: h.chain, params: network, verifier: new InlineVerifier(), sigCache: h.chain.sigCache, scriptCache: h.chain.scriptCache });
     const unfollow = mempool.followChain(h.chain);
     const p2p = new P2PNode({ listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: [], dataDir, requestTimeoutMs: 5_000, ...FIXED_TOPOLOGY, ...setup.p2p }, { chain: h.chain, mempool, params: setup.p2pParams ?? network, ...(process.env.P2P_DEBUG ? { logger: debugLogger() } : {}) });
     return { mempool, p2p, unfollow };

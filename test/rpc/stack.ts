@@ -50,7 +50,7 @@ export async function openStack(options: { ready?: boolean; params?: NetworkPara
   const store = await ChainStore.open(dir, params);
   const verifier = new InlineVerifier();
   const chain = await Chain.open({}, { store, params, verifier });
-  const mempool = new Mempool({}, { chain, params, verifier, sigCache: chain.sigCache });
+  const mempool = new Mempool({}, { chain, params, verifier, sigCache: chain.sigCache, scriptCache: chain.scriptCache });
   const unfollow = mempool.followChain(chain);
   const producer = new BlockProducer({ chain, mempool, params });
   const stack = { chain, mempool, params, stopped: 0 } as Stack;

@@ -1,0 +1,103 @@
+/**
+ * The clean coins under the write-back cache (write-cache.ts): coins read from LevelDB or just
+ * flushed stay in memory, and never disagree with the database.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ChainStore, coinKey, Prefix } from '../../src/store/index.js';
+import { encodeCoin } from '../../src/store/layout.js';
+import { WriteCache } from '../../src/store/write-cache.js';
+import { coin, outpoint, testParams, withTempDir } from './helpers.js';
+
+const params = testParams();
+
+describe('clean coins', () => {
+  it('a flush keeps what it wrote in memory; spending a coin drops it from memory and disk', async () => {
+    await withTempDir(async (dir) => {
+      const store = await ChainStore.open(dir, params);
+      try {
+        const batch = store.cachedBatch();
+        for (let i = 0; i < 5; i++) batch.addCoin(outpoint(7, i), coin(100 + i));
+        await batch.write();
+        assert.equal(store.cleanCoins, 0, 'dirty records are not clean coins');
+        await store.flush();
+        assert.equal(store.cleanCoins, 5);
+        assert.deepEqual(await store.getCoin(outpoint(7, 2)), coin(102));
+
+        await store.cachedBatch().spendCoin(outpoint(7, 2)).write();
+        assert.equal(store.cleanCoins, 4, 'a write takes the key out of the clean coins');
+        assert.equal(await store.getCoin(outpoint(7, 2)), undefined);
+        await store.flush();
+        assert.equal(await store.getCoin(outpoint(7, 2)), undefined, 'the flushed spend is not undone by a clean copy');
+        assert.deepEqual(await store.getCoins([outpoint(7, 1), outpoint(7, 2), outpoint(7, 3)]), [coin(101), undefined, coin(103)]);
+      } finally {
+        await store.close();
+      }
+      const reopened = await ChainStore.open(dir, params);
+      try {
+        assert.equal(await reopened.getCoin(outpoint(7, 2)), undefined);
+        assert.deepEqual(await reopened.getCoin(outpoint(7, 4)), coin(104));
+      } finally {
+        await reopened.close();
+      }
+    });
+  });
+
+  it('coins read from the database stay in memory, misses do not', async () => {
+    await withTempDir(async (dir) => {
+      const first = await ChainStore.open(dir, params);
+      await first.batch().addCoin(outpoint(8, 0), coin(1)).addCoin(outpoint(8, 1), coin(2)).write();
+      await first.close();
+      const store = await ChainStore.open(dir, params);
+      try {
+        assert.equal(store.cleanCoins, 0);
+        assert.deepEqual(await store.getCoins([outpoint(8, 0), outpoint(9, 0)]), [coin(1), undefined]);
+        assert.equal(store.cleanCoins, 1);
+        assert.deepEqual(await store.getCoin(outpoint(8, 1)), coin(2));
+        assert.equal(store.cleanCoins, 2);
+      } finally {
+        await store.close();
+      }
+    });
+  });
+
+  it('a direct write and a wipe leave no stale clean coin', async () => {
+    await withTempDir(async (dir) => {
+      const store = await ChainStore.open(dir, params);
+      try {
+        await store.cachedBatch().addCoin(outpoint(3, 0), coin(5)).addCoin(outpoint(3, 1), coin(6)).write();
+        await store.flush();
+        assert.equal(store.cleanCoins, 2);
+        await store.batch().spendCoin(outpoint(3, 0)).write();
+        assert.equal(await store.getCoin(outpoint(3, 0)), undefined);
+        await store.wipe([Prefix.COIN]);
+        assert.equal(store.cleanCoins, 0);
+        assert.equal(await store.getCoin(outpoint(3, 1)), undefined);
+      } finally {
+        await store.close();
+      }
+    });
+  });
+
+  it('a database read that raced a write is not kept', () => {
+    const cache = new WriteCache();
+    const key = coinKey(outpoint(4, 0));
+    const before = cache.readGeneration;
+    // The read started, then the coin was spent, then the (older) value read arrives.
+    cache.apply([{ type: 'del', key }]);
+    cache.remember([key], [encodeCoin(coin(9))], before);
+    assert.equal(cache.cleanCount, 0);
+    const now = cache.readGeneration;
+    cache.remember([key], [encodeCoin(coin(9))], now);
+    assert.equal(cache.cleanCount, 1, 'a read with no write since is kept');
+  });
+
+  it('keeps at most its capacity, oldest out first', () => {
+    const cache = new WriteCache(3);
+    const keys = [0, 1, 2, 3].map((i) => coinKey(outpoint(5, i)));
+    cache.remember(keys, keys.map((_, i) => encodeCoin(coin(i + 1))), cache.readGeneration);
+    assert.equal(cache.cleanCount, 3);
+    assert.equal(cache.lookup(keys[0]).found, false);
+    assert.equal(cache.lookup(keys[3]).found, true);
+  });
+});
