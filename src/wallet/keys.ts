@@ -37,6 +37,8 @@ export class KeyRing {
   /** HD keys by branch and index; its lengths are how far each branch is derived. */
   private readonly hdKeys: [WalletKey[], WalletKey[]] = [[], []];
   private readonly account: AccountKeys;
+  /** Inside deferTopUps: branches keep one key ahead, the rest of the lookahead waits for refill(). */
+  private deferring = false;
 
   constructor(
     private readonly params: NetworkParams,
@@ -85,6 +87,26 @@ export class KeyRing {
     return true;
   }
 
+  /**
+   * Runs `task` with the lookahead's derivations held back: a send hands out a change key that is
+   * already derived, and deriving its successor (an EC multiplication) can wait until the answer
+   * is out. The caller runs refill() afterwards; meanwhile each branch stays at least one key ahead.
+   */
+  async deferTopUps<T>(task: () => Promise<T>): Promise<T> {
+    this.deferring = true;
+    try {
+      return await task();
+    } finally {
+      this.deferring = false;
+    }
+  }
+
+  /** Derives every branch up to its full lookahead again (after deferTopUps). */
+  refill(): void {
+    this.topUp(0);
+    this.topUp(1);
+  }
+
   addImported(publicKey: Uint8Array, label?: string): WalletKey {
     const existing = this.byScript(p2wpkhScript(publicKeyHash(publicKey)));
     if (existing) return existing;
@@ -96,7 +118,7 @@ export class KeyRing {
   }
 
   private topUp(branch: KeyBranch): void {
-    const target = Math.max(this.hd.issued[branch], this.hd.used[branch]) + this.lookahead;
+    const target = Math.max(this.hd.issued[branch], this.hd.used[branch]) + (this.deferring ? 1 : this.lookahead);
     const keys = this.hdKeys[branch];
     for (let index = keys.length; index < target; index++) {
       keys.push(this.add({ kind: 'hd', branch, index, path: keyPath(this.params, branch, index), publicKey: this.account.publicKey(branch, index) }));

@@ -19,12 +19,13 @@ import { type HistoryContext, type TransactionResult, type TxListEntry, getTrans
 import { KeyRing, type WalletKey } from './keys.js';
 import { type ResolvedWalletOptions, type WalletModules, type WalletOptions, resolveWalletOptions } from './options.js';
 import { buildPayment } from './spend.js';
+import { commitSend } from './commit.js';
 import { abandonTransaction } from './abandon.js';
 import { commitBump, planBump } from './bumpfee.js';
 import { withConfirmedFirst } from './candidates.js';
 import { signalsRbf } from './rbf-state.js';
 import { type LoadedWallet, WalletStore } from './store.js';
-import { type SyncContext, addTx, firstSeen, mempoolAccepted, mempoolRemoved, rescan, syncToTip } from './sync.js';
+import { type SyncContext, firstSeen, mempoolAccepted, mempoolRemoved, rescan, syncToTip } from './sync.js';
 import { Vault } from './vault.js';
 import { decodeWif, encodeWif } from './wif.js';
 import { followNode } from './follow.js';
@@ -164,30 +165,35 @@ export class Wallet {
 
   /** Pays `outputs`, submitting to the mempool; Core's sendmany/send. */
   send(outputs: ReadonlyArray<{ address: string; amount: bigint }>, options: SendOptions = {}): Promise<SendResult> {
-    return this.enqueue(async () => {
-      await syncToTip(this.ctx);
-      if (this.vault.isLocked) throw new WalletError('locked', 'Error: Please enter the wallet passphrase with walletpassphrase first.');
-      const { mempool } = this.modules;
-      const request = { outputs, feeRate: this.feeRate(options.feeRate), subtractFeeFromOutputs: options.subtractFeeFromOutputs ?? [], replaceable: options.replaceable };
-      const built = withConfirmedFirst(this.ctx.ledger, this.ctx.sync.height, mempool, (coins) =>
-        buildPayment(request, {
-          params: this.params,
-          coins,
-          limits: { ancestors: mempool.options.ancestorLimit, descendants: mempool.options.descendantLimit },
-          tipHeight: this.ctx.sync.height,
-          changeScript: () => this.ctx.keys.issue(1).script,
-          privateKey: (coin) => this.privateKey(coin.key),
-        }),
-      );
-      await this.modules.mempool.acceptTransaction(built.tx);
-      const batch = this.ctx.store.batch();
-      const comment = options.comment !== undefined ? { comment: options.comment } : {};
-      addTx(this.ctx, built.tx, { state: 'unconfirmed', ...firstSeen(this.ctx), ...comment }, batch);
-      await batch.put('hd', this.ctx.keys.hd).write();
-      const txid = built.tx.txid();
-      this.logger.info({ txid, fee: built.fee.toString(), inputs: built.inputs.length, outputs: built.tx.outputs.length }, 'wallet sent a transaction');
-      return { txid, tx: built.tx, fee: built.fee };
+    const sent = this.enqueue(async () => {
+      await syncToTip(this.ctx); // with the whole lookahead: a block may pay keys far ahead
+      return this.ctx.keys.deferTopUps(() => this.sendNow(outputs, options));
     });
+    // The change key's successor is derived next in the queue, but a macrotask later: once the
+    // answer is on its way, not while the sender waits.
+    void this.enqueue(() => new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.ctx.keys.refill())).catch(this.failed('refill'));
+    return sent;
+  }
+
+  private async sendNow(outputs: ReadonlyArray<{ address: string; amount: bigint }>, options: SendOptions): Promise<SendResult> {
+    if (this.vault.isLocked) throw new WalletError('locked', 'Error: Please enter the wallet passphrase with walletpassphrase first.');
+    const { mempool } = this.modules;
+    const request = { outputs, feeRate: this.feeRate(options.feeRate), subtractFeeFromOutputs: options.subtractFeeFromOutputs ?? [], replaceable: options.replaceable };
+    const built = withConfirmedFirst(this.ctx.ledger, this.ctx.sync.height, mempool, (coins) =>
+      buildPayment(request, {
+        params: this.params,
+        coins,
+        limits: { ancestors: mempool.options.ancestorLimit, descendants: mempool.options.descendantLimit },
+        tipHeight: this.ctx.sync.height,
+        changeScript: () => this.ctx.keys.issue(1).script,
+        privateKey: (coin) => this.privateKey(coin.key),
+      }),
+    );
+    const comment = options.comment !== undefined ? { comment: options.comment } : {};
+    await commitSend(this.ctx, mempool, built.tx, { state: 'unconfirmed', ...firstSeen(this.ctx), ...comment });
+    const txid = built.tx.txid();
+    this.logger.info({ txid, fee: built.fee.toString(), inputs: built.inputs.length, outputs: built.tx.outputs.length }, 'wallet sent a transaction');
+    return { txid, tx: built.tx, fee: built.fee };
   }
 
   /**
