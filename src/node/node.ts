@@ -114,7 +114,7 @@ export class PowcoinNode {
     const store = await openChainStore(join(networkDir, 'chain'), params, options.reindex !== undefined, logging.child('chain'));
     this.onStop('store', () => store.close());
     const startedAt = unixNow();
-    const control: RpcControl = { startedAt, stop: () => void this.stop(), logging: (inc, exc) => logging.setDebug(inc, exc) };
+    const control: RpcControl = { startedAt, stop: () => void this.stop(), logging: (inc, exc) => logging.setDebug(inc, exc), logPath: options.logFile };
     const dispatcher = new RpcDispatcher(methodTable(), { control, now: unixNow }, logging.child('rpc'), this.metrics);
     await this.startRpc(dispatcher);
     log.info({ network: params.name, datadir: networkDir, rpc: this.rpcUrl }, 'starting');

@@ -50,6 +50,12 @@ export interface RpcChain {
   isInitialBlockDownload(): boolean;
   /** 0 to 1: how much of the known work the tip has validated. */
   verificationProgress(): number;
+  /** Coin cache sizes in bytes: on disk (LevelDB) and in memory (getchainstates). */
+  readonly coinsCacheBytes?: { db: number; tip: number };
+  /** Core's preciousblock; false when the block is unknown. */
+  preciousBlock?(hash: string): Promise<boolean>;
+  /** Stores headers (submitheader); throws a RuleError for one that breaks a rule. */
+  processHeaders?(headers: readonly BlockHeader[]): Promise<unknown>;
 }
 
 /** A mempool entry as the RPC shows it; the mempool's entries satisfy it. */
@@ -140,6 +146,14 @@ export interface RpcNetwork {
   tryOnce(address: string): Promise<void>;
   addedNodes(): AddedNodeRow[];
   netTotals(): { recv: number; sent: number };
+  /** Address book sizes per network (ipv4, ipv6, ...): getaddrmaninfo. */
+  addrmanCounts?(): Record<string, { new: number; tried: number }>;
+  /** Pings every connected peer now (Core's ping); the round trips show in peers(). */
+  pingAll?(): void;
+  /** Core's setnetworkactive: false hangs up every peer and stops dialing and accepting; answers the new state. */
+  setActive?(active: boolean): Promise<boolean>;
+  /** Whether p2p is active (setnetworkactive). */
+  isActive?(): boolean;
 }
 
 /** One getnodeaddresses row. */
@@ -255,6 +269,8 @@ export interface RpcControl {
   readonly startedAt: number;
   /** Core's `logging`: turn debug output on/off per category; answers the current state. */
   logging(include: readonly string[], exclude: readonly string[]): Record<string, boolean>;
+  /** The debug log file (--log-file), if any: getrpcinfo's logpath. */
+  readonly logPath?: string;
 }
 
 /** Everything a method may use. Optional parts answer -1 "not available" when absent. */

@@ -19,6 +19,11 @@ import { walletMethods } from './wallet.js';
 import { walletMultiMethods } from './wallet-multi.js';
 import { walletSeedMethods } from './wallet-seed.js';
 import { walletReceivedMethods } from './wallet-received.js';
+// Core's chain, mempool, network and util extras (issue 12, branch corechain).
+import { chainExtraMethods } from './chain-extras.js';
+import { mempoolExtraMethods } from './mempool-extras.js';
+import { nodeInfoMethods } from './node-info.js';
+import { scriptUtilMethods } from './script-util.js';
 
 export type MethodTable = ReadonlyMap<string, RpcMethod>;
 
@@ -43,6 +48,10 @@ export function methodTable(): MethodTable {
     ...walletMultiMethods,
     ...walletSeedMethods,
     ...walletReceivedMethods,
+    ...chainExtraMethods,
+    ...mempoolExtraMethods,
+    ...nodeInfoMethods,
+    ...scriptUtilMethods,
     ...controlMethods(() => table),
   ];
   for (const method of all) {
