@@ -38,7 +38,7 @@ export const NOT_PLANNED: Readonly<Record<string, string>> = Object.fromEntries(
   ...['createWalletDescriptor', 'descriptorProcessPsbt', 'getHdKeys', 'importDescriptors', 'listDescriptors', 'getDescriptorInfo', 'deriveAddresses', 'generateToDescriptor', 'scanTxOutSet', 'scanBlocks'].map((m) => [m, 'output descriptors are not implemented']),
   // ---- chain, mempool, network and util methods (branch corechain) ----
   ['estimateFee', 'removed from Core in 0.17 (estimatesmartfee replaces it); the client still lists it'],
-  ...['getBlockFilter', 'getBlockFromPeer', 'getTxOutProof', 'verifyTxOutProof', 'loadTxOutSet', 'dumpTxOutset', 'saveMempool', 'importMempool', 'submitPackage', 'getPrioritisedTransactions', 'prioritiseTransaction'].map((m) => [m, 'chain and mempool extras not done yet']),
+  ...['getBlockFilter', 'getBlockFromPeer', 'loadTxOutSet', 'dumpTxOutset', 'saveMempool', 'importMempool', 'submitPackage', 'getPrioritisedTransactions', 'prioritiseTransaction'].map((m) => [m, 'chain and mempool extras not done yet']),
   ...['setNetworkActive'].map((m) => [m, 'node-control extras not done yet']),
   // ---- end corechain ----
 ]);
@@ -84,7 +84,7 @@ async function until(condition: () => Promise<boolean>, what: string): Promise<v
 
 // ---- corechain helpers ----
 /** What the corechain cases share (kept out of World so the wallet branch's edits stay apart). */
-const corechain = {} as { a: string; aVout: number; b: string };
+const corechain = {} as { a: string; aVout: number; b: string; proof: string; proofBlock: string };
 
 /**
  * A block on the same parent as `blockHex` with the same work: its time moved by `seconds`,
@@ -500,6 +500,25 @@ const CASES: Case[] = [
     const rows = plain(await client.getTxSpendingPrevOut([{ txid: corechain.a, vout: corechain.aVout }, { txid: corechain.b, vout: 0 }]));
     assert.deepEqual(rows, [{ txid: corechain.a, vout: corechain.aVout, spendingtxid: corechain.b }, { txid: corechain.b, vout: 0 }]);
     assert.equal(await rpcCode(client.getTxSpendingPrevOut([])), -8);
+  }],
+  ['getTxOutProof', async ({ client, mine }) => {
+    const [hash] = (await client.generateToAddress(1, mine)) as string[];
+    corechain.proofBlock = hash;
+    // Found through an unspent output of the tx, as Core, then with the block named.
+    corechain.proof = (await client.getTxOutProof([corechain.b])) as string;
+    assert.equal(corechain.proof.slice(0, 160), await client.getBlockHeader(hash, false));
+    const both = (await client.getTxOutProof([corechain.a, corechain.b], hash)) as string;
+    const order = obj(await client.getBlock(hash)).tx as string[];
+    assert.deepEqual(await client.verifyTxOutProof(both), [corechain.a, corechain.b].sort((x, y) => order.indexOf(x) - order.indexOf(y)));
+    assert.equal(await rpcCode(client.getTxOutProof([corechain.a, corechain.a])), -8);
+    assert.equal(await rpcCode(client.getTxOutProof([corechain.a], await client.getBlockHash(1))), -5);
+  }],
+  ['verifyTxOutProof', async ({ client }) => {
+    assert.deepEqual(await client.verifyTxOutProof(corechain.proof), [corechain.b]);
+    // Another merkle root in the header: the tree no longer proves it, so nothing is proven.
+    const forged = corechain.proof.slice(0, 72) + (corechain.proof[72] === '0' ? '1' : '0') + corechain.proof.slice(73);
+    assert.deepEqual(await client.verifyTxOutProof(forged), []);
+    assert.equal(await rpcCode(client.verifyTxOutProof(corechain.proof.slice(0, 170))), -22);
   }],
   ['getMemoryInfo', async ({ client }) => {
     assert.deepEqual(plain(await client.getMemoryInfo()), { locked: { used: 0, free: 0, total: 0, locked: 0, chunks_used: 0, chunks_free: 0 } });

@@ -46,6 +46,17 @@ export const coreExtrasHelp: HelpTable = {
     result: 'An array of {txid, vout, spendingtxid}; spendingtxid only when a mempool tx spends the outpoint.',
     examples: [[[{ txid: TXID, vout: 0 }]]],
   },
+  gettxoutproof: {
+    description: 'Without blockhash, the block is found from an unspent output of one of the txs (its first 16 outputs), else through the txindex when it runs.',
+    args: { txids: { type: 'json array', text: 'The txids to prove, all in one block' }, blockhash: { type: 'string', text: 'The block holding them (default: looked up)' } },
+    result: '"hex" (string) a BIP37 merkle block: header, transaction count, hashes and flag bits.',
+    examples: [[[TXID]], [[TXID], HASH]],
+  },
+  verifytxoutproof: {
+    args: { proof: { type: 'string', text: 'The hex from gettxoutproof' } },
+    result: 'An array of the txids the proof commits to; [] when its tree does not hash to the header’s merkle root. -5 when the block is not in the main chain.',
+    examples: [['00000020...']],
+  },
   getmemoryinfo: {
     args: { mode: { type: 'string', text: '"stats" (default) or "mallocinfo" (not available: -8)' } },
     result: 'An object: locked {used, free, total, locked, chunks_used, chunks_free}, all 0 (no locked-memory pool).',

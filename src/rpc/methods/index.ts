@@ -24,6 +24,7 @@ import { chainExtraMethods } from './chain-extras.js';
 import { mempoolExtraMethods } from './mempool-extras.js';
 import { nodeInfoMethods } from './node-info.js';
 import { scriptUtilMethods } from './script-util.js';
+import { txOutProofMethods } from './txoutproof.js';
 
 export type MethodTable = ReadonlyMap<string, RpcMethod>;
 
@@ -52,6 +53,7 @@ export function methodTable(): MethodTable {
     ...mempoolExtraMethods,
     ...nodeInfoMethods,
     ...scriptUtilMethods,
+    ...txOutProofMethods,
     ...controlMethods(() => table),
   ];
   for (const method of all) {
