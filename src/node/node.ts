@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { Chain } from '../chain/chain.js';
 import { TxIndexer } from '../chain/tx-indexer.js';
+import { FilterIndexer } from '../chain/filter-indexer.js';
+import { FilterIndexStore } from '../store/filter-index-store.js';
 import { TxIndexStore } from '../store/tx-index-store.js';
 import { WorkerPoolVerifier } from '../verify/sig-verifier.js';
 import { unixNow } from '../consensus/header-checks.js';
@@ -141,7 +143,8 @@ export class PowcoinNode {
     let miner: Miner | undefined;
     const producer = new BlockProducer({ chain, mempool, params, miner: () => miner });
     const txIndex = options.txindex ? await this.startTxIndex(chain) : undefined;
-    const context = buildRpcContext({ params, chain, mempool, producer, control, fallbackFee: options.fallbackFee, attackerShare: options.attackerShare, txIndex });
+    const blockFilterIndex = options.blockFilterIndex ? await this.startBlockFilterIndex(chain) : undefined;
+    const context = buildRpcContext({ params, chain, mempool, producer, control, fallbackFee: options.fallbackFee, attackerShare: options.attackerShare, txIndex, blockFilterIndex });
     wireMetrics(this.metrics, { chain, mempool, miner: () => miner, now: unixNow });
     // Registered after the RPC server's hook, so it runs first: waiting long polls answer before the server closes.
     this.onStop('longpoll', () => context.longPoll.close());
@@ -220,6 +223,15 @@ export class PowcoinNode {
     this.onStop('txindex store', () => store.close());
     const indexer = new TxIndexer(store, chain, this.logging.child('chain'));
     this.onStop('txindex', () => indexer.stop());
+    indexer.start();
+    return indexer;
+  }
+
+  private async startBlockFilterIndex(chain: Chain): Promise<FilterIndexer> {
+    const store = await FilterIndexStore.open(join(this.options.networkDir, 'indexes', 'blockfilter', 'basic'));
+    this.onStop('blockfilterindex store', () => store.close());
+    const indexer = new FilterIndexer(store, chain, this.logging.child('chain'));
+    this.onStop('blockfilterindex', () => indexer.stop());
     indexer.start();
     return indexer;
   }

@@ -262,6 +262,15 @@ export interface RpcTxIndex {
   blockOf(txid: string): Promise<string | undefined>;
 }
 
+/** The optional basic block filter index (--blockfilterindex); its builder in chain/ satisfies it. */
+export interface RpcBlockFilterIndex {
+  info(): { synced: boolean; best_block_height: number };
+  /** BIP158 filter and BIP157 header (internal byte order) of a block, by display hash. */
+  filter(hash: string): Promise<{ filter: Uint8Array; header: Uint8Array } | undefined>;
+  /** Resolves once the index has caught up with the tip. */
+  idle(): Promise<void>;
+}
+
 /** Process-level controls: stop, uptime and log levels. */
 export interface RpcControl {
   stop(): void;
@@ -287,6 +296,7 @@ export interface RpcContext {
   walletName?: string;
   network?: RpcNetwork;
   txIndex?: RpcTxIndex;
+  blockFilterIndex?: RpcBlockFilterIndex;
   /** Wallet fee rate when the mempool gives no estimate (sat/vB). */
   fallbackFeeRate: number;
   /** Hash-rate share of the attacker assumed by reversal_probability (-attackershare); default 0.1. */

@@ -20,6 +20,8 @@ import * as ecc from '@bitcoinerlab/secp256k1';
 import BitcoinCore from 'bitcoin-core';
 import * as bitcoin from 'bitcoinjs-lib';
 import { ECPairFactory } from 'ecpair';
+import { basicFilterElements, buildGcsFilter, filterHeader } from '../../src/primitives/block-filter.js';
+import { fromHex, hexToHash, toHex } from '../../src/primitives/bytes.js';
 import { readCookie } from '../../src/rpc/auth.js';
 import { type Daemon, startDaemon } from '../node/daemon.js';
 import { waitFor } from '../testnet/harness.js';
@@ -38,7 +40,7 @@ export const NOT_PLANNED: Readonly<Record<string, string>> = Object.fromEntries(
   ...['createWalletDescriptor', 'descriptorProcessPsbt', 'getHdKeys', 'importDescriptors', 'listDescriptors', 'getDescriptorInfo', 'deriveAddresses', 'generateToDescriptor', 'scanTxOutSet', 'scanBlocks'].map((m) => [m, 'output descriptors are not implemented']),
   // ---- chain, mempool, network and util methods (branch corechain) ----
   ['estimateFee', 'removed from Core in 0.17 (estimatesmartfee replaces it); the client still lists it'],
-  ...['getBlockFilter', 'getBlockFromPeer', 'loadTxOutSet', 'dumpTxOutset', 'saveMempool', 'importMempool', 'submitPackage', 'getPrioritisedTransactions', 'prioritiseTransaction'].map((m) => [m, 'chain and mempool extras not done yet']),
+  ...['getBlockFromPeer', 'loadTxOutSet', 'dumpTxOutset', 'saveMempool', 'importMempool', 'submitPackage', 'getPrioritisedTransactions', 'prioritiseTransaction'].map((m) => [m, 'chain and mempool extras not done yet']),
   ...['setNetworkActive'].map((m) => [m, 'node-control extras not done yet']),
   // ---- end corechain ----
 ]);
@@ -520,6 +522,24 @@ const CASES: Case[] = [
     assert.deepEqual(await client.verifyTxOutProof(forged), []);
     assert.equal(await rpcCode(client.verifyTxOutProof(corechain.proof.slice(0, 170))), -22);
   }],
+  ['getBlockFilter', async ({ client }) => {
+    // The block holding A and B: its filter rebuilt here from the block and the scripts its inputs spent.
+    const hash = corechain.proofBlock;
+    const block = obj(await client.getBlock(hash, 2));
+    const outputs = block.tx.flatMap((tx: { vout: Array<{ scriptPubKey: { hex: string } }> }) => tx.vout.map((out) => fromHex(out.scriptPubKey.hex)));
+    const spent: Uint8Array[] = [];
+    for (const tx of block.tx.slice(1) as Array<{ vin: Array<{ txid: string; vout: number }> }>) {
+      for (const input of tx.vin) spent.push(fromHex(obj(await client.getRawTransaction(input.txid, true)).vout[input.vout].scriptPubKey.hex));
+    }
+    const expected = buildGcsFilter(hexToHash(hash), basicFilterElements(outputs, spent));
+    const got = obj(await client.getBlockFilter(hash));
+    assert.equal(got.filter, toHex(expected));
+    const parent = obj(await client.getBlockFilter(block.previousblockhash, 'basic'));
+    assert.equal(got.header, toHex(filterHeader(expected, hexToHash(parent.header)).reverse()));
+    assert.equal(obj(await client.getIndexInfo())['basic block filter index'].synced, true);
+    assert.equal(await rpcCode(client.getBlockFilter(hash, 'extended')), -5);
+    assert.equal(await rpcCode(client.getBlockFilter('00'.repeat(32))), -5);
+  }],
   ['getMemoryInfo', async ({ client }) => {
     assert.deepEqual(plain(await client.getMemoryInfo()), { locked: { used: 0, free: 0, total: 0, locked: 0, chunks_used: 0, chunks_free: 0 } });
     assert.equal(await rpcCode(client.getMemoryInfo('mallocinfo')), -8);
@@ -614,7 +634,7 @@ describe('the bitcoin-core npm client: every Core method it has, against a real 
   const world = {} as World;
   before(async () => {
     world.dir = await mkdtemp(join(tmpdir(), 'powcoin-core-client-'));
-    world.daemon = await startDaemon(world.dir, ['--txindex']);
+    world.daemon = await startDaemon(world.dir, ['--txindex', '--blockfilterindex']);
     const credentials = readCookie(world.daemon.networkDir);
     const client = new BitcoinCore({ host: `http://127.0.0.1:${world.daemon.rpcPort}`, username: credentials.user, password: credentials.password, timeout: 120_000 });
     world.client = client as unknown as World['client'];

@@ -57,6 +57,12 @@ export const coreExtrasHelp: HelpTable = {
     result: 'An array of the txids the proof commits to; [] when its tree does not hash to the header’s merkle root. -5 when the block is not in the main chain.',
     examples: [['00000020...']],
   },
+  getblockfilter: {
+    description: 'Needs --blockfilterindex (Core: -blockfilterindex=basic); without it -1 "Index is not enabled for filtertype basic". Waits for the index to catch up with the tip, as Core.',
+    args: { blockhash: { type: 'string', text: 'The hash of the block' }, filtertype: { type: 'string', text: 'The type name of the filter (default=basic; any other is -5)' } },
+    result: 'An object: filter (hex, BIP158 basic filter), header (hex, BIP157 filter header).',
+    examples: [[HASH], [HASH, 'basic']],
+  },
   getmemoryinfo: {
     args: { mode: { type: 'string', text: '"stats" (default) or "mallocinfo" (not available: -8)' } },
     result: 'An object: locked {used, free, total, locked, chunks_used, chunks_free}, all 0 (no locked-memory pool).',

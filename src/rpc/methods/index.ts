@@ -25,6 +25,7 @@ import { mempoolExtraMethods } from './mempool-extras.js';
 import { nodeInfoMethods } from './node-info.js';
 import { scriptUtilMethods } from './script-util.js';
 import { txOutProofMethods } from './txoutproof.js';
+import { blockFilterMethods } from './blockfilter.js';
 
 export type MethodTable = ReadonlyMap<string, RpcMethod>;
 
@@ -54,6 +55,7 @@ export function methodTable(): MethodTable {
     ...nodeInfoMethods,
     ...scriptUtilMethods,
     ...txOutProofMethods,
+    ...blockFilterMethods,
     ...controlMethods(() => table),
   ];
   for (const method of all) {
