@@ -144,7 +144,7 @@ export class PowcoinNode {
     const producer = new BlockProducer({ chain, mempool, params, miner: () => miner });
     const txIndex = options.txindex ? await this.startTxIndex(chain) : undefined;
     const blockFilterIndex = options.blockFilterIndex ? await this.startBlockFilterIndex(chain) : undefined;
-    const context = buildRpcContext({ params, chain, mempool, producer, control, fallbackFee: options.fallbackFee, attackerShare: options.attackerShare, txIndex, blockFilterIndex });
+    const context = buildRpcContext({ params, chain, mempool, producer, control, fallbackFee: options.fallbackFee, attackerShare: options.attackerShare, txIndex, blockFilterIndex, dataDir: networkDir });
     wireMetrics(this.metrics, { chain, mempool, miner: () => miner, now: unixNow });
     // Registered after the RPC server's hook, so it runs first: waiting long polls answer before the server closes.
     this.onStop('longpoll', () => context.longPoll.close());

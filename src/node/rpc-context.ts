@@ -17,6 +17,8 @@ export interface RpcContextParts {
   network?: RpcNetwork;
   txIndex?: RpcTxIndex;
   blockFilterIndex?: RpcBlockFilterIndex;
+  /** <datadir>/<network> (savemempool). */
+  dataDir?: string;
   /** sat/vB. */
   fallbackFee: number;
   /** -attackershare, for reversal_probability. */
@@ -38,6 +40,7 @@ export function buildRpcContext(parts: RpcContextParts): RpcContext & { longPoll
     network: parts.network,
     txIndex: parts.txIndex,
     blockFilterIndex: parts.blockFilterIndex,
+    dataDir: parts.dataDir,
     fallbackFeeRate: parts.fallbackFee,
     attackerShare: parts.attackerShare,
     now: parts.now ?? unixNow,

@@ -297,6 +297,8 @@ export interface RpcContext {
   network?: RpcNetwork;
   txIndex?: RpcTxIndex;
   blockFilterIndex?: RpcBlockFilterIndex;
+  /** <datadir>/<network>: where savemempool writes mempool.dat. */
+  dataDir?: string;
   /** Wallet fee rate when the mempool gives no estimate (sat/vB). */
   fallbackFeeRate: number;
   /** Hash-rate share of the attacker assumed by reversal_probability (-attackershare); default 0.1. */

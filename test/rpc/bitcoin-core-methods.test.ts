@@ -12,7 +12,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,7 +22,9 @@ import * as bitcoin from 'bitcoinjs-lib';
 import { ECPairFactory } from 'ecpair';
 import { basicFilterElements, buildGcsFilter, filterHeader } from '../../src/primitives/block-filter.js';
 import { fromHex, hexToHash, toHex } from '../../src/primitives/bytes.js';
+import { Transaction } from '../../src/primitives/transaction.js';
 import { readCookie } from '../../src/rpc/auth.js';
+import { decodeMempoolDat, encodeMempoolDat } from '../../src/rpc/format/mempool-dat.js';
 import { type Daemon, startDaemon } from '../node/daemon.js';
 import { waitFor } from '../testnet/harness.js';
 
@@ -40,7 +42,7 @@ export const NOT_PLANNED: Readonly<Record<string, string>> = Object.fromEntries(
   ...['createWalletDescriptor', 'descriptorProcessPsbt', 'getHdKeys', 'importDescriptors', 'listDescriptors', 'getDescriptorInfo', 'deriveAddresses', 'generateToDescriptor', 'scanTxOutSet', 'scanBlocks'].map((m) => [m, 'output descriptors are not implemented']),
   // ---- chain, mempool, network and util methods (branch corechain) ----
   ['estimateFee', 'removed from Core in 0.17 (estimatesmartfee replaces it); the client still lists it'],
-  ...['getBlockFromPeer', 'loadTxOutSet', 'dumpTxOutset', 'saveMempool', 'importMempool', 'submitPackage', 'getPrioritisedTransactions', 'prioritiseTransaction'].map((m) => [m, 'chain and mempool extras not done yet']),
+  ...['getBlockFromPeer', 'loadTxOutSet', 'dumpTxOutset', 'submitPackage', 'getPrioritisedTransactions', 'prioritiseTransaction'].map((m) => [m, 'chain and mempool extras not done yet']),
   ...['setNetworkActive'].map((m) => [m, 'node-control extras not done yet']),
   // ---- end corechain ----
 ]);
@@ -86,7 +88,7 @@ async function until(condition: () => Promise<boolean>, what: string): Promise<v
 
 // ---- corechain helpers ----
 /** What the corechain cases share (kept out of World so the wallet branch's edits stay apart). */
-const corechain = {} as { a: string; aVout: number; b: string; proof: string; proofBlock: string };
+const corechain = {} as { a: string; aVout: number; b: string; proof: string; proofBlock: string; imported: string };
 
 /**
  * A block on the same parent as `blockHex` with the same work: its time moved by `seconds`,
@@ -596,6 +598,28 @@ const CASES: Case[] = [
     assert.equal(await client.verifyMessage(mine, signature, 'hello'), true);
     assert.equal(await client.verifyMessage(mine, signature, 'hullo'), false);
     assert.equal(await rpcCode(client.signMessageWithPrivKey('notakey', 'hello')), -5);
+  }],
+  ['importMempool', async ({ client, other, dir }) => {
+    // A signed tx the node has not seen, in a mempool.dat of Core's format (version 2, XOR key): importing submits it.
+    const coin = ((await client.listUnspent()) as Array<{ txid: string; vout: number; amount: number }>).find((c) => c.amount > 1)!;
+    const signed = obj(await client.signRawTransactionWithWallet(await client.createRawTransaction([{ txid: coin.txid, vout: coin.vout }], { [other]: 1 }))).hex as string;
+    const tx = Transaction.decode(fromHex(signed));
+    corechain.imported = tx.txid();
+    const path = join(dir, 'import-mempool.dat');
+    await writeFile(path, encodeMempoolDat([{ tx, time: Math.floor(Date.now() / 1000), feeDelta: 0n }]));
+    assert.ok(!((await client.getRawMempool()) as string[]).includes(corechain.imported));
+    assert.deepEqual(plain(await client.importMempool(path)), {});
+    assert.ok(((await client.getRawMempool()) as string[]).includes(corechain.imported));
+    assert.equal(await rpcCode(client.importMempool(join(dir, 'no-such-file.dat'))), -1);
+  }],
+  ['saveMempool', async ({ client }) => {
+    const { filename } = obj(await client.saveMempool());
+    const bytes = await readFile(filename);
+    assert.equal(bytes.readBigUInt64LE(0), 2n, 'version 2');
+    assert.equal(bytes[8], 8, 'an 8-byte XOR key');
+    const saved = decodeMempoolDat(bytes).map((e) => e.tx.txid());
+    assert.ok(saved.includes(corechain.imported));
+    assert.deepEqual(new Set(saved), new Set(await client.getRawMempool() as string[]));
   }],
   // ---- end corechain ----
 

@@ -63,6 +63,13 @@ export const coreExtrasHelp: HelpTable = {
     result: 'An object: filter (hex, BIP158 basic filter), header (hex, BIP157 filter header).',
     examples: [[HASH], [HASH, 'basic']],
   },
+  savemempool: { result: 'An object: filename (the mempool.dat written, Core’s version-2 format).', examples: [[]] },
+  importmempool: {
+    description: 'Submits each transaction of a mempool.dat (Core’s format, version 1 or 2) to the mempool; those it refuses are skipped. The options are accepted and not used (no fee deltas or unbroadcast set are kept).',
+    args: { filepath: { type: 'string', text: 'The mempool.dat file (relative paths: in the data dir)' }, options: { type: 'json object', text: 'use_current_time, apply_fee_delta_priority, apply_unbroadcast_set' } },
+    result: '{} (empty object)',
+    examples: [['/path/to/mempool.dat']],
+  },
   getmemoryinfo: {
     args: { mode: { type: 'string', text: '"stats" (default) or "mallocinfo" (not available: -8)' } },
     result: 'An object: locked {used, free, total, locked, chunks_used, chunks_free}, all 0 (no locked-memory pool).',

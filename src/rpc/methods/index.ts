@@ -26,6 +26,7 @@ import { nodeInfoMethods } from './node-info.js';
 import { scriptUtilMethods } from './script-util.js';
 import { txOutProofMethods } from './txoutproof.js';
 import { blockFilterMethods } from './blockfilter.js';
+import { mempoolPersistMethods } from './mempool-persist.js';
 
 export type MethodTable = ReadonlyMap<string, RpcMethod>;
 
@@ -56,6 +57,7 @@ export function methodTable(): MethodTable {
     ...scriptUtilMethods,
     ...txOutProofMethods,
     ...blockFilterMethods,
+    ...mempoolPersistMethods,
     ...controlMethods(() => table),
   ];
   for (const method of all) {
