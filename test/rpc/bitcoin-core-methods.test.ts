@@ -42,7 +42,7 @@ export const NOT_PLANNED: Readonly<Record<string, string>> = Object.fromEntries(
   ...['createWalletDescriptor', 'descriptorProcessPsbt', 'getHdKeys', 'importDescriptors', 'listDescriptors', 'getDescriptorInfo', 'deriveAddresses', 'generateToDescriptor', 'scanTxOutSet', 'scanBlocks'].map((m) => [m, 'output descriptors are not implemented']),
   // ---- chain, mempool, network and util methods (branch corechain) ----
   ['estimateFee', 'removed from Core in 0.17 (estimatesmartfee replaces it); the client still lists it'],
-  ...['getBlockFromPeer', 'loadTxOutSet', 'dumpTxOutset', 'submitPackage', 'getPrioritisedTransactions', 'prioritiseTransaction'].map((m) => [m, 'chain and mempool extras not done yet']),
+  ...['getBlockFromPeer', 'loadTxOutSet', 'submitPackage', 'getPrioritisedTransactions', 'prioritiseTransaction'].map((m) => [m, 'chain and mempool extras not done yet']),
   ...['setNetworkActive'].map((m) => [m, 'node-control extras not done yet']),
   // ---- end corechain ----
 ]);
@@ -620,6 +620,26 @@ const CASES: Case[] = [
     const saved = decodeMempoolDat(bytes).map((e) => e.tx.txid());
     assert.ok(saved.includes(corechain.imported));
     assert.deepEqual(new Set(saved), new Set(await client.getRawMempool() as string[]));
+  }],
+  ['dumpTxOutset', async ({ client, dir }) => {
+    const path = join(dir, 'utxo.dat');
+    const info = obj(await client.getTxOutSetInfo());
+    const dump = obj(await client.dumpTxOutset(path));
+    assert.equal(dump.path, path);
+    assert.equal(dump.base_hash, info.bestblock);
+    assert.equal(dump.base_height, info.height);
+    assert.equal(dump.coins_written, info.txouts);
+    assert.equal(dump.txoutset_hash, info.hash_serialized_3);
+    assert.equal(dump.nchaintx, obj(await client.getChainTxStats(1)).txcount);
+    // Core's layout: magic, version 2, network, base hash, count, then coins grouped by txid.
+    const bytes = await readFile(path);
+    assert.equal(bytes.subarray(0, 5).toString('hex'), '7574786fff');
+    assert.equal(bytes.readUInt16LE(5), 2);
+    assert.equal(Buffer.from(bytes.subarray(11, 43)).reverse().toString('hex'), info.bestblock);
+    assert.equal(bytes.readBigUInt64LE(43), BigInt(info.txouts));
+    // The coins after the header: Core's compact serialization, checked in test/rpc/utxo-snapshot.test.ts.
+    assert.ok(bytes.length > 51 + 32 * info.txouts / 2);
+    assert.equal(await rpcCode(client.dumpTxOutset(path)), -8, 'an existing file is not overwritten');
   }],
   // ---- end corechain ----
 

@@ -70,6 +70,12 @@ export const coreExtrasHelp: HelpTable = {
     result: '{} (empty object)',
     examples: [['/path/to/mempool.dat']],
   },
+  dumptxoutset: {
+    description: 'Writes the UTXO set at the tip in Core’s snapshot format (magic "utxo" 0xff, version 2, network, base block hash, coin count, then coins by txid). The 4 network bytes are the genesis hash’s first 4 (there is no p2p message start). An existing file is -8.',
+    args: { path: { type: 'string', text: 'Where to write (relative paths: in the data dir)' }, type: { type: 'string', text: '"latest" (default); "rollback" is not supported (-8)' }, options: { type: 'json object', text: 'Accepted; rollback is not supported' } },
+    result: 'An object: coins_written, base_hash, base_height, path, txoutset_hash, nchaintx.',
+    examples: [['utxo.dat']],
+  },
   getmemoryinfo: {
     args: { mode: { type: 'string', text: '"stats" (default) or "mallocinfo" (not available: -8)' } },
     result: 'An object: locked {used, free, total, locked, chunks_used, chunks_free}, all 0 (no locked-memory pool).',

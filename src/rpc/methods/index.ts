@@ -27,6 +27,7 @@ import { scriptUtilMethods } from './script-util.js';
 import { txOutProofMethods } from './txoutproof.js';
 import { blockFilterMethods } from './blockfilter.js';
 import { mempoolPersistMethods } from './mempool-persist.js';
+import { utxoSnapshotMethods } from './utxo-snapshot.js';
 
 export type MethodTable = ReadonlyMap<string, RpcMethod>;
 
@@ -58,6 +59,7 @@ export function methodTable(): MethodTable {
     ...txOutProofMethods,
     ...blockFilterMethods,
     ...mempoolPersistMethods,
+    ...utxoSnapshotMethods,
     ...controlMethods(() => table),
   ];
   for (const method of all) {
