@@ -21,8 +21,8 @@ export class BlockIndexEntry implements HeaderView {
   readonly hash: string;
   readonly height: number;
   readonly chainwork: bigint;
-  /** Order in which blocks were first seen: with equal work, the first-seen tip wins. */
-  readonly sequence: number;
+  /** Order in which blocks were first seen: with equal work, the first-seen tip wins. Negative once made precious (preciousblock). */
+  sequence: number;
   private readonly skip: BlockIndexEntry | undefined;
   /** Transactions in the block, once its body is known (0 before). */
   txCount = 0;

@@ -96,6 +96,10 @@ export class Chain extends TypedEmitter<ChainEvents> {
   readonly minimumChainWork: bigint;
   private readonly flusher: ChainFlusher;
   private readonly assumeValid: string | undefined;
+  /** The next sequence preciousblock hands out: below every first-seen one and every earlier precious block. */
+  private nextPrecious = -1;
+  /** The coin caches' sizes (getchainstates): LevelDB's block cache and the write-back cache's flush limit. */
+  readonly coinsCacheBytes: { db: number; tip: number };
 
   private constructor(
     readonly tree: BlockTree,
@@ -115,6 +119,7 @@ export class Chain extends TypedEmitter<ChainEvents> {
     this.initialDownload = new InitialDownload(this.minimumChainWork, params.maxTipAge, this.logger);
     const flushModules = { store, logger: this.logger, now: this.now, tip: () => this.tip, queueFlush: () => this.flush() };
     this.flusher = new ChainFlusher(options.flush, flushModules);
+    this.coinsCacheBytes = { db: store.cacheBytes, tip: options.flush.maxBytes ?? DEFAULT_FLUSH_POLICY.maxBytes };
     this.assumeValid = options.assumeValid;
   }
 
@@ -248,6 +253,23 @@ export class Chain extends TypedEmitter<ChainEvents> {
   }
 
   /** Writes the coin cache to disk now (clean stop, tests, benchmarks). */
+  /**
+   * Core's preciousblock: the block is treated as if it had been seen before any other of equal
+   * work, so the chain moves to it now if its work equals the tip's; the latest call wins. Not
+   * kept across restarts, as in Core. False when the block is unknown.
+   */
+  preciousBlock(hash: string): Promise<boolean> {
+    return this.enqueue(async () => {
+      const entry = this.tree.get(hash);
+      if (!entry) return false;
+      if (entry.chainwork < this.tip.chainwork) return true;
+      entry.sequence = this.nextPrecious--;
+      this.tree.addCandidate(entry);
+      await this.activateBestChain();
+      return true;
+    });
+  }
+
   flush(): Promise<void> {
     return this.enqueue(() => this.flusher.flush());
   }
@@ -371,7 +393,7 @@ export class Chain extends TypedEmitter<ChainEvents> {
     let disconnected = 0;
     let connected = 0;
     let firstFailure: RuleError | undefined;
-    for (let best = this.tree.bestCandidate(); best && best.chainwork > this.tip.chainwork; best = this.tree.bestCandidate()) {
+    for (let best = this.tree.bestCandidate(); best && this.beats(best, this.tip); best = this.tree.bestCandidate()) {
       const fork = findFork(this.tip, best);
       while (this.tip !== fork) {
         await this.disconnectOne();
@@ -385,6 +407,16 @@ export class Chain extends TypedEmitter<ChainEvents> {
     this.pendingBodies.clear();
     if (this.tip !== oldTip) this.announceTipChange(oldTip, disconnected, connected);
     return firstFailure;
+  }
+
+  /**
+   * Whether the chain should move from `tip` to `best`: more work, or equal work and made
+   * precious after the tip was (preciousblock gives negative, decreasing sequences; ordinary
+   * first-seen order never moves the chain between equal-work tips).
+   */
+  private beats(best: BlockIndexEntry, tip: BlockIndexEntry): boolean {
+    if (best.chainwork !== tip.chainwork) return best.chainwork > tip.chainwork;
+    return best.sequence < 0 && best.sequence < tip.sequence;
   }
 
   private async connectPath(fork: BlockIndexEntry, target: BlockIndexEntry): Promise<{ connected: number; error?: RuleError } | undefined> {

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { Chain } from '../chain/chain.js';
 import type { TxIndexer } from '../chain/tx-indexer.js';
+import type { FilterIndexer } from '../chain/filter-indexer.js';
 import { WorkerPoolVerifier } from '../verify/sig-verifier.js';
 import { unixNow } from '../consensus/header-checks.js';
 import { Mempool } from '../mempool/mempool.js';
@@ -106,7 +107,7 @@ export class PowcoinNode {
     const store = await openChainStore(join(networkDir, 'chain'), params, options.reindex !== undefined, logging.child('chain'));
     this.onStop('store', () => store.close());
     const startedAt = unixNow();
-    const control: RpcControl = { startedAt, stop: () => void this.stop(), logging: (inc, exc) => logging.setDebug(inc, exc) };
+    const control: RpcControl = { startedAt, stop: () => void this.stop(), logging: (inc, exc) => logging.setDebug(inc, exc), logPath: options.logFile };
     const dispatcher = new RpcDispatcher(methodTable(), { control, now: unixNow }, logging.child('rpc'), this.metrics);
     await this.startRpc(dispatcher);
     log.info({ network: params.name, datadir: networkDir, rpc: this.rpcUrl }, 'starting');
@@ -134,7 +135,8 @@ export class PowcoinNode {
     let miner: Miner | undefined;
     const producer = new BlockProducer({ chain, mempool, params, miner: () => miner });
     const txIndex = options.txindex ? await this.startTxIndex(chain) : undefined;
-    const context = buildRpcContext({ params, chain, mempool, producer, control, fallbackFee: options.fallbackFee, attackerShare: options.attackerShare, txIndex });
+    const blockFilterIndex = options.blockFilterIndex ? await this.startBlockFilterIndex(chain) : undefined;
+    const context = buildRpcContext({ params, chain, mempool, producer, control, fallbackFee: options.fallbackFee, attackerShare: options.attackerShare, txIndex, blockFilterIndex, dataDir: networkDir });
     wireMetrics(this.metrics, { chain, mempool, miner: () => miner, now: unixNow });
     // Registered after the RPC server's hook, so it runs first: waiting long polls answer before the server closes.
     this.onStop('longpoll', () => context.longPoll.close());
@@ -221,6 +223,16 @@ export class PowcoinNode {
     this.onStop('txindex store', () => store.close());
     const indexer = new TxIndexer(store, chain, this.logging.child('chain'));
     this.onStop('txindex', () => indexer.stop());
+    indexer.start();
+    return indexer;
+  }
+
+  private async startBlockFilterIndex(chain: Chain): Promise<FilterIndexer> {
+    const [{ FilterIndexStore }, { FilterIndexer }] = await Promise.all([import('../store/filter-index-store.js'), import('../chain/filter-indexer.js')]);
+    const store = await FilterIndexStore.open(join(this.options.networkDir, 'indexes', 'blockfilter', 'basic'));
+    this.onStop('blockfilterindex store', () => store.close());
+    const indexer = new FilterIndexer(store, chain, this.logging.child('chain'));
+    this.onStop('blockfilterindex', () => indexer.stop());
     indexer.start();
     return indexer;
   }

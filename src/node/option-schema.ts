@@ -57,6 +57,7 @@ export const OPTION_SPECS = {
   'dashboard-port': { kind: 'port', doc: 'dashboard port (default 0: a free port, logged and written to <datadir>/<network>/dashboard.url)', noDefault: true },
   reindex: { kind: 'bool', doc: 'rebuild the block index and chain state from the stored blocks', noDefault: true },
   'reindex-chainstate': { kind: 'bool', doc: 'rebuild the chain state (UTXO set) from the block index', noDefault: true },
+  blockfilterindex: { kind: 'bool', doc: 'keep the BIP158 basic block filter of every block (getblockfilter; built in the background)', noDefault: true },
   txindex: { kind: 'bool', doc: 'keep an index of every confirmed transaction (built in the background; getrawtransaction finds any txid)', noDefault: true },
 } as const satisfies Record<string, OptionSpec>;
 

@@ -38,6 +38,8 @@ export interface NodeOptions {
   mineInterval: number;
   /** Build and keep the transaction index (indexes/txindex). */
   txindex: boolean;
+  /** Build and keep the basic block filter index (indexes/blockfilter/basic). */
+  blockFilterIndex: boolean;
   miningAddress?: string;
   /** 0: one per core. */
   threads: number;
@@ -270,6 +272,7 @@ function toNodeOptions(m: Record<string, unknown>, params: NetworkParams): NodeO
     feelerInterval: m['feeler-interval'] as number | undefined,
     mine: (m.mine as boolean | undefined) ?? false,
     txindex: (m.txindex as boolean | undefined) ?? false,
+    blockFilterIndex: (m.blockfilterindex as boolean | undefined) ?? false,
     mineInterval: (m['mine-interval'] as number | undefined) ?? 0,
     miningAddress: m['mining-address'] as string | undefined,
     threads: (m.threads as number | undefined) ?? 0,

@@ -73,5 +73,20 @@ export function networkForRpc(p2p: P2PNode): RpcNetwork {
         addresses: peer.connected ? [{ address: peer.address, connected: 'outbound' as const }] : [],
       })),
     netTotals: () => p2p.netTotals(),
+    addrmanCounts: () => addrmanCounts(p2p.addressBook().entries()),
+    pingAll: () => p2p.pingPeers(),
   };
+}
+
+/** getaddrmaninfo's counts: each entry under the network of its first multiaddr (Core's NET_IPV4, NET_IPV6, ...). */
+function addrmanCounts(entries: ReadonlyArray<{ multiaddrs: string[]; tried: boolean }>): Record<string, { new: number; tried: number }> {
+  const counts: Record<string, { new: number; tried: number }> = {};
+  for (const entry of entries) {
+    const first = entry.multiaddrs[0] ?? '';
+    const network = first.startsWith('/ip6/') ? 'ipv6' : first.startsWith('/onion3/') ? 'onion' : 'ipv4';
+    const row = (counts[network] ??= { new: 0, tried: 0 });
+    if (entry.tried) row.tried++;
+    else row.new++;
+  }
+  return counts;
 }

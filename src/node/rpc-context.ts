@@ -4,7 +4,7 @@ import type { Chain } from '../chain/chain.js';
 import type { Mempool } from '../mempool/mempool.js';
 import type { NetworkParams } from '../params/types.js';
 import { LongPoll } from '../rpc/longpoll.js';
-import type { RpcBlockProducer, RpcContext, RpcControl, RpcNetwork, RpcTxIndex, RpcWallet, RpcWallets } from '../rpc/interfaces.js';
+import type { RpcBlockProducer, RpcContext, RpcControl, RpcNetwork, RpcTxIndex, RpcWallet, RpcWallets, RpcBlockFilterIndex } from '../rpc/interfaces.js';
 
 export interface RpcContextParts {
   params: NetworkParams;
@@ -16,6 +16,9 @@ export interface RpcContextParts {
   wallets?: RpcWallets;
   network?: RpcNetwork;
   txIndex?: RpcTxIndex;
+  blockFilterIndex?: RpcBlockFilterIndex;
+  /** <datadir>/<network> (savemempool). */
+  dataDir?: string;
   /** sat/vB. */
   fallbackFee: number;
   /** -attackershare, for reversal_probability. */
@@ -36,6 +39,8 @@ export function buildRpcContext(parts: RpcContextParts): RpcContext & { longPoll
     wallets: parts.wallets,
     network: parts.network,
     txIndex: parts.txIndex,
+    blockFilterIndex: parts.blockFilterIndex,
+    dataDir: parts.dataDir,
     fallbackFeeRate: parts.fallbackFee,
     attackerShare: parts.attackerShare,
     now: parts.now ?? unixNow,

@@ -215,6 +215,23 @@ export class P2PNode extends TypedEmitter<P2PEvents> {
     await this.running().hangUp(target);
   }
 
+  /**
+   * Core's ping RPC: pings every connected peer now with libp2p's ping protocol; each round trip
+   * is recorded on the connection (as libp2p's own monitor does), so getpeerinfo shows it.
+   */
+  pingPeers(): void {
+    const stack = this.running();
+    const service = stack.services.ping as { ping(peer: PeerId): Promise<number> };
+    for (const connection of stack.getConnections()) {
+      service.ping(connection.remotePeer).then(
+        (ms) => {
+          (connection as { rtt?: number }).rtt = ms;
+        },
+        (err: unknown) => this.logger.debug({ peer: connection.remotePeer.toString(), err: String(err) }, 'ping failed'),
+      );
+    }
+  }
+
   peers(): PeerInfo[] {
     const stack = this.running();
     const infos: PeerInfo[] = [];

@@ -202,6 +202,36 @@ export class Psbt {
   clone(): Psbt {
     return new Psbt(this.inner.clone());
   }
+
+  /**
+   * Core's joinpsbts: every input and output of `psbts` (with their fields) in one PSBT of the
+   * highest version and lowest locktime, inputs and outputs shuffled so the parts cannot be
+   * told apart by position. An outpoint spent by two of them is a 'mismatch'.
+   */
+  static join(psbts: readonly Psbt[], shuffle: <T>(items: T[]) => T[]): Psbt {
+    const version = Math.max(...psbts.map((p) => p.inner.version));
+    const lockTime = Math.min(...psbts.map((p) => p.inner.lockTime));
+    const inputs: ReturnType<ScureTransaction['getInput']>[] = [];
+    const outputs: ReturnType<ScureTransaction['getOutput']>[] = [];
+    const seen = new Set<string>();
+    for (const psbt of psbts) {
+      for (let i = 0; i < psbt.inner.inputsLength; i++) {
+        const input = psbt.inner.getInput(i);
+        const key = `${toHex(reverseBytes(input.txid!))}:${input.index}`;
+        if (seen.has(key)) throw new PsbtError('mismatch', `Input ${key} exists in multiple PSBTs`);
+        seen.add(key);
+        inputs.push(input);
+      }
+      for (let i = 0; i < psbt.inner.outputsLength; i++) outputs.push(psbt.inner.getOutput(i));
+    }
+    const joined = guard('bad-update', () => {
+      const built = new ScureTransaction({ ...OPTIONS, version, lockTime });
+      for (const input of shuffle(inputs)) built.addInput(input, true);
+      for (const output of shuffle(outputs)) built.addOutput(output, true);
+      return built;
+    });
+    return new Psbt(joined);
+  }
 }
 
 function guard<T>(code: PsbtErrorCode, run: () => T): T {

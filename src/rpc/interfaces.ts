@@ -44,12 +44,20 @@ export interface RpcChain {
     loadBlockIndex(): Promise<ReadonlyArray<{ readonly hash: Uint8Array; readonly height: number }>>;
     /** The coins a connected block spent, in input order (getblockstats' fees). */
     getUndo(hash: Uint8Array): Promise<Coin[] | undefined>;
+    /** The whole UTXO set in outpoint order (dumptxoutset). */
+    iterateCoins?(): AsyncIterable<{ readonly outpoint: OutPoint; readonly coin: Coin }>;
   };
   /** The most-work valid header (body or not). */
   readonly bestHeader: RpcBlockEntry;
   isInitialBlockDownload(): boolean;
   /** 0 to 1: how much of the known work the tip has validated. */
   verificationProgress(): number;
+  /** Coin cache sizes in bytes: on disk (LevelDB) and in memory (getchainstates). */
+  readonly coinsCacheBytes?: { db: number; tip: number };
+  /** Core's preciousblock; false when the block is unknown. */
+  preciousBlock?(hash: string): Promise<boolean>;
+  /** Stores headers (submitheader); throws a RuleError for one that breaks a rule. */
+  processHeaders?(headers: readonly BlockHeader[]): Promise<unknown>;
 }
 
 /** A mempool entry as the RPC shows it; the mempool's entries satisfy it. */
@@ -140,6 +148,14 @@ export interface RpcNetwork {
   tryOnce(address: string): Promise<void>;
   addedNodes(): AddedNodeRow[];
   netTotals(): { recv: number; sent: number };
+  /** Address book sizes per network (ipv4, ipv6, ...): getaddrmaninfo. */
+  addrmanCounts?(): Record<string, { new: number; tried: number }>;
+  /** Pings every connected peer now (Core's ping); the round trips show in peers(). */
+  pingAll?(): void;
+  /** Core's setnetworkactive: false hangs up every peer and stops dialing and accepting; answers the new state. */
+  setActive?(active: boolean): Promise<boolean>;
+  /** Whether p2p is active (setnetworkactive). */
+  isActive?(): boolean;
 }
 
 /** One getnodeaddresses row. */
@@ -248,6 +264,15 @@ export interface RpcTxIndex {
   blockOf(txid: string): Promise<string | undefined>;
 }
 
+/** The optional basic block filter index (--blockfilterindex); its builder in chain/ satisfies it. */
+export interface RpcBlockFilterIndex {
+  info(): { synced: boolean; best_block_height: number };
+  /** BIP158 filter and BIP157 header (internal byte order) of a block, by display hash. */
+  filter(hash: string): Promise<{ filter: Uint8Array; header: Uint8Array } | undefined>;
+  /** Resolves once the index has caught up with the tip. */
+  idle(): Promise<void>;
+}
+
 /** Process-level controls: stop, uptime and log levels. */
 export interface RpcControl {
   stop(): void;
@@ -255,6 +280,8 @@ export interface RpcControl {
   readonly startedAt: number;
   /** Core's `logging`: turn debug output on/off per category; answers the current state. */
   logging(include: readonly string[], exclude: readonly string[]): Record<string, boolean>;
+  /** The debug log file (--log-file), if any: getrpcinfo's logpath. */
+  readonly logPath?: string;
 }
 
 /** Everything a method may use. Optional parts answer -1 "not available" when absent. */
@@ -271,6 +298,9 @@ export interface RpcContext {
   walletName?: string;
   network?: RpcNetwork;
   txIndex?: RpcTxIndex;
+  blockFilterIndex?: RpcBlockFilterIndex;
+  /** <datadir>/<network>: where savemempool writes mempool.dat. */
+  dataDir?: string;
   /** Wallet fee rate when the mempool gives no estimate (sat/vB). */
   fallbackFeeRate: number;
   /** Hash-rate share of the attacker assumed by reversal_probability (-attackershare); default 0.1. */

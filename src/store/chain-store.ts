@@ -76,6 +76,9 @@ export class ChainStore {
   /** The flush in progress, if any: direct writes wait for it so they land after it. */
   private flushTail: Promise<void> = Promise.resolve();
 
+  /** LevelDB's block cache size (getchainstates' coins_db_cache_bytes). */
+  cacheBytes = DEFAULT_CHAIN_STORE_OPTIONS.cacheSize;
+
   private constructor(
     private readonly db: Db,
     /** Absolute path of the database directory. */
@@ -101,7 +104,9 @@ export class ChainStore {
     try {
       lock = PidLockFile.claim(path);
       const meta = await loadOrInitMeta(db, path, params);
-      return new ChainStore(db, path, meta, lock, settings);
+      const store = new ChainStore(db, path, meta, lock, settings);
+      store.cacheBytes = settings.cacheSize;
+      return store;
     } catch (err) {
       lock?.release();
       await db.close().catch(() => undefined);

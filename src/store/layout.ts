@@ -66,6 +66,14 @@ export const Prefix = {
 } as const;
 
 /** Key prefixes of the transaction index's own LevelDB (see the table above). */
+/** The basic block filter index's LevelDB (`<network>/indexes/blockfilter/basic`). */
+export const BlockFilterPrefix = {
+  /** 'f' + block hash (internal order) → filter header (32 bytes) || BIP158 filter. */
+  FILTER: 0x66,
+  /** 'B' → best block indexed: hash (32) || height (u32). */
+  BEST: 0x42,
+} as const;
+
 export const TxIndexPrefix = {
   TX: 0x74, // 't'
   BEST: 0x42, // 'B'

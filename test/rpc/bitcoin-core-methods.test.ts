@@ -10,8 +10,9 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,7 +20,11 @@ import * as ecc from '@bitcoinerlab/secp256k1';
 import BitcoinCore from 'bitcoin-core';
 import * as bitcoin from 'bitcoinjs-lib';
 import { ECPairFactory } from 'ecpair';
+import { basicFilterElements, buildGcsFilter, filterHeader } from '../../src/primitives/block-filter.js';
+import { fromHex, hexToHash, toHex } from '../../src/primitives/bytes.js';
+import { Transaction } from '../../src/primitives/transaction.js';
 import { readCookie } from '../../src/rpc/auth.js';
+import { decodeMempoolDat, encodeMempoolDat } from '../../src/rpc/format/mempool-dat.js';
 import { type Daemon, startDaemon } from '../node/daemon.js';
 import { waitFor } from '../testnet/harness.js';
 
@@ -35,9 +40,11 @@ export const TODO: Readonly<Record<string, string>> = {
 export const NOT_PLANNED: Readonly<Record<string, string>> = Object.fromEntries([
   ...['abortRescan', 'addMultiSigAddress', 'createMultiSig', 'importAddress', 'importPubKey', 'importMulti', 'importWallet', 'dumpWallet', 'importPrunedFunds', 'removePrunedFunds', 'setHdSeed', 'upgradeWallet', 'migrateWallet', 'newKeyPool', 'keypoolRefill', 'setWalletFlag', 'walletDisplayAddress', 'enumerateSigners', 'restoreWallet', 'simulateRawTransaction', 'send', 'sendAll', 'sendFrom', 'move', 'setTxFee', 'lockUnspent', 'listLockUnspent', 'setLabel', 'listLabels', 'getAddressesByLabel', 'getReceivedByLabel', 'listReceivedByLabel', 'getUnconfirmedBalance', 'createWitnessAddress'].map((m) => [m, 'wallet feature outside issue 12 (one P2WPKH HD wallet; no labels API, locks, legacy imports or external signers)']),
   ...['createWalletDescriptor', 'descriptorProcessPsbt', 'getHdKeys', 'importDescriptors', 'listDescriptors', 'getDescriptorInfo', 'deriveAddresses', 'generateToDescriptor', 'scanTxOutSet', 'scanBlocks'].map((m) => [m, 'output descriptors are not implemented']),
-  ...['decodeScript', 'combineRawTransaction', 'joinPsbts', 'signMessageWithPrivKey', 'estimateFee'].map((m) => [m, 'not in issue 12 (raw transaction extras; estimatefee was removed from Core in 0.17)']),
-  ...['getBlockFilter', 'getBlockFromPeer', 'getChainStates', 'getChainTxStats', 'getTxOutProof', 'verifyTxOutProof', 'getTxSpendingPrevOut', 'loadTxOutSet', 'dumpTxOutset', 'preciousBlock', 'pruneBlockchain', 'saveMempool', 'importMempool', 'submitPackage', 'getPrioritisedTransactions', 'prioritiseTransaction', 'submitHeader', 'getMempoolAncestors', 'getMempoolDescendants'].map((m) => [m, 'chain and mempool extras outside issue 12 (no block filters, assumeutxo, pruning or proofs)']),
-  ...['getAddrManInfo', 'ping', 'setNetworkActive', 'getMemoryInfo', 'getRpcInfo', 'getZmqNotifications'].map((m) => [m, 'node-control extras outside issue 12']),
+  // ---- chain, mempool, network and util methods (branch corechain) ----
+  ['estimateFee', 'removed from Core in 0.17 (estimatesmartfee replaces it); the client still lists it'],
+  ...['getBlockFromPeer', 'loadTxOutSet', 'submitPackage', 'getPrioritisedTransactions', 'prioritiseTransaction'].map((m) => [m, 'chain and mempool extras not done yet']),
+  ...['setNetworkActive'].map((m) => [m, 'node-control extras not done yet']),
+  // ---- end corechain ----
 ]);
 
 interface World {
@@ -78,6 +85,27 @@ async function until(condition: () => Promise<boolean>, what: string): Promise<v
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+// ---- corechain helpers ----
+/** What the corechain cases share (kept out of World so the wallet branch's edits stay apart). */
+const corechain = {} as { a: string; aVout: number; b: string; proof: string; proofBlock: string; imported: string };
+
+/**
+ * A block on the same parent as `blockHex` with the same work: its time moved by `seconds`,
+ * then nonces tried until the hash meets the (regtest, 0x207fffff) target.
+ */
+function sibling(blockHex: string, seconds: number): { hex: string; hash: string } {
+  const bytes = Buffer.from(blockHex, 'hex');
+  bytes.writeUInt32LE(bytes.readUInt32LE(68) + seconds, 68);
+  const bits = bytes.readUInt32LE(72);
+  const target = BigInt(bits & 0xffffff) << BigInt(8 * ((bits >>> 24) - 3));
+  for (let nonce = 0; ; nonce++) {
+    bytes.writeUInt32LE(nonce, 76);
+    const hash = createHash('sha256').update(createHash('sha256').update(bytes.subarray(0, 80)).digest()).digest().reverse();
+    if (BigInt(`0x${hash.toString('hex')}`) <= target) return { hex: bytes.toString('hex'), hash: hash.toString('hex') };
+  }
+}
+// ---- end corechain helpers ----
 
 /** In order: each case may use what the ones before it made. */
 const CASES: Case[] = [
@@ -400,6 +428,221 @@ const CASES: Case[] = [
     await client.unloadWallet('second');
   }],
 
+  // ---- chain, mempool, network and util methods (branch corechain) ----
+  ['getChainTxStats', async ({ client }) => {
+    const height = num(await client.getBlockCount());
+    const nTx: number[] = [];
+    for (let h = 0; h <= height; h++) nTx.push(obj(await client.getBlockHeader(await client.getBlockHash(h))).nTx);
+    const stats = obj(await client.getChainTxStats());
+    assert.equal(stats.txcount, nTx.reduce((a, b) => a + b, 0));
+    assert.equal(stats.window_final_block_hash, await client.getBestBlockHash());
+    assert.equal(stats.window_final_block_height, height);
+    const ten = obj(await client.getChainTxStats(10));
+    assert.equal(ten.window_block_count, 10);
+    assert.equal(ten.window_tx_count, nTx.slice(height - 9).reduce((a, b) => a + b, 0));
+    assert.equal(typeof ten.window_interval, 'number');
+    assert.equal(await rpcCode(client.getChainTxStats(height)), -8);
+  }],
+  ['getChainStates', async ({ client }) => {
+    const states = obj(await client.getChainStates());
+    const header = obj(await client.getBlockHeader(await client.getBestBlockHash()));
+    assert.equal(states.headers, await client.getBlockCount());
+    assert.equal(states.chainstates.length, 1);
+    const [state] = states.chainstates;
+    assert.equal(state.blocks, await client.getBlockCount());
+    assert.equal(state.bestblockhash, header.hash);
+    assert.equal(state.bits, header.bits);
+    assert.equal(state.validated, true);
+    assert.equal(BigInt(`0x${state.target}`), BigInt(`0x${header.bits.slice(2)}`) << BigInt(8 * (parseInt(header.bits.slice(0, 2), 16) - 3)));
+  }],
+  ['preciousBlock', async ({ client, mine }) => {
+    // A second block on the tip's parent with the same work: the chain keeps the first seen until told otherwise.
+    const [first] = (await client.generateToAddress(1, mine)) as string[];
+    const twin = sibling((await client.getBlock(first, 0)) as string, 1);
+    assert.equal(await client.submitBlock(twin.hex), 'inconclusive');
+    assert.equal(await client.getBestBlockHash(), first);
+    assert.equal(await client.preciousBlock(twin.hash), null);
+    assert.equal(await client.getBestBlockHash(), twin.hash);
+    assert.equal(await client.preciousBlock(first), null);
+    assert.equal(await client.getBestBlockHash(), first);
+    assert.equal(await rpcCode(client.preciousBlock('00'.repeat(32))), -5);
+  }],
+  ['submitHeader', async ({ client }) => {
+    const tip = (await client.getBestBlockHash()) as string;
+    const header = sibling((await client.getBlock(tip, 0)) as string, 2);
+    assert.equal(await client.submitHeader(header.hex.slice(0, 160)), null);
+    assert.equal(obj(await client.getBlockHeader(header.hash)).confirmations, -1);
+    assert.ok(((await client.getChainTips()) as Array<{ hash: string; status: string }>).some((t) => t.hash === header.hash && t.status === 'headers-only'));
+    assert.equal(await rpcCode(client.submitHeader('00')), -22);
+    assert.equal(await rpcCode(client.submitHeader(`00000020${'11'.repeat(32)}${header.hex.slice(72, 160)}`)), -25);
+  }],
+  ['pruneBlockchain', async ({ client }) => {
+    const error = await client.pruneBlockchain(10).then(() => undefined, (err: { code: number; message: string }) => err);
+    assert.deepEqual({ code: error?.code, message: error?.message }, { code: -1, message: 'Cannot prune blocks because node is not in prune mode.' });
+  }],
+  ['getMempoolAncestors', async (w) => {
+    // A → B: B spends A's payment, so A is B's ancestor and B is A's descendant.
+    const a = (await w.client.sendToAddress(w.mine, 0.7)) as string;
+    const vout = obj(await w.client.getRawTransaction(a, true)).vout.findIndex((out: { value: number }) => out.value === 0.7);
+    const raw = await w.client.createRawTransaction([{ txid: a, vout }], { [w.other]: 0.699 });
+    const b = (await w.client.sendRawTransaction(obj(await w.client.signRawTransactionWithWallet(raw)).hex)) as string;
+    corechain.a = a;
+    corechain.aVout = vout;
+    corechain.b = b;
+    const ancestorsOfA = (await w.client.getMempoolAncestors(a)) as string[];
+    assert.deepEqual(new Set(await w.client.getMempoolAncestors(b) as string[]), new Set([a, ...ancestorsOfA]));
+    const verbose = obj(await w.client.getMempoolAncestors(b, true));
+    assert.equal(verbose[a].wtxid, obj(await w.client.getMempoolEntry(a)).wtxid);
+    assert.equal(await rpcCode(w.client.getMempoolAncestors('00'.repeat(32))), -5);
+  }],
+  ['getMempoolDescendants', async ({ client }) => {
+    assert.ok(((await client.getMempoolDescendants(corechain.a)) as string[]).includes(corechain.b));
+    assert.deepEqual(await client.getMempoolDescendants(corechain.b), []);
+    assert.equal(obj(await client.getMempoolDescendants(corechain.a, true))[corechain.b].ancestorcount >= 2, true);
+  }],
+  ['getTxSpendingPrevOut', async ({ client }) => {
+    const rows = plain(await client.getTxSpendingPrevOut([{ txid: corechain.a, vout: corechain.aVout }, { txid: corechain.b, vout: 0 }]));
+    assert.deepEqual(rows, [{ txid: corechain.a, vout: corechain.aVout, spendingtxid: corechain.b }, { txid: corechain.b, vout: 0 }]);
+    assert.equal(await rpcCode(client.getTxSpendingPrevOut([])), -8);
+  }],
+  ['getTxOutProof', async ({ client, mine }) => {
+    const [hash] = (await client.generateToAddress(1, mine)) as string[];
+    corechain.proofBlock = hash;
+    // Found through an unspent output of the tx, as Core, then with the block named.
+    corechain.proof = (await client.getTxOutProof([corechain.b])) as string;
+    assert.equal(corechain.proof.slice(0, 160), await client.getBlockHeader(hash, false));
+    const both = (await client.getTxOutProof([corechain.a, corechain.b], hash)) as string;
+    const order = obj(await client.getBlock(hash)).tx as string[];
+    assert.deepEqual(await client.verifyTxOutProof(both), [corechain.a, corechain.b].sort((x, y) => order.indexOf(x) - order.indexOf(y)));
+    assert.equal(await rpcCode(client.getTxOutProof([corechain.a, corechain.a])), -8);
+    assert.equal(await rpcCode(client.getTxOutProof([corechain.a], await client.getBlockHash(1))), -5);
+  }],
+  ['verifyTxOutProof', async ({ client }) => {
+    assert.deepEqual(await client.verifyTxOutProof(corechain.proof), [corechain.b]);
+    // Another merkle root in the header: the tree no longer proves it, so nothing is proven.
+    const forged = corechain.proof.slice(0, 72) + (corechain.proof[72] === '0' ? '1' : '0') + corechain.proof.slice(73);
+    assert.deepEqual(await client.verifyTxOutProof(forged), []);
+    assert.equal(await rpcCode(client.verifyTxOutProof(corechain.proof.slice(0, 170))), -22);
+  }],
+  ['getBlockFilter', async ({ client }) => {
+    // The block holding A and B: its filter rebuilt here from the block and the scripts its inputs spent.
+    const hash = corechain.proofBlock;
+    const block = obj(await client.getBlock(hash, 2));
+    const outputs = block.tx.flatMap((tx: { vout: Array<{ scriptPubKey: { hex: string } }> }) => tx.vout.map((out) => fromHex(out.scriptPubKey.hex)));
+    const spent: Uint8Array[] = [];
+    for (const tx of block.tx.slice(1) as Array<{ vin: Array<{ txid: string; vout: number }> }>) {
+      for (const input of tx.vin) spent.push(fromHex(obj(await client.getRawTransaction(input.txid, true)).vout[input.vout].scriptPubKey.hex));
+    }
+    const expected = buildGcsFilter(hexToHash(hash), basicFilterElements(outputs, spent));
+    const got = obj(await client.getBlockFilter(hash));
+    assert.equal(got.filter, toHex(expected));
+    const parent = obj(await client.getBlockFilter(block.previousblockhash, 'basic'));
+    assert.equal(got.header, toHex(filterHeader(expected, hexToHash(parent.header)).reverse()));
+    assert.equal(obj(await client.getIndexInfo())['basic block filter index'].synced, true);
+    assert.equal(await rpcCode(client.getBlockFilter(hash, 'extended')), -5);
+    assert.equal(await rpcCode(client.getBlockFilter('00'.repeat(32))), -5);
+  }],
+  ['getMemoryInfo', async ({ client }) => {
+    assert.deepEqual(plain(await client.getMemoryInfo()), { locked: { used: 0, free: 0, total: 0, locked: 0, chunks_used: 0, chunks_free: 0 } });
+    assert.equal(await rpcCode(client.getMemoryInfo('mallocinfo')), -8);
+  }],
+  ['getRpcInfo', async ({ client }) => {
+    const info = obj(await client.getRpcInfo());
+    assert.equal(info.active_commands[0].method, 'getrpcinfo');
+    assert.equal(typeof info.logpath, 'string');
+  }],
+  ['getZmqNotifications', async ({ client }) => assert.deepEqual(await client.getZmqNotifications(), [])],
+  ['ping', async ({ client }) => assert.equal(await client.ping(), null)],
+  ['getAddrManInfo', async ({ client }) => {
+    const info = obj(await client.getAddrManInfo());
+    const known = ((await client.getNodeAddresses(0)) as unknown[]).length;
+    assert.equal(info.all_networks.total, known);
+    assert.equal(info.all_networks.new + info.all_networks.tried, known);
+    assert.equal(['ipv4', 'ipv6', 'onion', 'i2p', 'cjdns'].reduce((sum, n) => sum + info[n].total, 0), known);
+  }],
+  ['decodeScript', async ({ client, mine }) => {
+    const script = obj(await client.getAddressInfo(mine)).scriptPubKey as string;
+    const decoded = obj(await client.decodeScript(script));
+    assert.equal(decoded.type, 'witness_v0_keyhash');
+    assert.equal(decoded.address, mine);
+    assert.match(decoded.desc, new RegExp(`^addr\\(${mine}\\)#[a-z0-9]{8}$`));
+    assert.equal(decoded.asm, `0 ${script.slice(4)}`);
+    // BIP380's own example of a checksum.
+    assert.equal(obj(await client.decodeScript('deadbeef')).desc, 'raw(deadbeef)#89f8spxm');
+    assert.equal(obj(await client.decodeScript('6a0401020304')).type, 'nulldata');
+  }],
+  ['combineRawTransaction', async ({ client, other }) => {
+    const coin = ((await client.listUnspent()) as Array<{ txid: string; vout: number; amount: number }>).find((c) => c.amount > 1)!;
+    const unsigned = (await client.createRawTransaction([{ txid: coin.txid, vout: coin.vout }], { [other]: 1 })) as string;
+    const signed = obj(await client.signRawTransactionWithWallet(unsigned)).hex as string;
+    assert.notEqual(signed, unsigned);
+    assert.equal(await client.combineRawTransaction([unsigned, signed]), signed);
+    assert.equal(await client.combineRawTransaction([signed, unsigned]), signed);
+    assert.equal(await rpcCode(client.combineRawTransaction([])), -8);
+    const missing = (await client.createRawTransaction([{ txid: '11'.repeat(32), vout: 0 }], { [other]: 1 })) as string;
+    assert.equal(await rpcCode(client.combineRawTransaction([missing])), -25);
+  }],
+  ['joinPsbts', async ({ client, other, mine }) => {
+    const [c1, c2] = (await client.listUnspent()) as Array<{ txid: string; vout: number }>;
+    const p1 = await client.createPsbt([{ txid: c1.txid, vout: c1.vout }], { [other]: 0.01 });
+    const p2 = await client.createPsbt([{ txid: c2.txid, vout: c2.vout }], { [mine]: 0.02 });
+    const joined = obj(await client.decodePsbt(await client.joinPsbts([p1, p2])));
+    assert.deepEqual(new Set(joined.tx.vin.map((i: { txid: string; vout: number }) => `${i.txid}:${i.vout}`)), new Set([`${c1.txid}:${c1.vout}`, `${c2.txid}:${c2.vout}`]));
+    assert.deepEqual(joined.tx.vout.map((o: { value: number }) => o.value).sort(), [0.01, 0.02]);
+    assert.equal(await rpcCode(client.joinPsbts([p1, p1])), -8);
+    assert.equal(await rpcCode(client.joinPsbts([p1])), -8);
+  }],
+  ['signMessageWithPrivKey', async ({ client, mine }) => {
+    const signature = await client.signMessageWithPrivKey(await client.dumpPrivKey(mine), 'hello');
+    assert.equal(Buffer.from(signature as string, 'base64').length, 65);
+    assert.equal(await client.verifyMessage(mine, signature, 'hello'), true);
+    assert.equal(await client.verifyMessage(mine, signature, 'hullo'), false);
+    assert.equal(await rpcCode(client.signMessageWithPrivKey('notakey', 'hello')), -5);
+  }],
+  ['importMempool', async ({ client, other, dir }) => {
+    // A signed tx the node has not seen, in a mempool.dat of Core's format (version 2, XOR key): importing submits it.
+    const coin = ((await client.listUnspent()) as Array<{ txid: string; vout: number; amount: number }>).find((c) => c.amount > 1)!;
+    const signed = obj(await client.signRawTransactionWithWallet(await client.createRawTransaction([{ txid: coin.txid, vout: coin.vout }], { [other]: 1 }))).hex as string;
+    const tx = Transaction.decode(fromHex(signed));
+    corechain.imported = tx.txid();
+    const path = join(dir, 'import-mempool.dat');
+    await writeFile(path, encodeMempoolDat([{ tx, time: Math.floor(Date.now() / 1000), feeDelta: 0n }]));
+    assert.ok(!((await client.getRawMempool()) as string[]).includes(corechain.imported));
+    assert.deepEqual(plain(await client.importMempool(path)), {});
+    assert.ok(((await client.getRawMempool()) as string[]).includes(corechain.imported));
+    assert.equal(await rpcCode(client.importMempool(join(dir, 'no-such-file.dat'))), -1);
+  }],
+  ['saveMempool', async ({ client }) => {
+    const { filename } = obj(await client.saveMempool());
+    const bytes = await readFile(filename);
+    assert.equal(bytes.readBigUInt64LE(0), 2n, 'version 2');
+    assert.equal(bytes[8], 8, 'an 8-byte XOR key');
+    const saved = decodeMempoolDat(bytes).map((e) => e.tx.txid());
+    assert.ok(saved.includes(corechain.imported));
+    assert.deepEqual(new Set(saved), new Set(await client.getRawMempool() as string[]));
+  }],
+  ['dumpTxOutset', async ({ client, dir }) => {
+    const path = join(dir, 'utxo.dat');
+    const info = obj(await client.getTxOutSetInfo());
+    const dump = obj(await client.dumpTxOutset(path));
+    assert.equal(dump.path, path);
+    assert.equal(dump.base_hash, info.bestblock);
+    assert.equal(dump.base_height, info.height);
+    assert.equal(dump.coins_written, info.txouts);
+    assert.equal(dump.txoutset_hash, info.hash_serialized_3);
+    assert.equal(dump.nchaintx, obj(await client.getChainTxStats(1)).txcount);
+    // Core's layout: magic, version 2, network, base hash, count, then coins grouped by txid.
+    const bytes = await readFile(path);
+    assert.equal(bytes.subarray(0, 5).toString('hex'), '7574786fff');
+    assert.equal(bytes.readUInt16LE(5), 2);
+    assert.equal(Buffer.from(bytes.subarray(11, 43)).reverse().toString('hex'), info.bestblock);
+    assert.equal(bytes.readBigUInt64LE(43), BigInt(info.txouts));
+    // The coins after the header: Core's compact serialization, checked in test/rpc/utxo-snapshot.test.ts.
+    assert.ok(bytes.length > 51 + 32 * info.txouts / 2);
+    assert.equal(await rpcCode(client.dumpTxOutset(path)), -8, 'an existing file is not overwritten');
+  }],
+  // ---- end corechain ----
+
   // ---- last: these lock the wallet and stop the node ----
   ['encryptWallet', async ({ client, other }) => {
     assert.match((await client.encryptWallet('a long passphrase')) as string, /wallet encrypted/);
@@ -435,7 +678,7 @@ describe('the bitcoin-core npm client: every Core method it has, against a real 
   const world = {} as World;
   before(async () => {
     world.dir = await mkdtemp(join(tmpdir(), 'powcoin-core-client-'));
-    world.daemon = await startDaemon(world.dir, ['--txindex']);
+    world.daemon = await startDaemon(world.dir, ['--txindex', '--blockfilterindex']);
     const credentials = readCookie(world.daemon.networkDir);
     const client = new BitcoinCore({ host: `http://127.0.0.1:${world.daemon.rpcPort}`, username: credentials.user, password: credentials.password, timeout: 120_000 });
     world.client = client as unknown as World['client'];

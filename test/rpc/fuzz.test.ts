@@ -35,7 +35,7 @@ const MEGABYTE_HEX = 'ab'.repeat(1 << 19);
 const DEEP = JSON.parse('['.repeat(2000) + ']'.repeat(2000)) as unknown;
 
 /** Core's own -1 answers (besides the help text for a wrong parameter count). */
-const CORE_MISC_MESSAGES = new Set(['Block not available', 'Failed to make block.']);
+const CORE_MISC_MESSAGES = new Set(['Block not available', 'Failed to make block.', 'Cannot prune blocks because node is not in prune mode.', 'Index is not enabled for filtertype basic', 'Unable to import mempool file, see debug.log for details.']);
 
 interface Recorded {
   unexpected: Array<{ method: unknown; err: unknown }>;

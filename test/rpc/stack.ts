@@ -61,7 +61,7 @@ export async function openStack(options: { ready?: boolean; params?: NetworkPara
   const txIndexStore = options.txindex ? await TxIndexStore.open(join(dir, 'indexes', 'txindex')) : undefined;
   const txIndex = txIndexStore ? new TxIndexer(txIndexStore, chain) : undefined;
   txIndex?.start();
-  const context = buildRpcContext({ params, chain, mempool, producer, control, fallbackFee: 1, wallet: wallet ? walletForRpc(wallet) : undefined, txIndex });
+  const context = buildRpcContext({ params, chain, mempool, producer, control, fallbackFee: 1, wallet: wallet ? walletForRpc(wallet) : undefined, txIndex, dataDir: dir });
   const dispatcher = new RpcDispatcher(methodTable(), { control, now: () => Date.now() / 1000 }, silentLogger);
   if (options.ready !== false) dispatcher.ready(context);
   const server = new RpcServer({ host: '127.0.0.1', port: 0, credentials: CREDENTIALS, authFailureDelayMs: 0 }, { dispatcher, logger: silentLogger });

@@ -5,6 +5,7 @@
  */
 import type { RpcMethod } from '../methods/types.js';
 import { chainHelp } from './chain.js';
+import { coreExtrasHelp } from './core-extras.js';
 import { networkHelp, controlHelp } from './network.js';
 import { psbtHelp, walletPsbtHelp } from './psbt.js';
 import { rawTxHelp, miningHelp, generatingHelp } from './rawtx.js';
@@ -26,6 +27,7 @@ export const HELP: HelpTable = {
   ...walletSpendHelp,
   ...utilHelp,
   ...controlHelp,
+  ...coreExtrasHelp,
 };
 
 export function helpFor(method: RpcMethod): string {

@@ -26,6 +26,7 @@ function getIndexInfo(p: Params, ctx: RpcContext): Record<string, unknown> {
   const name = p.string(0);
   const rows: Record<string, unknown> = {};
   if (ctx.txIndex) rows.txindex = ctx.txIndex.info();
+  if (ctx.blockFilterIndex) rows['basic block filter index'] = ctx.blockFilterIndex.info();
   if (name === undefined) return rows;
   return name in rows ? { [name]: rows[name] } : {};
 }

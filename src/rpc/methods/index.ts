@@ -19,6 +19,15 @@ import { walletMethods } from './wallet.js';
 import { walletMultiMethods } from './wallet-multi.js';
 import { walletSeedMethods } from './wallet-seed.js';
 import { walletReceivedMethods } from './wallet-received.js';
+// Core's chain, mempool, network and util extras (issue 12, branch corechain).
+import { chainExtraMethods } from './chain-extras.js';
+import { mempoolExtraMethods } from './mempool-extras.js';
+import { nodeInfoMethods } from './node-info.js';
+import { scriptUtilMethods } from './script-util.js';
+import { txOutProofMethods } from './txoutproof.js';
+import { blockFilterMethods } from './blockfilter.js';
+import { mempoolPersistMethods } from './mempool-persist.js';
+import { utxoSnapshotMethods } from './utxo-snapshot.js';
 
 export type MethodTable = ReadonlyMap<string, RpcMethod>;
 
@@ -43,6 +52,14 @@ export function methodTable(): MethodTable {
     ...walletMultiMethods,
     ...walletSeedMethods,
     ...walletReceivedMethods,
+    ...chainExtraMethods,
+    ...mempoolExtraMethods,
+    ...nodeInfoMethods,
+    ...scriptUtilMethods,
+    ...txOutProofMethods,
+    ...blockFilterMethods,
+    ...mempoolPersistMethods,
+    ...utxoSnapshotMethods,
     ...controlMethods(() => table),
   ];
   for (const method of all) {
