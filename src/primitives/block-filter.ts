@@ -6,59 +6,12 @@
  */
 import { concatBytes, toHex } from './bytes.js';
 import { sha256d } from './hash.js';
+import { sipHash24BigInt, sipKey } from './siphash.js';
 import { ByteWriter } from './writer.js';
 
 export const BASIC_FILTER_P = 19;
 export const BASIC_FILTER_M = 784931n;
 
-const MASK64 = (1n << 64n) - 1n;
-const rotl = (x: bigint, b: bigint): bigint => ((x << b) | (x >> (64n - b))) & MASK64;
-
-function readU64LE(bytes: Uint8Array, offset: number): bigint {
-  let v = 0n;
-  for (let i = 7; i >= 0; i--) v = (v << 8n) | BigInt(bytes[offset + i]);
-  return v;
-}
-
-/** SipHash-2-4 of `data` with the 128-bit key (k0, k1). */
-export function sipHash24(k0: bigint, k1: bigint, data: Uint8Array): bigint {
-  let v0 = k0 ^ 0x736f6d6570736575n;
-  let v1 = k1 ^ 0x646f72616e646f6dn;
-  let v2 = k0 ^ 0x6c7967656e657261n;
-  let v3 = k1 ^ 0x7465646279746573n;
-  const round = (): void => {
-    v0 = (v0 + v1) & MASK64;
-    v1 = rotl(v1, 13n) ^ v0;
-    v0 = rotl(v0, 32n);
-    v2 = (v2 + v3) & MASK64;
-    v3 = rotl(v3, 16n) ^ v2;
-    v0 = (v0 + v3) & MASK64;
-    v3 = rotl(v3, 21n) ^ v0;
-    v2 = (v2 + v1) & MASK64;
-    v1 = rotl(v1, 17n) ^ v2;
-    v2 = rotl(v2, 32n);
-  };
-  const whole = data.length - (data.length % 8);
-  for (let i = 0; i < whole; i += 8) {
-    const m = readU64LE(data, i);
-    v3 ^= m;
-    round();
-    round();
-    v0 ^= m;
-  }
-  let last = BigInt(data.length & 0xff) << 56n;
-  for (let i = whole; i < data.length; i++) last |= BigInt(data[i]) << BigInt(8 * (i - whole));
-  v3 ^= last;
-  round();
-  round();
-  v0 ^= last;
-  v2 ^= 0xffn;
-  round();
-  round();
-  round();
-  round();
-  return (v0 ^ v1 ^ v2 ^ v3) & MASK64;
-}
 
 /** Bits written most significant first, as BIP158's bit stream. */
 class BitWriter {
@@ -90,10 +43,9 @@ export function buildGcsFilter(blockHash: Uint8Array, elements: Iterable<Uint8Ar
   const unique = new Map<string, Uint8Array>();
   for (const element of elements) unique.set(toHex(element), element);
   const n = BigInt(unique.size);
-  const k0 = readU64LE(blockHash, 0);
-  const k1 = readU64LE(blockHash, 8);
+  const key = sipKey(blockHash);
   const range = n * m;
-  const values = [...unique.values()].map((e) => (sipHash24(k0, k1, e) * range) >> 64n).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const values = [...unique.values()].map((e) => (sipHash24BigInt(key, e) * range) >> 64n).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const stream = new BitWriter();
   let previous = 0n;
   for (const value of values) {

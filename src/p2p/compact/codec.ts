@@ -12,7 +12,8 @@ import { BlockHeader, HEADER_SIZE } from '../../primitives/header.js';
 import { ByteReader } from '../../primitives/reader.js';
 import { Transaction } from '../../primitives/transaction.js';
 import { ByteWriter } from '../../primitives/writer.js';
-import { shortId, shortIdKey, type SipKey } from './siphash.js';
+import type { SipKey } from '../../primitives/siphash.js';
+import { shortId, shortIdKey } from './short-id.js';
 
 export const SHORT_ID_BYTES = 6;
 export const NONCE_BYTES = 8;

@@ -9,7 +9,7 @@ import { Block } from '../../primitives/block.js';
 import { bytesEqual } from '../../primitives/bytes.js';
 import type { Transaction } from '../../primitives/transaction.js';
 import { blockTxCount, type CompactBlock, compactKey } from './codec.js';
-import { shortId } from './siphash.js';
+import { shortId } from './short-id.js';
 
 /** Why a rebuild gave up: the full block must be fetched instead. */
 export type RebuildFailure =

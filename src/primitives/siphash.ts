@@ -1,9 +1,8 @@
 /**
- * SipHash-2-4 (Aumasson & Bernstein) and BIP152's 6-byte short transaction ids. 64-bit lanes are
- * kept as pairs of uint32 so no BigInt is allocated: a receiver hashes every mempool tx for
- * each compact block, so this is on the relay's hot path.
+ * SipHash-2-4 (Aumasson & Bernstein), used by BIP152's short transaction ids and BIP158's block
+ * filters. 64-bit lanes are kept as pairs of uint32 so no BigInt is allocated: a compact-block
+ * receiver hashes every mempool tx, so this is on the relay's hot path.
  */
-import { createHash } from 'node:crypto';
 
 /** A SipHash key as four uint32 halves: k0 = (k0hi, k0lo), k1 = (k1hi, k1lo). */
 export interface SipKey {
@@ -17,14 +16,6 @@ export interface SipKey {
 export function sipKey(bytes: Uint8Array): SipKey {
   const view = new DataView(bytes.buffer, bytes.byteOffset, 16);
   return { k0lo: view.getUint32(0, true), k0hi: view.getUint32(4, true), k1lo: view.getUint32(8, true), k1hi: view.getUint32(12, true) };
-}
-
-/**
- * BIP152: k0 and k1 are the first two little-endian uint64s of single SHA-256 over the 80-byte
- * header followed by the 8-byte nonce.
- */
-export function shortIdKey(header80: Uint8Array, nonce: Uint8Array): SipKey {
-  return sipKey(createHash('sha256').update(header80).update(nonce).digest());
 }
 
 function u32le(data: Uint8Array, at: number): number {
@@ -96,8 +87,8 @@ export function sipHash24(key: SipKey, data: Uint8Array): [number, number] {
   return [(v0h ^ v1h ^ v2h ^ v3h) >>> 0, (v0l ^ v1l ^ v2l ^ v3l) >>> 0];
 }
 
-/** BIP152 short id: the low 48 bits of SipHash-2-4 over the wtxid (internal byte order), as a number. */
-export function shortId(key: SipKey, wtxid: Uint8Array): number {
-  const [hi, lo] = sipHash24(key, wtxid);
-  return (hi & 0xffff) * 0x1_0000_0000 + lo;
+/** The 64-bit result as a BigInt, for arithmetic wider than 53 bits (BIP158's range mapping). */
+export function sipHash24BigInt(key: SipKey, data: Uint8Array): bigint {
+  const [hi, lo] = sipHash24(key, data);
+  return (BigInt(hi) << 32n) | BigInt(lo);
 }
