@@ -210,6 +210,16 @@ export interface RpcWallet {
   findOutput(outpoint: OutPoint): Promise<{ output: TxOutput; tx: Transaction } | undefined>;
   /** BIP32 origin of the key behind `script`, when it is one of our HD keys. */
   keyOrigin(script: Uint8Array): Promise<KeyOrigin | undefined>;
+  /** lockunspent: `outpoints` undefined with `unlock` unlocks all; errors carry Core's -8. */
+  lockUnspent(unlock: boolean, outpoints: ReadonlyArray<{ txid: string; vout: number }> | undefined, persistent: boolean): Promise<boolean>;
+  listLockUnspent(): Promise<Array<{ txid: string; vout: number }>>;
+  setLabel(address: string, label: string): Promise<void>;
+  listLabels(purpose: string | undefined): Promise<string[]>;
+  getAddressesByLabel(label: string): Promise<Record<string, { purpose: string }>>;
+  getReceivedByLabel(label: string, minconf: number, includeImmature: boolean): Promise<bigint>;
+  listReceivedByLabel(minconf: number, includeEmpty: boolean, includeImmature: boolean): Promise<WalletRow[]>;
+  /** Core's listdescriptors; `withPrivate` needs an unlocked wallet. */
+  listDescriptors(withPrivate: boolean): Promise<WalletRow>;
 }
 
 /** Options of fundrawtransaction, parsed. */

@@ -5,6 +5,7 @@
  */
 import type { RpcMethod } from '../methods/types.js';
 import { chainHelp } from './chain.js';
+import { descriptorHelp } from './descriptors.js';
 import { networkHelp, controlHelp } from './network.js';
 import { psbtHelp, walletPsbtHelp } from './psbt.js';
 import { rawTxHelp, miningHelp, generatingHelp } from './rawtx.js';
@@ -26,6 +27,7 @@ export const HELP: HelpTable = {
   ...walletSpendHelp,
   ...utilHelp,
   ...controlHelp,
+  ...descriptorHelp,
 };
 
 export function helpFor(method: RpcMethod): string {

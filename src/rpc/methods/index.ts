@@ -4,6 +4,7 @@ import { blockStatsMethods } from './blockstats.js';
 import { chainInfoMethods } from './chain-info.js';
 import { chainMethods } from './chain.js';
 import { controlMethods } from './control.js';
+import { descriptorMethods } from './descriptors.js';
 import { mempoolMethods } from './mempool.js';
 import { miningMethods } from './mining.js';
 import { networkMethods } from './network.js';
@@ -19,6 +20,8 @@ import { walletMethods } from './wallet.js';
 import { walletMultiMethods } from './wallet-multi.js';
 import { walletSeedMethods } from './wallet-seed.js';
 import { walletReceivedMethods } from './wallet-received.js';
+import { walletLabelMethods } from './wallet-labels.js';
+import { walletSendMethods } from './wallet-send.js';
 
 export type MethodTable = ReadonlyMap<string, RpcMethod>;
 
@@ -43,6 +46,9 @@ export function methodTable(): MethodTable {
     ...walletMultiMethods,
     ...walletSeedMethods,
     ...walletReceivedMethods,
+    ...descriptorMethods,
+    ...walletLabelMethods,
+    ...walletSendMethods,
     ...controlMethods(() => table),
   ];
   for (const method of all) {
