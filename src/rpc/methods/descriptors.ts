@@ -78,6 +78,7 @@ async function generateToDescriptor(p: Params, ctx: RpcContext): Promise<string[
   const count = p.int(0, { min: 0, what: 'nblocks must be non-negative' });
   const descriptor = descriptorArg(p, 1, ctx.params, false);
   const maxTries = p.int(2, { fallback: 1_000_000, min: 1, what: 'maxtries must be at least 1' });
+  if (descriptor.isRange) throw invalidParameter('Ranged descriptor not accepted. Maybe pass through deriveaddresses first?');
   const { scripts } = derived(() => descriptor.expand(0));
   if (scripts.length !== 1) throw new RpcError(RpcCode.INVALID_ADDRESS_OR_KEY, 'Cannot derive script without private keys');
   // Our chain's outputs are P2WPKH only (DESIGN.md): a coinbase paying anything else makes an invalid block.
