@@ -44,6 +44,8 @@ export interface RpcChain {
     loadBlockIndex(): Promise<ReadonlyArray<{ readonly hash: Uint8Array; readonly height: number }>>;
     /** The coins a connected block spent, in input order (getblockstats' fees). */
     getUndo(hash: Uint8Array): Promise<Coin[] | undefined>;
+    /** The whole UTXO set in outpoint order, from one snapshot (scantxoutset). */
+    iterateCoins(): AsyncIterable<{ readonly outpoint: OutPoint; readonly coin: Coin }>;
   };
   /** The most-work valid header (body or not). */
   readonly bestHeader: RpcBlockEntry;

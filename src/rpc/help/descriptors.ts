@@ -13,6 +13,15 @@ const sendArgs = {
 } as const;
 
 export const descriptorHelp: HelpTable = {
+  scantxoutset: {
+    description: 'Searches the whole UTXO set for outputs of descriptors, no wallet needed (ranged ones over range, default 1000). One scan at a time: -8 while another runs. "status" answers {progress} or null, "abort" true when it stopped a scan, false when none ran.',
+    args: {
+      action: { type: 'string', text: '"start", "status" or "abort"' },
+      scanobjects: { type: 'json array', text: 'For start: descriptors, each a string or {desc, range}' },
+    },
+    result: 'For start: success, txouts (UTXOs scanned), height, bestblock, unspents [{txid, vout, scriptPubKey, desc, amount, coinbase, height, blockhash, confirmations}], total_amount.',
+    examples: [['start', [WPKH]], ['status']],
+  },
   getdescriptorinfo: {
     description: 'Parses an output descriptor (BIP380-386: pk, pkh, wpkh, sh, wsh, multi, sortedmulti, combo, addr, raw; keys as hex, WIF, or xpub/xprv (tpub/tprv off main) with origins, paths and * ranges). tr() is refused: our chain has no taproot. -5 for a descriptor that does not parse.',
     args: { descriptor: { type: 'string', text: 'The descriptor, with or without its #checksum' } },

@@ -5,6 +5,7 @@ import { chainInfoMethods } from './chain-info.js';
 import { chainMethods } from './chain.js';
 import { controlMethods } from './control.js';
 import { descriptorMethods } from './descriptors.js';
+import { scanMethods } from './scantxoutset.js';
 import { mempoolMethods } from './mempool.js';
 import { miningMethods } from './mining.js';
 import { networkMethods } from './network.js';
@@ -47,6 +48,7 @@ export function methodTable(): MethodTable {
     ...walletSeedMethods,
     ...walletReceivedMethods,
     ...descriptorMethods,
+    ...scanMethods,
     ...walletLabelMethods,
     ...walletSendMethods,
     ...controlMethods(() => table),
