@@ -245,6 +245,8 @@ export interface RpcWallets {
   /** A new wallet, or one restored from `mnemonic`; the words of a newly made seed come back once. */
   create(name: string, options: { mnemonic?: string; passphrase?: string }): Promise<{ name: string; mnemonic?: string }>;
   load(name: string): Promise<{ name: string }>;
+  /** restorewallet: a backupwallet file loaded as wallet `name`. */
+  restore(name: string, backupPath: string): Promise<{ name: string }>;
   unload(name: string): Promise<void>;
   /** Loaded wallets, in load order. */
   list(): string[];

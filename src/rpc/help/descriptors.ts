@@ -13,6 +13,21 @@ const sendArgs = {
 } as const;
 
 export const descriptorHelp: HelpTable = {
+  restorewallet: {
+    description: 'Restores a file made by backupwallet as a new wallet of that name and loads it; its transactions come back and the chain is scanned from where the backup was. -36 when a wallet of that name exists, -8 when the file does not.',
+    args: {
+      wallet_name: { type: 'string', text: 'The name of the restored wallet' },
+      backup_file: { type: 'string', text: 'The backupwallet file' },
+      load_on_startup: { type: 'boolean', text: 'Ignored: loaded wallets are not remembered across restarts' },
+    },
+    result: 'An object: name, warnings.',
+    examples: [['restored', '/home/me/wallet-backup.dat']],
+  },
+  getunconfirmedbalance: {
+    description: "Deprecated in Core, kept for old clients: what getbalances shows as mine.untrusted_pending (unconfirmed payments from others).",
+    result: 'The amount, in coins.',
+    examples: [[]],
+  },
   scantxoutset: {
     description: 'Searches the whole UTXO set for outputs of descriptors, no wallet needed (ranged ones over range, default 1000). One scan at a time: -8 while another runs. "status" answers {progress} or null, "abort" true when it stopped a scan, false when none ran.',
     args: {

@@ -23,6 +23,7 @@ import { walletSeedMethods } from './wallet-seed.js';
 import { walletReceivedMethods } from './wallet-received.js';
 import { walletLabelMethods } from './wallet-labels.js';
 import { walletSendMethods } from './wallet-send.js';
+import { walletExtraMethods } from './wallet-extras.js';
 
 export type MethodTable = ReadonlyMap<string, RpcMethod>;
 
@@ -51,6 +52,7 @@ export function methodTable(): MethodTable {
     ...scanMethods,
     ...walletLabelMethods,
     ...walletSendMethods,
+    ...walletExtraMethods,
     ...controlMethods(() => table),
   ];
   for (const method of all) {
