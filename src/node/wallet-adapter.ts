@@ -1,6 +1,9 @@
 /** The wallet as the RPC sees it: the same calls, made uniformly async, balances renamed. */
 import type { RpcWallet } from '../rpc/interfaces.js';
 import type { Wallet } from '../wallet/wallet.js';
+import { listDescriptors } from '../wallet/extras/descriptors.js';
+import { addressesByLabel, listLabels, listReceivedByLabel, receivedByLabel, setLabel } from '../wallet/extras/labels.js';
+import { listLockUnspent, lockUnspent } from '../wallet/extras/locks.js';
 
 export function walletForRpc(wallet: Wallet): RpcWallet {
   return {
@@ -44,5 +47,13 @@ export function walletForRpc(wallet: Wallet): RpcWallet {
     signInputs: (tx, spent, sighashType) => wallet.signInputs(tx, spent, sighashType),
     findOutput: async (outpoint) => wallet.findOutput(outpoint),
     keyOrigin: async (script) => wallet.keyOrigin(script),
+    lockUnspent: (unlock, outpoints, persistent) => wallet.withParts((parts) => lockUnspent(parts, unlock, outpoints, persistent)),
+    listLockUnspent: () => wallet.withParts(listLockUnspent),
+    setLabel: (address, label) => wallet.withParts((parts) => setLabel(parts, address, label)),
+    listLabels: (purpose) => wallet.withParts((parts) => listLabels(parts, purpose)),
+    getAddressesByLabel: (label) => wallet.withParts((parts) => addressesByLabel(parts, label)),
+    getReceivedByLabel: (label, minconf, immature) => wallet.withParts((parts) => receivedByLabel(parts, label, minconf, immature)),
+    listReceivedByLabel: (minconf, includeEmpty, immature) => wallet.withParts((parts) => listReceivedByLabel(parts, minconf, includeEmpty, immature)),
+    listDescriptors: (withPrivate) => wallet.withParts((parts) => listDescriptors(parts, withPrivate) as unknown as Record<string, unknown>),
   };
 }

@@ -21,6 +21,10 @@ export function walletsForRpc(registry: WalletRegistry): RpcWallets {
       await registry.load(name);
       return { name };
     },
+    restore: async (name, backupPath) => {
+      await registry.restore(name, backupPath);
+      return { name };
+    },
     unload: (name) => registry.unload(name),
     list: () => registry.names(),
     listDir: () => registry.onDisk(),

@@ -44,8 +44,8 @@ export interface RpcChain {
     loadBlockIndex(): Promise<ReadonlyArray<{ readonly hash: Uint8Array; readonly height: number }>>;
     /** The coins a connected block spent, in input order (getblockstats' fees). */
     getUndo(hash: Uint8Array): Promise<Coin[] | undefined>;
-    /** The whole UTXO set in outpoint order (dumptxoutset). */
-    iterateCoins?(): AsyncIterable<{ readonly outpoint: OutPoint; readonly coin: Coin }>;
+    /** The whole UTXO set in outpoint order, from one snapshot (dumptxoutset, scantxoutset). */
+    iterateCoins(): AsyncIterable<{ readonly outpoint: OutPoint; readonly coin: Coin }>;
   };
   /** The most-work valid header (body or not). */
   readonly bestHeader: RpcBlockEntry;
@@ -226,6 +226,16 @@ export interface RpcWallet {
   findOutput(outpoint: OutPoint): Promise<{ output: TxOutput; tx: Transaction } | undefined>;
   /** BIP32 origin of the key behind `script`, when it is one of our HD keys. */
   keyOrigin(script: Uint8Array): Promise<KeyOrigin | undefined>;
+  /** lockunspent: `outpoints` undefined with `unlock` unlocks all; errors carry Core's -8. */
+  lockUnspent(unlock: boolean, outpoints: ReadonlyArray<{ txid: string; vout: number }> | undefined, persistent: boolean): Promise<boolean>;
+  listLockUnspent(): Promise<Array<{ txid: string; vout: number }>>;
+  setLabel(address: string, label: string): Promise<void>;
+  listLabels(purpose: string | undefined): Promise<string[]>;
+  getAddressesByLabel(label: string): Promise<Record<string, { purpose: string }>>;
+  getReceivedByLabel(label: string, minconf: number, includeImmature: boolean): Promise<bigint>;
+  listReceivedByLabel(minconf: number, includeEmpty: boolean, includeImmature: boolean): Promise<WalletRow[]>;
+  /** Core's listdescriptors; `withPrivate` needs an unlocked wallet. */
+  listDescriptors(withPrivate: boolean): Promise<WalletRow>;
 }
 
 /** Options of fundrawtransaction, parsed. */
@@ -249,6 +259,8 @@ export interface RpcWallets {
   /** A new wallet, or one restored from `mnemonic`; the words of a newly made seed come back once. */
   create(name: string, options: { mnemonic?: string; passphrase?: string }): Promise<{ name: string; mnemonic?: string }>;
   load(name: string): Promise<{ name: string }>;
+  /** restorewallet: a backupwallet file loaded as wallet `name`. */
+  restore(name: string, backupPath: string): Promise<{ name: string }>;
   unload(name: string): Promise<void>;
   /** Loaded wallets, in load order. */
   list(): string[];

@@ -60,6 +60,8 @@ export class Ledger {
    * add and state change, so listing coins for a send costs the coins, not the whole history.
    */
   private readonly unspentIndex = new Map<string, IndexedCoin>();
+  /** Outpoint keys (`txid:vout`) lockunspent keeps out of selection and listunspent, as Core. */
+  readonly locked = new Set<string>();
 
   constructor(
     private readonly keys: KeyRing,
@@ -244,6 +246,7 @@ export class Ledger {
     const memo = new Map<string, boolean>();
     for (const indexed of this.unspentIndex.values()) {
       const { wtx, vout, key, outpoint } = indexed;
+      if (this.locked.size > 0 && this.locked.has(outpoint.key())) continue;
       const confirmed = wtx.record.state === 'confirmed';
       // A send tries confirmed coins first, without weighing the trust of every unconfirmed one.
       if (options.confirmedOnly && !confirmed) continue;

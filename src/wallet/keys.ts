@@ -42,7 +42,8 @@ export class KeyRing {
 
   constructor(
     private readonly params: NetworkParams,
-    accountXpub: string,
+    /** The BIP84 account's extended public key (listdescriptors shows it). */
+    readonly accountXpub: string,
     readonly hd: HdState,
     private readonly lookahead: number,
   ) {

@@ -5,7 +5,7 @@
  * through one queue, so two calls for the same name never open the database twice.
  */
 import { existsSync, readdirSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { WalletError } from './errors.js';
 import { checkMnemonic } from './hd.js';
@@ -140,6 +140,31 @@ export class WalletRegistry {
       const mnemonic = restored === undefined ? wallet.getMnemonic() : undefined;
       if (options.passphrase !== undefined) await wallet.encrypt(options.passphrase);
       return { wallet, mnemonic };
+    });
+  }
+
+  /**
+   * Core's restorewallet: a backupwallet file becomes the wallet `name`, loaded (-36 when that
+   * wallet exists, -8 when the file does not). On failure the half-made folder is removed, as Core.
+   */
+  restore(name: string, backupPath: string): Promise<Wallet> {
+    return this.serial(async () => {
+      const dir = this.dirOf(name);
+      if (this.loaded.has(name) || existsSync(dir)) {
+        throw new WalletRegistryError(WALLET_ALREADY_EXISTS, `Failed to create database path '${dir}'. Database already exists.`);
+      }
+      if (!existsSync(backupPath)) throw new WalletError('invalid-parameter', `Backup file does not exist`);
+      await mkdir(join(this.options.networkDir, 'wallets'), { recursive: true, mode: 0o700 });
+      let wallet: Wallet;
+      try {
+        wallet = await Wallet.restoreBackup(backupPath, { ...this.options.walletDefaults, dir, name }, this.modules);
+      } catch (err) {
+        await rm(dir, { recursive: true, force: true });
+        throw err;
+      }
+      this.loaded.set(name, wallet);
+      for (const listener of this.listeners) listener('loaded', name, wallet);
+      return wallet;
     });
   }
 

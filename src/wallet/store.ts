@@ -199,7 +199,7 @@ export class WalletStore {
     return this.db.close();
   }
 
-  private async prefix<T>(prefix: string): Promise<Map<string, T>> {
+  async prefix<T>(prefix: string): Promise<Map<string, T>> {
     const out = new Map<string, T>();
     for await (const [key, value] of this.db.iterator({ gte: prefix, lt: `${prefix}\uffff` })) out.set(key.slice(prefix.length), value as T);
     return out;

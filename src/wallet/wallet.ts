@@ -27,6 +27,8 @@ import { signalsRbf } from './rbf-state.js';
 import { type LoadedWallet, WalletStore } from './store.js';
 import { type SyncContext, firstSeen, mempoolAccepted, mempoolRemoved, rescan, syncToTip } from './sync.js';
 import { Vault } from './vault.js';
+import type { WalletParts } from './extras/parts.js';
+import { loadLocks } from './extras/locks.js';
 import { decodeWif, encodeWif } from './wif.js';
 import { followNode } from './follow.js';
 import { signMessage } from './message.js';
@@ -71,6 +73,7 @@ export class Wallet {
     try {
       const loaded = await loadOrCreate(store, settings.params, modules.chain, settings.mnemonic);
       const wallet = Wallet.assemble(settings, modules, store, loaded);
+      await loadLocks(wallet.ctx);
       await wallet.enqueue(() => syncToTip(wallet.ctx));
       await wallet.enqueue(() => wallet.resubmit());
       wallet.logger.info({ wallet: settings.name, txcount: loaded.txs.size, height: wallet.ctx.sync.height, encrypted: wallet.vault.isEncrypted }, 'wallet opened');
@@ -472,6 +475,25 @@ export class Wallet {
       return this.unconfirmed()
         .filter((wtx) => this.modules.mempool.has(wtx.txid))
         .map((wtx) => wtx.tx);
+    });
+  }
+
+  /**
+   * The wallet's parts for features kept in their own files (wallet/extras/): `task` runs in the
+   * wallet's queue, so it sees the ledger whole, as every other call does.
+   */
+  withParts<T>(task: (parts: WalletParts) => Promise<T> | T): Promise<T> {
+    return this.enqueue(async () => {
+      await syncToTip(this.ctx);
+      return task({
+        ctx: this.ctx,
+        vault: this.vault,
+        fingerprint: this.fingerprint,
+        mempool: this.modules.mempool,
+        name: this.options.name,
+        feeRate: (satPerVbyte) => this.feeRate(satPerVbyte),
+        privateKey: (key) => this.privateKey(key),
+      });
     });
   }
 

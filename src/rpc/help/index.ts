@@ -6,6 +6,7 @@
 import type { RpcMethod } from '../methods/types.js';
 import { chainHelp } from './chain.js';
 import { coreExtrasHelp } from './core-extras.js';
+import { descriptorHelp } from './descriptors.js';
 import { networkHelp, controlHelp } from './network.js';
 import { psbtHelp, walletPsbtHelp } from './psbt.js';
 import { rawTxHelp, miningHelp, generatingHelp } from './rawtx.js';
@@ -28,6 +29,7 @@ export const HELP: HelpTable = {
   ...utilHelp,
   ...controlHelp,
   ...coreExtrasHelp,
+  ...descriptorHelp,
 };
 
 export function helpFor(method: RpcMethod): string {

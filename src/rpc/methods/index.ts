@@ -4,6 +4,8 @@ import { blockStatsMethods } from './blockstats.js';
 import { chainInfoMethods } from './chain-info.js';
 import { chainMethods } from './chain.js';
 import { controlMethods } from './control.js';
+import { descriptorMethods } from './descriptors.js';
+import { scanMethods } from './scantxoutset.js';
 import { mempoolMethods } from './mempool.js';
 import { miningMethods } from './mining.js';
 import { networkMethods } from './network.js';
@@ -28,6 +30,9 @@ import { txOutProofMethods } from './txoutproof.js';
 import { blockFilterMethods } from './blockfilter.js';
 import { mempoolPersistMethods } from './mempool-persist.js';
 import { utxoSnapshotMethods } from './utxo-snapshot.js';
+import { walletLabelMethods } from './wallet-labels.js';
+import { walletSendMethods } from './wallet-send.js';
+import { walletExtraMethods } from './wallet-extras.js';
 
 export type MethodTable = ReadonlyMap<string, RpcMethod>;
 
@@ -60,6 +65,11 @@ export function methodTable(): MethodTable {
     ...blockFilterMethods,
     ...mempoolPersistMethods,
     ...utxoSnapshotMethods,
+    ...descriptorMethods,
+    ...scanMethods,
+    ...walletLabelMethods,
+    ...walletSendMethods,
+    ...walletExtraMethods,
     ...controlMethods(() => table),
   ];
   for (const method of all) {

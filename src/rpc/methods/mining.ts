@@ -120,7 +120,7 @@ async function submitBlock(p: Params, ctx: RpcContext): Promise<string | null> {
 }
 
 /** Mines `count` blocks paying `script`; stops early when maxtries runs out, as Core's generateBlocks. */
-async function generate(ctx: RpcContext, count: number, script: Uint8Array, maxTries: number): Promise<string[]> {
+export async function generate(ctx: RpcContext, count: number, script: Uint8Array, maxTries: number): Promise<string[]> {
   const hashes: string[] = [];
   let triesLeft = maxTries;
   while (hashes.length < count && triesLeft > 0) {

@@ -8,7 +8,7 @@ import { translateWalletError } from './wallet-errors.js';
 const BACKUP_WARNING =
   'Write these words down and keep them offline: they restore every coin of this wallet (powcoin wallet restore, or createwallet with a mnemonic). They are shown only now; powcoin wallet mnemonic shows them again.';
 
-async function withWallets<T>(ctx: RpcContext, call: (wallets: RpcWallets) => Promise<T> | T): Promise<T> {
+export async function withWallets<T>(ctx: RpcContext, call: (wallets: RpcWallets) => Promise<T> | T): Promise<T> {
   if (!ctx.wallets) throw new RpcError(RpcCode.METHOD_NOT_FOUND, 'Method not found (wallet is not available in this node)');
   try {
     return await call(ctx.wallets);
@@ -17,7 +17,7 @@ async function withWallets<T>(ctx: RpcContext, call: (wallets: RpcWallets) => Pr
   }
 }
 
-function walletName(p: Params, index: number): string {
+export function walletName(p: Params, index: number): string {
   const name = p.raw(index);
   if (typeof name !== 'string') throw new RpcError(RpcCode.TYPE_ERROR, 'JSON value is not a string as expected');
   return name;

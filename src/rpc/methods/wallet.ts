@@ -20,7 +20,7 @@ export function walletJson(value: unknown): unknown {
 }
 
 /** sat/vB from fee_rate (sat/vB) or conf_target (estimated), else undefined: the wallet's default. */
-function feeRate(p: Params, ctx: RpcContext, confIndex: number, rateIndex: number): number | undefined {
+export function feeRate(p: Params, ctx: RpcContext, confIndex: number, rateIndex: number): number | undefined {
   if (p.has(rateIndex)) {
     const rate = p.feeRate(rateIndex) ?? 0;
     if (!(rate > 0)) throw new RpcError(RpcCode.INVALID_PARAMETER, 'Invalid fee_rate (must be above 0 sat/vB)');
@@ -30,7 +30,7 @@ function feeRate(p: Params, ctx: RpcContext, confIndex: number, rateIndex: numbe
   return undefined;
 }
 
-function sendAmount(value: unknown): bigint {
+export function sendAmount(value: unknown): bigint {
   const amount = parseAmount(value);
   if (amount <= 0n) throw new RpcError(RpcCode.TYPE_ERROR, 'Invalid amount for send');
   return amount;

@@ -1,0 +1,18 @@
+/** What a wallet feature kept in its own file gets to work with (Wallet.withParts). */
+import type { WalletMempool } from '../interfaces.js';
+import type { WalletKey } from '../keys.js';
+import type { SyncContext } from '../sync.js';
+import type { Vault } from '../vault.js';
+
+export interface WalletParts {
+  ctx: SyncContext;
+  vault: Vault;
+  /** Master key fingerprint, 8 hex digits. */
+  fingerprint: string;
+  mempool: WalletMempool;
+  name: string;
+  /** sat/kvB: the caller's sat/vB, else the wallet's default (at least the mempool's floor). */
+  feeRate(satPerVbyte?: number): bigint;
+  /** Throws `locked` while the wallet is locked. */
+  privateKey(key: WalletKey): Uint8Array;
+}
