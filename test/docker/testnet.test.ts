@@ -9,9 +9,9 @@
  * Docker cannot be made to work on this machine.
  */
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { test } from 'node:test';
 import { alwaysTearDown } from './teardown.js';
+import { freePort, leftovers, log, until } from './helpers.js';
 import {
   DOCKER_NODES,
   DockerTestnet,
@@ -37,50 +37,6 @@ type NodeName = DockerNodeName;
 const PROJECT = 'powcoin-dockertest';
 const docker = await ensureDocker();
 
-function log(message: string): void {
-  process.stderr.write(`[docker test ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined | false>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined && value !== false) return value;
-    } catch (err) {
-      lastError = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}${lastError ? ` (last error: ${(lastError as Error).message})` : ''}`);
-    await sleep(1000);
-  }
-}
-
-/** Leftovers of the compose project, by compose's own labels. */
-async function leftovers(): Promise<string[]> {
-  const label = `label=com.docker.compose.project=${PROJECT}`;
-  const [containers, networks, volumes] = await Promise.all([
-    must('docker', ['ps', '-a', '-q', '--filter', label]),
-    must('docker', ['network', 'ls', '-q', '--filter', `name=^${PROJECT}$`]),
-    must('docker', ['volume', 'ls', '-q', '--filter', label]),
-  ]);
-  return [
-    ...containers.split('\n').filter(Boolean).map((id) => `container ${id}`),
-    ...networks.split('\n').filter(Boolean).map((id) => `network ${id}`),
-    ...volumes.split('\n').filter(Boolean).map((id) => `volume ${id}`),
-  ];
-}
 
 test('docker compose testnet: payment, partition, reorg to the most-work chain', { skip: docker.ok ? false : `Docker cannot be used here: ${docker.reason}`, timeout: 45 * 60_000 }, async () => {
   const ports = { seed: await freePort(), miner1: await freePort(), miner2: await freePort(), wallet: await freePort() };
@@ -249,7 +205,7 @@ test('docker compose testnet: payment, partition, reorg to the most-work chain',
       log(`compose logs:\n${logs}`);
     }
     await teardown();
-    const left = await leftovers();
+    const left = await leftovers(PROJECT);
     assert.deepEqual(left, [], 'docker compose down left these behind');
     log(`torn down, nothing left (${elapsed()})`);
   }
