@@ -102,11 +102,18 @@ describe('powcoin testnet: consensus across a local testnet', { timeout: 900_000
     assert.ok(json.nodes.filter((row) => row.role === 'miner').every((row) => row.hashrate > 0));
   });
 
-  test('pay: the wallet node, funded by a miner, pays a miner; confirmed on every node', async () => {
-    const funding = JSON.parse(await testnet(['pay', ...dirArgs(), 'node1', 'wallet', '20', '--wait', '--json'])) as { txid: string; confirmedOn: string[] };
-    assert.deepEqual(funding.confirmedOn, ['node0', 'node1', 'node2', 'node3']);
-    await waitFor('the wallet node to see its 20 coins', async () => (await wallet.call<number>('getbalance')) === 20);
-    const paid = JSON.parse(await testnet(['pay', ...dirArgs(), 'wallet', 'node2', '7.5', '--wait', '--json'])) as { txid: string; blockhash: string; confirmedOn: string[] };
+  test('pay --fund: the empty wallet node is funded by a miner first, then pays a miner; confirmed on every node', async () => {
+    assert.equal(await wallet.call<number>('getbalance'), 0, 'the wallet node starts with nothing');
+    const paid = JSON.parse(await testnet(['pay', ...dirArgs(), 'wallet', 'node2', '7.5', '--fund', '--wait', '--json'])) as {
+      txid: string;
+      blockhash: string;
+      confirmedOn: string[];
+      funding?: { from: string; txid: string; amount: number };
+    };
+    assert.ok(paid.funding && /^node[12]$/.test(paid.funding.from), `a miner funded the wallet node first: ${JSON.stringify(paid.funding)}`);
+    const funded = await wallet.call<{ amount: number; confirmations: number }>('gettransaction', [paid.funding.txid]);
+    assert.ok(funded.confirmations >= 1, 'the funding payment was confirmed before the wallet node paid');
+    assert.equal(funded.amount, paid.funding.amount);
     payment = paid.txid;
     assert.deepEqual(paid.confirmedOn, ['node0', 'node1', 'node2', 'node3']);
     for (const client of rpc) {
