@@ -27,7 +27,6 @@ import {
   nodeStatus,
   partition,
   pay,
-  sleep,
   testnetStatus,
 } from '../../src/testnet/testnet.js';
 
