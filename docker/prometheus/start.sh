@@ -9,7 +9,7 @@ umask 077
 printf '%s' "$POWCOIN_RPC_PASSWORD" > /prometheus/rpc-password
 # The user name goes in single quotes in YAML: double any quote it holds.
 user=$(printf '%s' "$POWCOIN_RPC_USER" | sed "s/'/''/g; s/[\\/&|]/\\\\&/g")
-sed "s|@RPC_USER@|$user|g; s|@SCRAPE_INTERVAL@|${POWCOIN_SCRAPE_INTERVAL:-5s}|g" /etc/prometheus/prometheus.yml.in > "$conf"
+sed "s|@RPC_USER@|$user|g; s|@SCRAPE_INTERVAL@|${POWCOIN_SCRAPE_INTERVAL:-10s}|g" /etc/prometheus/prometheus.yml.in > "$conf"
 exec /usr/bin/prometheus \
   --config.file="$conf" \
   --storage.tsdb.path=/prometheus/data \

@@ -54,7 +54,7 @@ test('docker compose monitoring profile: Prometheus scrapes every node', { skip:
     log('building the images (powcoin, and Prometheus from Debian packages)');
     await testnet.buildImages();
     await testnet.up({ build: false, timeoutMs: 240_000 });
-    log('four nodes healthy, Prometheus started');
+    log('four nodes answer RPC, Prometheus started');
 
     const prometheusId = await testnet.containerId('prometheus');
     const published = (await must('docker', ['port', prometheusId, '9090/tcp'])).trim().split('\n');
