@@ -52,7 +52,7 @@ test('docker compose testnet: payment, partition, reorg to the most-work chain',
     await testnet.buildImages();
     log(`image built (${elapsed()}); starting the testnet`);
     await testnet.up({ build: false, timeoutMs: 240_000 });
-    log(`all four nodes healthy (${elapsed()})`);
+    log(`all four nodes answer RPC (${elapsed()})`);
 
     // RPC ports are published on 127.0.0.1 only.
     for (const node of NODES) {
