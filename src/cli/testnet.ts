@@ -236,7 +236,7 @@ async function rpc(argv: string[], io: CliIo): Promise<number> {
   const backend = openBackend(docker, dir ?? defaultTestnetDir(io.env ?? process.env), io);
   const node = findNode(backend, ref);
   if (!(await backend.running(node))) throw new TestnetError('not-running', `${node.name} is not running; see ${backend.whereToLook(node)}`);
-  return runCall(() => backend.call(node, method, args.map(parseCliArg)), io, `${backend.where} ${node.name}`);
+  return runCall(() => backend.callRaw(node, method, args.map(parseCliArg)), io, `${backend.where} ${node.name}`);
 }
 
 /** `testnet --docker up`: Docker made usable, the images built, the compose testnet started and shown. */

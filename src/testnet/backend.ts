@@ -27,6 +27,8 @@ export interface TestnetBackend {
   readonly nodes: readonly MemberNode[];
   /** A JSON-RPC call to one node, however its RPC is reached. */
   call<T = unknown>(node: MemberNode, method: string, params?: unknown[], timeoutMs?: number): Promise<T>;
+  /** One call's JSON-RPC reply as the node wrote it (amounts keep their 8 decimals), for `testnet rpc`. */
+  callRaw(node: MemberNode, method: string, params?: unknown[]): Promise<string>;
   /** Whether the node's process (or container) is running. */
   running(node: MemberNode): Promise<boolean>;
   /** A pid or container id for the status view, when running. */

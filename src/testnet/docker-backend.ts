@@ -135,23 +135,24 @@ export class DockerTestnet implements TestnetBackend {
     return Object.keys(JSON.parse(networks) as Record<string, unknown>).includes(this.config.network);
   }
 
-  /** A JSON-RPC batch to one node: over its published port, or with `docker exec` when it is cut off. */
+  /** Posts a JSON-RPC body to one node: over its published port, or with `docker exec` when it is cut off (no port then). */
+  private async post(node: string, body: string, timeoutMs = 60_000): Promise<string> {
+    const port = this.config.ports[node as DockerNodeName];
+    if (port === undefined || !(await this.isConnected(node))) return execRpc(await this.containerId(node), body);
+    const auth = Buffer.from(`${this.credentials.user}:${this.credentials.password}`).toString('base64');
+    const response = await fetch(`http://127.0.0.1:${port}/`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Basic ${auth}` },
+      body,
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    return response.text();
+  }
+
+  /** A JSON-RPC batch to one node; each call's result, or the first error as an RpcError. */
   async batch(node: string, calls: readonly RpcCall[], timeoutMs = 60_000): Promise<unknown[]> {
     const body = JSON.stringify(calls.map((call, id) => ({ jsonrpc: '1.0', id, method: call.method, params: call.params ?? [] })));
-    const port = this.config.ports[node as DockerNodeName];
-    let text: string;
-    if (port !== undefined && (await this.isConnected(node))) {
-      const auth = Buffer.from(`${this.credentials.user}:${this.credentials.password}`).toString('base64');
-      const response = await fetch(`http://127.0.0.1:${port}/`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Basic ${auth}` },
-        body,
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-      text = await response.text();
-    } else {
-      text = await execRpc(await this.containerId(node), body);
-    }
+    const text = await this.post(node, body, timeoutMs);
     let replies: Array<{ id: number; result: unknown; error: { code: number; message: string } | null }>;
     try {
       replies = JSON.parse(text);
@@ -169,6 +170,10 @@ export class DockerTestnet implements TestnetBackend {
 
   async call<T = unknown>(node: MemberNode, method: string, params: unknown[] = [], timeoutMs?: number): Promise<T> {
     return (await this.batch(node.name, [{ method, params }], timeoutMs))[0] as T;
+  }
+
+  callRaw(node: MemberNode, method: string, params: unknown[] = []): Promise<string> {
+    return this.post(node.name, JSON.stringify({ jsonrpc: '1.0', id: 0, method, params }));
   }
 
   /** `call` by service name. */

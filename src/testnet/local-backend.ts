@@ -63,6 +63,10 @@ export class LocalBackend implements TestnetBackend {
     return call<T>(this.state, this.own(node), method, params, timeoutMs);
   }
 
+  callRaw(node: MemberNode, method: string, params: unknown[] = []): Promise<string> {
+    return clientFor(this.state, this.own(node)).callRaw(method, params);
+  }
+
   async running(node: MemberNode): Promise<boolean> {
     return isOurDaemon(this.own(node));
   }
