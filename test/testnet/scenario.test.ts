@@ -100,6 +100,9 @@ describe('powcoin testnet: consensus across a local testnet', { timeout: 900_000
     const json = JSON.parse(await testnet(['status', ...dirArgs(), '--json'])) as { nodes: Array<{ running: boolean; peers: number; role: string; hashrate: number }> };
     assert.ok(json.nodes.every((row) => row.running && row.peers >= 1));
     assert.ok(json.nodes.filter((row) => row.role === 'miner').every((row) => row.hashrate > 0));
+    // `testnet rpc` prints the node's reply as written: amounts keep their 8 decimals, as `powcoin rpc`.
+    assert.match(await testnet(['rpc', ...dirArgs(), 'node1', 'getblockcount']), /^\d+\n$/);
+    assert.match(await testnet(['rpc', ...dirArgs(), 'seed', 'getbalance']), /^0\.00000000\n$/);
   });
 
   test('pay --fund: the empty wallet node is funded by a miner first, then pays a miner; confirmed on every node', async () => {
@@ -146,7 +149,8 @@ describe('powcoin testnet: consensus across a local testnet', { timeout: 900_000
   test('heal: every node ends on the most-work chain; both payments confirmed exactly once', async () => {
     // Give the majority a clear lead, so the cut-off miner's branch is the one reorganized away.
     await wallet.call('generatetoaddress', [10, await wallet.call<string>('getnewaddress')]);
-    const [majority, minority] = await Promise.all([info(seed), info(miner2)]);
+    // The wallet node's own view: it mined the lead, so it has it (the seed may not yet, under load).
+    const [majority, minority] = await Promise.all([info(wallet), info(miner2)]);
     assert.ok(BigInt(`0x${majority.chainwork}`) > BigInt(`0x${minority.chainwork}`));
     await testnet(['heal', ...dirArgs(), 'node2']);
     // Not "one tip at one instant": the miners go on mining, and a node in the middle of its reorg
