@@ -143,7 +143,9 @@ describe('powcoin testnet: consensus across a local testnet', { timeout: 900_000
     await waitFor('the payment on the cut-off branch', async () => (await miner2.call<{ confirmations: number }>('gettransaction', [losingSidePayment])).confirmations > 0);
     const status = await testnet(['status', ...dirArgs()]);
     assert.match(status, /node2\s+miner \(isolated\)/);
-    assert.match(status, /2 different tips/);
+    // At least the two sides' tips; under load a node of the majority may lag a block behind.
+    const tips = /(\d+) different tips/.exec(status);
+    assert.ok(tips && Number(tips[1]) >= 2, `status shows the sides' different tips: ${status.split('\n')[0]}`);
   });
 
   test('heal: every node ends on the most-work chain; both payments confirmed exactly once', async () => {
