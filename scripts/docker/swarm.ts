@@ -11,7 +11,9 @@
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DOCKER_DIR, DockerTestnet, ensureDocker, ensureEnvFile, execRpc, must, run, sleep, TestnetError } from './testnet.js';
+import { DockerTestnet, TestnetError, dockerConfigFromEnv, dockerDir, ensureDocker, ensureEnvFile, execRpc, must, run, sleep } from '../../src/testnet/testnet.js';
+
+const DOCKER_DIR = dockerDir();
 
 const STACK_FILE = join(DOCKER_DIR, 'stack.yml');
 /** Written when `up` made the swarm, so that `down` knows to leave it. */
@@ -46,8 +48,8 @@ export class SwarmTestnet {
   }
 
   async buildImage(): Promise<void> {
-    const compose = new DockerTestnet({ project: this.stack, network: this.stack, image: this.image, ports: { seed: 0, miner1: 0, miner2: 0, wallet: 0 } });
-    await compose.buildImage();
+    const compose = new DockerTestnet({ ...dockerConfigFromEnv(), project: this.stack, network: this.stack, image: this.image });
+    await compose.buildImages();
   }
 
   async deploy(nodes = 3): Promise<void> {
@@ -74,7 +76,7 @@ export class SwarmTestnet {
   async rpc<T = unknown>(container: string, method: string, ...params: unknown[]): Promise<T> {
     const text = await execRpc(container, JSON.stringify({ jsonrpc: '1.0', id: 0, method, params }));
     const reply = JSON.parse(text) as { result: T; error: { message: string; code: number } | null };
-    if (reply.error) throw new TestnetError(`${container}: ${method}: ${reply.error.message} (${reply.error.code})`);
+    if (reply.error) throw new TestnetError('bad-reply', `${container}: ${method}: ${reply.error.message} (${reply.error.code})`);
     return reply.result;
   }
 
@@ -102,7 +104,7 @@ export class SwarmTestnet {
     await run('docker', ['stack', 'rm', this.stack]);
     const deadline = Date.now() + 120_000;
     while ((await this.leftovers()).length > 0) {
-      if (Date.now() > deadline) throw new TestnetError(`stack ${this.stack} still has ${(await this.leftovers()).join(', ')} after 120 s`);
+      if (Date.now() > deadline) throw new TestnetError('stop-failed', `stack ${this.stack} still has ${(await this.leftovers()).join(', ')} after 120 s`);
       await sleep(1000);
     }
     if (existsSync(MADE_SWARM_MARK)) {
@@ -138,7 +140,7 @@ async function cli(argv: readonly string[]): Promise<number> {
   switch (command) {
     case 'up': {
       const docker = await ensureDocker();
-      if (!docker.ok) throw new TestnetError(`Docker cannot be used here: ${docker.reason}`);
+      if (!docker.ok) throw new TestnetError('docker-unavailable', `Docker cannot be used here: ${docker.reason}`);
       await swarm.ensureSwarm();
       await swarm.buildImage();
       await swarm.deploy(arg ? Number(arg) : 3);

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The compose testnet's commands without npm: up | status | pay FROM TO AMOUNT | partition NODE | heal NODE | down
-# (the same as npm run testnet:docker:<command>; see docs/docker.md). Needs `npm ci` first (tsx).
+# The compose testnet's commands without npm: up [--monitoring] | status | pay FROM TO AMOUNT [--fund] |
+# partition NODE | heal NODE | rpc NODE METHOD [ARGS] | down -- that is, `powcoin testnet --docker ...`
+# (the same as npm run testnet:docker:<command>; see docs/testnet.md). Needs `npm ci` first (tsx).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-exec node --import tsx scripts/docker/testnet.ts "$@"
+exec node --import tsx src/cli/main.ts testnet --docker "$@"

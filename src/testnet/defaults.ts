@@ -1,6 +1,8 @@
-/** Defaults and shared constants of the local testnet. */
+/** Defaults and shared constants of the testnets. */
 import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { defaultConfigDir } from '../node/options.js';
 
 export const DEFAULT_NODES = 4;
@@ -19,3 +21,13 @@ export function demoNetworkConfig(): string {
   return join(defaultConfigDir(), 'networks', 'demo.json');
 }
 
+
+/** The package's root (it holds package.json, config/ and docker/): from src/testnet/ under tsx, or dist/src/testnet/ compiled. */
+export function packageRoot(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  for (const up of ['../..', '../../..']) {
+    const root = resolve(here, up);
+    if (existsSync(join(root, 'package.json')) && existsSync(join(root, 'config'))) return root;
+  }
+  return resolve(here, '../..');
+}

@@ -1,17 +1,17 @@
-/** `powcoin testnet status`: each node's tip, height, peers, hash rate and balance, side by side. */
-import { join } from 'node:path';
-import { type NodeRole, type TestnetNode, type TestnetState, isOurDaemon } from './state.js';
-import { call } from './rpc.js';
-import { heal, partition, pay } from './actions.js';
+/** `testnet status`: each node's tip, height, peers, hash rate and balance, side by side, from its RPC. */
+import type { MemberNode, NodeRole, TestnetBackend } from './backend.js';
 
 export interface NodeStatus {
   name: string;
   role: NodeRole;
-  pid?: number;
+  /** The pid (local) or container id (docker), while running. */
+  id?: string;
   running: boolean;
   isolated: boolean;
   height?: number;
   tip?: string;
+  /** The active chain's work (hex), for comparing sides after a partition. */
+  chainwork?: string;
   difficulty?: number;
   peers?: number;
   /** The node's own miner, hashes per second. */
@@ -26,13 +26,15 @@ export interface NodeStatus {
   error?: string;
 }
 
-export async function nodeStatus(state: TestnetState, node: TestnetNode): Promise<NodeStatus> {
-  const row: NodeStatus = { name: node.name, role: node.role, pid: node.pid, running: isOurDaemon(node), isolated: node.isolated === true };
+export async function nodeStatus(backend: TestnetBackend, node: MemberNode): Promise<NodeStatus> {
+  const running = await backend.running(node);
+  const isolated = await backend.isolated(node).catch(() => false);
+  const row: NodeStatus = { name: node.name, role: node.role, id: running ? await backend.handle(node) : undefined, running, isolated };
   if (!row.running) return row;
   try {
-    const get = <T>(method: string) => call<T>(state, node, method, [], 10_000);
+    const get = <T>(method: string) => backend.call<T>(node, method, [], 10_000);
     const [chain, peers, mining, mempool, tips, balances] = await Promise.all([
-      get<{ blocks: number; bestblockhash: string; difficulty: number }>('getblockchaininfo'),
+      get<{ blocks: number; bestblockhash: string; chainwork: string; difficulty: number }>('getblockchaininfo'),
       get<number>('getconnectioncount'),
       get<{ hashespersec: number; networkhashps: number }>('getmininginfo'),
       get<{ size: number }>('getmempoolinfo'),
@@ -42,6 +44,7 @@ export async function nodeStatus(state: TestnetState, node: TestnetNode): Promis
     Object.assign(row, {
       height: chain.blocks,
       tip: chain.bestblockhash,
+      chainwork: chain.chainwork,
       difficulty: chain.difficulty,
       peers,
       hashrate: mining.hashespersec,
@@ -57,8 +60,8 @@ export async function nodeStatus(state: TestnetState, node: TestnetNode): Promis
   return row;
 }
 
-export function testnetStatus(state: TestnetState): Promise<NodeStatus[]> {
-  return Promise.all(state.nodes.map((node) => nodeStatus(state, node)));
+export function testnetStatus(backend: TestnetBackend): Promise<NodeStatus[]> {
+  return Promise.all(backend.nodes.map((node) => nodeStatus(backend, node)));
 }
 
 export function formatRate(hashesPerSecond: number | undefined): string {
@@ -74,16 +77,16 @@ export function formatRate(hashesPerSecond: number | undefined): string {
 }
 
 /** The side-by-side view: one row per node. */
-export function formatStatus(state: TestnetState, rows: NodeStatus[]): string {
-  const header = ['node', 'role', 'pid', 'height', 'tip', 'peers', 'hashrate', 'net hash/s', 'difficulty', 'mempool', 'forks', 'balance', 'immature'];
+export function formatStatus(testnet: { where: string; network: string; kind?: 'local' | 'docker' }, rows: NodeStatus[]): string {
+  const header = ['node', 'role', testnet.kind === 'docker' ? 'container' : 'pid', 'height', 'tip', 'peers', 'hashrate', 'net hash/s', 'difficulty', 'mempool', 'forks', 'balance', 'immature'];
   const table = rows.map((row) => {
     const role = `${row.role}${row.isolated ? ' (isolated)' : ''}`;
-    if (!row.running) return [row.name, role, row.pid ? String(row.pid) : '-', 'down'];
-    if (row.error) return [row.name, role, String(row.pid), `error: ${row.error}`];
+    if (!row.running) return [row.name, role, row.id ?? '-', 'down'];
+    if (row.error) return [row.name, role, row.id ?? '', `error: ${row.error}`];
     return [
       row.name,
       role,
-      String(row.pid),
+      row.id ?? '',
       String(row.height),
       row.tip ? row.tip.slice(0, 12) : '',
       String(row.peers),
@@ -104,6 +107,6 @@ export function formatStatus(state: TestnetState, rows: NodeStatus[]): string {
       .trimEnd();
   const tips = new Set(rows.filter((row) => row.tip).map((row) => row.tip));
   const summary = tips.size === 1 ? 'all running nodes on one tip' : tips.size === 0 ? 'no node answering' : `${tips.size} different tips`;
-  return [`testnet ${state.dir} (network ${state.network}): ${summary}`, line(header), ...table.map(line)].join('\n');
+  return [`testnet ${testnet.where} (network ${testnet.network}): ${summary}`, line(header), ...table.map(line)].join('\n');
 }
 

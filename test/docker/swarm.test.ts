@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { alwaysTearDown } from './teardown.js';
 import { SwarmTestnet, swarmTable } from '../../scripts/docker/swarm.js';
-import { ensureDocker, sleep } from '../../scripts/docker/testnet.js';
+import { ensureDocker, sleep } from '../../src/testnet/testnet.js';
 
 const STACK = 'powcoin-swarmtest';
 const docker = await ensureDocker();
@@ -66,7 +66,7 @@ test('docker swarm stack: nodes given only the seed find each other and outlive 
   } finally {
     if (failed) {
       for (const { id, service } of await swarm.containers().catch(() => [])) {
-        const logs = await import('../../scripts/docker/testnet.js').then(({ run }) => run('docker', ['logs', '--tail', '15', id]));
+        const logs = await import('../../src/testnet/testnet.js').then(({ run }) => run('docker', ['logs', '--tail', '15', id]));
         log(`${service} ${id} logs:\n${logs.stdout}${logs.stderr}`);
       }
     }

@@ -5,7 +5,7 @@
  * a stuck engine) it falls back to removing by label whatever the run created.
  */
 import { after } from 'node:test';
-import { must, run } from '../../scripts/docker/testnet.js';
+import { must, run } from '../../src/testnet/testnet.js';
 
 export function alwaysTearDown(what: string, down: () => Promise<void>, label: string): () => Promise<void> {
   let done: Promise<void> | undefined;

@@ -1,69 +1,47 @@
 /**
- * The compose testnet end to end (npm run test:docker; not part of npm test): build the image
- * (on a local base image when no registry answers), bring up seed, miner1, miner2 and wallet,
- * wait for one tip, pay from the wallet node and see the payment confirmed on every node, cut
+ * The compose testnet end to end through the orchestrator's docker back end (npm run
+ * test:docker; not part of npm test): build the image (on a local base image when no registry
+ * answers), bring up seed, miner1, miner2 and wallet, wait for one tip, pay from the wallet node
+ * (funded first by a miner: `pay --fund`) and see the payment confirmed on every node, cut
  * miner2 off, let both sides mine, heal, and check that every node ends on the most-work chain
  * with the payment confirmed exactly once. Then tear down, leaving no container, network or
  * volume behind. Skipped, with the reason, when scripts/docker/ensure-docker.sh finds that
  * Docker cannot be made to work on this machine.
  */
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { test } from 'node:test';
 import { alwaysTearDown } from './teardown.js';
-import { DockerTestnet, NODES, type NodeName, SEED_PEER_ID, ensureDocker, execRpc, must, sleep, statusTable } from '../../scripts/docker/testnet.js';
+import { freePort, leftovers, log, until } from './helpers.js';
+import {
+  DOCKER_NODES,
+  DockerTestnet,
+  type DockerNodeName,
+  SEED_PEER_ID,
+  dockerConfigFromEnv,
+  ensureDocker,
+  execRpc,
+  findNode,
+  formatStatus,
+  heal,
+  must,
+  nodeStatus,
+  partition,
+  pay,
+  testnetStatus,
+} from '../../src/testnet/testnet.js';
+
+const NODES = DOCKER_NODES.map((node) => node.name);
+type NodeName = DockerNodeName;
 
 const PROJECT = 'powcoin-dockertest';
 const docker = await ensureDocker();
 
-function log(message: string): void {
-  process.stderr.write(`[docker test ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined | false>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined && value !== false) return value;
-    } catch (err) {
-      lastError = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}${lastError ? ` (last error: ${(lastError as Error).message})` : ''}`);
-    await sleep(1000);
-  }
-}
-
-/** Leftovers of the compose project, by compose's own labels. */
-async function leftovers(): Promise<string[]> {
-  const label = `label=com.docker.compose.project=${PROJECT}`;
-  const [containers, networks, volumes] = await Promise.all([
-    must('docker', ['ps', '-a', '-q', '--filter', label]),
-    must('docker', ['network', 'ls', '-q', '--filter', `name=^${PROJECT}$`]),
-    must('docker', ['volume', 'ls', '-q', '--filter', label]),
-  ]);
-  return [
-    ...containers.split('\n').filter(Boolean).map((id) => `container ${id}`),
-    ...networks.split('\n').filter(Boolean).map((id) => `network ${id}`),
-    ...volumes.split('\n').filter(Boolean).map((id) => `volume ${id}`),
-  ];
-}
 
 test('docker compose testnet: payment, partition, reorg to the most-work chain', { skip: docker.ok ? false : `Docker cannot be used here: ${docker.reason}`, timeout: 45 * 60_000 }, async () => {
   const ports = { seed: await freePort(), miner1: await freePort(), miner2: await freePort(), wallet: await freePort() };
-  const testnet = new DockerTestnet({ project: PROJECT, network: PROJECT, image: 'powcoin:dockertest', ports });
+  const testnet = new DockerTestnet({ ...dockerConfigFromEnv(), project: PROJECT, network: PROJECT, image: 'powcoin:dockertest', ports, monitoring: false });
+  const status = (node: NodeName) => nodeStatus(testnet, findNode(testnet, node));
+  const statusTable = (rows: Awaited<ReturnType<typeof testnetStatus>>) => formatStatus(testnet, rows);
   const started = Date.now();
   const elapsed = () => `${((Date.now() - started) / 1000).toFixed(0)} s`;
   await testnet.down(false).catch(() => undefined); // an earlier run that was killed
@@ -71,10 +49,10 @@ test('docker compose testnet: payment, partition, reorg to the most-work chain',
   let failed = true;
   try {
     log('building the image');
-    await testnet.buildImage();
+    await testnet.buildImages();
     log(`image built (${elapsed()}); starting the testnet`);
     await testnet.up({ build: false, timeoutMs: 240_000 });
-    log(`all four nodes healthy (${elapsed()})`);
+    log(`all four nodes answer RPC (${elapsed()})`);
 
     // RPC ports are published on 127.0.0.1 only.
     for (const node of NODES) {
@@ -90,21 +68,26 @@ test('docker compose testnet: payment, partition, reorg to the most-work chain',
       }
       return true;
     });
+    // Not "one tip at one instant": the miners go on mining, and on a loaded machine a block takes
+    // seconds to reach every node. One chain: the same block at the lowest tip height, on every node.
     const sameTip = async (minHeight: number) => {
-      const rows = await testnet.statuses();
-      return new Set(rows.map((r) => r.tip)).size === 1 && rows[0].height >= minHeight ? rows : undefined;
+      const rows = await testnetStatus(testnet);
+      if (!rows.every((r) => r.height !== undefined)) return undefined;
+      const lowest = Math.min(...rows.map((r) => r.height!));
+      if (lowest < minHeight) return undefined;
+      const hashes = await Promise.all(NODES.map((node) => testnet.rpc<string>(node, 'getblockhash', lowest)));
+      return new Set(hashes).size === 1 ? rows : undefined;
     };
     const synced = await until('all nodes on one tip at height >= 5', 240_000, () => sameTip(5));
     log(`one tip (${elapsed()}):\n${statusTable(synced)}`);
 
-    // Fund the wallet node from miner1 once its coinbases mature, then pay from the wallet node.
-    await until('miner1 to have 30 spendable coins', 600_000, async () => (await testnet.rpc<number>('miner1', 'getbalance')) >= 30);
-    const funding = await testnet.pay('miner1', 'wallet', 20);
-    log(`miner1 paid the wallet node 20 (txid ${funding.txid})`);
-    await until('the wallet node to have 20 confirmed coins', 300_000, async () => (await testnet.rpc<number>('wallet', 'getbalance')) >= 20);
-
-    const payment = await testnet.pay('wallet', 'seed', 2.5);
-    log(`the wallet node paid the seed 2.5 (txid ${payment.txid}); waiting for it to confirm`);
+    // The wallet node has nothing: `fund` has a miner pay it first (once its coinbases mature).
+    assert.equal(await testnet.rpc<number>('wallet', 'getbalance'), 0, 'the wallet node starts empty');
+    const payment = await pay(testnet, 'wallet', 'seed', '2.5', { fund: true, timeoutMs: 600_000 });
+    assert.ok(payment.funding && /^miner[12]$/.test(payment.funding.from), `a miner funded the wallet node first (${JSON.stringify(payment.funding)})`);
+    const funded = await testnet.rpc<{ amount: number; confirmations: number }>('wallet', 'gettransaction', payment.funding.txid);
+    assert.ok(funded.confirmations >= 1 && Number(funded.amount) === payment.funding.amount, `the funding payment is confirmed in the wallet node's wallet (${JSON.stringify(funded)})`);
+    log(`${payment.funding.from} funded the wallet node (txid ${payment.funding.txid}); the wallet node paid the seed 2.5 (txid ${payment.txid}); waiting for it to confirm`);
     const paid = await until('the payment to confirm', 300_000, async () => {
       const tx = await testnet.rpc<{ blockhash?: string; blockheight?: number; confirmations: number }>('wallet', 'gettransaction', payment.txid);
       return tx.blockhash && tx.confirmations >= 1 ? { blockhash: tx.blockhash, height: tx.blockheight } : undefined;
@@ -122,19 +105,22 @@ test('docker compose testnet: payment, partition, reorg to the most-work chain',
     log(`payment confirmed in ${paid.blockhash} on every node (${elapsed()})`);
 
     // Cut miner2 (2 threads) off; both sides mine on.
-    await testnet.partition('miner2');
-    const [seedStart, minerStart] = [(await testnet.status('seed')).height, (await testnet.status('miner2')).height];
+    await partition(testnet, 'miner2');
+    assert.equal(await testnet.isConnected('miner2'), false, 'miner2 is off the docker network');
+    const [seedStart, minerStart] = [(await status('seed')).height!, (await status('miner2')).height!];
     log(`miner2 cut off at height ${minerStart}, the seed's side at ${seedStart}`);
     const sides = await until('both sides to mine 3 blocks of their own', 600_000, async () => {
-      const [seed, miner1, miner2] = await Promise.all([testnet.status('seed'), testnet.status('miner1'), testnet.status('miner2')]);
-      assert.equal(miner2.connected, false);
-      if (seed.height < seedStart + 3 || miner2.height < minerStart + 3 || seed.tip === miner2.tip) return undefined;
+      const [seed, miner1, miner2] = await Promise.all([status('seed'), status('miner1'), status('miner2')]);
+      assert.equal(miner2.isolated, true);
+      assert.equal(miner2.peers, 0, 'miner2 has no peer while cut off');
+      if (seed.height! < seedStart + 3 || miner2.height! < minerStart + 3 || seed.tip === miner2.tip) return undefined;
       // The seed's side is the seed, miner1 and the wallet: settled when seed and miner1 agree.
       return seed.tip === miner1.tip ? { seed, miner2 } : undefined;
     });
-    log(`partitioned (${elapsed()}):\n${statusTable(await testnet.statuses())}`);
+    log(`partitioned (${elapsed()}):\n${statusTable(await testnetStatus(testnet))}`);
 
-    await testnet.heal('miner2');
+    await heal(testnet, 'miner2');
+    assert.equal(await testnet.isConnected('miner2'), true, 'miner2 is on the docker network again');
     log('miner2 joined again');
     const healed = await until('all nodes on one tip after the heal', 300_000, () => sameTip(0));
     log(`healed (${elapsed()}):\n${statusTable(healed)}`);
@@ -150,7 +136,7 @@ test('docker compose testnet: payment, partition, reorg to the most-work chain',
       }
     };
     const workOf = async (node: NodeName, hash: string) => BigInt(`0x${(await testnet.rpc<{ chainwork: string }>(node, 'getblockheader', hash)).chainwork}`);
-    const sideWork = [BigInt(`0x${sides.seed.chainwork}`), BigInt(`0x${sides.miner2.chainwork}`)];
+    const sideWork = [BigInt(`0x${sides.seed.chainwork!}`), BigInt(`0x${sides.miner2.chainwork!}`)];
     for (const node of NODES) {
       const tips = await testnet.rpc<Array<{ hash: string; status: string }>>(node, 'getchaintips');
       const active = tips.find((t) => t.status === 'active');
@@ -162,10 +148,10 @@ test('docker compose testnet: payment, partition, reorg to the most-work chain',
       }
       // Exactly one side's chain survived: the other side's tip is off the main chain now (a reorg).
       // (The winning side may never have seen the losing side's blocks: unknown counts as off.)
-      const onMain = await Promise.all([sides.seed.tip, sides.miner2.tip].map((hash) => isOnMainChain(node, hash)));
+      const onMain = await Promise.all([sides.seed.tip!, sides.miner2.tip!].map((hash) => isOnMainChain(node, hash)));
       assert.equal(onMain.filter(Boolean).length, 1, `${node}: exactly one side's pre-heal tip is on the main chain`);
     }
-    const minerWon = await isOnMainChain('seed', sides.miner2.tip);
+    const minerWon = await isOnMainChain('seed', sides.miner2.tip!);
     // The losing side knew its own tip, and has left it: a reorg.
     const losers: NodeName[] = minerWon ? ['seed', 'miner1', 'wallet'] : ['miner2'];
     const losingTip = minerWon ? sides.seed.tip : sides.miner2.tip;
@@ -198,7 +184,7 @@ test('docker compose testnet: payment, partition, reorg to the most-work chain',
       return reply.result;
     };
     await until('each extra node to have >= 2 peers and the miners\' tip', 300_000, async () => {
-      const tip = (await testnet.status('miner1')).height;
+      const tip = (await status('miner1')).height!;
       for (const id of extras) {
         const [peers, height] = await Promise.all([extraRpc<Array<{ peerId: string }>>(id, 'getpeerinfo'), extraRpc<number>(id, 'getblockcount')]);
         if (peers.length < 2 || !peers.some((p) => p.peerId !== SEED_PEER_ID) || height < tip - 1) return false;
@@ -208,12 +194,12 @@ test('docker compose testnet: payment, partition, reorg to the most-work chain',
     log(`the extra nodes found peers beyond the seed (${elapsed()})`);
     await testnet.compose(['stop', '--timeout', '10', 'seed'], { echo: true });
     const remaining = NODES.filter((n) => n !== 'seed');
-    const before = Math.max(...(await Promise.all(remaining.map(async (n) => (await testnet.status(n)).height))));
+    const before = Math.max(...(await Promise.all(remaining.map(async (n) => (await status(n)).height!))));
     await until('2 more blocks on every node but the seed, one tip', 300_000, async () => {
-      const rows = await Promise.all(remaining.map((n) => testnet.status(n)));
+      const rows = await Promise.all(remaining.map((n) => status(n)));
       const extraTips = await Promise.all(extras.map((id) => extraRpc<string>(id, 'getbestblockhash')));
       const tips = new Set([...rows.map((r) => r.tip), ...extraTips]);
-      return tips.size === 1 && rows[0].height >= before + 2 && rows.every((r) => r.peers >= 1);
+      return tips.size === 1 && rows[0].height! >= before + 2 && rows.every((r) => r.peers! >= 1);
     });
     log(`with the seed stopped, blocks still reach all other nodes (${elapsed()})`);
     failed = false;
@@ -224,7 +210,7 @@ test('docker compose testnet: payment, partition, reorg to the most-work chain',
       log(`compose logs:\n${logs}`);
     }
     await teardown();
-    const left = await leftovers();
+    const left = await leftovers(PROJECT);
     assert.deepEqual(left, [], 'docker compose down left these behind');
     log(`torn down, nothing left (${elapsed()})`);
   }

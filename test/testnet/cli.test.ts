@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { testnetCommand } from '../../src/cli/testnet.js';
 import { parseNetworkConfig, networks } from '../../src/params/index.js';
-import { STATE_VERSION, type TestnetState } from '../../src/testnet/state.js';
-import { demoNetworkConfig, findNode, formatRate, formatStatus } from '../../src/testnet/testnet.js';
+import { STATE_VERSION, type TestnetState } from '../../src/testnet/local-state.js';
+import { LocalBackend, demoNetworkConfig, findNode, formatRate, formatStatus } from '../../src/testnet/testnet.js';
 import { freeBasePort } from './harness.js';
 
 async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -139,9 +139,9 @@ describe('powcoin testnet without nodes', () => {
 
   test('the status table: one row per node, stopped nodes shown as down', () => {
     const state = fakeState(root, ['seed', 'miner']);
-    const text = formatStatus(state, [
-      { name: 'node0', role: 'seed', pid: 10, running: true, isolated: false, height: 42, tip: 'ab'.repeat(32), difficulty: 0.000244140625, peers: 1, hashrate: 0, networkHashps: 2_500_000, mempool: 3, forks: 1, balance: 0, immature: 0 },
-      { name: 'node1', role: 'miner', pid: 11, running: false, isolated: true },
+    const text = formatStatus(new LocalBackend(state), [
+      { name: 'node0', role: 'seed', id: '10', running: true, isolated: false, height: 42, tip: 'ab'.repeat(32), difficulty: 0.000244140625, peers: 1, hashrate: 0, networkHashps: 2_500_000, mempool: 3, forks: 1, balance: 0, immature: 0 },
+      { name: 'node1', role: 'miner', id: '11', running: false, isolated: true },
     ]);
     const lines = text.split('\n');
     assert.match(lines[0], /network demo\): all running nodes on one tip$/);

@@ -100,13 +100,23 @@ describe('powcoin testnet: consensus across a local testnet', { timeout: 900_000
     const json = JSON.parse(await testnet(['status', ...dirArgs(), '--json'])) as { nodes: Array<{ running: boolean; peers: number; role: string; hashrate: number }> };
     assert.ok(json.nodes.every((row) => row.running && row.peers >= 1));
     assert.ok(json.nodes.filter((row) => row.role === 'miner').every((row) => row.hashrate > 0));
+    // `testnet rpc` prints the node's reply as written: amounts keep their 8 decimals, as `powcoin rpc`.
+    assert.match(await testnet(['rpc', ...dirArgs(), 'node1', 'getblockcount']), /^\d+\n$/);
+    assert.match(await testnet(['rpc', ...dirArgs(), 'seed', 'getbalance']), /^0\.00000000\n$/);
   });
 
-  test('pay: the wallet node, funded by a miner, pays a miner; confirmed on every node', async () => {
-    const funding = JSON.parse(await testnet(['pay', ...dirArgs(), 'node1', 'wallet', '20', '--wait', '--json'])) as { txid: string; confirmedOn: string[] };
-    assert.deepEqual(funding.confirmedOn, ['node0', 'node1', 'node2', 'node3']);
-    await waitFor('the wallet node to see its 20 coins', async () => (await wallet.call<number>('getbalance')) === 20);
-    const paid = JSON.parse(await testnet(['pay', ...dirArgs(), 'wallet', 'node2', '7.5', '--wait', '--json'])) as { txid: string; blockhash: string; confirmedOn: string[] };
+  test('pay --fund: the empty wallet node is funded by a miner first, then pays a miner; confirmed on every node', async () => {
+    assert.equal(await wallet.call<number>('getbalance'), 0, 'the wallet node starts with nothing');
+    const paid = JSON.parse(await testnet(['pay', ...dirArgs(), 'wallet', 'node2', '7.5', '--fund', '--wait', '--json'])) as {
+      txid: string;
+      blockhash: string;
+      confirmedOn: string[];
+      funding?: { from: string; txid: string; amount: number };
+    };
+    assert.ok(paid.funding && /^node[12]$/.test(paid.funding.from), `a miner funded the wallet node first: ${JSON.stringify(paid.funding)}`);
+    const funded = await wallet.call<{ amount: number; confirmations: number }>('gettransaction', [paid.funding.txid]);
+    assert.ok(funded.confirmations >= 1, 'the funding payment was confirmed before the wallet node paid');
+    assert.equal(funded.amount, paid.funding.amount);
     payment = paid.txid;
     assert.deepEqual(paid.confirmedOn, ['node0', 'node1', 'node2', 'node3']);
     for (const client of rpc) {
@@ -133,13 +143,16 @@ describe('powcoin testnet: consensus across a local testnet', { timeout: 900_000
     await waitFor('the payment on the cut-off branch', async () => (await miner2.call<{ confirmations: number }>('gettransaction', [losingSidePayment])).confirmations > 0);
     const status = await testnet(['status', ...dirArgs()]);
     assert.match(status, /node2\s+miner \(isolated\)/);
-    assert.match(status, /2 different tips/);
+    // At least the two sides' tips; under load a node of the majority may lag a block behind.
+    const tips = /(\d+) different tips/.exec(status);
+    assert.ok(tips && Number(tips[1]) >= 2, `status shows the sides' different tips: ${status.split('\n')[0]}`);
   });
 
   test('heal: every node ends on the most-work chain; both payments confirmed exactly once', async () => {
     // Give the majority a clear lead, so the cut-off miner's branch is the one reorganized away.
     await wallet.call('generatetoaddress', [10, await wallet.call<string>('getnewaddress')]);
-    const [majority, minority] = await Promise.all([info(seed), info(miner2)]);
+    // The wallet node's own view: it mined the lead, so it has it (the seed may not yet, under load).
+    const [majority, minority] = await Promise.all([info(wallet), info(miner2)]);
     assert.ok(BigInt(`0x${majority.chainwork}`) > BigInt(`0x${minority.chainwork}`));
     await testnet(['heal', ...dirArgs(), 'node2']);
     // Not "one tip at one instant": the miners go on mining, and a node in the middle of its reorg

@@ -1,10 +1,11 @@
-/** `powcoin testnet down`: stop every node (SIGTERM, then SIGKILL) and remove what `up` created. */
+/** The local back end's `down`: stop every node (SIGTERM, then SIGKILL) and remove what `up` created. */
 import { rmSync, rmdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { type TestnetNode, TestnetError, isAlive, isOurDaemon, readState, statePath, writeState } from './state.js';
+import { type TestnetNode, isAlive, isOurDaemon, readState, statePath, writeState } from './local-state.js';
+import { TestnetError } from './errors.js';
 import { NETWORK_COPY } from './defaults.js';
-import type { Say } from './rpc.js';
-import { sleep } from './up.js';
+import type { Say } from './find.js';
+import { sleep } from './wait.js';
 
 export interface DownResult {
   stopped: string[];
@@ -43,7 +44,7 @@ export async function downTestnet(dirOption: string, options: { keep?: boolean; 
   }
   await waitGone(running, 10_000);
   const stillAlive = running.filter((node) => isAlive(node.pid));
-  if (stillAlive.length > 0) throw new TestnetError(`could not stop ${stillAlive.map((node) => `${node.name} (pid ${node.pid})`).join(', ')}`);
+  if (stillAlive.length > 0) throw new TestnetError('stop-failed', `could not stop ${stillAlive.map((node) => `${node.name} (pid ${node.pid})`).join(', ')}`);
   const stopped = running.map((node) => node.name);
   if (options.keep) {
     for (const node of state.nodes) delete node.pid;

@@ -1,4 +1,4 @@
-/** `powcoin testnet up`: plan the nodes, check ports, start the seed and then the others, wait until they are connected. */
+/** The local back end's `up`: plan the nodes, check ports, start the seed and then the others, wait until they are connected. */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, statSync } from 'node:fs';
@@ -7,10 +7,12 @@ import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isNetworkName, networks, parseNetworkConfig } from '../params/index.js';
-import { STATE_VERSION, type NodeRole, type TestnetNode, type TestnetState, TestnetError, hasState, isOurDaemon, readState, writeState } from './state.js';
-import { DEFAULT_BASE_PORT, DEFAULT_NODES, HOST, NETWORK_COPY, RPC_USER, demoNetworkConfig } from './defaults.js';
-import { type Say, call, logTail } from './rpc.js';
-import { heal } from './actions.js';
+import { STATE_VERSION, type NodeRole, type TestnetNode, type TestnetState, hasState, isOurDaemon, readState, writeState } from './local-state.js';
+import { DEFAULT_BASE_PORT, DEFAULT_NODES, HOST, NETWORK_COPY, RPC_USER, demoNetworkConfig, packageRoot } from './defaults.js';
+import { TestnetError } from './errors.js';
+import type { Say } from './find.js';
+import { call, logTail } from './local-backend.js';
+import { sleep } from './wait.js';
 import { readDashboardUrl } from '../dashboard/url-file.js';
 
 export interface UpOptions {
@@ -36,16 +38,6 @@ export interface UpOptions {
   extraArgs?: string[];
 }
 
-function packageRoot(): string {
-  // src/testnet/ under tsx, dist/src/testnet/ compiled: the root holds package.json.
-  const here = dirname(fileURLToPath(import.meta.url));
-  for (const up of ['../..', '../../..']) {
-    const root = resolve(here, up);
-    if (existsSync(join(root, 'package.json')) && existsSync(join(root, 'config'))) return root;
-  }
-  return resolve(here, '../..');
-}
-
 /** How to run `powcoin node` as this process runs: the compiled CLI, or the sources through tsx. */
 function daemonCommand(): string[] {
   const here = fileURLToPath(import.meta.url);
@@ -62,16 +54,11 @@ function portFree(port: number): Promise<boolean> {
   });
 }
 
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolveSleep) => setTimeout(resolveSleep, ms));
-}
-
-/** The last lines of a node's log, for an error message. */
 function resolveNetwork(options: UpOptions): { name: string; retargets: boolean; configFile?: string; builtin?: string } {
-  if (options.network !== undefined && options.networkConfig !== undefined) throw new TestnetError('give --network or --network-config, not both', 2);
+  if (options.network !== undefined && options.networkConfig !== undefined) throw new TestnetError('usage', 'give --network or --network-config, not both');
   if (options.network !== undefined) {
     if (!isNetworkName(options.network) || options.network === 'main') {
-      throw new TestnetError(`--network must be test or regtest (or use --network-config FILE), got '${options.network}'`, 2);
+      throw new TestnetError('usage', `--network must be test or regtest (or use --network-config FILE), got '${options.network}'`);
     }
     return { name: options.network, retargets: !networks[options.network].noRetargeting, builtin: options.network };
   }
@@ -80,13 +67,13 @@ function resolveNetwork(options: UpOptions): { name: string; retargets: boolean;
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new TestnetError(`cannot read the network config ${file}: ${(err as Error).message}`, 2);
+    throw new TestnetError('usage', `cannot read the network config ${file}: ${(err as Error).message}`);
   }
   try {
     const params = parseNetworkConfig(JSON.parse(text), networks);
     return { name: params.name, retargets: !params.noRetargeting, configFile: file };
   } catch (err) {
-    throw new TestnetError(`network config ${file}: ${(err as Error).message}`, 2);
+    throw new TestnetError('usage', `network config ${file}: ${(err as Error).message}`);
   }
 }
 
@@ -96,7 +83,7 @@ function roleOf(index: number, miners: number): NodeRole {
 }
 
 function checkCount(name: string, value: number, min: number, max: number): number {
-  if (!Number.isInteger(value) || value < min || value > max) throw new TestnetError(`--${name} must be an integer from ${min} to ${max}, got ${value}`, 2);
+  if (!Number.isInteger(value) || value < min || value > max) throw new TestnetError('usage', `--${name} must be an integer from ${min} to ${max}, got ${value}`);
   return value;
 }
 
@@ -108,7 +95,7 @@ function planTestnet(options: UpOptions): { state: TestnetState; networkSource?:
   const basePort = checkCount('base-port', options.basePort ?? DEFAULT_BASE_PORT, 1024, 65535 - 2 * count);
   const network = resolveNetwork(options);
   const mineInterval = options.mineInterval ?? (network.retargets ? 0 : 1);
-  if (!(mineInterval >= 0)) throw new TestnetError(`--mine-interval must be a non-negative number, got ${mineInterval}`, 2);
+  if (!(mineInterval >= 0)) throw new TestnetError('usage', `--mine-interval must be a non-negative number, got ${mineInterval}`);
   const cores = availableParallelism();
   const threadsOf = options.minerThreads ?? ((k: number) => Math.min(k, cores));
   // The nodes read a copy (made by `create`), so editing the original later cannot split a running testnet.
@@ -159,7 +146,7 @@ async function checkPorts(state: TestnetState): Promise<void> {
     if (!(await portFree(node.p2pPort))) busy.push(`${node.p2pPort} (${node.name} p2p)`);
   }
   if (busy.length > 0) {
-    throw new TestnetError(`port${busy.length > 1 ? 's' : ''} ${busy.join(', ')} already in use on ${HOST}: another testnet or program holds ${busy.length > 1 ? 'them' : 'it'}; pick other ports with --base-port P, or stop the other testnet ('powcoin testnet down --dir DIR')`);
+    throw new TestnetError('busy', `port${busy.length > 1 ? 's' : ''} ${busy.join(', ')} already in use on ${HOST}: another testnet or program holds ${busy.length > 1 ? 'them' : 'it'}; pick other ports with --base-port P, or stop the other testnet ('powcoin testnet down --dir DIR')`);
   }
 }
 
@@ -205,7 +192,7 @@ async function waitReady(state: TestnetState, node: TestnetNode, child: ChildPro
   child.once('exit', (code, signal) => (exit = signal ? `signal ${signal}` : `exit code ${code}`));
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
-    if (exit !== undefined) throw new TestnetError(`${node.name} stopped during start-up (${exit}); the end of ${node.log}:\n${logTail(node)}`);
+    if (exit !== undefined) throw new TestnetError('start-failed', `${node.name} stopped during start-up (${exit}); the end of ${node.log}:\n${logTail(node)}`);
     try {
       const info = await call<{ peerid?: string; localaddresses: Array<{ address: string }> }>(state, node, 'getnetworkinfo', [], 5_000);
       node.peerId = info.peerid;
@@ -216,7 +203,7 @@ async function waitReady(state: TestnetState, node: TestnetNode, child: ChildPro
     }
     await sleep(200);
   }
-  throw new TestnetError(`${node.name} did not answer on RPC port ${node.rpcPort} within ${Math.round(timeoutMs / 1000)} s; the end of ${node.log}:\n${logTail(node)}`);
+  throw new TestnetError('start-failed', `${node.name} did not answer on RPC port ${node.rpcPort} within ${Math.round(timeoutMs / 1000)} s; the end of ${node.log}:\n${logTail(node)}`);
 }
 
 async function startNodes(state: TestnetState, options: UpOptions, say: Say): Promise<void> {
@@ -233,7 +220,7 @@ async function startNodes(state: TestnetState, options: UpOptions, say: Say): Pr
     writeState(state);
     await waitReady(state, seed, seedChild, readyTimeout);
     say(`${seed.name} (seed) ready: pid ${seed.pid}, rpc ${HOST}:${seed.rpcPort}, p2p ${seed.p2pAddress}`);
-    if (!seed.p2pAddress) throw new TestnetError(`${seed.name} reports no p2p address; see ${seed.log}`);
+    if (!seed.p2pAddress) throw new TestnetError('start-failed', `${seed.name} reports no p2p address; see ${seed.log}`);
     for (const node of others) {
       const child = spawnNode(state, node, nodeArgs(state, node, seed.p2pAddress, options));
       node.pid = child.pid;
@@ -247,7 +234,7 @@ async function startNodes(state: TestnetState, options: UpOptions, say: Say): Pr
     stopStarted();
     writeState(state);
     if (!(err instanceof TestnetError)) throw err;
-    throw new TestnetError(`${err.message}\nThe nodes started are stopped; the logs stay in ${state.dir} ('powcoin testnet down --dir ${state.dir}' removes them).`, err.exitCode);
+    throw new TestnetError(err.code, `${err.message}\nThe nodes started are stopped; the logs stay in ${state.dir} ('powcoin testnet down --dir ${state.dir}' removes them).`);
   }
   const connected = await waitConnected(state, state.nodes.slice(1), 30_000);
   for (const node of state.nodes.slice(1)) {
@@ -261,7 +248,7 @@ async function startNodes(state: TestnetState, options: UpOptions, say: Say): Pr
 }
 
 /** Waits until each node has at least one peer; answers the names of those that do. */
-export async function waitConnected(state: TestnetState, nodes: TestnetNode[], timeoutMs: number): Promise<Set<string>> {
+async function waitConnected(state: TestnetState, nodes: TestnetNode[], timeoutMs: number): Promise<Set<string>> {
   const done = new Set<string>();
   const until = Date.now() + timeoutMs;
   while (done.size < nodes.length && Date.now() < until) {
@@ -281,12 +268,12 @@ export async function waitConnected(state: TestnetState, nodes: TestnetNode[], t
  */
 export async function upTestnet(options: UpOptions, say: Say = () => undefined): Promise<TestnetState> {
   const dir = resolve(options.dir);
-  if (existsSync(dir) && !statSync(dir).isDirectory()) throw new TestnetError(`${dir} is not a directory`, 2);
+  if (existsSync(dir) && !statSync(dir).isDirectory()) throw new TestnetError('usage', `${dir} is not a directory`);
   if (hasState(dir)) {
     const state = readState(dir);
     const alive = state.nodes.filter((node) => isOurDaemon(node));
     if (alive.length > 0) {
-      throw new TestnetError(`${dir} already holds a running testnet (${alive.map((node) => `${node.name} pid ${node.pid}`).join(', ')}); see 'powcoin testnet status --dir ${dir}', or stop it with 'powcoin testnet down --dir ${dir}'`);
+      throw new TestnetError('busy', `${dir} already holds a running testnet (${alive.map((node) => `${node.name} pid ${node.pid}`).join(', ')}); see 'powcoin testnet status --dir ${dir}', or stop it with 'powcoin testnet down --dir ${dir}'`);
     }
     say(`restarting the stopped testnet in ${dir} (${state.nodes.length} nodes, network ${state.network}); 'powcoin testnet down --dir ${dir}' removes it instead`);
     // A node cut off before keeps its bans (they are stored in its data dir) until `heal`.
@@ -296,7 +283,7 @@ export async function upTestnet(options: UpOptions, say: Say = () => undefined):
     return state;
   }
   if (existsSync(dir) && readdirSync(dir).length > 0) {
-    throw new TestnetError(`${dir} is not empty and holds no testnet; give an empty or new directory with --dir`, 2);
+    throw new TestnetError('usage', `${dir} is not empty and holds no testnet; give an empty or new directory with --dir`);
   }
   const { state, networkSource } = planTestnet({ ...options, dir });
   await checkPorts(state);

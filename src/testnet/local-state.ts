@@ -5,13 +5,16 @@
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { MemberNode, NodeRole } from './backend.js';
+import { TestnetError } from './errors.js';
 
 export const STATE_FILE = 'testnet.json';
 export const STATE_VERSION = 1;
 
-export type NodeRole = 'seed' | 'miner' | 'wallet';
+export type { NodeRole };
 
-export interface TestnetNode {
+/** A node of a local testnet: a `powcoin node` process with its own data dir and ports. */
+export interface TestnetNode extends MemberNode {
   /** `node0`, `node1`, ... */
   readonly name: string;
   readonly index: number;
@@ -52,17 +55,6 @@ export interface TestnetState {
   nodes: TestnetNode[];
 }
 
-/** A command-line problem with a testnet: printed as one line, with the exit code. */
-export class TestnetError extends Error {
-  override readonly name = 'TestnetError';
-  constructor(
-    message: string,
-    readonly exitCode = 1,
-  ) {
-    super(message);
-  }
-}
-
 export function statePath(dir: string): string {
   return join(dir, STATE_FILE);
 }
@@ -74,16 +66,16 @@ export function hasState(dir: string): boolean {
 export function readState(dir: string): TestnetState {
   const path = statePath(dir);
   if (!existsSync(path)) {
-    throw new TestnetError(`no testnet in ${dir} (no ${STATE_FILE}); start one with 'powcoin testnet up --dir ${dir}', or pass the --dir it was started with`);
+    throw new TestnetError('no-testnet', `no testnet in ${dir} (no ${STATE_FILE}); start one with 'powcoin testnet up --dir ${dir}', or pass the --dir it was started with`);
   }
   let state: TestnetState;
   try {
     state = JSON.parse(readFileSync(path, 'utf8')) as TestnetState;
   } catch (err) {
-    throw new TestnetError(`${path} is not a testnet state file: ${(err as Error).message}`);
+    throw new TestnetError('bad-state', `${path} is not a testnet state file: ${(err as Error).message}`);
   }
   if (state.version !== STATE_VERSION || !Array.isArray(state.nodes)) {
-    throw new TestnetError(`${path} is not a testnet state file of this version (version ${String(state.version)}, expected ${STATE_VERSION})`);
+    throw new TestnetError('bad-state', `${path} is not a testnet state file of this version (version ${String(state.version)}, expected ${STATE_VERSION})`);
   }
   return state;
 }
