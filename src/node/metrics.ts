@@ -11,6 +11,20 @@ function apply(sample: Sample, set: (value: number, labels?: Record<string, stri
   else for (const [labels, value] of sample) set(value, labels);
 }
 
+/** A series read when scraped: its collect() resets it and writes what `read` gives. */
+function sampled<M extends { reset(): void }>(registry: Registry, name: string, help: string, labelNames: readonly string[], read: () => Sample, write: (metric: M, value: number, labels?: Record<string, string>) => void) {
+  return {
+    name,
+    help,
+    labelNames,
+    registers: [registry],
+    collect(this: M) {
+      this.reset();
+      apply(read(), (value, labels) => write(this, value, labels));
+    },
+  };
+}
+
 export class PromMetrics implements Metrics {
   readonly registry = new Registry();
 
@@ -29,30 +43,12 @@ export class PromMetrics implements Metrics {
   }
 
   sampledGauge(name: string, help: string, read: () => Sample, labelNames: readonly string[] = []): void {
-    new Gauge({
-      name,
-      help,
-      labelNames,
-      registers: [this.registry],
-      collect() {
-        this.reset();
-        apply(read(), (value, labels) => (labels ? this.set(labels, value) : this.set(value)));
-      },
-    });
+    new Gauge(sampled<Gauge>(this.registry, name, help, labelNames, read, (gauge, value, labels) => (labels ? gauge.set(labels, value) : gauge.set(value))));
   }
 
+  /** The running total lives elsewhere: reset and set it, as a counter only goes up from zero. */
   sampledCounter(name: string, help: string, read: () => Sample, labelNames: readonly string[] = []): void {
-    new Counter({
-      name,
-      help,
-      labelNames,
-      registers: [this.registry],
-      collect() {
-        // The running total lives elsewhere: reset and set it, as a counter only goes up from zero.
-        this.reset();
-        apply(read(), (value, labels) => (labels ? this.inc(labels, value) : this.inc(value)));
-      },
-    });
+    new Counter(sampled<Counter>(this.registry, name, help, labelNames, read, (counter, value, labels) => (labels ? counter.inc(labels, value) : counter.inc(value))));
   }
 
   /**

@@ -10,7 +10,7 @@ import { Psbt, PsbtError } from '../../primitives/psbt.js';
 import { Transaction } from '../../primitives/transaction.js';
 import { messageDigest } from '../../wallet/message.js';
 import { RpcCode, RpcError, invalidParameter } from '../errors.js';
-import { withChecksum } from '../format/descriptor-checksum.js';
+import { addChecksum as withChecksum } from '../../primitives/descriptor/checksum.js';
 import { scriptAsm } from '../format/script.js';
 import type { RpcContext } from '../interfaces.js';
 import type { Params } from '../params.js';
