@@ -73,6 +73,9 @@ export class PromMetrics implements Metrics {
 
   /** The exposition text and its content type, for GET /metrics. */
   async exposition(): Promise<{ contentType: string; text: string }> {
-    return { contentType: this.registry.contentType, text: await this.registry.metrics() };
+    // prom-client writes NaN as "Nan" (its util.getValueAsString); the text format says "NaN".
+    // Event-loop lag is NaN until its monitor has sampled, which a scrape right after start meets.
+    const text = (await this.registry.metrics()).replace(/ Nan$/gm, ' NaN');
+    return { contentType: this.registry.contentType, text };
   }
 }
