@@ -240,10 +240,28 @@ async function startNodes(state: TestnetState, options: UpOptions, say: Say): Pr
   for (const node of state.nodes.slice(1)) {
     if (!connected.has(node.name)) say(`warning: ${node.name} has no peer after 30 s; see ${node.log}`);
   }
-  // Each node writes its dashboard's address (token included) before its RPC answers.
+  // A node writes its dashboard's address (token included) just before it logs 'node ready',
+  // a moment after its network methods answer: wait for it, unless the dashboard was turned off.
+  const dashboardOff = (options.extraArgs ?? []).some((arg) => /^--dashboard=(0|false)$/.test(arg));
+  const urls = dashboardOff ? new Map<string, string>() : await waitDashboardUrls(state.nodes, 60_000);
   for (const node of state.nodes) {
-    const url = readDashboardUrl(node.networkDir);
+    const url = urls.get(node.name);
     if (url) say(`${node.name} dashboard: ${url}`);
+    else if (!dashboardOff) say(`warning: ${node.name} wrote no dashboard address within 60 s; see ${node.log}`);
+  }
+}
+
+/** Each node's dashboard URL, once all have written theirs or the ceiling passes. */
+async function waitDashboardUrls(nodes: TestnetNode[], timeoutMs: number): Promise<Map<string, string>> {
+  const urls = new Map<string, string>();
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    for (const node of nodes) {
+      const url = urls.has(node.name) ? undefined : readDashboardUrl(node.networkDir);
+      if (url) urls.set(node.name, url);
+    }
+    if (urls.size === nodes.length || Date.now() > until) return urls;
+    await sleep(100);
   }
 }
 
