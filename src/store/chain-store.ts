@@ -285,6 +285,8 @@ export class ChainStore {
       } catch (err) {
         throw databaseError(this.dir, err);
       }
+      // A synchronous read cannot race a write: kept as a clean coin (a miss is not kept).
+      this.cache.remember([key], [value], this.cache.readGeneration);
     }
     return value && decodeCoin(key, value);
   }
