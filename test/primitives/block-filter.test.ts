@@ -1,6 +1,6 @@
 /**
  * BIP158 basic block filters, checked against a second implementation written here from the
- * BIP's text: BigInt SipHash-2-4 (itself checked against the SipHash paper's vectors), the
+ * BIP's text: BigInt SipHash-2-4 (test/helpers, checked against the SipHash paper's vectors), the
  * hash-to-range mapping, and a Golomb-Rice decoder. The filter must decode to exactly the
  * sorted mapped values of the deduplicated elements, so a wrong key, range, parameter or bit
  * order fails. (BIP158's published testnet vectors all matched during development; they are not
@@ -12,39 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { basicFilterElements, buildGcsFilter, filterHeader } from '../../src/primitives/block-filter.js';
 import { concatBytes, sha256d, toHex } from '../../src/primitives/index.js';
 import { sipHash24BigInt, sipKey } from '../../src/primitives/siphash.js';
-
-const MASK64 = (1n << 64n) - 1n;
-const rotl = (x: bigint, b: bigint): bigint => ((x << b) | (x >> (64n - b))) & MASK64;
-const u64le = (bytes: Uint8Array, at: number): bigint => new DataView(bytes.buffer, bytes.byteOffset + at, 8).getBigUint64(0, true);
-
-/** SipHash-2-4 as the paper writes it, over BigInt lanes. */
-function referenceSipHash(key: Uint8Array, data: Uint8Array): bigint {
-  const k0 = u64le(key, 0);
-  const k1 = u64le(key, 8);
-  let v0 = k0 ^ 0x736f6d6570736575n;
-  let v1 = k1 ^ 0x646f72616e646f6dn;
-  let v2 = k0 ^ 0x6c7967656e657261n;
-  let v3 = k1 ^ 0x7465646279746573n;
-  const round = (): void => {
-    v0 = (v0 + v1) & MASK64; v1 = rotl(v1, 13n) ^ v0; v0 = rotl(v0, 32n);
-    v2 = (v2 + v3) & MASK64; v3 = rotl(v3, 16n) ^ v2;
-    v0 = (v0 + v3) & MASK64; v3 = rotl(v3, 21n) ^ v0;
-    v2 = (v2 + v1) & MASK64; v1 = rotl(v1, 17n) ^ v2; v2 = rotl(v2, 32n);
-  };
-  const padded = new Uint8Array(Math.floor(data.length / 8) * 8 + 8);
-  padded.set(data);
-  padded[padded.length - 1] = data.length & 0xff;
-  for (let at = 0; at < padded.length; at += 8) {
-    const m = u64le(padded, at);
-    v3 ^= m;
-    round();
-    round();
-    v0 ^= m;
-  }
-  v2 ^= 0xffn;
-  for (let i = 0; i < 4; i++) round();
-  return (v0 ^ v1 ^ v2 ^ v3) & MASK64;
-}
+import { referenceSipHash } from '../helpers/siphash-reference.js';
 
 /** BIP158's basic filter parameters: P = 19, M = 784931. N (CompactSize, one byte for the sizes used here), then the Golomb-Rice deltas, MSB first. */
 function decodeGcs(filter: Uint8Array, p: number): { n: number; values: bigint[] } {
