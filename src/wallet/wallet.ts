@@ -19,13 +19,12 @@ import { type HistoryContext, type TransactionResult, type TxListEntry, getTrans
 import { KeyRing, type WalletKey } from './keys.js';
 import { type ResolvedWalletOptions, type WalletModules, type WalletOptions, resolveWalletOptions } from './options.js';
 import { buildPayment } from './spend.js';
-import { commitSend } from './commit.js';
 import { abandonTransaction } from './abandon.js';
 import { commitBump, planBump } from './bumpfee.js';
 import { withConfirmedFirst } from './candidates.js';
 import { signalsRbf } from './rbf-state.js';
 import { type LoadedWallet, WalletStore } from './store.js';
-import { type SyncContext, firstSeen, mempoolAccepted, mempoolRemoved, rescan, syncToTip } from './sync.js';
+import { type SyncContext, addTx, firstSeen, mempoolAccepted, mempoolRemoved, rescan, syncToTip } from './sync.js';
 import { Vault } from './vault.js';
 import type { WalletParts } from './extras/parts.js';
 import { loadLocks } from './extras/locks.js';
@@ -192,8 +191,11 @@ export class Wallet {
         privateKey: (coin) => this.privateKey(coin.key),
       }),
     );
+    await this.modules.mempool.acceptTransaction(built.tx);
+    const batch = this.ctx.store.batch();
     const comment = options.comment !== undefined ? { comment: options.comment } : {};
-    await commitSend(this.ctx, mempool, built.tx, { state: 'unconfirmed', ...firstSeen(this.ctx), ...comment });
+    addTx(this.ctx, built.tx, { state: 'unconfirmed', ...firstSeen(this.ctx), ...comment }, batch);
+    await batch.put('hd', this.ctx.keys.hd).write();
     const txid = built.tx.txid();
     this.logger.info({ txid, fee: built.fee.toString(), inputs: built.inputs.length, outputs: built.tx.outputs.length }, 'wallet sent a transaction');
     return { txid, tx: built.tx, fee: built.fee };

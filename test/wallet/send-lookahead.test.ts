@@ -10,7 +10,7 @@ import { mnemonicToSeedSync } from '@scure/bip39';
 import { encodeAddress } from '../../src/primitives/address.js';
 import { publicKeyHash } from '../../src/primitives/keys.js';
 import type { Wallet } from '../../src/wallet/index.js';
-import { COIN, MNEMONIC_A, type Node, closeWallet, openNode, params } from './fixture.js';
+import { COIN, MNEMONIC_A, type Node, openNode, params } from './fixture.js';
 
 const LOOKAHEAD = 20; // the wallet's default keypoolSize
 const OUTSIDE = 'pcrt1qkje59acmlwcw8m206vg0u99u7mvudtmxrhekke';
@@ -51,36 +51,5 @@ describe('change keys handed out by sends', () => {
     assert.equal(new Set(sent.map((s) => s.txid)).size, LOOKAHEAD + 5);
     for (const s of sent) assert.ok(node.mempool.has(s.txid));
     assert.equal(wallet.getWalletInfo().keypoolsize_hd_internal, LOOKAHEAD);
-  });
-});
-
-describe('a send the mempool refuses', () => {
-  let node: Node;
-  let wallet: Wallet;
-
-  before(async () => {
-    node = await openNode();
-    wallet = await node.openWallet({ mnemonic: MNEMONIC_A });
-    const main = node.branchTo(await wallet.getNewAddress());
-    await node.mine(...main.extend(102));
-  });
-  after(async () => node.close());
-
-  test('leaves no wallet record, also after the wallet is reopened, and its coins stay spendable', async () => {
-    const balance = wallet.getBalance();
-    const txcount = wallet.getWalletInfo().txcount;
-    // Below the relay minimum (1 sat/vB): the wallet builds it, the mempool refuses it.
-    await assert.rejects(wallet.send([{ address: OUTSIDE, amount: COIN }], { feeRate: 0.1 }), /min relay fee not met/);
-    await node.settle();
-    assert.equal(wallet.getWalletInfo().txcount, txcount, 'no record of the refused tx');
-    assert.equal(wallet.getBalance(), balance);
-    const dir = node.dirs.at(-1)!;
-    await closeWallet(node, wallet);
-    wallet = await node.openWallet({ dir });
-    assert.equal(wallet.getWalletInfo().txcount, txcount, 'none on disk either');
-    assert.equal(wallet.getBalance(), balance);
-    const sent = await wallet.send([{ address: OUTSIDE, amount: COIN }]);
-    await node.settle();
-    assert.ok(node.mempool.has(sent.txid));
   });
 });
