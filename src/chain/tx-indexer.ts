@@ -7,15 +7,10 @@ import type { TxIndexStore } from '../store/tx-index-store.js';
 import type { Logger } from '../util/logger.js';
 import { ChainIndexer, type IndexedChain, type IndexedEntry } from './chain-indexer.js';
 
-/** The slice of a block index entry the indexers walk. */
-export type TxIndexEntry = IndexedEntry;
-/** What the indexer needs of the chain (Chain satisfies it). */
-export type TxIndexChain = IndexedChain;
-
 export class TxIndexer extends ChainIndexer {
   constructor(
     private readonly store: TxIndexStore,
-    chain: TxIndexChain,
+    chain: IndexedChain,
     logger?: Logger,
   ) {
     super('transaction index', store, chain, logger);
@@ -30,7 +25,7 @@ export class TxIndexer extends ChainIndexer {
     return entry && this.chain.getEntryAtHeight(entry.height) === entry ? entry.hash : undefined;
   }
 
-  protected async addBlock(entry: TxIndexEntry): Promise<boolean> {
+  protected async addBlock(entry: IndexedEntry): Promise<boolean> {
     const block = await this.chain.getBlock(entry.hash);
     if (!block) {
       this.logger.warn({ height: entry.height, hash: entry.hash }, 'transaction index: block body not available; waiting for it');
@@ -42,7 +37,7 @@ export class TxIndexer extends ChainIndexer {
     return true;
   }
 
-  protected async undoBlock(entry: TxIndexEntry, parent: TxIndexEntry): Promise<void> {
+  protected async undoBlock(entry: IndexedEntry, parent: IndexedEntry): Promise<void> {
     const block = await this.chain.getBlock(entry.hash);
     const txids = block ? block.txs.map((tx) => tx.txidBytes()) : [];
     await this.store.apply({ txids, blockHash: hexToHash(entry.hash), remove: true, best: { hash: hexToHash(parent.hash), height: parent.height } });
