@@ -21,7 +21,7 @@ function run(bin: string, args: string[]): Promise<CliResult> {
   });
 }
 
-describe('the built powcoin command', { timeout: 600_000 }, () => {
+describe('the built powcoin command', { timeout: 900_000 }, () => {
   let built: BuiltPackage;
   let datadir: string;
   let daemon: Daemon;

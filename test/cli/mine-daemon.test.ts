@@ -11,7 +11,7 @@ import { type Daemon, powcoin, startDaemon } from '../node/daemon.js';
 
 const ADDRESS = 'pcrt1qkje59acmlwcw8m206vg0u99u7mvudtmxrhekke';
 
-describe('powcoin mine against a running daemon', { timeout: 240_000 }, () => {
+describe('powcoin mine against a running daemon', { timeout: 900_000 }, () => {
   let datadir: string;
   let daemon: Daemon;
   before(async () => {

@@ -31,7 +31,7 @@ function ensureChromium(): string {
   }
 }
 
-describe(`the dashboard in headless Chromium on a ${NODES}-node local testnet`, { timeout: 600_000 }, () => {
+describe(`the dashboard in headless Chromium on a ${NODES}-node local testnet`, { timeout: 900_000 }, () => {
   let root: string;
   let dir: string;
   let state: State;

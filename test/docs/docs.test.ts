@@ -54,7 +54,7 @@ describe('runnable blocks are found', () => {
   });
 });
 
-describe('every runnable doc example runs against a regtest node', { timeout: 600_000 }, () => {
+describe('every runnable doc example runs against a regtest node', { timeout: 1_800_000 }, () => {
   let datadir: string;
   let daemon: Daemon;
   let env: NodeJS.ProcessEnv;

@@ -21,7 +21,7 @@ async function waitFor(what: string, check: () => Promise<boolean>, ms = 120_000
 
 const CACHE_FLAGS = ['--maxtipage', '0', '--dbcache', '0.2'];
 
-describe('kill -9 during a cached sync', { timeout: 600_000 }, () => {
+describe('kill -9 during a cached sync', { timeout: 900_000 }, () => {
   const daemons: Daemon[] = [];
   const dirs: string[] = [];
   after(async () => {

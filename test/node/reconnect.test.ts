@@ -35,7 +35,7 @@ async function stopDaemon(daemon: Daemon): Promise<void> {
   await daemon.exited;
 }
 
-describe('a restarted daemon reconnects from its address book and anchors', { timeout: 420_000 }, () => {
+describe('a restarted daemon reconnects from its address book and anchors', { timeout: 900_000 }, () => {
   const daemons: Daemon[] = [];
   const dirs: string[] = [];
   after(async () => {

@@ -27,7 +27,7 @@ function reachable(from: string, links: Map<string, string[]>): number {
   return seen.size;
 }
 
-describe(`powcoin testnet: ${NODES} daemons find each other from one seed`, { timeout: 600_000 }, () => {
+describe(`powcoin testnet: ${NODES} daemons find each other from one seed`, { timeout: 900_000 }, () => {
   let root: string;
   let dir: string;
   let state: State;
