@@ -52,7 +52,8 @@ export function postOnce(request: PostOnceRequest): Promise<HttpResponse> {
     socket.on('close', () => settle(() => {
       throw new Error('the connection closed');
     }));
-    socket.end(head + request.body);
+    // write, not end: a server may take our half-close for an abort (node:http does) and drop the answer.
+    socket.write(head + request.body);
   });
 }
 
