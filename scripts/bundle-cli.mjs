@@ -33,3 +33,10 @@ if (heavy.length > 0) {
   process.stderr.write(`bundle-cli: the client bundle must not contain the node stack, but it imports:\n  ${heavy.join('\n  ')}\n`);
   process.exit(1);
 }
+// node:http costs a one-call process more than its call: the CLI's client speaks HTTP over node:net (src/rpc/one-shot-client.ts).
+const builtins = Object.values(result.metafile.outputs).flatMap((output) => output.imports.filter((i) => i.external).map((i) => i.path));
+const slow = builtins.filter((path) => /^(node:)?(http|https|http2|crypto|undici)$/.test(path));
+if (slow.length > 0) {
+  process.stderr.write(`bundle-cli: the client bundle must not load ${slow.join(', ')}: a CLI call would pay for it at every start\n`);
+  process.exit(1);
+}

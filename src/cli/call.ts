@@ -3,7 +3,7 @@
  * writing its cookie, or warming up (-28), wait and retry until it answers or the timeout passes.
  * Errors come out saying which of the three it is: node down, credentials wrong, method unknown.
  */
-import { RpcClientError } from '../rpc/client.js';
+import { RpcClientError } from '../rpc/client-error.js';
 import { CliError, type Connection, missingCookieMessage } from './connection.js';
 
 export interface WaitOptions {

@@ -7,8 +7,6 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { rpcCommand } from './rpc.js';
-import { walletCommand } from './wallet.js';
 
 export const USAGE = `powcoin — a peer-to-peer proof-of-work cryptocurrency node
 
@@ -53,7 +51,8 @@ export async function clientMain(argv: readonly string[]): Promise<number | unde
     process.stdout.write(`powcoin ${packageVersion()}\n`);
     return 0;
   }
-  if (command === 'rpc') return rpcCommand(rest);
-  if (command === 'wallet') return walletCommand(rest);
+  // Loaded on use: --help and --version need no socket code (node:net and its streams).
+  if (command === 'rpc') return (await import('./rpc.js')).rpcCommand(rest);
+  if (command === 'wallet') return (await import('./wallet.js')).walletCommand(rest);
   return undefined;
 }

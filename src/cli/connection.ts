@@ -4,7 +4,8 @@
  * else the cookie in the data dir, as bitcoin-cli reads it.
  */
 import { readCookie } from '../rpc/auth.js';
-import { RpcClient } from '../rpc/client.js';
+import type { JsonRpcClient } from '../rpc/client-base.js';
+import { OneShotRpcClient } from '../rpc/one-shot-client.js';
 import { loadNodeOptions, type NodeOptions } from '../node/options.js';
 import { OPTION_SPECS } from '../node/option-schema.js';
 
@@ -18,7 +19,7 @@ export class CliError extends Error {
 }
 
 export interface Connection {
-  client: RpcClient;
+  client: JsonRpcClient;
   options: NodeOptions;
   /** 'missing': no cookie yet (the node is down, starting, or uses another data dir). */
   auth: 'password' | 'cookie' | 'missing';
@@ -74,7 +75,8 @@ export function connect(flags: readonly string[], host: string | undefined, env:
   const target = host ?? (['0.0.0.0', '::'].includes(options.rpcBind) ? '127.0.0.1' : options.rpcBind);
   const hostPart = target.includes(':') ? `[${target}]` : target;
   const path = wallet === undefined ? '' : `wallet/${encodeURIComponent(wallet)}`;
-  const client = new RpcClient({ url: `http://${hostPart}:${options.rpcPort}/${path}`, credentials: { user: '', password: '' } });
+  // One connection a call, as bitcoin-cli: the CLI's processes are short-lived (rpc/one-shot-client.ts).
+  const client = new OneShotRpcClient({ url: `http://${hostPart}:${options.rpcPort}/${path}`, credentials: { user: '', password: '' } });
   const connection: Connection = {
     client,
     options,

@@ -8,7 +8,7 @@ import { RpcError } from '../rpc/errors.js';
 
 /** JSON-RPC's "Method not found" (kept literal: rpc/errors.js would be loaded whole for one number). */
 const METHOD_NOT_FOUND = -32601;
-import { RpcClientError } from '../rpc/client.js';
+import { RpcClientError } from '../rpc/client-error.js';
 import { type WaitOptions, callWithWait } from './call.js';
 import { CliError, connect, normalizeWalletFlag, splitFlags } from './connection.js';
 import { memberText, prettyJson } from './json-text.js';

@@ -4,7 +4,7 @@
  * docker/docker-compose.yml (docs/testnet.md). The work is in src/testnet/.
  */
 import { parseArgs } from 'node:util';
-import { RpcClientError } from '../rpc/client.js';
+import { RpcClientError } from '../rpc/client-error.js';
 import { RpcError } from '../rpc/errors.js';
 import {
   DEFAULT_BASE_PORT,

@@ -4,7 +4,7 @@
  * in `ps` or the shell history), the POWCOIN_WALLET_PASSPHRASE variable.
  */
 import { readFileSync } from 'node:fs';
-import type { RpcClient } from '../rpc/client.js';
+import type { JsonRpcClient } from '../rpc/client-base.js';
 import { CliError } from './connection.js';
 import type { CliIo } from './rpc.js';
 
@@ -42,7 +42,7 @@ export function seedAction(rest: readonly string[], env: NodeJS.ProcessEnv): See
   return { action, args, passphrase: passphrase === '' ? undefined : passphrase };
 }
 
-export async function runSeedAction(request: SeedAction, client: RpcClient, io: CliIo, readStdin: () => string = () => readFileSync(0, 'utf8')): Promise<number> {
+export async function runSeedAction(request: SeedAction, client: JsonRpcClient, io: CliIo, readStdin: () => string = () => readFileSync(0, 'utf8')): Promise<number> {
   const { action, args, passphrase } = request;
   if (action === 'mnemonic') {
     if (args.length > 0) throw new CliError('usage: powcoin wallet mnemonic [--passphrase P]', 2);

@@ -1,55 +1,25 @@
 /**
- * A JSON-RPC 1.0 client over node:http, as bitcoin-cli speaks: used by `powcoin rpc`, `powcoin
- * wallet` and the standalone miner. Node-side failures come back as RpcError (code, message);
- * transport failures as RpcClientError with a kind the CLI turns into bitcoin-cli's messages.
- * Not fetch: Node's fetch (undici) costs ~70 ms to load on first use, half a CLI call's budget.
+ * A JSON-RPC 1.0 client over node:http with keep-alive, as bitcoin-cli speaks: for processes
+ * that call many times (tests, the testnet driver, benches). The CLI uses rpc/one-shot-client.ts
+ * instead, which loads a fraction of this (no node:http) for its one call. Node-side failures come
+ * back as RpcError (code, message); transport failures as RpcClientError.
+ * Not fetch: Node's fetch (undici) costs ~70 ms to load on first use.
  */
 import { Agent, request } from 'node:http';
-import { type Credentials, basicAuthHeader } from './auth.js';
-import { RpcError } from './errors.js';
+import { basicAuthHeader } from './auth.js';
+import { DEFAULT_TIMEOUT_MS, type HttpReply, JsonRpcClient } from './client-base.js';
+import { RpcClientError } from './client-error.js';
 
-export type RpcClientErrorKind = 'unreachable' | 'unauthorized' | 'http' | 'bad-response';
+export { type RpcClientOptions } from './client-base.js';
+export { RpcClientError, type RpcClientErrorKind } from './client-error.js';
 
-export class RpcClientError extends Error {
-  override readonly name = 'RpcClientError';
-
-  constructor(
-    readonly kind: RpcClientErrorKind,
-    message: string,
-    options?: ErrorOptions,
-  ) {
-    super(message, options);
-  }
-}
-
-export interface RpcClientOptions {
-  url: string;
-  credentials: Credentials;
-  /** Long polls and big generatetoaddress calls take a while; default 15 minutes. */
-  timeoutMs?: number;
-}
-
-export class RpcClient {
-  private nextId = 0;
-  /** Keep-alive for callers that poll (the miner); idle sockets do not hold the process open. */
+export class RpcClient extends JsonRpcClient {
+  /** Keep-alive for callers that poll; idle sockets do not hold the process open. */
   private readonly agent = new Agent({ keepAlive: true, maxSockets: 8 });
 
-  constructor(readonly options: RpcClientOptions) {}
-
-  /** The response body as text, for callers that print amounts exactly as sent (50.00000000). */
-  async callRaw(method: string, params: readonly unknown[] = []): Promise<string> {
-    const body = JSON.stringify({ jsonrpc: '1.0', id: ++this.nextId, method, params });
-    const { status, type, text } = await this.post(body);
-    if (status === 401) throw new RpcClientError('unauthorized', 'Authorization failed: Incorrect rpcuser or rpcpassword');
-    if (!type.startsWith('application/json')) {
-      throw new RpcClientError('http', `server returned HTTP error ${status}${text ? `: ${text}` : ''}`);
-    }
-    return text;
-  }
-
-  private post(body: string): Promise<{ status: number; type: string; text: string }> {
+  protected post(body: string): Promise<HttpReply> {
     const url = new URL(this.options.url);
-    const timeoutMs = this.options.timeoutMs ?? 15 * 60_000;
+    const timeoutMs = this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     return new Promise((resolve, reject) => {
       const unreachable = (err: Error) => reject(new RpcClientError('unreachable', `Could not connect to the server ${url.host}`, { cause: err }));
       const req = request(
@@ -72,17 +42,5 @@ export class RpcClient {
       req.on('error', unreachable);
       req.end(body);
     });
-  }
-
-  async call<T = unknown>(method: string, params: readonly unknown[] = []): Promise<T> {
-    const text = await this.callRaw(method, params);
-    let reply: { result?: unknown; error?: { code: number; message: string } | null };
-    try {
-      reply = JSON.parse(text);
-    } catch {
-      throw new RpcClientError('bad-response', `the server's reply is not JSON: ${text.slice(0, 200)}`);
-    }
-    if (reply.error) throw new RpcError(reply.error.code, reply.error.message);
-    return reply.result as T;
   }
 }

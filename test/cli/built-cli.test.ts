@@ -12,9 +12,10 @@ import { join } from 'node:path';
 import { type BuiltPackage, buildPackage, repoRoot } from '../helpers/built-package.js';
 import { type CliResult, type Daemon, startDaemon } from '../node/daemon.js';
 
-function run(bin: string, args: string[]): Promise<CliResult> {
+/** `node BIN ARGS`, or with `direct` the file itself as a shell runs it (through its shebang). */
+function run(bin: string, args: string[], { direct = false, env = process.env }: { direct?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [bin, ...args], (err, stdout, stderr) => {
+    execFile(direct ? bin : process.execPath, direct ? args : [bin, ...args], { env }, (err, stdout, stderr) => {
       const code = err ? ((err as { code?: number }).code ?? 1) : 0;
       resolve({ code: typeof code === 'number' ? code : 1, stdout, stderr });
     });
@@ -50,6 +51,16 @@ describe('the built powcoin command', { timeout: 900_000 }, () => {
     const unknown = await run(built.bin, ['bogus']);
     assert.equal(unknown.code, 2);
     assert.match(unknown.stderr, /unknown command 'bogus'/);
+  });
+
+  test('run through its shebang, Node starts without NODE_EXTRA_CA_CERTS (no TLS in powcoin) and the call works', async () => {
+    // A missing file makes Node warn at start-up whenever it loads the variable: the warning shows whether it did.
+    const env = { ...process.env, NODE_EXTRA_CA_CERTS: join(datadir, 'no-such-ca-file.pem') };
+    const loaded = await run(built.bin, ['--version'], { env });
+    assert.match(loaded.stderr, /Ignoring extra certs from/, 'node bin/powcoin: Node itself reads the variable');
+    const rpc = ['rpc', '--network', 'regtest', '--datadir', datadir, '--rpc-port', String(daemon.rpcPort), 'getblockcount'];
+    assert.deepEqual(await run(built.bin, rpc, { direct: true, env }), { code: 0, stdout: '2\n', stderr: '' });
+    assert.deepEqual(await run(built.bin, rpc, { direct: true, env: { ...process.env, NODE_EXTRA_CA_CERTS: undefined } }), { code: 0, stdout: '2\n', stderr: '' });
   });
 
   test('rpc, wallet, --help and --version need nothing but the bundle', async () => {
