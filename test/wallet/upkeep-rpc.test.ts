@@ -71,7 +71,7 @@ describe('wallet upkeep RPCs on a real daemon', { timeout: 900_000 }, () => {
     assert.deepEqual(await failure('keypoolrefill', [-1]), { code: -8, message: 'Invalid parameter, expected valid size.' });
     assert.equal((await failure('keypoolrefill', ['ten'])).code, -3);
     assert.equal((await failure('keypoolrefill', [1.5])).code, -3);
-    assert.deepEqual(await failure('keypoolrefill', [100_001]), { code: -4, message: 'Error refreshing keypool.' });
+    assert.deepEqual(await failure('keypoolrefill', [10_001]), { code: -4, message: 'Error refreshing keypool.' });
     const before = await call<{ keypoolsize: number }>('getwalletinfo');
     assert.ok(before.keypoolsize < 150, `default pool ${before.keypoolsize}`);
     assert.equal(await call('keypoolrefill', [150]), null);

@@ -6,7 +6,7 @@ const TXID = 'a1075db55d416d3ca199f55b6084e2115b9345e16c5cf302fc80e9d5fbf5d48d';
 export const walletUpkeepHelp: HelpTable = {
   keypoolrefill: {
     description:
-      'Derives receive and change addresses ahead of the last one handed out, so payments to them are recognised (the lookahead, Core\'s keypool); getwalletinfo\'s keypoolsize shows it, and it is kept across restarts. Never shrinks the pool. Needs an unlocked wallet when encrypted (-13). -8 for a negative size, -4 above 100000 keys.',
+      'Derives receive and change addresses ahead of the last one handed out, so payments to them are recognised (the lookahead, Core\'s keypool); getwalletinfo\'s keypoolsize shows it, and it is kept across restarts. Never shrinks the pool. Needs an unlocked wallet when encrypted (-13). -8 for a negative size, -4 above 10000 keys.',
     args: { newsize: { type: 'numeric', text: 'Keys to keep derived past the last one handed out, per branch (default: the wallet\'s lookahead, 20)' } },
     result: 'null',
     examples: [[], [100]],
