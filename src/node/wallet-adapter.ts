@@ -4,6 +4,10 @@ import type { Wallet } from '../wallet/wallet.js';
 import { listDescriptors } from '../wallet/extras/descriptors.js';
 import { addressesByLabel, listLabels, listReceivedByLabel, receivedByLabel, setLabel } from '../wallet/extras/labels.js';
 import { listLockUnspent, lockUnspent } from '../wallet/extras/locks.js';
+import { setWalletFlag } from '../wallet/extras/flags.js';
+import { keypoolRefill } from '../wallet/extras/keypool.js';
+import { importPrunedFunds, removePrunedFunds } from '../wallet/extras/pruned.js';
+import { simulateTransactions } from '../wallet/extras/simulate.js';
 
 export function walletForRpc(wallet: Wallet): RpcWallet {
   return {
@@ -11,7 +15,7 @@ export function walletForRpc(wallet: Wallet): RpcWallet {
     getRawChangeAddress: () => wallet.getRawChangeAddress(),
     getBalances: async () => {
       const { mine, lastprocessedblock } = wallet.getBalances();
-      return { trusted: mine.trusted, untrustedPending: mine.untrusted_pending, immature: mine.immature, lastProcessedBlock: lastprocessedblock };
+      return { trusted: mine.trusted, untrustedPending: mine.untrusted_pending, immature: mine.immature, used: mine.used, lastProcessedBlock: lastprocessedblock };
     },
     getBalance: async (minconf) => wallet.getBalance({ minconf }),
     listUnspent: async (minconf, maxconf, addresses) => wallet.listUnspent(minconf, maxconf, addresses) as unknown as Record<string, unknown>[],
@@ -55,5 +59,11 @@ export function walletForRpc(wallet: Wallet): RpcWallet {
     getReceivedByLabel: (label, minconf, immature) => wallet.withParts((parts) => receivedByLabel(parts, label, minconf, immature)),
     listReceivedByLabel: (minconf, includeEmpty, immature) => wallet.withParts((parts) => listReceivedByLabel(parts, minconf, includeEmpty, immature)),
     listDescriptors: (withPrivate) => wallet.withParts((parts) => listDescriptors(parts, withPrivate) as unknown as Record<string, unknown>),
+    keypoolRefill: (newsize) => wallet.withParts((parts) => keypoolRefill(parts, newsize)),
+    setWalletFlag: (flag, value) => wallet.withParts(async (parts) => (await setWalletFlag(parts, flag, value)) as unknown as Record<string, unknown>),
+    abortRescan: async () => wallet.abortRescan(),
+    importPrunedFunds: (tx, block) => wallet.withParts((parts) => importPrunedFunds(parts, tx, block)),
+    removePrunedFunds: (txid) => wallet.withParts((parts) => removePrunedFunds(parts, txid)),
+    simulateTransactions: (txs, coinExists) => wallet.withParts((parts) => simulateTransactions(parts, txs, coinExists)),
   };
 }

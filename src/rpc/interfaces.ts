@@ -188,7 +188,7 @@ export interface RpcWallet {
   getNewAddress(label?: string): Promise<string>;
   getRawChangeAddress(): Promise<string>;
   /** The balances as of the last block the wallet processed, which it names (Core's lastprocessedblock). */
-  getBalances(): Promise<{ trusted: bigint; untrustedPending: bigint; immature: bigint; lastProcessedBlock: { hash: string; height: number } }>;
+  getBalances(): Promise<{ trusted: bigint; untrustedPending: bigint; immature: bigint; used?: bigint; lastProcessedBlock: { hash: string; height: number } }>;
   getBalance(minconf: number): Promise<bigint>;
   listUnspent(minconf: number, maxconf: number, addresses?: readonly string[]): Promise<WalletRow[]>;
   send(outputs: ReadonlyArray<{ address: string; amount: bigint }>, options: { subtractFeeFrom?: readonly number[]; feeRate?: number; replaceable?: boolean }): Promise<{ txid: string; fee: bigint }>;
@@ -236,6 +236,19 @@ export interface RpcWallet {
   listReceivedByLabel(minconf: number, includeEmpty: boolean, includeImmature: boolean): Promise<WalletRow[]>;
   /** Core's listdescriptors; `withPrivate` needs an unlocked wallet. */
   listDescriptors(withPrivate: boolean): Promise<WalletRow>;
+  // ---- keypool, flags, rescans, pruned funds, simulation (methods/wallet-upkeep.ts) ----
+  /** keypoolrefill: -8 negative size, -13 locked, -4 when the pool cannot be filled. */
+  keypoolRefill(newsize: number | undefined): Promise<void>;
+  /** setwalletflag: Core's {flag_name, flag_state, warnings?}; -8 unknown, immutable or unchanged flag. */
+  setWalletFlag(flag: string, value: boolean): Promise<WalletRow>;
+  /** abortrescan: true when a running rescan was told to stop. Not queued behind the rescan. */
+  abortRescan(): Promise<boolean>;
+  /** importprunedfunds: `tx` confirmed in the main-chain block named, at `index` (-5 not ours / block not ours). */
+  importPrunedFunds(tx: Transaction, block: { hash: string; height: number; time: number; index: number }): Promise<void>;
+  /** removeprunedfunds: -4 for a tx the wallet does not hold. */
+  removePrunedFunds(txid: string): Promise<void>;
+  /** simulaterawtransaction's balance_change; `coinExists` is the node's view of an outpoint. */
+  simulateTransactions(txs: readonly Transaction[], coinExists: (outpoint: OutPoint) => Promise<boolean>): Promise<bigint>;
 }
 
 /** Options of fundrawtransaction, parsed. */

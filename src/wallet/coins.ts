@@ -48,6 +48,8 @@ export interface Balances {
   trusted: bigint;
   untrusted_pending: bigint;
   immature: bigint;
+  /** With avoid_reuse: trusted and pending coins on reused addresses, left out of the two above (Core's getbalances `used`). */
+  used?: bigint;
 }
 
 export class Ledger {
@@ -62,6 +64,13 @@ export class Ledger {
   private readonly unspentIndex = new Map<string, IndexedCoin>();
   /** Outpoint keys (`txid:vout`) lockunspent keeps out of selection and listunspent, as Core. */
   readonly locked = new Set<string>();
+  /**
+   * Scripts some wallet tx spends from (Core's "used" destinations). Worked out from the history
+   * whatever the avoid_reuse flag, so turning it on needs no rescan to see past reuse.
+   */
+  readonly usedScripts = new Set<string>();
+  /** Core's avoid_reuse wallet flag: coins on used scripts are kept out of balances and selection. */
+  avoidReuse = false;
 
   constructor(
     private readonly keys: KeyRing,
@@ -78,8 +87,13 @@ export class Ledger {
         const set = this.spenders.get(key) ?? new Set();
         set.add(wtx.txid);
         this.spenders.set(key, set);
+        this.markUsed(this.ownerOf(input.prevout.txidHex(), input.prevout.index));
       }
     }
+    // A child seen before its parent (a rescan's order, importprunedfunds) marks the parent's outputs.
+    tx.outputs.forEach((output, vout) => {
+      if (this.spenders.has(`${wtx.txid}:${vout}`)) this.markUsed(this.keys.byScript(output.script));
+    });
     if (this.isActive(wtx)) this.activated(wtx);
     return wtx;
   }
@@ -106,8 +120,12 @@ export class Ledger {
   }
 
   /** Its outputs are no coins any more; the inputs it spent are coins again unless another active tx spends them. */
-  private deactivated(wtx: WalletTx): void {
+  private deactivated(wtx: WalletTx, outputsOnly = false): void {
     wtx.tx.outputs.forEach((_, vout) => this.unspentIndex.delete(`${wtx.txid}:${vout}`));
+    if (!outputsOnly) this.restoreInputs(wtx);
+  }
+
+  private restoreInputs(wtx: WalletTx): void {
     if (wtx.tx.isCoinbase()) return;
     for (const { prevout } of wtx.tx.inputs) {
       const parent = this.txs.get(prevout.txidHex());
@@ -116,6 +134,28 @@ export class Ledger {
       if (!parent || !key || !this.isActive(parent) || this.isSpent(prevout)) continue;
       this.unspentIndex.set(prevout.key(), { wtx: parent, vout: prevout.index, key, outpoint: prevout });
     }
+  }
+
+  /** Forgets a wallet tx altogether (removeprunedfunds): its coins go, what it spent is spendable again. */
+  remove(wtx: WalletTx): void {
+    if (this.isActive(wtx)) this.deactivated(wtx, true);
+    this.txs.delete(wtx.txid);
+    if (wtx.tx.isCoinbase()) return;
+    for (const { prevout } of wtx.tx.inputs) {
+      const set = this.spenders.get(prevout.key());
+      set?.delete(wtx.txid);
+      if (set?.size === 0) this.spenders.delete(prevout.key());
+    }
+    if (this.isActive(wtx)) this.restoreInputs(wtx);
+  }
+
+  /** Whether the coin's script was spent from before (listunspent's `reused`). */
+  isReused(coin: WalletCoin): boolean {
+    return this.usedScripts.has(coin.key.scriptHex);
+  }
+
+  private markUsed(key: WalletKey | undefined): void {
+    if (key) this.usedScripts.add(key.scriptHex);
   }
 
   get(txid: string): WalletTx | undefined {
@@ -232,21 +272,32 @@ export class Ledger {
         if (depth > 0) out.immature += this.credit(wtx.tx);
         continue;
       }
-      const available = this.availableCredit(wtx);
+      const { clean, reused } = this.availableCredit(wtx);
+      // With avoid_reuse, Core's balances leave coins on used scripts out; getbalances shows them as `used`.
+      const available = this.avoidReuse ? clean : clean + reused;
       const trusted = this.isTrusted(wtx, tipHeight, memo);
+      const pending = !trusted && depth === 0 && this.inMempool(wtx.txid);
       if (trusted && depth >= minDepth) out.trusted += available;
-      if (!trusted && depth === 0 && this.inMempool(wtx.txid)) out.untrusted_pending += available;
+      if (pending) out.untrusted_pending += available;
+      if (this.avoidReuse && (trusted || pending)) out.used = (out.used ?? 0n) + reused;
     }
+    if (this.avoidReuse) out.used ??= 0n;
     return out;
   }
 
-  /** Unspent outputs we own of active txs, mature, and confirmed or in the mempool (Core's AvailableCoins). */
-  unspent(tipHeight: number, options: { confirmedOnly?: boolean; sorted?: boolean } = {}): WalletCoin[] {
+  /**
+   * Unspent outputs we own of active txs, mature, and confirmed or in the mempool (Core's
+   * AvailableCoins); with avoid_reuse, those on used scripts only when `includeReused`.
+   */
+  unspent(tipHeight: number, options: { confirmedOnly?: boolean; sorted?: boolean; includeReused?: boolean } = {}): WalletCoin[] {
+    const skipReused = this.avoidReuse && !options.includeReused;
     const coins: WalletCoin[] = [];
     const memo = new Map<string, boolean>();
     for (const indexed of this.unspentIndex.values()) {
       const { wtx, vout, key, outpoint } = indexed;
       if (this.locked.size > 0 && this.locked.has(outpoint.key())) continue;
+      // avoid_reuse: a send never spends from a script spent from before (listunspent still lists it).
+      if (skipReused && this.usedScripts.has(key.scriptHex)) continue;
       const confirmed = wtx.record.state === 'confirmed';
       // A send tries confirmed coins first, without weighing the trust of every unconfirmed one.
       if (options.confirmedOnly && !confirmed) continue;
@@ -267,10 +318,14 @@ export class Ledger {
     return options.sorted === false ? coins : coins.sort((a, b) => a.wtx.record.order - b.wtx.record.order || a.vout - b.vout);
   }
 
-  private availableCredit(wtx: WalletTx): bigint {
-    let sum = 0n;
+  /** Unspent value of `wtx` paying us, split by whether the script was spent from before. */
+  private availableCredit(wtx: WalletTx): { clean: bigint; reused: bigint } {
+    const sum = { clean: 0n, reused: 0n };
     wtx.tx.outputs.forEach((output, vout) => {
-      if (this.keys.byScript(output.script) && !this.isSpent(new OutPoint(wtx.tx.txidBytes(), vout))) sum += output.value;
+      const key = this.keys.byScript(output.script);
+      if (!key || this.isSpent(new OutPoint(wtx.tx.txidBytes(), vout))) return;
+      if (this.usedScripts.has(key.scriptHex)) sum.reused += output.value;
+      else sum.clean += output.value;
     });
     return sum;
   }

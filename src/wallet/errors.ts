@@ -11,7 +11,8 @@ export type WalletErrorCode =
   | 'wrong-enc-state'
   | 'invalid-address-or-key'
   | 'invalid-parameter'
-  | 'invalid-amount';
+  | 'invalid-amount'
+  | 'rescan-aborted';
 
 /** Core's RPC error numbers (src/rpc/protocol.h). */
 export const WALLET_RPC_CODES: Readonly<Record<WalletErrorCode, number>> = Object.freeze({
@@ -23,6 +24,7 @@ export const WALLET_RPC_CODES: Readonly<Record<WalletErrorCode, number>> = Objec
   'invalid-address-or-key': -5, // RPC_INVALID_ADDRESS_OR_KEY
   'invalid-parameter': -8, // RPC_INVALID_PARAMETER
   'invalid-amount': -3, // RPC_TYPE_ERROR, as Core answers "Invalid amount for send"
+  'rescan-aborted': -1, // RPC_MISC_ERROR: Core's "Rescan aborted by user."
 });
 
 export class WalletError extends Error {

@@ -25,10 +25,15 @@ export interface WalletKey {
   label?: string;
 }
 
-/** How far each HD branch has gone: `issued` handed out, `used` one past the highest index seen paid. */
+/**
+ * How far each HD branch has gone: `issued` handed out, `used` one past the highest index seen
+ * paid; `rangeEnd`, when keypoolrefill asked for more than the lookahead, how far each branch is
+ * derived at least (Core's descriptor range_end, kept so the pool survives a restart).
+ */
 export interface HdState {
   issued: [number, number];
   used: [number, number];
+  rangeEnd?: [number, number];
 }
 
 export class KeyRing {
@@ -108,6 +113,17 @@ export class KeyRing {
     this.topUp(1);
   }
 
+  /**
+   * Core's keypoolrefill: derives each branch to at least `size` keys past the next one handed
+   * out (never fewer than the lookahead); the caller persists `hd` afterwards.
+   */
+  refillTo(size: number): void {
+    const next = (branch: KeyBranch) => Math.max(this.hd.issued[branch], this.hd.used[branch]) + size;
+    const [external, internal] = this.hd.rangeEnd ?? [0, 0];
+    this.hd.rangeEnd = [Math.max(external, next(0)), Math.max(internal, next(1))];
+    this.refill();
+  }
+
   addImported(publicKey: Uint8Array, label?: string): WalletKey {
     const existing = this.byScript(p2wpkhScript(publicKeyHash(publicKey)));
     if (existing) return existing;
@@ -119,7 +135,8 @@ export class KeyRing {
   }
 
   private topUp(branch: KeyBranch): void {
-    const target = Math.max(this.hd.issued[branch], this.hd.used[branch]) + (this.deferring ? 1 : this.lookahead);
+    const ahead = Math.max(this.hd.issued[branch], this.hd.used[branch]) + (this.deferring ? 1 : this.lookahead);
+    const target = this.deferring ? ahead : Math.max(ahead, this.hd.rangeEnd?.[branch] ?? 0);
     const keys = this.hdKeys[branch];
     for (let index = keys.length; index < target; index++) {
       keys.push(this.add({ kind: 'hd', branch, index, path: keyPath(this.params, branch, index), publicKey: this.account.publicKey(branch, index) }));

@@ -35,6 +35,8 @@ export interface UnspentEntry {
   confirmations: number;
   spendable: true;
   solvable: true;
+  /** Only with avoid_reuse: the output's script was spent from before. */
+  reused?: boolean;
   desc: string;
   safe: boolean;
 }
@@ -52,8 +54,9 @@ export interface WalletInfo {
   unlocked_until?: number;
   paytxfee: bigint;
   private_keys_enabled: true;
-  avoid_reuse: false;
-  scanning: false;
+  avoid_reuse: boolean;
+  /** false, or how long (seconds) and how far (0..1) the running rescan has gone. */
+  scanning: false | { duration: number; progress: number };
   descriptors: false;
   lastprocessedblock: { hash: string; height: number };
 }

@@ -4,12 +4,13 @@
  *   meta                  { version, network }               checked on open
  *   secret                SecretRecord                       mnemonic + imported keys; plain, or sealed after encryptwallet
  *   account               { xpub, fingerprint, path }        the BIP84 account's public key (addresses while locked)
- *   hd                    HdState                            keys handed out / seen paid, per branch
+ *   hd                    HdState                            keys handed out / seen paid (and keypoolrefill's range end), per branch
  *   sync                  { height, hash, birthHeight }      the last main-chain block the wallet has processed
  *   block/<height:10>     hash                               main-chain hashes processed, from birthHeight: walking back after a reorg
  *   tx/<txid>             TxRecord                           every tx touching our scripts, with its block or state
  *   label/<address>       string                             getnewaddress labels
  *   imported/<hash160>    { publicKey, label? }              public halves of imported keys (private halves are in `secret`)
+ *   flag/avoid_reuse      true                               setwalletflag avoid_reuse (absent: off)
  *
  * Coins are not stored: they are derived from the tx records on open (see coins.ts), so a coin
  * and the tx that made or spent it can never disagree. Every event is one batch.

@@ -13,6 +13,7 @@ import type { Ledger, WalletTx } from './coins.js';
 import { WalletError } from './errors.js';
 import type { WalletBlockEntry, WalletChain, WalletRemovalReason } from './interfaces.js';
 import type { KeyRing } from './keys.js';
+import type { RescanState } from './rescan-state.js';
 import { type SyncRecord, type TxRecord, type WalletBatch, type WalletStore, blockKey } from './store.js';
 import type { Logger } from '../util/logger.js';
 
@@ -29,6 +30,8 @@ export interface SyncContext {
   blockCache: Map<string, Block>;
   /** Next Core-style order position for a new wallet tx. */
   nextOrder: number;
+  /** The running rescan, which abortrescan stops (absent: rescans cannot be aborted). */
+  scan?: RescanState;
 }
 
 export async function syncToTip(ctx: SyncContext): Promise<void> {
@@ -121,9 +124,22 @@ function markConflicts(ctx: SyncContext, tx: Transaction, txid: string, entry: W
  * birth get their hashes stored, so a later reorg there still finds its txs.
  */
 export async function rescan(ctx: SyncContext, start: number, stop: number): Promise<number> {
-  let found = 0;
+  let found: number;
   const birth = ctx.sync.birthHeight;
+  ctx.scan?.begin(start, stop);
+  try {
+    found = await scanHeights(ctx, start, stop, birth);
+  } finally {
+    ctx.scan?.end();
+  }
+  ctx.logger.info({ start, stop, found }, 'wallet rescan finished');
+  return found;
+}
+
+async function scanHeights(ctx: SyncContext, start: number, stop: number, birth: number): Promise<number> {
+  let found = 0;
   for (let height = start; height <= stop; height++) {
+    ctx.scan?.reach(height);
     const entry = ctx.chain.getEntryAtHeight(height);
     const block = entry && (await ctx.chain.getBlock(entry.hash));
     if (!entry || !block) throw new Error(`main-chain block at height ${height} is missing`);
@@ -135,7 +151,6 @@ export async function rescan(ctx: SyncContext, start: number, stop: number): Pro
     }
     await batch.write();
   }
-  ctx.logger.info({ start, stop, found }, 'wallet rescan finished');
   return found;
 }
 

@@ -28,6 +28,8 @@ import { type SyncContext, addTx, firstSeen, mempoolAccepted, mempoolRemoved, re
 import { Vault } from './vault.js';
 import type { WalletParts } from './extras/parts.js';
 import { loadLocks } from './extras/locks.js';
+import { loadFlags } from './extras/flags.js';
+import { RescanState } from './rescan-state.js';
 import { decodeWif, encodeWif } from './wif.js';
 import { followNode } from './follow.js';
 import { signMessage } from './message.js';
@@ -73,6 +75,7 @@ export class Wallet {
       const loaded = await loadOrCreate(store, settings.params, modules.chain, settings.mnemonic);
       const wallet = Wallet.assemble(settings, modules, store, loaded);
       await loadLocks(wallet.ctx);
+      await loadFlags(wallet.ctx);
       await wallet.enqueue(() => syncToTip(wallet.ctx));
       await wallet.enqueue(() => wallet.resubmit());
       wallet.logger.info({ wallet: settings.name, txcount: loaded.txs.size, height: wallet.ctx.sync.height, encrypted: wallet.vault.isEncrypted }, 'wallet opened');
@@ -108,7 +111,7 @@ export class Wallet {
     for (const [, record] of records) ledger.add(decodeTx(record.hex), record);
     const logger = modules.logger ?? silentLogger;
     const nextOrder = records.length > 0 ? records[records.length - 1][1].order + 1 : 0;
-    const ctx: SyncContext = { params: options.params, chain: modules.chain, store, keys, ledger, sync: loaded.sync, logger, now, blockCache: new Map(), nextOrder };
+    const ctx: SyncContext = { params: options.params, chain: modules.chain, store, keys, ledger, sync: loaded.sync, logger, now, blockCache: new Map(), nextOrder, scan: new RescanState() };
     return new Wallet(options, modules, ctx, new Vault(loaded.secret, options.params, now), loaded.account.fingerprint, logger);
   }
 
@@ -160,7 +163,7 @@ export class Wallet {
   listUnspent(minconf = 1, maxconf = DEFAULT_MAXCONF, addresses?: readonly string[]): UnspentEntry[] {
     const wanted = addresses && new Set(addresses.map((address) => this.checkedAddress(address)));
     return this.ctx.ledger
-      .unspent(this.ctx.sync.height)
+      .unspent(this.ctx.sync.height, { includeReused: true })
       .filter((coin) => coin.depth >= minconf && coin.depth <= maxconf && (!wanted || wanted.has(coin.key.address)))
       .map((coin) => this.unspentEntry(coin));
   }
@@ -309,8 +312,8 @@ export class Wallet {
       keypoolsize_hd_internal: this.ctx.keys.keypoolSize(1),
       paytxfee: 0n,
       private_keys_enabled: true,
-      avoid_reuse: false,
-      scanning: false,
+      avoid_reuse: this.ctx.ledger.avoidReuse,
+      scanning: this.ctx.scan!.info(),
       descriptors: false,
       lastprocessedblock: this.lastProcessedBlock,
     };
@@ -465,6 +468,11 @@ export class Wallet {
     });
   }
 
+  /** Core's abortrescan: stops a running rescan (outside the queue, which the rescan holds). */
+  abortRescan(): boolean {
+    return this.ctx.scan!.abort();
+  }
+
   /**
    * Core's ResendWalletTransactions: offers each unconfirmed wallet tx to the mempool again (one
    * evicted, expired or never relayed gets another chance) and returns, oldest first, those the
@@ -583,6 +591,7 @@ export class Wallet {
       confirmations: coin.depth,
       spendable: true,
       solvable: true,
+      ...(this.ctx.ledger.avoidReuse ? { reused: this.ctx.ledger.isReused(coin) } : {}),
       desc: wpkhDescriptor(toHex(key.publicKey), origin),
       safe: coin.depth >= 1 || coin.trusted,
     };

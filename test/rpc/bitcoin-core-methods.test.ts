@@ -48,7 +48,6 @@ export const NOT_PLANNED: Readonly<Record<string, string>> = Object.fromEntries(
   ...['migrateWallet'].map((m) => [m, 'migrates a legacy wallet; powcoin never had one']),
   ...['createMultiSig'].map((m) => [m, 'multisig outputs: our chain pays only P2WPKH (DESIGN.md)']),
   ...['walletDisplayAddress', 'enumerateSigners'].map((m) => [m, 'external signers (-signer) are not supported']),
-  ...['abortRescan', 'importPrunedFunds', 'removePrunedFunds', 'keypoolRefill', 'setWalletFlag', 'simulateRawTransaction'].map((m) => [m, 'wallet extras not implemented yet']),
   ...['createWalletDescriptor', 'descriptorProcessPsbt', 'getHdKeys', 'importDescriptors', 'scanBlocks'].map((m) => [m, 'descriptor calls not implemented yet']),
   // ---- end corewallet ----
 ]);
@@ -66,6 +65,8 @@ interface World {
   wif: string;
   rawHex: string;
   psbt: string;
+  /** A coinbase paid to an outside key, added with importPrunedFunds. */
+  prunedTxid: string;
 }
 
 type Case = [method: string, run: (w: World) => Promise<void>];
@@ -817,6 +818,48 @@ const CASES: Case[] = [
     assert.deepEqual(((await client.listUnspent(0)) as Array<{ address: string }>).map((c) => c.address), [dest]);
   }],
   // ---- end corewallet ----
+
+  // ---- wallet upkeep (branch walletextra) ----
+  ['keypoolRefill', async ({ client }) => {
+    assert.equal(await client.keypoolRefill(40), null);
+    assert.equal(obj(await client.getWalletInfo()).keypoolsize, 40);
+    assert.equal(await rpcCode(client.keypoolRefill(-1)), -8);
+  }],
+  ['setWalletFlag', async ({ client }) => {
+    assert.equal(obj(await client.setWalletFlag('avoid_reuse', true)).flag_state, true);
+    assert.equal(obj(await client.getWalletInfo()).avoid_reuse, true);
+    assert.equal(typeof obj(await client.getBalances()).mine.used, 'number');
+    assert.ok(((await client.listUnspent(0)) as Array<{ reused?: boolean }>).every((coin) => typeof coin.reused === 'boolean'));
+    assert.equal(obj(await client.setWalletFlag('avoid_reuse', false)).flag_state, false);
+    assert.equal(await rpcCode(client.setWalletFlag('blank', true)), -8);
+  }],
+  ['abortRescan', async ({ client }) => assert.equal(await client.abortRescan(), false)],
+  ['simulateRawTransaction', async ({ client }) => {
+    const [coin] = (await client.listUnspent(0)) as Array<{ txid: string; vout: number; amount: number }>;
+    const outside = bitcoin.payments.p2wpkh({ pubkey: ECPair.makeRandom({ network: regtest }).publicKey, network: regtest }).address!;
+    const raw = await client.createRawTransaction([{ txid: coin.txid, vout: coin.vout }], { [outside]: 0.1 });
+    assert.equal(obj(await client.simulateRawTransaction([raw])).balance_change, -coin.amount);
+    assert.equal(await rpcCode(client.simulateRawTransaction([raw, raw])), -8, 'the same output spent twice');
+  }],
+  ['importPrunedFunds', async (w) => {
+    const key = ECPair.makeRandom({ network: regtest });
+    const address = bitcoin.payments.p2wpkh({ pubkey: key.publicKey, network: regtest }).address!;
+    const [hash] = (await w.client.generateToAddress(1, address)) as string[];
+    w.prunedTxid = obj(await w.client.getBlock(hash)).tx[0];
+    const raw = await w.client.getRawTransaction(w.prunedTxid, false, hash);
+    const proof = await w.client.getTxOutProof([w.prunedTxid], hash);
+    assert.equal(await rpcCode(w.client.importPrunedFunds(raw, proof)), -5, 'no output pays the wallet yet');
+    await w.client.importPrivKey(key.toWIF(), 'pruned', false);
+    assert.equal(await rpcCode(w.client.getTransaction(w.prunedTxid)), -5, 'no rescan: not seen');
+    assert.equal(await w.client.importPrunedFunds(raw, proof), null);
+    assert.equal(obj(await w.client.getTransaction(w.prunedTxid)).blockhash, hash);
+  }],
+  ['removePrunedFunds', async ({ client, prunedTxid }) => {
+    assert.equal(await client.removePrunedFunds(prunedTxid), null);
+    assert.equal(await rpcCode(client.getTransaction(prunedTxid)), -5);
+    assert.equal(await rpcCode(client.removePrunedFunds(prunedTxid)), -4);
+  }],
+  // ---- end wallet upkeep ----
 
   // ---- last: these lock the wallet and stop the node ----
   ['encryptWallet', async ({ client, other }) => {

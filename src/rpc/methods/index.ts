@@ -33,6 +33,7 @@ import { utxoSnapshotMethods } from './utxo-snapshot.js';
 import { walletLabelMethods } from './wallet-labels.js';
 import { walletSendMethods } from './wallet-send.js';
 import { walletExtraMethods } from './wallet-extras.js';
+import { walletUpkeepMethods } from './wallet-upkeep.js';
 
 export type MethodTable = ReadonlyMap<string, RpcMethod>;
 
@@ -70,6 +71,7 @@ export function methodTable(): MethodTable {
     ...walletLabelMethods,
     ...walletSendMethods,
     ...walletExtraMethods,
+    ...walletUpkeepMethods,
     ...controlMethods(() => table),
   ];
   for (const method of all) {

@@ -77,7 +77,7 @@ async function getBalance(p: Params, ctx: RpcContext): Promise<unknown> {
 
 async function getBalances(ctx: RpcContext): Promise<unknown> {
   const b = await walletCall(ctx, (w) => w.getBalances());
-  const mine = { trusted: amountJson(b.trusted), untrusted_pending: amountJson(b.untrustedPending), immature: amountJson(b.immature) };
+  const mine = { trusted: amountJson(b.trusted), untrusted_pending: amountJson(b.untrustedPending), immature: amountJson(b.immature), ...(b.used !== undefined ? { used: amountJson(b.used) } : {}) };
   return { mine, lastprocessedblock: b.lastProcessedBlock };
 }
 
