@@ -163,10 +163,10 @@ export class Chain extends TypedEmitter<ChainEvents> {
    * Core's loadtxoutset: installs the UTXO snapshot at `path` (see snapshot-load.ts), whose base
    * becomes the tip; the blocks after it then connect as usual. Throws SnapshotLoadError.
    */
-  loadSnapshot(path: string): Promise<SnapshotLoadResult> {
+  loadSnapshot(path: string, mempoolSize: () => number = () => 0): Promise<SnapshotLoadResult> {
     return this.enqueue(async () => {
       const oldTip = this.tip;
-      const modules = { tree: this.tree, store: this.store, params: this.params, logger: this.logger, snapshotBase: this.snapshotBaseEntry };
+      const modules = { tree: this.tree, store: this.store, params: this.params, logger: this.logger, snapshotBase: this.snapshotBaseEntry, mempoolSize };
       const result = await loadSnapshotFile(path, modules);
       this.snapshotBaseEntry = result.base;
       // Blocks after the base that arrived while it was still a header can connect now.

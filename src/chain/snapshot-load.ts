@@ -44,6 +44,8 @@ export interface SnapshotLoadModules {
   logger: Logger;
   /** The base of a snapshot loaded before, if any. */
   snapshotBase: BlockIndexEntry | undefined;
+  /** Transactions in the mempool: Core activates a snapshot only with an empty one. */
+  mempoolSize: () => number;
 }
 
 export interface SnapshotLoadResult {
@@ -60,7 +62,7 @@ function assumeutxoFor(params: NetworkParams, hash: string): [number, Assumeutxo
 }
 
 /** Core's ActivateSnapshot checks, before any coin is read. */
-function checkBase(baseHash: string, { tree, params, snapshotBase }: SnapshotLoadModules): { base: BlockIndexEntry; expected: AssumeutxoEntry } {
+function checkBase(baseHash: string, { tree, params, snapshotBase, mempoolSize }: SnapshotLoadModules): { base: BlockIndexEntry; expected: AssumeutxoEntry } {
   if (snapshotBase) throw refuse("Can't activate a snapshot-based chainstate more than once");
   const found = assumeutxoFor(params, baseHash);
   if (!found) {
@@ -74,16 +76,17 @@ function checkBase(baseHash: string, { tree, params, snapshotBase }: SnapshotLoa
   if (tree.bestHeader.ancestorEntry(base.height) !== base) {
     throw refuse('A forked headers-chain with more work than the chain with the snapshot base block header exists. Please proceed to sync without AssumeUtxo.');
   }
+  if (mempoolSize() > 0) throw refuse("Can't activate a snapshot when mempool not empty");
   if (base.chainwork <= tree.tip.chainwork) throw refuse('work does not exceed active chainstate');
   return { base, expected: found[1] };
 }
 
 /** Loads the snapshot at `path`; the caller runs it in the chain's queue, with the mempool empty. */
 export async function loadSnapshotFile(path: string, modules: SnapshotLoadModules): Promise<SnapshotLoadResult> {
-  let file;
-  try {
-    file = await open(path, 'r');
-  } catch {
+  const file = await open(path, 'r').catch(() => undefined);
+  if (!file) throw new SnapshotLoadError('open', `Couldn't open file ${path} for reading.`);
+  if (!(await file.stat()).isFile()) {
+    await file.close();
     throw new SnapshotLoadError('open', `Couldn't open file ${path} for reading.`);
   }
   try {
