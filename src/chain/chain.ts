@@ -33,6 +33,9 @@ import type { SignatureVerifier } from '../verify/sig-verifier.js';
 import { TypedEmitter } from '../util/typed-emitter.js';
 import { type VerifyChainResult, type VerifyLevel, verifyChain } from './verify-chain.js';
 import { SerialQueue } from '../util/serial-queue.js';
+import { resumeSnapshotInstall } from './snapshot-install.js';
+import { loadSnapshotFile, type SnapshotLoadResult } from './snapshot-load.js';
+import { hashToHex } from '../primitives/bytes.js';
 
 export interface ChainOptions {
   orphans: OrphanPoolOptions;
@@ -100,6 +103,8 @@ export class Chain extends TypedEmitter<ChainEvents> {
   private nextPrecious = -1;
   /** The coin caches' sizes (getchainstates): LevelDB's block cache and the write-back cache's flush limit. */
   readonly coinsCacheBytes: { db: number; tip: number };
+  /** Base block of the UTXO snapshot the chain state was loaded from (loadtxoutset); blocks up to it are not validated here. */
+  private snapshotBaseEntry: BlockIndexEntry | undefined;
 
   private constructor(
     readonly tree: BlockTree,
@@ -131,7 +136,12 @@ export class Chain extends TypedEmitter<ChainEvents> {
     const scriptCache = modules.scriptCache ?? new ScriptCache(settings.scriptCacheSize);
     const chain = new Chain(tree, modules.store, modules.params, sigCache, scriptCache, settings, modules);
     if (tree.size === 0) await writeGenesis(tree, modules.store, modules.params);
-    else await checkStoredTip(tree, modules.store, modules.params, settings.checkBlocks, chain.logger);
+    else {
+      await resumeSnapshotInstall({ tree, store: modules.store, logger: chain.logger });
+      const base = await modules.store.getSnapshotBase();
+      chain.snapshotBaseEntry = base && tree.get(hashToHex(base));
+      await checkStoredTip(tree, modules.store, modules.params, settings.checkBlocks, chain.logger, chain.snapshotBaseEntry?.height);
+    }
     // After a crash this replays every block stored above the last flushed tip.
     const stored = tree.bestCandidate();
     if (stored && stored.chainwork > tree.tip.chainwork) {
@@ -142,6 +152,29 @@ export class Chain extends TypedEmitter<ChainEvents> {
       await chain.flusher.maybeFlush();
     });
     return chain;
+  }
+
+  /** Base block of the loaded UTXO snapshot (getchainstates' snapshot_blockhash), if one was loaded. */
+  get snapshotBase(): BlockIndexEntry | undefined {
+    return this.snapshotBaseEntry;
+  }
+
+  /**
+   * Core's loadtxoutset: installs the UTXO snapshot at `path` (see snapshot-load.ts), whose base
+   * becomes the tip; the blocks after it then connect as usual. Throws SnapshotLoadError.
+   */
+  loadSnapshot(path: string, mempoolSize: () => number = () => 0): Promise<SnapshotLoadResult> {
+    return this.enqueue(async () => {
+      const oldTip = this.tip;
+      const modules = { tree: this.tree, store: this.store, params: this.params, logger: this.logger, snapshotBase: this.snapshotBaseEntry, mempoolSize };
+      const result = await loadSnapshotFile(path, modules);
+      this.snapshotBaseEntry = result.base;
+      // Blocks after the base that arrived while it was still a header can connect now.
+      for (const waiting of this.tree.descendantsWithData(result.base)) this.tree.addCandidate(waiting);
+      this.emit('tipChanged', { tip: this.tip, previous: oldTip });
+      await this.activateBestChain();
+      return result;
+    });
   }
 
   get tip(): BlockIndexEntry {
@@ -237,7 +270,7 @@ export class Chain extends TypedEmitter<ChainEvents> {
 
   /** Re-checks the top `depth` blocks (0: all) at Core's verifychain `level`; queued, so it sees a still chain. */
   verifyChain(depth = 6, level: VerifyLevel = 3): Promise<VerifyChainResult> {
-    return this.enqueue(() => verifyChain(this.tree, this.store, this.params, depth, level));
+    return this.enqueue(() => verifyChain(this.tree, this.store, this.params, depth, level, this.snapshotBaseEntry?.height));
   }
 
   hasOrphan(hash: string): boolean {
@@ -307,7 +340,8 @@ export class Chain extends TypedEmitter<ChainEvents> {
     if (!parent) return this.holdOrphan(block);
     if (parent.isFailed()) throw new RuleError('bad-prevblk', `block ${hash} builds on invalid block ${parent.hash}`);
     // Its parent is only a header so far: kept with the orphans until the parent's body connects.
-    if (!parent.haveData) return this.holdOrphan(block);
+    // A snapshot's base has no body but is connected: its state is the snapshot's.
+    if (!parent.haveData && parent !== this.snapshotBaseEntry) return this.holdOrphan(block);
     const entry = await this.storeBlock(block, parent, known);
     const tipBefore = this.tip;
     const failure = await this.activateBestChain();
@@ -394,6 +428,7 @@ export class Chain extends TypedEmitter<ChainEvents> {
     let connected = 0;
     let firstFailure: RuleError | undefined;
     for (let best = this.tree.bestCandidate(); best && this.beats(best, this.tip); best = this.tree.bestCandidate()) {
+      if (!this.extendsSnapshot(best)) continue;
       const fork = findFork(this.tip, best);
       while (this.tip !== fork) {
         await this.disconnectOne();
@@ -407,6 +442,17 @@ export class Chain extends TypedEmitter<ChainEvents> {
     this.pendingBodies.clear();
     if (this.tip !== oldTip) this.announceTipChange(oldTip, disconnected, connected);
     return firstFailure;
+  }
+
+  /**
+   * Below a snapshot's base there are no bodies or undo data to reorganize with: a branch that
+   * leaves the base is dropped as a candidate (Core refuses such a snapshot up front).
+   */
+  private extendsSnapshot(best: BlockIndexEntry): boolean {
+    const base = this.snapshotBaseEntry;
+    if (!base || best.ancestorEntry(base.height) === base) return true;
+    this.tree.dropCandidate(best);
+    return false;
   }
 
   /**

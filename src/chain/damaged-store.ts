@@ -17,9 +17,9 @@ import { verifyChain } from './verify-chain.js';
  * Core's VerifyDB at startup: the chain state depends on the top blocks' bodies and undo
  * data, so a store that cannot give them back refuses to start, naming the fix.
  */
-export async function checkStoredTip(tree: BlockTree, store: ChainStore, params: NetworkParams, depth: number, logger: Logger): Promise<void> {
-  if (depth <= 0 || tree.height === 0) return;
-  const result = await verifyChain(tree, store, params, depth, 3);
+export async function checkStoredTip(tree: BlockTree, store: ChainStore, params: NetworkParams, depth: number, logger: Logger, snapshotHeight = 0): Promise<void> {
+  if (depth <= 0 || tree.height <= snapshotHeight) return;
+  const result = await verifyChain(tree, store, params, depth, 3, snapshotHeight);
   if (result.ok) return;
   const { height, hash, reason } = result.failure!;
   logger.error({ hash, height, reason, dir: store.dir }, 'the chain state is damaged');

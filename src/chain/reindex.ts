@@ -36,7 +36,8 @@ export async function prepareReindex(store: ChainStore, mode: ReindexMode, genes
   if (mode === 'chainstate') {
     const records = await store.loadBlockIndex();
     logger.info({ entries: records.length }, 'reindex-chainstate: dropping the UTXO set, keeping the block index');
-    await store.wipe([Prefix.COIN, Prefix.UNDO, Prefix.HEIGHT, Prefix.TIP]);
+    // A loaded UTXO snapshot goes with the UTXO set (as Core drops its snapshot chainstate on a reindex).
+    await store.wipe([Prefix.COIN, Prefix.UNDO, Prefix.HEIGHT, Prefix.TIP, Prefix.SNAPSHOT_BASE, Prefix.SNAPSHOT_INSTALL, Prefix.STAGED_COIN]);
     const batch = store.batch();
     for (const record of records) {
       const genesis = record.height === 0;
@@ -65,7 +66,7 @@ export async function prepareReindex(store: ChainStore, mode: ReindexMode, genes
     blocks.push(...(children.get(next < 0 ? genesisHash : blocks[next]) ?? []));
   }
   logger.info({ stored, reachable: blocks.length }, 'reindex: dropping the block index and chain state, keeping the stored blocks');
-  await store.wipe([Prefix.BLOCK_INDEX, Prefix.COIN, Prefix.UNDO, Prefix.HEIGHT, Prefix.TIP]);
+  await store.wipe([Prefix.BLOCK_INDEX, Prefix.COIN, Prefix.UNDO, Prefix.HEIGHT, Prefix.TIP, Prefix.SNAPSHOT_BASE, Prefix.SNAPSHOT_INSTALL, Prefix.STAGED_COIN]);
   return { mode, blocks };
 }
 

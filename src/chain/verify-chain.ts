@@ -62,9 +62,12 @@ function sameCoin(a: Coin, b: Coin): boolean {
   return a.value === b.value && a.height === b.height && a.coinbase === b.coinbase && bytesEqual(a.script, b.script);
 }
 
-/** Re-checks the top `depth` main-chain blocks (all when depth is 0) at the given level. Reads only. */
-export async function verifyChain(tree: BlockTree, store: ChainStore, params: NetworkParams, depth: number, level: VerifyLevel): Promise<VerifyChainResult> {
-  const lowest = depth <= 0 ? 1 : Math.max(1, tree.height - depth + 1);
+/**
+ * Re-checks the top `depth` main-chain blocks (all when depth is 0) at the given level, never at
+ * or below `floor` (a loaded UTXO snapshot's base: no bodies there). Reads only.
+ */
+export async function verifyChain(tree: BlockTree, store: ChainStore, params: NetworkParams, depth: number, level: VerifyLevel, floor = 0): Promise<VerifyChainResult> {
+  const lowest = depth <= 0 ? floor + 1 : Math.max(floor + 1, tree.height - depth + 1);
   const overlay = new UndoOverlay(store);
   let checked = 0;
   for (let height = tree.height; height >= lowest; height--) {

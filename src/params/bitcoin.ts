@@ -34,4 +34,5 @@ export const bitcoin: NetworkParams = {
   bootstrapPeers: [],
   minimumChainWork: 0n,
   maxTipAge: 24 * 60 * 60,
+  assumeutxo: {},
 };

@@ -1,4 +1,4 @@
-import type { NetworkParams } from './types.js';
+import type { AssumeutxoEntry, NetworkParams } from './types.js';
 
 /** A network definition that failed validation; `field` names the offending key. */
 export class NetworkConfigError extends Error {
@@ -111,6 +111,26 @@ function peers(value: unknown, field: string): readonly string[] {
   return Object.freeze([...value]);
 }
 
+/** `{ "<height>": { blockHash, txoutsetHash, chainTxCount } }`, hashes in display-order hex. */
+function assumeutxo(value: unknown, field: string): Readonly<Record<number, AssumeutxoEntry>> {
+  const table = plainObject(value, field);
+  const out: Record<number, AssumeutxoEntry> = {};
+  for (const [key, raw] of Object.entries(table)) {
+    const where = `${field}.${key}`;
+    if (!/^(0|[1-9][0-9]{0,9})$/.test(key) || Number(key) > 0x7fffffff) throw new NetworkConfigError(where, 'expected a block height as the key');
+    const entry = plainObject(raw, where);
+    for (const name of Object.keys(entry)) {
+      if (!['blockHash', 'txoutsetHash', 'chainTxCount'].includes(name)) throw new NetworkConfigError(`${where}.${name}`, 'unknown field');
+    }
+    out[Number(key)] = Object.freeze({
+      blockHash: hex(32, 32)(entry.blockHash, `${where}.blockHash`),
+      txoutsetHash: hex(32, 32)(entry.txoutsetHash, `${where}.txoutsetHash`),
+      chainTxCount: integer(1)(entry.chainTxCount, `${where}.chainTxCount`),
+    });
+  }
+  return Object.freeze(out);
+}
+
 const port = integer(1, 65535);
 const height = integer(0, 0x7fffffff);
 
@@ -139,6 +159,7 @@ const FIELDS: { readonly [K in keyof NetworkParams]: Parser<NetworkParams[K]> } 
   bootstrapPeers: peers,
   minimumChainWork: work,
   maxTipAge: integer(1, 0x7fffffff),
+  assumeutxo,
 };
 
 function isField(key: string): key is keyof NetworkParams {

@@ -54,6 +54,21 @@ export interface NetworkParams {
   readonly minimumChainWork: bigint;
   /** Core's nMaxTipAge: a tip older than this many seconds keeps the node in initial block download. */
   readonly maxTipAge: number;
+  /**
+   * Core's m_assumeutxo_data: the UTXO snapshots (loadtxoutset) this network vouches for, by
+   * base height. Empty on main and test; a custom network may carry entries.
+   */
+  readonly assumeutxo: Readonly<Record<number, AssumeutxoEntry>>;
+}
+
+/** One snapshot a network vouches for (Core's AssumeutxoData). */
+export interface AssumeutxoEntry {
+  /** Display-order hash of the snapshot's base block. */
+  readonly blockHash: string;
+  /** hash_serialized_3 of the UTXO set at that block, display order (gettxoutsetinfo's hash_serialized_3). */
+  readonly txoutsetHash: string;
+  /** Transactions in the chain up to and including the base block. */
+  readonly chainTxCount: number;
 }
 
 /** Rules that are the same on every network (Bitcoin's). */

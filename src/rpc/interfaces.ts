@@ -56,6 +56,10 @@ export interface RpcChain {
   readonly coinsCacheBytes?: { db: number; tip: number };
   /** Core's preciousblock; false when the block is unknown. */
   preciousBlock?(hash: string): Promise<boolean>;
+  /** Core's loadtxoutset; throws an error named SnapshotLoadError with code open, metadata or activation. */
+  loadSnapshot?(path: string, mempoolSize?: () => number): Promise<{ coinsLoaded: number; base: RpcBlockEntry }>;
+  /** Base of the loaded UTXO snapshot (getchainstates' snapshot_blockhash), if any. */
+  readonly snapshotBase?: RpcBlockEntry | undefined;
   /** Stores headers (submitheader); throws a RuleError for one that breaks a rule. */
   processHeaders?(headers: readonly BlockHeader[]): Promise<unknown>;
 }

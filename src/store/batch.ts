@@ -10,6 +10,9 @@ import {
   encodeHash,
   encodeUndo,
   heightKey,
+  SNAPSHOT_BASE_KEY,
+  SNAPSHOT_INSTALL_KEY,
+  stagedCoinKey,
   TIP_KEY,
   undoKey,
 } from './layout.js';
@@ -67,6 +70,34 @@ export class StoreBatch {
 
   setTip(hash: Uint8Array): this {
     return this.put(TIP_KEY, encodeHash(hash));
+  }
+
+  /** A snapshot's coin, staged until the snapshot is verified (loadtxoutset). */
+  stageCoin(outpoint: OutPoint, coin: Coin): this {
+    return this.put(stagedCoinKey(outpoint), encodeCoin(coin));
+  }
+
+  /** A staged coin made live, its stored bytes as they are (key from coinKeyFromStaged). */
+  putCoinBytes(key: Uint8Array, value: Uint8Array): this {
+    return this.put(key, value);
+  }
+
+  /** The UTXO set now comes from the snapshot based at `hash`. */
+  setSnapshotBase(hash: Uint8Array): this {
+    return this.put(SNAPSHOT_BASE_KEY, encodeHash(hash));
+  }
+
+  deleteSnapshotBase(): this {
+    return this.del(SNAPSHOT_BASE_KEY);
+  }
+
+  /** A verified, staged snapshot is being installed: open finishes the install after a crash. */
+  setSnapshotInstall(hash: Uint8Array): this {
+    return this.put(SNAPSHOT_INSTALL_KEY, encodeHash(hash));
+  }
+
+  clearSnapshotInstall(): this {
+    return this.del(SNAPSHOT_INSTALL_KEY);
   }
 
   /** Commits every queued operation atomically. A batch is written at most once. */

@@ -27,6 +27,8 @@ import {
   plainBytes,
   Prefix,
   prefixRange,
+  SNAPSHOT_BASE_KEY,
+  SNAPSHOT_INSTALL_KEY,
   type StoreMeta,
   TIP_KEY,
   undoKey,
@@ -201,6 +203,30 @@ export class ChainStore {
   async getTip(): Promise<Uint8Array | undefined> {
     const value = await this.get(TIP_KEY);
     return value && decodeHash(TIP_KEY, value);
+  }
+
+  /** Base block of the snapshot the UTXO set was loaded from (loadtxoutset), if it was. */
+  async getSnapshotBase(): Promise<Uint8Array | undefined> {
+    const value = await this.get(SNAPSHOT_BASE_KEY);
+    return value && decodeHash(SNAPSHOT_BASE_KEY, value);
+  }
+
+  /** Base block of a verified snapshot whose install was interrupted, if any. */
+  async getSnapshotInstall(): Promise<Uint8Array | undefined> {
+    const value = await this.get(SNAPSHOT_INSTALL_KEY);
+    return value && decodeHash(SNAPSHOT_INSTALL_KEY, value);
+  }
+
+  /** The staged snapshot coins' raw entries in key order, a chunk at a time (never cached). */
+  stagedCoinChunks(): AsyncGenerator<RawEntry[]> {
+    return this.dbChunks(Prefix.STAGED_COIN);
+  }
+
+  /** Count and hash_serialized_3 of the staged snapshot coins (the same figures as utxoStats). */
+  async stagedCoinStats(): Promise<UtxoStats> {
+    const stats = new UtxoStatsAccumulator();
+    for await (const chunk of this.dbChunks(Prefix.STAGED_COIN)) stats.addChunk(chunk);
+    return stats.finish(undefined);
   }
 
   async getBlockIndex(hash: Uint8Array): Promise<BlockIndexRecord | undefined> {

@@ -14,6 +14,9 @@
  * | `u`    | `u` hash(32)                     | undo: compactSize n, then n coins (below) — the coins the block spent, in input order |
  * | `c`    | `c` txid(32) index(u32 BE)       | coin (below); one tx's outputs are adjacent and in index order |
  * | `h`    | `h` height(u32 BE)               | 32 hash of the main-chain block at that height               |
+ * | `s`    | `s`                              | 32 hash: the UTXO set was loaded from a snapshot based at this block (loadtxoutset) |
+ * | `S`    | `S`                              | 32 hash: a verified snapshot staged under `C` is being installed; open finishes it |
+ * | `C`    | `C` txid(32) index(u32 BE)       | a snapshot's coin, staged (same value as `c`) until it is verified and installed |
  *
  * A coin value is `u32 code | u64 amount | varBytes script`, code = height * 2 + coinbase —
  * exactly Bitcoin Core's TxOutSer (gettxoutsetinfo's hash_serialized_3) without the leading
@@ -63,6 +66,9 @@ export const Prefix = {
   UNDO: 0x75, // 'u'
   COIN: 0x63, // 'c'
   HEIGHT: 0x68, // 'h'
+  SNAPSHOT_BASE: 0x73, // 's'
+  SNAPSHOT_INSTALL: 0x53, // 'S'
+  STAGED_COIN: 0x43, // 'C'
 } as const;
 
 /** Key prefixes of the transaction index's own LevelDB (see the table above). */
@@ -130,6 +136,8 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 export const META_KEY = Uint8Array.of(Prefix.META);
 export const TIP_KEY = Uint8Array.of(Prefix.TIP);
+export const SNAPSHOT_BASE_KEY = Uint8Array.of(Prefix.SNAPSHOT_BASE);
+export const SNAPSHOT_INSTALL_KEY = Uint8Array.of(Prefix.SNAPSHOT_INSTALL);
 
 function hashKey(prefix: number, hash: Uint8Array): Uint8Array {
   if (hash.length !== HASH_SIZE) throw new RangeError(`a block hash is 32 bytes, got ${hash.length}`);
@@ -148,6 +156,21 @@ export function coinKey(outpoint: OutPoint): Uint8Array {
   key[0] = Prefix.COIN;
   key.set(checkedHash(outpoint.txid), 1);
   writeU32BE(key, 1 + HASH_SIZE, checkedU32(outpoint.index, 'outpoint index'));
+  return key;
+}
+
+/** A staged snapshot coin's key: the coin key under the staging prefix. */
+export function stagedCoinKey(outpoint: OutPoint): Uint8Array {
+  const key = coinKey(outpoint);
+  key[0] = Prefix.STAGED_COIN;
+  return key;
+}
+
+/** The live coin key for a staged one (installing a verified snapshot). */
+export function coinKeyFromStaged(staged: Uint8Array): Uint8Array {
+  if (staged.length !== COIN_KEY_SIZE || staged[0] !== Prefix.STAGED_COIN) throw corrupt(staged, 'not a staged coin key');
+  const key = staged.slice();
+  key[0] = Prefix.COIN;
   return key;
 }
 
@@ -198,6 +221,12 @@ export function describeKey(key: Uint8Array): string {
         : `coin key ${toHex(key)}`;
     case Prefix.HEIGHT:
       return key.length === 5 ? `height entry ${readU32BE(key, 1)}` : `height key ${toHex(key)}`;
+    case Prefix.SNAPSHOT_BASE:
+      return 'snapshot base record';
+    case Prefix.SNAPSHOT_INSTALL:
+      return 'snapshot install record';
+    case Prefix.STAGED_COIN:
+      return key.length === COIN_KEY_SIZE ? `staged coin ${hashToHex(body.subarray(0, 32))}:${readU32BE(key, 33)}` : `staged coin key ${toHex(key)}`;
     default:
       return `key ${toHex(key)}`;
   }

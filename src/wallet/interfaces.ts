@@ -20,6 +20,8 @@ export interface WalletChain {
   readonly height: number;
   getEntryAtHeight(height: number): WalletBlockEntry | undefined;
   getBlock(hash: string): Promise<Block | undefined>;
+  /** Base of a UTXO snapshot the chain was loaded from (loadtxoutset): no block bodies up to it. */
+  readonly snapshotBase?: WalletBlockEntry | undefined;
   on(event: 'blockConnected', listener: (event: { entry: WalletBlockEntry; block: Block }) => void): unknown;
   on(event: 'blockDisconnected', listener: (event: { entry: WalletBlockEntry; block: Block }) => void): unknown;
   off(event: 'blockConnected', listener: (event: { entry: WalletBlockEntry; block: Block }) => void): unknown;

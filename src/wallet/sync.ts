@@ -40,12 +40,27 @@ export async function syncToTip(ctx: SyncContext): Promise<void> {
     const next = ctx.chain.getEntryAtHeight(ctx.sync.height + 1);
     if (!next) break;
     const block = ctx.blockCache.get(next.hash) ?? (await ctx.chain.getBlock(next.hash));
+    if (!block && (await skipToSnapshotBase(ctx, next.height))) continue;
     if (!block) throw new Error(`main-chain block ${next.hash} has no body`);
     // The chain may have moved while we read: connect only a child of what we hold.
     if (block.header.prevHashHex() !== ctx.sync.hash) continue;
     await connectBlock(ctx, next, block);
   }
   ctx.blockCache.clear();
+}
+
+/**
+ * Blocks up to a loaded UTXO snapshot's base have no bodies to scan: the wallet moves its sync
+ * point to the base, loudly. Its transactions in those blocks stay unseen (Core refuses to load
+ * such a wallet at all); docs/chain.md says to load a snapshot into a node with a new wallet.
+ */
+async function skipToSnapshotBase(ctx: SyncContext, height: number): Promise<boolean> {
+  const base = ctx.chain.snapshotBase;
+  if (!base || height > base.height) return false;
+  ctx.logger.warn({ from: ctx.sync.height, to: base.height, base: base.hash }, 'wallet: the blocks below the UTXO snapshot base have no bodies; skipped to the base without scanning them');
+  ctx.sync = { ...ctx.sync, height: base.height, hash: base.hash };
+  await ctx.store.batch().putSync(ctx.sync).put(blockKey(base.height), base.hash).write();
+  return true;
 }
 
 async function walkBack(ctx: SyncContext): Promise<void> {

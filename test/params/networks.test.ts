@@ -159,6 +159,11 @@ describe('custom networks', () => {
     ['bootstrapPeers', { bootstrapPeers: 'peer1' }],
     ['bootstrapPeers', { bootstrapPeers: ['10.0.0.1:8633'] }],
     ['colour', { colour: 'blue' }],
+    ['assumeutxo', { assumeutxo: [] }],
+    ['assumeutxo.-1', { assumeutxo: { '-1': {} } }],
+    ['assumeutxo.5.blockHash', { assumeutxo: { 5: { blockHash: 'ab', txoutsetHash: '00'.repeat(32), chainTxCount: 6 } } }],
+    ['assumeutxo.5.chainTxCount', { assumeutxo: { 5: { blockHash: '00'.repeat(32), txoutsetHash: '00'.repeat(32), chainTxCount: 0 } } }],
+    ['assumeutxo.5.nTx', { assumeutxo: { 5: { blockHash: '00'.repeat(32), txoutsetHash: '00'.repeat(32), chainTxCount: 6, nTx: 1 } } }],
   ];
   for (const [field, overrides] of bad) {
     test(`rejects ${JSON.stringify(overrides).slice(0, 60)} naming ${field}`, () => {
@@ -166,6 +171,13 @@ describe('custom networks', () => {
       rejects(() => parseNetworkConfig({ base: 'regtest', ...overrides }, networks), field);
     });
   }
+
+  test('a config can carry assumeutxo entries by height (hex lower-cased); main and test carry none', () => {
+    const entry = { blockHash: 'AB'.repeat(32), txoutsetHash: 'cd'.repeat(32), chainTxCount: 111 };
+    const net = parseNetworkConfig({ base: 'regtest', assumeutxo: { 110: entry } }, networks);
+    assert.deepEqual(net.assumeutxo, { 110: { ...entry, blockHash: 'ab'.repeat(32) } });
+    assert.deepEqual([networks.main.assumeutxo, networks.test.assumeutxo], [{}, {}]);
+  });
 
   test('a config must name a known base', () => {
     rejects(() => parseNetworkConfig({ name: 'demo' }, networks), 'base');

@@ -40,7 +40,7 @@ export const TODO: Readonly<Record<string, string>> = {
 export const NOT_PLANNED: Readonly<Record<string, string>> = Object.fromEntries([
   // ---- chain, mempool, network and util methods (branch corechain) ----
   ['estimateFee', 'removed from Core in 0.17 (estimatesmartfee replaces it); the client still lists it'],
-  ...['getBlockFromPeer', 'loadTxOutSet', 'submitPackage', 'getPrioritisedTransactions', 'prioritiseTransaction'].map((m) => [m, 'chain and mempool extras not implemented yet']),
+  ...['getBlockFromPeer', 'submitPackage', 'getPrioritisedTransactions', 'prioritiseTransaction'].map((m) => [m, 'chain and mempool extras not implemented yet']),
   ...['setNetworkActive'].map((m) => [m, 'node-control extras not implemented yet']),
   // ---- end corechain ----
   // ---- wallet and descriptor methods (branch corewallet) ----
@@ -480,6 +480,18 @@ const CASES: Case[] = [
     assert.equal(state.bits, header.bits);
     assert.equal(state.validated, true);
     assert.equal(BigInt(`0x${state.target}`), BigInt(`0x${header.bits.slice(2)}`) << BigInt(8 * (parseInt(header.bits.slice(0, 2), 16) - 3)));
+  }],
+  ['loadTxOutSet', async ({ client, daemon }) => {
+    // This node's network vouches for no snapshot (its assumeutxo table is empty): Core's refusal,
+    // naming the base block. test/node/assumeutxo.test.ts loads one on a network that has an entry.
+    const dump = (await daemon.call('dumptxoutset', [`snapshot-${Date.now()}.dat`])) as { path: string; base_hash: string };
+    await assert.rejects(client.loadTxOutSet(dump.path), (err: { code: number; message: string }) => {
+      assert.equal(err.code, -32603);
+      assert.match(err.message, new RegExp(`^Unable to load UTXO snapshot: assumeutxo block hash in snapshot metadata not recognized \\(hash: ${dump.base_hash}\\)`));
+      return true;
+    });
+    assert.equal(await rpcCode(client.loadTxOutSet(join(daemon.networkDir, 'no-such-snapshot.dat'))), -8);
+    assert.equal(obj(await client.getChainStates()).chainstates[0].validated, true, 'nothing was loaded');
   }],
   ['preciousBlock', async ({ client, mine }) => {
     // A second block on the tip's parent with the same work: the chain keeps the first seen until told otherwise.

@@ -29,6 +29,7 @@ const BASE_PARAMS: NetworkParams = {
   bootstrapPeers: [],
   minimumChainWork: 0n,
   maxTipAge: 24 * 60 * 60,
+  assumeutxo: {},
 };
 
 /** A minimal network literal; only name and genesisHash matter to the store. */

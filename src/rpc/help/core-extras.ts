@@ -12,7 +12,7 @@ export const coreExtrasHelp: HelpTable = {
     result: 'An object: time, txcount, window_final_block_hash, window_final_block_height, window_block_count, window_interval, window_tx_count, txrate.',
     examples: [[], [10]],
   },
-  getchainstates: { result: 'An object: headers, chainstates [{blocks, bestblockhash, bits, target, difficulty, verificationprogress, coins_db_cache_bytes, coins_tip_cache_bytes, validated}].', examples: [[]] },
+  getchainstates: { result: 'An object: headers, chainstates [{blocks, bestblockhash, bits, target, difficulty, verificationprogress, coins_db_cache_bytes, coins_tip_cache_bytes, snapshot_blockhash (after loadtxoutset), validated}]. After loadtxoutset the one chainstate is the snapshot\'s (validated false): no background chainstate validates the blocks below its base.', examples: [[]] },
   preciousblock: {
     description: 'Treats a block as if it were received before others with the same work; a later call overrides an earlier one. Not kept across restarts.',
     args: { blockhash: { type: 'string', text: 'The hash of the block to mark precious' } },
@@ -74,6 +74,12 @@ export const coreExtrasHelp: HelpTable = {
     description: 'Writes the UTXO set at the tip in Core’s snapshot format (magic "utxo" 0xff, version 2, network, base block hash, coin count, then coins by txid). The 4 network bytes are the genesis hash’s first 4 (there is no p2p message start). An existing file is -8.',
     args: { path: { type: 'string', text: 'Where to write (relative paths: in the data dir)' }, type: { type: 'string', text: '"latest" (default); "rollback" is not supported (-8)' }, options: { type: 'json object', text: 'Accepted; rollback is not supported' } },
     result: 'An object: coins_written, base_hash, base_height, path, txoutset_hash, nchaintx.',
+    examples: [['utxo.dat']],
+  },
+  loadtxoutset: {
+    description: 'Loads a UTXO snapshot (dumptxoutset\'s format) whose base block is in the network\'s assumeutxo table and whose header is known; its coins become the UTXO set and the node syncs on from the base. Refusals: -32603 "Unable to load UTXO snapshot: <reason>. (<path>)", -22 for a header that is no snapshot of this network, -8 for a file that cannot be read. Blocks below the base are not validated in the background (unlike Core).',
+    args: { path: { type: 'string', text: 'The snapshot file (relative paths: in the data dir)' } },
+    result: 'An object: coins_loaded, tip_hash, base_height, path.',
     examples: [['utxo.dat']],
   },
   getmemoryinfo: {

@@ -60,10 +60,15 @@ function getChainTxStats(p: Params, ctx: RpcContext): unknown {
   return out;
 }
 
-/** Core's getchainstates: one chainstate (no assumeutxo snapshot is ever loaded), fully validated. */
+/**
+ * Core's getchainstates. After loadtxoutset the one chainstate is the snapshot's (snapshot_blockhash,
+ * validated false): this node keeps no background chainstate validating the blocks below the base
+ * (see docs/chain.md), so there is no second entry, and none will ever be validated.
+ */
 function getChainStates(_p: Params, ctx: RpcContext): unknown {
   const tip = ctx.chain.tip;
   const bits = tip.header.bits;
+  const snapshot = ctx.chain.snapshotBase;
   return {
     headers: ctx.chain.bestHeader.height,
     chainstates: [
@@ -76,7 +81,8 @@ function getChainStates(_p: Params, ctx: RpcContext): unknown {
         verificationprogress: ctx.chain.verificationProgress(),
         coins_db_cache_bytes: ctx.chain.coinsCacheBytes?.db ?? 0,
         coins_tip_cache_bytes: ctx.chain.coinsCacheBytes?.tip ?? 0,
-        validated: true,
+        ...(snapshot ? { snapshot_blockhash: snapshot.hash } : {}),
+        validated: snapshot === undefined,
       },
     ],
   };

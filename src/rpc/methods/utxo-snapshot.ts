@@ -1,4 +1,7 @@
-/** Core's dumptxoutset: the UTXO set at the tip, in Core's snapshot format (format/utxo-snapshot.ts). */
+/**
+ * Core's dumptxoutset (the UTXO set at the tip, in Core's snapshot format: format/utxo-snapshot.ts)
+ * and loadtxoutset (assumeutxo: the chain loads such a file, chain/snapshot-load.ts).
+ */
 import { existsSync } from 'node:fs';
 import { open, rename } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
@@ -88,6 +91,29 @@ async function dumpTxOutSet(p: Params, ctx: RpcContext): Promise<unknown> {
   throw new RpcError(RpcCode.MISC_ERROR, 'The tip moved during each attempt at the snapshot; try again');
 }
 
+/** The chain's SnapshotLoadError (by name: rpc does not import chain) as Core's RPC errors. */
+function snapshotRpcError(err: unknown, path: string): unknown {
+  if (!(err instanceof Error) || err.name !== 'SnapshotLoadError') return err;
+  const code = (err as Error & { code?: string }).code;
+  if (code === 'open') return invalidParameter(err.message);
+  if (code === 'metadata') return new RpcError(RpcCode.DESERIALIZATION_ERROR, `Unable to parse metadata: ${err.message}`);
+  return new RpcError(RpcCode.INTERNAL_ERROR, `Unable to load UTXO snapshot: ${err.message}. (${path})`);
+}
+
+async function loadTxOutSet(p: Params, ctx: RpcContext): Promise<unknown> {
+  const given = p.string(0);
+  if (!ctx.dataDir || !ctx.chain.loadSnapshot) throw new RpcError(RpcCode.MISC_ERROR, 'this node cannot load a UTXO snapshot');
+  // Relative to the data dir, as Core's (and our dumptxoutset's) paths.
+  const path = isAbsolute(given) ? given : join(ctx.dataDir, given);
+  try {
+    const { coinsLoaded, base } = await ctx.chain.loadSnapshot(path, () => ctx.mempool.size);
+    return { coins_loaded: coinsLoaded, tip_hash: base.hash, base_height: base.height, path };
+  } catch (err) {
+    throw snapshotRpcError(err, path);
+  }
+}
+
 export const utxoSnapshotMethods: RpcMethod[] = [
   { name: 'dumptxoutset', group: 'blockchain', args: [required('path'), optional('type'), optional('options')], summary: 'Writes the UTXO set at the tip to a file in Core’s snapshot format.', run: dumpTxOutSet },
+  { name: 'loadtxoutset', group: 'blockchain', args: [required('path')], summary: 'Loads a UTXO snapshot (assumeutxo) the network vouches for; the node syncs on from its base block.', run: loadTxOutSet },
 ];
