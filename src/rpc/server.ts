@@ -61,7 +61,7 @@ export class RpcServer implements RequestHandler {
   ) {
     this.authorized = basicAuthChecker(options.credentials);
     const limits = { maxHeaderBytes: MAX_HEADER_BYTES, bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT, keepAliveMs: KEEP_ALIVE_MS };
-    this.server = createServer({ noDelay: true }, (socket) => this.accept(socket, limits));
+    this.server = createServer({ noDelay: true, allowHalfOpen: true }, (socket) => this.accept(socket, limits));
   }
 
   async start(): Promise<{ host: string; port: number }> {

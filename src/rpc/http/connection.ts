@@ -34,6 +34,8 @@ export class HttpConnection {
   private closed = false;
   /** stop(): close once the answer in progress (if any) is written. */
   private closeAfterAnswer = false;
+  /** The client half-closed: nothing more will arrive. */
+  private clientDone = false;
   /** Inside readRequests (a synchronous answer must not re-enter it). */
   private reading = false;
 
@@ -50,6 +52,7 @@ export class HttpConnection {
     socket.on('data', (chunk: Buffer) => this.received(chunk));
     socket.on('drain', () => this.resumeReading());
     socket.on('timeout', () => this.timedOut());
+    socket.on('end', () => this.clientEnded());
     socket.on('error', () => this.socket.destroy());
     socket.on('close', () => {
       this.closed = true;
@@ -92,7 +95,7 @@ export class HttpConnection {
     // Answered inside readRequests' loop, which goes on by itself; or later, when requests
     // that arrived meanwhile wait in the reader.
     if (this.reading) return;
-    if (this.reader.buffered > 0) this.readRequests();
+    if (this.reader.buffered > 0 || this.clientDone) this.readRequests();
     else this.resumeReading();
   }
 
@@ -130,6 +133,10 @@ export class HttpConnection {
       this.socket.uncork();
     }
     if (this.closed) return;
+    if (this.clientDone && !this.answering) {
+      this.finish();
+      return;
+    }
     if (this.socket.writableLength > MAX_UNSENT_BYTES || (this.answering && this.reader.buffered > this.options.bodyLimit + this.options.maxHeaderBytes)) this.socket.pause();
     else this.resumeReading();
   }
@@ -156,6 +163,12 @@ export class HttpConnection {
 
   private resumeReading(): void {
     if (!this.closed && this.socket.isPaused() && this.socket.writableLength <= MAX_UNSENT_BYTES) this.socket.resume();
+  }
+
+  /** The client sent all it will (half-close, as `nc` does): what it sent is still answered, then the connection ends. */
+  private clientEnded(): void {
+    this.clientDone = true;
+    if (!this.closed && !this.answering) this.readRequests();
   }
 
   private timedOut(): void {
