@@ -76,7 +76,8 @@ describe('the RPC port speaks HTTP/1.1 strictly', () => {
 
   test('pipelined requests in one write are answered in order, an asynchronous call (getblock) first', async () => {
     const getblock = JSON.stringify({ id: 'a', method: 'getblock', params: [s.params.genesisHash, 0] });
-    const answer = await exchange(port, [post(getblock) + post('{"id":"b","method":"getblockcount"}') + post('{"id":"c","method":"getbestblockhash"}')]);
+    // No half-close: the connection stays open, so only the server's own loop can answer b and c.
+    const answer = await exchange(port, [post(getblock) + post('{"id":"b","method":"getblockcount"}') + post('{"id":"c","method":"getbestblockhash"}', 'Connection: close\r\n')], false);
     assert.deepEqual(answer.statuses, [200, 200, 200]);
     assert.deepEqual(
       bodies(answer.text).map((body) => (JSON.parse(body) as { id: string }).id),
