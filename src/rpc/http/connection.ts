@@ -113,7 +113,9 @@ export class HttpConnection {
   /** Handles every complete request in the buffer, in order, until one is answered later. */
   private readRequests(): void {
     this.reading = true;
-    this.socket.cork();
+    // Corked only from a second request on: pipelined answers go out in one write, and the
+    // usual single request skips the cork's buffering.
+    let handled = 0;
     try {
       while (!this.answering && !this.closed) {
         const step = this.reader.step();
@@ -123,6 +125,7 @@ export class HttpConnection {
           this.startBody(step.head);
           continue;
         }
+        if (++handled === 2) this.socket.cork();
         this.answering = true;
         this.handler.handle(this, this.head!, step.body);
       }
@@ -130,7 +133,7 @@ export class HttpConnection {
       this.protocolError(err);
     } finally {
       this.reading = false;
-      this.socket.uncork();
+      if (handled >= 2) this.socket.uncork();
     }
     if (this.closed) return;
     if (this.clientDone && !this.answering) {
