@@ -44,14 +44,22 @@ export function basicAuthHeader(credentials: Credentials): string {
 /**
  * A checker for one set of credentials. The header a client sends is almost always exactly
  * `basicAuthHeader(expected)`, so that is compared first, in constant time, without decoding
- * base64 per request; any other spelling (padding, spacing) takes the decoding path.
+ * base64 or allocating per request; any other spelling (padding, spacing) takes the decoding path.
  */
 export function basicAuthChecker(expected: Credentials): (header: string | undefined) => boolean {
-  const exact = Buffer.from(basicAuthHeader(expected), 'latin1');
+  const exact = basicAuthHeader(expected);
   return (header) => {
-    if (header !== undefined && header.length === exact.length && timingSafeEqual(Buffer.from(header, 'latin1'), exact)) return true;
+    if (header !== undefined && sameTextInConstantTime(header, exact)) return true;
     return checkBasicAuth(header, expected);
   };
+}
+
+/** Every character is looked at whatever the first difference (only the length may leak, as with timingSafeEqual). */
+function sameTextInConstantTime(given: string, wanted: string): boolean {
+  if (given.length !== wanted.length) return false;
+  let difference = 0;
+  for (let i = 0; i < wanted.length; i++) difference |= given.charCodeAt(i) ^ wanted.charCodeAt(i);
+  return difference === 0;
 }
 
 /** Constant-time check of an Authorization header against the expected credentials. */

@@ -1,18 +1,21 @@
 /**
- * The HTTP side of the JSON-RPC server: node:http on 127.0.0.1 by default, POST `/` (and Core's
+ * The HTTP side of the JSON-RPC server on 127.0.0.1 by default: POST `/` (and Core's
  * `/wallet/<name>` paths, which bitcoin-core clients use), HTTP basic auth, raw bodies handed to
  * the dispatcher. Replies are `application/json` exactly, as Core's (some clients compare it).
  *
- * Plain node:http rather than a framework: a getblockcount is a few µs of work, and a framework's
- * hooks, content-type parsers and reply pipeline cost several times that per request (issue 15:
- * fastify's pipeline held the server at ~7k req/s). A synchronous method is answered in the same
- * tick its body arrives, the reply written in one piece (headers and body, one write).
+ * HTTP/1.1 is spoken by our own small reader and connection (./http/) on node:net rather than
+ * node:http: a getblockcount is a few µs of work, and node:http's request and response streams
+ * cost about 20 µs more per request than reading the bytes and writing one string (issue 15:
+ * profiled, node:http alone held the server below 2× bcoin). A synchronous method is answered in
+ * the same tick its body arrives, the reply written in one piece (headers and body, one write).
  */
-import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import { type Server, type Socket, createServer } from 'node:net';
 import type { Logger } from '../util/logger.js';
 import { type Credentials, basicAuthChecker } from './auth.js';
 import type { HttpReply, RpcDispatcher } from './dispatch.js';
 import { RpcCode } from './errors.js';
+import { HttpConnection, type RequestHandler } from './http/connection.js';
+import type { RequestHead } from './http/request-reader.js';
 
 export interface RpcServerOptions {
   host: string;
@@ -35,16 +38,20 @@ export interface RpcServerModules {
 }
 
 const DEFAULT_BODY_LIMIT = 16 * 1024 * 1024;
+/** node:http's default: request line and headers together. */
+const MAX_HEADER_BYTES = 16 * 1024;
 /** Idle keep-alive connections stay open this long (as the fastify server before, which Core's clients never noticed). */
 const KEEP_ALIVE_MS = 72_000;
 const JSON_TYPE = 'application/json';
+const TEXT_TYPE = 'text/plain';
+const CHALLENGE = 'WWW-Authenticate: Basic realm="jsonrpc"\r\n';
 const INTERNAL_ERROR_BODY = `${JSON.stringify({ result: null, error: { code: RpcCode.INTERNAL_ERROR, message: 'Internal error' }, id: null })}\n`;
 
-export class RpcServer {
+export class RpcServer implements RequestHandler {
   private readonly server: Server;
   private address: { host: string; port: number } | undefined;
   private readonly authorized: (header: string | undefined) => boolean;
-  private readonly bodyLimit: number;
+  private readonly connections = new Set<HttpConnection>();
   /** Set by stop(): replies close their connection, new requests get 503 (as fastify's return503OnClosing). */
   private stopping = false;
 
@@ -53,10 +60,8 @@ export class RpcServer {
     private readonly modules: RpcServerModules,
   ) {
     this.authorized = basicAuthChecker(options.credentials);
-    this.bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
-    // requestTimeout 0: a long-polling getblocktemplate may hold its connection for a minute.
-    this.server = createServer({ requestTimeout: 0, noDelay: true }, (request, response) => this.route(request, response));
-    this.server.keepAliveTimeout = KEEP_ALIVE_MS;
+    const limits = { maxHeaderBytes: MAX_HEADER_BYTES, bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT, keepAliveMs: KEEP_ALIVE_MS };
+    this.server = createServer({ noDelay: true, allowHalfOpen: true }, (socket) => this.accept(socket, limits));
   }
 
   async start(): Promise<{ host: string; port: number }> {
@@ -88,130 +93,90 @@ export class RpcServer {
     this.stopping = true;
     await new Promise<void>((resolve) => {
       this.server.close(() => resolve());
-      this.server.closeIdleConnections();
+      for (const connection of this.connections) connection.closeWhenIdle();
     });
   }
 
-  private route(request: IncomingMessage, response: ServerResponse): void {
-    if (!this.authorized(request.headers.authorization)) {
-      this.refuse(request, response);
+  private accept(socket: Socket, limits: { maxHeaderBytes: number; bodyLimit: number; keepAliveMs: number }): void {
+    const connection = new HttpConnection(socket, this, limits, this.modules.logger, (closed) => this.connections.delete(closed));
+    this.connections.add(connection);
+    if (this.stopping) connection.closeWhenIdle();
+  }
+
+  /** Only an authorized call's body is kept; any other is read and dropped. */
+  wantsBody(head: RequestHead): boolean {
+    return head.method === 'POST' && rpcPath(pathOf(head.url)) && this.authorized(head.authorization);
+  }
+
+  handle(connection: HttpConnection, head: RequestHead, body: Buffer | undefined): void {
+    if (!this.authorized(head.authorization)) {
+      this.refuse(connection);
       return;
     }
     if (this.stopping) {
-      plain(response, 503, 'text/plain', 'Service Unavailable', true);
-      request.resume();
+      connection.respond(503, TEXT_TYPE, 'Service Unavailable', true);
       return;
     }
-    const url = request.url ?? '/';
-    const query = url.indexOf('?');
-    const path = query < 0 ? url : url.slice(0, query);
-    const rpc = path === '/' || path.startsWith('/wallet/');
-    if (rpc && request.method === 'POST') {
-      this.readBody(request, response, path === '/' ? undefined : walletFromPath(path));
-      return;
-    }
-    request.resume();
-    if (rpc) plain(response, 405, 'text/plain', 'JSONRPC server handles only POST requests', this.stopping);
-    else if (path === '/metrics' && (request.method === 'GET' || request.method === 'HEAD') && this.modules.metrics) void this.serveMetrics(response, this.modules.metrics);
-    else plain(response, 404, 'text/plain', '', this.stopping);
+    const path = pathOf(head.url);
+    const rpc = rpcPath(path);
+    if (rpc && head.method === 'POST') this.answer(connection, body === undefined ? '' : body.toString('utf8'), path === '/' ? undefined : walletFromPath(path));
+    else if (rpc) connection.respond(405, TEXT_TYPE, 'JSONRPC server handles only POST requests');
+    else if (path === '/metrics' && (head.method === 'GET' || head.method === 'HEAD') && this.modules.metrics) void this.serveMetrics(connection, this.modules.metrics);
+    else connection.respond(404, TEXT_TYPE, '');
   }
 
   /** A wrong or missing password: Core's 401 with a Basic challenge, after a delay that slows guessing. */
-  private refuse(request: IncomingMessage, response: ServerResponse): void {
-    this.modules.logger.warn({ ip: request.socket.remoteAddress }, 'rpc request with wrong or missing credentials');
-    request.resume();
-    setTimeout(() => {
-      response.writeHead(401, { 'www-authenticate': 'Basic realm="jsonrpc"', 'content-length': '0', ...(this.stopping ? { connection: 'close' } : {}) });
-      response.end();
-    }, this.options.authFailureDelayMs ?? 250);
+  private refuse(connection: HttpConnection): void {
+    this.modules.logger.warn({ ip: connection.remoteAddress }, 'rpc request with wrong or missing credentials');
+    setTimeout(() => connection.respond(401, undefined, '', this.stopping, CHALLENGE), this.options.authFailureDelayMs ?? 250);
   }
 
-  private readBody(request: IncomingMessage, response: ServerResponse, walletName: string | undefined): void {
-    const declared = Number(request.headers['content-length']);
-    if (declared > this.bodyLimit) {
-      this.tooLarge(request, response);
-      return;
-    }
-    let first: Buffer | undefined;
-    let rest: Buffer[] | undefined;
-    let size = 0;
-    const onData = (chunk: Buffer): void => {
-      size += chunk.length;
-      if (size > this.bodyLimit) {
-        request.off('data', onData);
-        request.off('end', onEnd);
-        this.tooLarge(request, response);
-        return;
-      }
-      if (first === undefined) first = chunk;
-      else (rest ??= [first]).push(chunk);
-    };
-    const onEnd = (): void => {
-      const body = rest ? Buffer.concat(rest, size) : first;
-      this.answer(response, body === undefined ? '' : body.toString('utf8'), walletName);
-    };
-    request.on('data', onData);
-    request.on('end', onEnd);
-  }
-
-  /** 413 and the connection closed, without reading the rest of an oversized body. */
-  private tooLarge(request: IncomingMessage, response: ServerResponse): void {
-    plain(response, 413, 'text/plain', 'Request body is too large', true);
-    response.on('finish', () => request.destroy());
-  }
-
-  private answer(response: ServerResponse, body: string, walletName: string | undefined): void {
+  private answer(connection: HttpConnection, body: string, walletName: string | undefined): void {
     let reply: HttpReply | Promise<HttpReply>;
     try {
       reply = this.modules.dispatcher.reply(body, walletName);
     } catch (err) {
-      this.failed(response, err);
+      this.failed(connection, err);
       return;
     }
     if (reply instanceof Promise) {
       reply.then(
-        (settled) => this.send(response, settled),
-        (err: unknown) => this.failed(response, err),
+        (settled) => this.send(connection, settled),
+        (err: unknown) => this.failed(connection, err),
       );
     } else {
-      this.send(response, reply);
+      this.send(connection, reply);
     }
   }
 
-  private send(response: ServerResponse, reply: HttpReply): void {
-    if (response.destroyed) return;
-    if (reply.body === undefined) {
-      response.writeHead(204, this.stopping ? { connection: 'close' } : undefined);
-      response.end();
-      return;
-    }
-    // A string body, so node:http writes the headers and the body in one write.
-    const text = `${reply.body}\n`;
-    response.writeHead(reply.status, this.stopping ? ['content-type', JSON_TYPE, 'content-length', String(Buffer.byteLength(text)), 'connection', 'close'] : ['content-type', JSON_TYPE, 'content-length', String(Buffer.byteLength(text))]);
-    response.end(text);
+  private send(connection: HttpConnection, reply: HttpReply): void {
+    if (reply.body === undefined) connection.respond(204, undefined, '', this.stopping);
+    else connection.respond(reply.status, JSON_TYPE, `${reply.body}\n`, this.stopping);
   }
 
   /** The dispatcher answers every error itself; this is a bug, answered as Core answers an uncaught exception. */
-  private failed(response: ServerResponse, err: unknown): void {
+  private failed(connection: HttpConnection, err: unknown): void {
     this.modules.logger.error({ err }, 'rpc request failed unexpectedly');
-    if (!response.headersSent && !response.destroyed) plain(response, 500, JSON_TYPE, INTERNAL_ERROR_BODY, this.stopping);
+    connection.respond(500, JSON_TYPE, INTERNAL_ERROR_BODY, this.stopping);
   }
 
-  private async serveMetrics(response: ServerResponse, metrics: MetricsSource): Promise<void> {
+  private async serveMetrics(connection: HttpConnection, metrics: MetricsSource): Promise<void> {
     try {
       const { contentType, text } = await metrics();
-      plain(response, 200, contentType, text, this.stopping);
+      connection.respond(200, contentType, text, this.stopping);
     } catch (err) {
-      this.failed(response, err);
+      this.failed(connection, err);
     }
   }
 }
 
-function plain(response: ServerResponse, status: number, type: string, text: string, close: boolean): void {
-  const headers: Record<string, string> = { 'content-type': type, 'content-length': String(Buffer.byteLength(text)) };
-  if (close) headers.connection = 'close';
-  response.writeHead(status, headers);
-  response.end(text);
+function pathOf(url: string): string {
+  const query = url.indexOf('?');
+  return query < 0 ? url : url.slice(0, query);
+}
+
+function rpcPath(path: string): boolean {
+  return path === '/' || path.startsWith('/wallet/');
 }
 
 /** Core's /wallet/<name> endpoint: the URL-decoded rest of the path ("" is the default wallet's name). */
