@@ -14,22 +14,20 @@ import { closeAll, key, link, payingBranch, startNode, type TestNode } from '../
 import type { Figure } from './measure.js';
 import { percentile, tipReached } from './p2p-timing.js';
 
-const NODES = 10;
-const BLOCK_TXS = 2_000;
-const ROUNDS = 3;
+export const NODES = 10;
+export const BLOCK_TXS = 2_000;
+export const ROUNDS = 3;
 /** Each node links to the next and the third next: degree 4, every node within 3 hops. */
-const CHORDS = [1, 3];
+export const CHORDS = [1, 3];
 
-
-
-interface Fixture {
+export interface Fixture {
   funding: Block[];
   /** ROUNDS * 2 sets of BLOCK_TXS signed payments. */
   sets: Transaction[][];
   branch: ReturnType<typeof payingBranch>;
 }
 
-function fixture(): Fixture {
+export function fixture(): Fixture {
   const branch = payingBranch(60);
   const sets = ROUNDS * 2;
   const coinbases = branch.extend(sets);

@@ -15,6 +15,7 @@ const suites: Record<string, () => Promise<BenchModule>> = {
   mempool: () => import('./mempool.bench.js'),
   template: () => import('./template.bench.js'),
   p2p: () => import('./p2p.bench.js'),
+  compact: () => import('./compact.bench.js'),
   rpc: () => import('./rpc.bench.js'),
   wallet: () => import('./wallet.bench.js'),
   sync: () => import('./sync.bench.js'),

@@ -11,7 +11,7 @@
  * key order is Core's, so the same set hashes to the same value as in Core. The hash is
  * returned in internal order; RPC shows it reversed (hashToHex), as Core does.
  */
-import { sha256 } from '../primitives/index.js';
+import { sha256 } from '@noble/hashes/sha2.js';
 import { decodeCoin, plainBytes } from './layout.js';
 
 export interface UtxoStats {

@@ -1,0 +1,88 @@
+/**
+ * One node of the compact relay bench in its own worker thread (bench/compact-threads.ts): its
+ * own event loop, as on a user's own machine, instead of sharing one with nine other nodes.
+ * The driver sends requests ({ id, op, ... }); each gets one reply ({ id, result } or
+ * { id, error }). Times are wall-clock milliseconds (timeOrigin + now), comparable across threads.
+ */
+import { parentPort } from 'node:worker_threads';
+import { Block, Transaction } from '../src/primitives/index.js';
+import { startNode, type TestNode, waitFor } from '../test/p2p/helpers.js';
+
+interface Request {
+  id: number;
+  op: 'start' | 'connect' | 'meshed' | 'expect' | 'process' | 'stats' | 'close';
+  [field: string]: unknown;
+}
+
+let node: TestNode | undefined;
+
+function running(): TestNode {
+  if (!node) throw new Error('node not started');
+  return node;
+}
+
+function wallNow(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+/** Resolves with the wall time `hash` becomes the tip. */
+function tipAt(hash: string): Promise<number> {
+  const chain = running().h.chain;
+  return new Promise((resolve) => {
+    if (chain.tip.hash === hash) return resolve(wallNow());
+    const listener = ({ tip }: { tip: { hash: string } }): void => {
+      if (tip.hash !== hash) return;
+      chain.off('tipChanged', listener);
+      resolve(wallNow());
+    };
+    chain.on('tipChanged', listener);
+  });
+}
+
+const handlers: Record<Request['op'], (request: Request) => Promise<unknown>> = {
+  async start({ funding, txs, compact }) {
+    node = await startNode({ blocks: (funding as Uint8Array[]).map((bytes) => Block.decode(bytes)), p2p: { mempoolSyncMs: 0, compactBlocks: compact as boolean } });
+    for (const bytes of txs as Uint8Array[]) await node.mempool.acceptTransaction(Transaction.decode(bytes));
+    return { address: node.p2p.addresses()[0], peerId: node.p2p.peerId };
+  },
+  /** Retried: on a loaded machine a handshake can outlast libp2p's timeout. */
+  async connect({ address }) {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await running().p2p.connect(address as string);
+        return null;
+      } catch (err) {
+        if (attempt === 5) throw err;
+      }
+    }
+  },
+  async meshed({ peers }) {
+    const p2p = running().p2p;
+    const all = (topic: 'block' | 'tx' | 'compact') => (peers as string[]).every((peer) => p2p.meshPeers()[topic].includes(peer));
+    await waitFor(() => all('block') && all('tx') && all('compact'), 60_000, 'gossip meshes with every neighbour');
+    return null;
+  },
+  async expect({ hash }) {
+    return tipAt(hash as string);
+  },
+  async process({ block }) {
+    return (await running().h.chain.processBlock(Block.decode(block as Uint8Array))).status;
+  },
+  async stats() {
+    const p2p = running().p2p;
+    const { txsFetched, fullBlocks } = p2p.compactStats();
+    return { sent: p2p.netTotals().sent, txsFetched, fullBlocks };
+  },
+  async close() {
+    await node?.close();
+    node = undefined;
+    return null;
+  },
+};
+
+parentPort!.on('message', (request: Request) => {
+  handlers[request.op](request).then(
+    (result) => parentPort!.postMessage({ id: request.id, result }),
+    (err: unknown) => parentPort!.postMessage({ id: request.id, error: String((err as Error)?.stack ?? err) }),
+  );
+});
