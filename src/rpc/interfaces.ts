@@ -156,6 +156,8 @@ export interface RpcNetwork {
   setActive?(active: boolean): Promise<boolean>;
   /** Whether p2p is active (setnetworkactive). */
   isActive?(): boolean;
+  /** getblockfrompeer: asks `peerId` (libp2p id) for a block whose header we have and stores it; throws when the peer cannot deliver. */
+  fetchBlock?(peerId: string, hash: string): Promise<void>;
 }
 
 /** One getnodeaddresses row. */

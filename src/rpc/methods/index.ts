@@ -33,6 +33,8 @@ import { utxoSnapshotMethods } from './utxo-snapshot.js';
 import { walletLabelMethods } from './wallet-labels.js';
 import { walletSendMethods } from './wallet-send.js';
 import { walletExtraMethods } from './wallet-extras.js';
+// Core's node extras (branch nodeextra).
+import { networkControlMethods } from './network-control.js';
 
 export type MethodTable = ReadonlyMap<string, RpcMethod>;
 
@@ -70,6 +72,7 @@ export function methodTable(): MethodTable {
     ...walletLabelMethods,
     ...walletSendMethods,
     ...walletExtraMethods,
+    ...networkControlMethods,
     ...controlMethods(() => table),
   ];
   for (const method of all) {
