@@ -2,6 +2,7 @@
 import type { HelpTable } from './types.js';
 
 const HASH = '0f9188f13cb7b2c71f2a335e3a4fc328bf5beb436012afca590b1a11466e2206';
+const DESC = 'addr(pcrt1qkje59acmlwcw8m206vg0u99u7mvudtmxrhekke)';
 
 export const nodeExtrasHelp: HelpTable = {
   setnetworkactive: {
@@ -16,5 +17,19 @@ export const nodeExtrasHelp: HelpTable = {
     args: { blockhash: { type: 'string', text: 'The block hash to try to fetch' }, peer_id: { type: 'numeric', text: 'The peer to fetch it from (see getpeerinfo for peer ids)' } },
     result: '{} (json object) empty',
     examples: [[HASH, 0]],
+  },
+  scanblocks: {
+    description:
+      'Return the blocks whose BIP158 basic filters match the output scripts of the scan objects (needs --blockfilterindex; -1 "Index is not enabled for filtertype basic" without it). A filter match may be a false positive unless options.filter_false_positives is true, which checks each matching block\'s outputs and spent outputs. Only one scan runs at a time: "status" tells its progress, "abort" stops it.',
+    args: {
+      action: { type: 'string', text: '"start" to begin a scan, "abort" to stop the running one, "status" for its progress' },
+      scanobjects: { type: 'json array', text: 'Descriptors to look for (start only): "descriptor" or {"desc": "descriptor", "range": n or [begin,end]} (ranged descriptors, default range 1000)' },
+      start_height: { type: 'numeric', text: 'Height to start the scan at (default: 0)' },
+      stop_height: { type: 'numeric', text: 'Height to stop the scan at, inclusive (default: the tip)' },
+      filtertype: { type: 'string', text: 'The type of block filter to use (default: "basic")' },
+      options: { type: 'json object', text: '{"filter_false_positives": bool} (default false)' },
+    },
+    result: 'start: {from_height, to_height, relevant_blocks: [blockhash...], completed}; status: {progress, current_height} or null when no scan runs; abort: true when a scan was stopped.',
+    examples: [['start', [DESC], 0], ['status'], ['abort']],
   },
 };

@@ -35,6 +35,7 @@ import { walletSendMethods } from './wallet-send.js';
 import { walletExtraMethods } from './wallet-extras.js';
 // Core's node extras (branch nodeextra).
 import { networkControlMethods } from './network-control.js';
+import { scanBlocksMethods } from './scanblocks.js';
 
 export type MethodTable = ReadonlyMap<string, RpcMethod>;
 
@@ -73,6 +74,7 @@ export function methodTable(): MethodTable {
     ...walletSendMethods,
     ...walletExtraMethods,
     ...networkControlMethods,
+    ...scanBlocksMethods,
     ...controlMethods(() => table),
   ];
   for (const method of all) {
