@@ -40,8 +40,7 @@ export const TODO: Readonly<Record<string, string>> = {
 export const NOT_PLANNED: Readonly<Record<string, string>> = Object.fromEntries([
   // ---- chain, mempool, network and util methods (branch corechain) ----
   ['estimateFee', 'removed from Core in 0.17 (estimatesmartfee replaces it); the client still lists it'],
-  ...['getBlockFromPeer', 'loadTxOutSet', 'submitPackage', 'getPrioritisedTransactions', 'prioritiseTransaction'].map((m) => [m, 'chain and mempool extras not implemented yet']),
-  ...['setNetworkActive'].map((m) => [m, 'node-control extras not implemented yet']),
+  ...['loadTxOutSet', 'submitPackage', 'getPrioritisedTransactions', 'prioritiseTransaction'].map((m) => [m, 'chain and mempool extras not implemented yet']),
   // ---- end corechain ----
   // ---- wallet and descriptor methods (branch corewallet) ----
   ...['importAddress', 'importPubKey', 'importMulti', 'importWallet', 'dumpWallet', 'setHdSeed', 'upgradeWallet', 'newKeyPool', 'addMultiSigAddress', 'sendFrom', 'move', 'setTxFee', 'createWitnessAddress'].map((m) => [m, 'legacy (non-descriptor) wallet or long-deprecated call: Core removed it (legacy wallet gone in Core 30; sendfrom/move in 0.18)']),
@@ -49,7 +48,7 @@ export const NOT_PLANNED: Readonly<Record<string, string>> = Object.fromEntries(
   ...['createMultiSig'].map((m) => [m, 'multisig outputs: our chain pays only P2WPKH (DESIGN.md)']),
   ...['walletDisplayAddress', 'enumerateSigners'].map((m) => [m, 'external signers (-signer) are not supported']),
   ...['abortRescan', 'importPrunedFunds', 'removePrunedFunds', 'keypoolRefill', 'setWalletFlag', 'simulateRawTransaction'].map((m) => [m, 'wallet extras not implemented yet']),
-  ...['createWalletDescriptor', 'descriptorProcessPsbt', 'getHdKeys', 'importDescriptors', 'scanBlocks'].map((m) => [m, 'descriptor calls not implemented yet']),
+  ...['createWalletDescriptor', 'descriptorProcessPsbt', 'getHdKeys', 'importDescriptors'].map((m) => [m, 'descriptor calls not implemented yet']),
   // ---- end corewallet ----
 ]);
 
@@ -92,6 +91,32 @@ async function defaultWalletCall(daemon: Daemon, method: string, params: unknown
   const body = (await response.json()) as { result: unknown; error: { message: string } | null };
   if (body.error) throw new Error(body.error.message);
   return body.result;
+}
+
+/** The RPC error a call fails with. */
+async function rpcError(call: Promise<unknown>): Promise<{ code: number; message: string }> {
+  try {
+    await call;
+  } catch (err) {
+    const { code, message } = err as { code: number; message: string };
+    return { code, message };
+  }
+  throw new Error('the call was expected to fail');
+}
+
+/**
+ * A header on `parentHash` with the fields of `tipHex` (an 80-byte header as hex) and a nonce
+ * found here: regtest's target passes about every other hash.
+ */
+function headerBeside(tipHex: string, parentHash: string): { hex: string; hash: string } {
+  const bytes = Buffer.from(tipHex, 'hex');
+  Buffer.from(parentHash, 'hex').reverse().copy(bytes, 4);
+  bytes.writeUInt32LE(bytes.readUInt32LE(68) + 1, 68);
+  for (let nonce = 0; ; nonce++) {
+    bytes.writeUInt32LE(nonce, 76);
+    const hash = createHash('sha256').update(createHash('sha256').update(bytes).digest()).digest().reverse();
+    if (hash[0] < 0x7f) return { hex: bytes.toString('hex'), hash: hash.toString('hex') };
+  }
 }
 
 async function rpcCode(call: Promise<unknown>): Promise<number> {
@@ -836,6 +861,38 @@ const CASES: Case[] = [
     assert.equal(await client.walletLock(), null);
     assert.equal(await rpcCode(client.sendToAddress(other, 0.1)), -13);
   }],
+  // ---- node extras (branch nodeextra) ----
+  ['setNetworkActive', async ({ client }) => {
+    assert.equal(await client.setNetworkActive(false), false);
+    const off = obj(await client.getNetworkInfo());
+    assert.equal(off.networkactive, false);
+    assert.equal(off.connections, 0);
+    assert.equal(await client.setNetworkActive(true), true);
+    assert.equal(obj(await client.getNetworkInfo()).networkactive, true);
+    assert.equal(await rpcCode(client.setNetworkActive('no')), -3);
+  }],
+  ['getBlockFromPeer', async ({ client }) => {
+    // A header only, beside the tip (equal work, so the tip stays): its body is missing, and no peer is connected.
+    const tip = (await client.getBestBlockHash()) as string;
+    const parent = obj(await client.getBlockHeader(tip)).previousblockhash as string;
+    const header = headerBeside((await client.getBlockHeader(tip, false)) as string, parent);
+    assert.equal(await client.submitHeader(header.hex), null);
+    assert.deepEqual(await rpcError(client.getBlockFromPeer(header.hash, 0)), { code: -1, message: 'Peer does not exist' });
+    assert.deepEqual(await rpcError(client.getBlockFromPeer(tip, 0)), { code: -1, message: 'Block already downloaded' });
+    assert.deepEqual(await rpcError(client.getBlockFromPeer('11'.repeat(32), 0)), { code: -1, message: 'Block header missing' });
+  }],
+  ['scanBlocks', async ({ client, mine, hashes }) => {
+    const found = obj(await client.scanBlocks('start', [`addr(${mine})`], 0, 101));
+    assert.equal(found.completed, true);
+    assert.deepEqual([found.from_height, found.to_height], [0, 101]);
+    // The first 101 blocks pay the wallet's first address.
+    assert.deepEqual(found.relevant_blocks.slice(0, 101), hashes);
+    const none = obj(await client.scanBlocks('start', ['raw(0014' + '22'.repeat(20) + ')'], 0, 101, 'basic', { filter_false_positives: true }));
+    assert.deepEqual(plain(none.relevant_blocks), []);
+    assert.equal(await client.scanBlocks('status'), null);
+    assert.equal(await rpcCode(client.scanBlocks('start', [`addr(${mine})`], 0, 101, 'extended')), -5);
+  }],
+  // ---- end nodeextra ----
   ['stop', async ({ client, daemon }) => {
     assert.match((await client.stop()) as string, /stopping/);
     assert.equal((await daemon.exited).code, 0);
