@@ -8,6 +8,7 @@ import type { Transaction } from '../primitives/transaction.js';
 import { RecentlyConfirmed } from './confirmed.js';
 import { DisconnectedTxs } from './disconnected.js';
 import { createEntry, type MempoolEntry, type MutableEntry } from './entry.js';
+import { FeeDeltas } from './fee-deltas.js';
 import type { MempoolEvents, RemovalReason } from './events.js';
 import { expiredTxids, lowestDescendantScore, oldestTime, packageFeeRate, RollingMinFee } from './eviction.js';
 import { followChain, type ChainFollower } from './follow.js';
@@ -53,6 +54,7 @@ export class Mempool extends TypedEmitter<MempoolEvents> implements ChainFollowe
   private readonly rollingMinFee: RollingMinFee;
   private readonly disconnected = new DisconnectedTxs();
   private readonly recentlyConfirmed = new RecentlyConfirmed();
+  private readonly deltas = new FeeDeltas();
   private readonly logger: Logger;
   private readonly now: () => number;
   private readonly queue = new SerialQueue();
@@ -90,7 +92,28 @@ export class Mempool extends TypedEmitter<MempoolEvents> implements ChainFollowe
   testAcceptPackage(txs: readonly Transaction[]): Promise<PackageTestResult> {
     return this.enqueue(() => {
       this.expire();
-      return testPackage(txs, this.context(false), this.graph, (tx, fee) => createEntry({ tx, fee, time: this.now(), height: this.modules.chain.height }));
+      return testPackage(txs, this.context(false), this.graph, (tx, fee) => createEntry({ tx, fee, feeDelta: this.deltas.get(tx.txid()), time: this.now(), height: this.modules.chain.height }));
+    });
+  }
+
+  /**
+   * Core's prioritisetransaction: adds `delta` sats to the fee the pool and the miner judge the
+   * tx by (ancestor/descendant sums, eviction, RBF, block selection), now if it is in the pool,
+   * else when it arrives; forgotten once the tx is mined.
+   */
+  prioritise(txid: string, delta: bigint): Promise<void> {
+    return this.enqueue(async () => {
+      const total = this.deltas.add(txid, delta);
+      const entry = this.graph.get(txid);
+      if (entry) this.graph.setModifiedFee(txid, entry.fee + total);
+    });
+  }
+
+  /** Core's getprioritisedtransactions: every delta, with the modified fee of the txs in the pool. */
+  prioritised(): Array<{ txid: string; feeDelta: bigint; modifiedFee?: bigint }> {
+    return this.deltas.entries().map(([txid, feeDelta]) => {
+      const entry = this.graph.get(txid);
+      return entry ? { txid, feeDelta, modifiedFee: entry.modifiedFee } : { txid, feeDelta };
     });
   }
 
@@ -246,6 +269,7 @@ export class Mempool extends TypedEmitter<MempoolEvents> implements ChainFollowe
     if (how.bypassFees && outcome.replaced.length > 0) throw policyError('txn-mempool-conflict', `${tx.txid()} conflicts with ${outcome.replaced[0].txid}`);
     this.replace(outcome.replaced, tx.txid());
     const entry = how.existing ?? createEntry({ tx, fee: outcome.fee, time: this.now(), height: this.modules.chain.height });
+    entry.modifiedFee = entry.fee + this.deltas.get(entry.txid);
     this.graph.add(entry, outcome.ancestors);
     this.oldestTime = Math.min(this.oldestTime, entry.time);
     return { kind: 'added', entry };
@@ -306,6 +330,7 @@ export class Mempool extends TypedEmitter<MempoolEvents> implements ChainFollowe
     for (const tx of txs) {
       const txid = tx.txid();
       this.disconnected.markMined(txid);
+      this.deltas.clear(txid);
       const mined = this.graph.remove(txid);
       if (mined) this.announceRemoved([mined], 'block');
       for (const input of tx.inputs) {
@@ -391,6 +416,7 @@ export class Mempool extends TypedEmitter<MempoolEvents> implements ChainFollowe
     const { chain, params, verifier, sigCache, scriptCache } = this.modules;
     const mempoolMinFeeRate = this.currentRollingMinFee();
     const recentlyConfirmed = this.recentlyConfirmed;
-    return { graph: this.graph, chain, params, options: this.options, verifier, sigCache, scriptCache, recentlyConfirmed, mempoolMinFeeRate, bypassFees };
+    const feeDelta = (txid: string): bigint => this.deltas.get(txid);
+    return { graph: this.graph, chain, params, options: this.options, verifier, sigCache, scriptCache, recentlyConfirmed, mempoolMinFeeRate, bypassFees, feeDelta };
   }
 }

@@ -63,7 +63,7 @@ export interface RpcChain {
 /** A mempool entry as the RPC shows it; the mempool's entries satisfy it. */
 export type RpcMempoolEntry = Pick<
   MempoolEntry,
-  'tx' | 'txid' | 'wtxid' | 'fee' | 'vsize' | 'weight' | 'time' | 'height' | 'ancestor' | 'descendant' | 'parents' | 'children'
+  'tx' | 'txid' | 'wtxid' | 'fee' | 'modifiedFee' | 'vsize' | 'weight' | 'time' | 'height' | 'ancestor' | 'descendant' | 'parents' | 'children'
 >;
 
 export interface RpcMempool {
@@ -85,6 +85,10 @@ export interface RpcMempool {
   signalsRbf?(txid: string): boolean;
   /** Resolves once queued chain updates are applied. */
   idle(): Promise<void>;
+  /** prioritisetransaction: adds `delta` sats to the fee the txid is judged by (in the pool or not yet). */
+  prioritise?(txid: string, delta: bigint): Promise<void>;
+  /** getprioritisedtransactions: every delta, with the modified fee of txs in the pool. */
+  prioritised?(): Array<{ txid: string; feeDelta: bigint; modifiedFee?: bigint }>;
 }
 
 /** Block production for getblocktemplate and generate*: template building and the nonce search. */

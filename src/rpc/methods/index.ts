@@ -36,6 +36,7 @@ import { walletExtraMethods } from './wallet-extras.js';
 // Core's node extras (branch nodeextra).
 import { networkControlMethods } from './network-control.js';
 import { scanBlocksMethods } from './scanblocks.js';
+import { prioritiseMethods } from './prioritise.js';
 
 export type MethodTable = ReadonlyMap<string, RpcMethod>;
 
@@ -75,6 +76,7 @@ export function methodTable(): MethodTable {
     ...walletExtraMethods,
     ...networkControlMethods,
     ...scanBlocksMethods,
+    ...prioritiseMethods,
     ...controlMethods(() => table),
   ];
   for (const method of all) {
