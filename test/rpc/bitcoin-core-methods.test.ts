@@ -40,7 +40,7 @@ export const TODO: Readonly<Record<string, string>> = {
 export const NOT_PLANNED: Readonly<Record<string, string>> = Object.fromEntries([
   // ---- chain, mempool, network and util methods (branch corechain) ----
   ['estimateFee', 'removed from Core in 0.17 (estimatesmartfee replaces it); the client still lists it'],
-  ...['loadTxOutSet', 'submitPackage', 'getPrioritisedTransactions', 'prioritiseTransaction'].map((m) => [m, 'chain and mempool extras not implemented yet']),
+  ...['loadTxOutSet', 'submitPackage'].map((m) => [m, 'chain and mempool extras not implemented yet']),
   // ---- end corechain ----
   // ---- wallet and descriptor methods (branch corewallet) ----
   ...['importAddress', 'importPubKey', 'importMulti', 'importWallet', 'dumpWallet', 'setHdSeed', 'upgradeWallet', 'newKeyPool', 'addMultiSigAddress', 'sendFrom', 'move', 'setTxFee', 'createWitnessAddress'].map((m) => [m, 'legacy (non-descriptor) wallet or long-deprecated call: Core removed it (legacy wallet gone in Core 30; sendfrom/move in 0.18)']),
@@ -92,6 +92,9 @@ async function defaultWalletCall(daemon: Daemon, method: string, params: unknown
   if (body.error) throw new Error(body.error.message);
   return body.result;
 }
+
+/** What the node-extras cases share. */
+const nodeextra = { prioritised: '' };
 
 /** The RPC error a call fails with. */
 async function rpcError(call: Promise<unknown>): Promise<{ code: number; message: string }> {
@@ -324,6 +327,19 @@ const CASES: Case[] = [
     const tx = obj(await w.client.getRawTransaction(w.manyTxid, true));
     const values = tx.vout.map((out: { value: number }) => out.value);
     assert.ok(values.includes(0.1) && values.includes(0.2));
+  }],
+  // ---- node extras (branch nodeextra): a fee delta on a wallet payment still in the pool ----
+  ['prioritiseTransaction', async ({ client, other }) => {
+    nodeextra.prioritised = (await client.sendToAddress(other, 0.01)) as string;
+    assert.equal(await client.prioritiseTransaction(nodeextra.prioritised, 0, 10_000), true);
+    const fees = obj(await client.getMempoolEntry(nodeextra.prioritised)).fees;
+    assert.equal(Math.round((fees.modified - fees.base) * 1e8), 10_000);
+    assert.equal(await rpcCode(client.prioritiseTransaction(nodeextra.prioritised, 1, 5)), -8);
+  }],
+  ['getPrioritisedTransactions', async ({ client }) => {
+    const row = obj(await client.getPrioritisedTransactions())[nodeextra.prioritised];
+    const base = Math.round(obj(await client.getMempoolEntry(nodeextra.prioritised)).fees.base * 1e8);
+    assert.deepEqual(plain(row), { fee_delta: 10_000, in_mempool: true, modified_fee: base + 10_000 });
   }],
   ['getNetworkInfo', async ({ client }) => {
     const info = obj(await client.getNetworkInfo());

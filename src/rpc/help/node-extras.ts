@@ -2,6 +2,7 @@
 import type { HelpTable } from './types.js';
 
 const HASH = '0f9188f13cb7b2c71f2a335e3a4fc328bf5beb436012afca590b1a11466e2206';
+const TXID = 'a1075db55d416d3ca199f55b6084e2115b9345e16c5cf302fc80e9d5fbf5d48d';
 const DESC = 'addr(pcrt1qkje59acmlwcw8m206vg0u99u7mvudtmxrhekke)';
 
 export const nodeExtrasHelp: HelpTable = {
@@ -31,5 +32,20 @@ export const nodeExtrasHelp: HelpTable = {
     },
     result: 'start: {from_height, to_height, relevant_blocks: [blockhash...], completed}; status: {progress, current_height} or null when no scan runs; abort: true when a scan was stopped.',
     examples: [['start', [DESC], 0], ['status'], ['abort']],
+  },
+  prioritisetransaction: {
+    description:
+      'Accepts the transaction into mined blocks at a higher (or lower) priority: the pool and the miner judge it as paying fee_delta sats more (its modified fee): the fee floors, ancestor and descendant sums, eviction, replace-by-fee and block selection all use it; the coinbase still collects the real fee. Deltas add up. A delta for a tx not in the pool waits for it; a delta is forgotten once its tx is mined.',
+    args: {
+      txid: { type: 'string', text: 'The transaction id' },
+      dummy: { type: 'numeric', text: 'API-Compatibility for previous API. Must be zero or null.' },
+      fee_delta: { type: 'numeric', text: 'The fee value (in satoshis) to add (or subtract, if negative)' },
+    },
+    result: 'true (boolean) Returns true',
+    examples: [[TXID, 0, 10000]],
+  },
+  getprioritisedtransactions: {
+    result: '{"<txid>": {"fee_delta": n, "in_mempool": bool, "modified_fee": n}, ...}: fee_delta and modified_fee in satoshis; modified_fee only when the tx is in the pool.',
+    examples: [[]],
   },
 };
