@@ -93,9 +93,6 @@ async function defaultWalletCall(daemon: Daemon, method: string, params: unknown
   return body.result;
 }
 
-/** What the node-extras cases share. */
-const nodeextra = { prioritised: '' };
-
 /** The RPC error a call fails with. */
 async function rpcError(call: Promise<unknown>): Promise<{ code: number; message: string }> {
   try {
@@ -328,18 +325,19 @@ const CASES: Case[] = [
     const values = tx.vout.map((out: { value: number }) => out.value);
     assert.ok(values.includes(0.1) && values.includes(0.2));
   }],
-  // ---- node extras (branch nodeextra): a fee delta on a wallet payment still in the pool ----
-  ['prioritiseTransaction', async ({ client, other }) => {
-    nodeextra.prioritised = (await client.sendToAddress(other, 0.01)) as string;
-    assert.equal(await client.prioritiseTransaction(nodeextra.prioritised, 0, 10_000), true);
-    const fees = obj(await client.getMempoolEntry(nodeextra.prioritised)).fees;
+  // ---- node extras (branch nodeextra): a fee delta on the sendMany payment, still in the pool (taken back after) ----
+  ['prioritiseTransaction', async ({ client, manyTxid }) => {
+    assert.equal(await client.prioritiseTransaction(manyTxid, 0, 10_000), true);
+    const fees = obj(await client.getMempoolEntry(manyTxid)).fees;
     assert.equal(Math.round((fees.modified - fees.base) * 1e8), 10_000);
-    assert.equal(await rpcCode(client.prioritiseTransaction(nodeextra.prioritised, 1, 5)), -8);
+    assert.equal(await rpcCode(client.prioritiseTransaction(manyTxid, 1, 5)), -8);
   }],
-  ['getPrioritisedTransactions', async ({ client }) => {
-    const row = obj(await client.getPrioritisedTransactions())[nodeextra.prioritised];
-    const base = Math.round(obj(await client.getMempoolEntry(nodeextra.prioritised)).fees.base * 1e8);
-    assert.deepEqual(plain(row), { fee_delta: 10_000, in_mempool: true, modified_fee: base + 10_000 });
+  ['getPrioritisedTransactions', async ({ client, manyTxid }) => {
+    const base = Math.round(obj(await client.getMempoolEntry(manyTxid)).fees.base * 1e8);
+    assert.deepEqual(plain(obj(await client.getPrioritisedTransactions())[manyTxid]), { fee_delta: 10_000, in_mempool: true, modified_fee: base + 10_000 });
+    // Back to zero: the delta is dropped, so later cases (bumpFee) see the real fee.
+    assert.equal(await client.prioritiseTransaction(manyTxid, 0, -10_000), true);
+    assert.equal(obj(await client.getPrioritisedTransactions())[manyTxid], undefined);
   }],
   ['getNetworkInfo', async ({ client }) => {
     const info = obj(await client.getNetworkInfo());
