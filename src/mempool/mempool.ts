@@ -18,6 +18,8 @@ import { resolveMempoolOptions, type MempoolOptions } from './options.js';
 import type { AcceptResult, MempoolInfo, TestAcceptResult } from './results.js';
 import { OrphanTxPool } from './orphans.js';
 import { type PackageTestResult, testPackage } from './package-test.js';
+import { acceptPackage, type PackageAcceptHooks, type PackageAcceptResult } from './package-accept.js';
+import { checkFeeRate } from './policy.js';
 import { isTxRejection, policyError } from './policy-codes.js';
 import { signalsOptInRbf } from './rbf.js';
 import { MEMPOOL_HEIGHT, validateTransaction, type ValidationContext } from './validate.js';
@@ -39,7 +41,7 @@ export interface MempoolModules {
 
 const SATS_PER_COIN = 100_000_000;
 
-type Added = { kind: 'added'; entry: MutableEntry } | { kind: 'missing-inputs'; missing: string[] };
+type Added = { kind: 'added'; entry: MutableEntry; replaced: readonly MempoolEntry[] } | { kind: 'missing-inputs'; missing: string[] };
 
 /**
  * The pool of valid unconfirmed transactions, as Core's CTxMemPool with MemPoolAccept: BIP125
@@ -114,6 +116,14 @@ export class Mempool extends TypedEmitter<MempoolEvents> implements ChainFollowe
     return this.deltas.entries().map(([txid, feeDelta]) => {
       const entry = this.graph.get(txid);
       return entry ? { txid, feeDelta, modifiedFee: entry.modifiedFee } : { txid, feeDelta };
+    });
+  }
+
+  /** Core's submitpackage: each tx alone, then those paying too little at the package's fee rate (package-accept.ts). */
+  acceptPackage(txs: readonly Transaction[]): Promise<PackageAcceptResult> {
+    return this.enqueue(() => {
+      this.expire();
+      return acceptPackage(txs, this.packageHooks());
     });
   }
 
@@ -272,7 +282,32 @@ export class Mempool extends TypedEmitter<MempoolEvents> implements ChainFollowe
     entry.modifiedFee = entry.fee + this.deltas.get(entry.txid);
     this.graph.add(entry, outcome.ancestors);
     this.oldestTime = Math.min(this.oldestTime, entry.time);
-    return { kind: 'added', entry };
+    return { kind: 'added', entry, replaced: outcome.replaced };
+  }
+
+  private packageHooks(): PackageAcceptHooks {
+    return {
+      get: (txid) => this.graph.get(txid),
+      acceptAlone: async (tx) => {
+        const added = await this.addChecked(tx, { bypassFees: false });
+        if (added.kind === 'missing-inputs') return added;
+        this.finishAdding(added.entry);
+        return added;
+      },
+      addWithoutFloor: async (tx) => {
+        const outcome = await validateTransaction(tx, this.context(true));
+        if (outcome.kind === 'missing-inputs') return undefined;
+        // Package RBF (Core's 1-parent-1-child replacement) is not done: a tx judged at the package rate may not replace.
+        if (outcome.replaced.length > 0) throw policyError('txn-mempool-conflict', `${tx.txid()} conflicts with ${outcome.replaced[0].txid}`);
+        const entry = createEntry({ tx, fee: outcome.fee, feeDelta: this.deltas.get(tx.txid()), time: this.now(), height: this.modules.chain.height });
+        this.graph.add(entry, outcome.ancestors);
+        this.oldestTime = Math.min(this.oldestTime, entry.time);
+        return entry;
+      },
+      checkFloor: (fee, vsize) => checkFeeRate(fee, vsize, this.currentRollingMinFee(), this.options),
+      remove: (txid) => void this.graph.remove(txid),
+      announce: (entry) => this.finishAdding(entry),
+    };
   }
 
   /** Evicts what a replacement conflicts with, descendants first, announced as Core's REPLACED. */

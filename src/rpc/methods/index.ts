@@ -37,6 +37,7 @@ import { walletExtraMethods } from './wallet-extras.js';
 import { networkControlMethods } from './network-control.js';
 import { scanBlocksMethods } from './scanblocks.js';
 import { prioritiseMethods } from './prioritise.js';
+import { submitPackageMethods } from './submitpackage.js';
 
 export type MethodTable = ReadonlyMap<string, RpcMethod>;
 
@@ -77,6 +78,7 @@ export function methodTable(): MethodTable {
     ...networkControlMethods,
     ...scanBlocksMethods,
     ...prioritiseMethods,
+    ...submitPackageMethods,
     ...controlMethods(() => table),
   ];
   for (const method of all) {
