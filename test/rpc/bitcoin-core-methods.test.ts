@@ -40,7 +40,7 @@ export const TODO: Readonly<Record<string, string>> = {
 export const NOT_PLANNED: Readonly<Record<string, string>> = Object.fromEntries([
   // ---- chain, mempool, network and util methods (branch corechain) ----
   ['estimateFee', 'removed from Core in 0.17 (estimatesmartfee replaces it); the client still lists it'],
-  ...['loadTxOutSet', 'submitPackage'].map((m) => [m, 'chain and mempool extras not implemented yet']),
+  ...['loadTxOutSet'].map((m) => [m, 'chain and mempool extras not implemented yet']),
   // ---- end corechain ----
   // ---- wallet and descriptor methods (branch corewallet) ----
   ...['importAddress', 'importPubKey', 'importMulti', 'importWallet', 'dumpWallet', 'setHdSeed', 'upgradeWallet', 'newKeyPool', 'addMultiSigAddress', 'sendFrom', 'move', 'setTxFee', 'createWitnessAddress'].map((m) => [m, 'legacy (non-descriptor) wallet or long-deprecated call: Core removed it (legacy wallet gone in Core 30; sendfrom/move in 0.18)']),
@@ -49,6 +49,24 @@ export const NOT_PLANNED: Readonly<Record<string, string>> = Object.fromEntries(
   ...['walletDisplayAddress', 'enumerateSigners'].map((m) => [m, 'external signers (-signer) are not supported']),
   ...['abortRescan', 'importPrunedFunds', 'removePrunedFunds', 'keypoolRefill', 'setWalletFlag', 'simulateRawTransaction'].map((m) => [m, 'wallet extras not implemented yet']),
   ...['createWalletDescriptor', 'descriptorProcessPsbt', 'getHdKeys', 'importDescriptors'].map((m) => [m, 'descriptor calls not implemented yet']),
+  // ---- node extras (branch nodeextra): a zero-fee parent and a child paying for both, from the coin sendAll left ----
+  ['submitPackage', async ({ client }) => {
+    const [coin] = (await client.listUnspent(0)) as Array<{ txid: string; vout: number; amount: number }>;
+    const [middle, end] = [(await client.getNewAddress()) as string, (await client.getNewAddress()) as string];
+    const sats = Math.round(coin.amount * 1e8);
+    const parent = obj(await client.signRawTransactionWithWallet(await client.createRawTransaction([{ txid: coin.txid, vout: coin.vout }], { [middle]: sats / 1e8 }))).hex as string;
+    const parentTx = obj(await client.decodeRawTransaction(parent));
+    const prevtx = { txid: parentTx.txid, vout: 0, scriptPubKey: obj(await client.getAddressInfo(middle)).scriptPubKey, amount: sats / 1e8 };
+    const child = obj(await client.signRawTransactionWithWallet(await client.createRawTransaction([{ txid: parentTx.txid, vout: 0 }], { [end]: (sats - 100_000) / 1e8 }), [prevtx])).hex as string;
+    const childTx = obj(await client.decodeRawTransaction(child));
+    const result = obj(await client.submitPackage([parent, child]));
+    assert.equal(result.package_msg, 'success');
+    assert.equal(result['tx-results'][parentTx.hash].fees.base, 0);
+    assert.deepEqual(plain(result['tx-results'][childTx.hash].fees['effective-includes']), [parentTx.hash, childTx.hash]);
+    const pool = (await client.getRawMempool()) as string[];
+    assert.ok(pool.includes(parentTx.txid) && pool.includes(childTx.txid));
+    assert.equal(await rpcCode(client.submitPackage([])), -8);
+  }],
   // ---- end corewallet ----
 ]);
 

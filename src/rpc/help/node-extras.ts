@@ -48,4 +48,16 @@ export const nodeExtrasHelp: HelpTable = {
     result: '{"<txid>": {"fee_delta": n, "in_mempool": bool, "modified_fee": n}, ...}: fee_delta and modified_fee in satoshis; modified_fee only when the tx is in the pool.',
     examples: [[]],
   },
+  submitpackage: {
+    description:
+      'Submit a package of raw transactions to the mempool: one child and all of its unconfirmed parents (parents first, none depending on another), as Core 28. Each tx is first tried alone; those refused only for paying too little are then judged together at the package fee rate (their modified fees over their vsizes), so a child can pay for a parent below the pool\'s floor (CPFP). Txs accepted are relayed like any other. A tx paying above maxfeerate fails the package before anything is submitted.',
+    args: {
+      package: { type: 'json array', text: 'An array of raw transactions (hex), the child last; 1 to 25 of them' },
+      maxfeerate: { type: 'numeric', text: 'Reject transactions whose fee rate is higher than this (coins/kvB; default 0.10; 0 for no limit)' },
+      maxburnamount: { type: 'numeric', text: 'Reject transactions with provably unspendable outputs (OP_RETURN, oversized scripts) worth more than this (coins; default 0)' },
+    },
+    result:
+      '{"package_msg": "success" or why the package failed, "tx-results": {"<wtxid>": {"txid", "other-wtxid" (a tx with the same txid and another witness is in the pool), "vsize", "fees": {"base", "effective-feerate" (coins/kvB), "effective-includes" [wtxids]}, "error"}}, "replaced-transactions": [txids]}',
+    examples: [[['0200000001...', '0200000001...']]],
+  },
 };
