@@ -49,24 +49,6 @@ export const NOT_PLANNED: Readonly<Record<string, string>> = Object.fromEntries(
   ...['walletDisplayAddress', 'enumerateSigners'].map((m) => [m, 'external signers (-signer) are not supported']),
   ...['abortRescan', 'importPrunedFunds', 'removePrunedFunds', 'keypoolRefill', 'setWalletFlag', 'simulateRawTransaction'].map((m) => [m, 'wallet extras not implemented yet']),
   ...['createWalletDescriptor', 'descriptorProcessPsbt', 'getHdKeys', 'importDescriptors'].map((m) => [m, 'descriptor calls not implemented yet']),
-  // ---- node extras (branch nodeextra): a zero-fee parent and a child paying for both, from the coin sendAll left ----
-  ['submitPackage', async ({ client }) => {
-    const [coin] = (await client.listUnspent(0)) as Array<{ txid: string; vout: number; amount: number }>;
-    const [middle, end] = [(await client.getNewAddress()) as string, (await client.getNewAddress()) as string];
-    const sats = Math.round(coin.amount * 1e8);
-    const parent = obj(await client.signRawTransactionWithWallet(await client.createRawTransaction([{ txid: coin.txid, vout: coin.vout }], { [middle]: sats / 1e8 }))).hex as string;
-    const parentTx = obj(await client.decodeRawTransaction(parent));
-    const prevtx = { txid: parentTx.txid, vout: 0, scriptPubKey: obj(await client.getAddressInfo(middle)).scriptPubKey, amount: sats / 1e8 };
-    const child = obj(await client.signRawTransactionWithWallet(await client.createRawTransaction([{ txid: parentTx.txid, vout: 0 }], { [end]: (sats - 100_000) / 1e8 }), [prevtx])).hex as string;
-    const childTx = obj(await client.decodeRawTransaction(child));
-    const result = obj(await client.submitPackage([parent, child]));
-    assert.equal(result.package_msg, 'success');
-    assert.equal(result['tx-results'][parentTx.hash].fees.base, 0);
-    assert.deepEqual(plain(result['tx-results'][childTx.hash].fees['effective-includes']), [parentTx.hash, childTx.hash]);
-    const pool = (await client.getRawMempool()) as string[];
-    assert.ok(pool.includes(parentTx.txid) && pool.includes(childTx.txid));
-    assert.equal(await rpcCode(client.submitPackage([])), -8);
-  }],
   // ---- end corewallet ----
 ]);
 
@@ -872,6 +854,24 @@ const CASES: Case[] = [
     const fee = total - Math.round(tx.vout[0].value * 1e8);
     assert.ok(fee > 0 && fee < 100_000, `fee ${fee}`);
     assert.deepEqual(((await client.listUnspent(0)) as Array<{ address: string }>).map((c) => c.address), [dest]);
+  }],
+  // ---- node extras (branch nodeextra): a zero-fee parent and a child paying for both, from the coin sendAll left ----
+  ['submitPackage', async ({ client }) => {
+    const [coin] = (await client.listUnspent(0)) as Array<{ txid: string; vout: number; amount: number }>;
+    const [middle, end] = [(await client.getNewAddress()) as string, (await client.getNewAddress()) as string];
+    const sats = Math.round(coin.amount * 1e8);
+    const parent = obj(await client.signRawTransactionWithWallet(await client.createRawTransaction([{ txid: coin.txid, vout: coin.vout }], { [middle]: sats / 1e8 }))).hex as string;
+    const parentTx = obj(await client.decodeRawTransaction(parent));
+    const prevtx = { txid: parentTx.txid, vout: 0, scriptPubKey: obj(await client.getAddressInfo(middle)).scriptPubKey, amount: sats / 1e8 };
+    const child = obj(await client.signRawTransactionWithWallet(await client.createRawTransaction([{ txid: parentTx.txid, vout: 0 }], { [end]: (sats - 100_000) / 1e8 }), [prevtx])).hex as string;
+    const childTx = obj(await client.decodeRawTransaction(child));
+    const result = obj(await client.submitPackage([parent, child]));
+    assert.equal(result.package_msg, 'success');
+    assert.equal(result['tx-results'][parentTx.hash].fees.base, 0);
+    assert.deepEqual(plain(result['tx-results'][childTx.hash].fees['effective-includes']), [parentTx.hash, childTx.hash]);
+    const pool = (await client.getRawMempool()) as string[];
+    assert.ok(pool.includes(parentTx.txid) && pool.includes(childTx.txid));
+    assert.equal(await rpcCode(client.submitPackage([])), -8);
   }],
   // ---- end corewallet ----
 
