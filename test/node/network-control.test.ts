@@ -1,7 +1,8 @@
 /**
- * setnetworkactive and getblockfrompeer between two real daemons on 127.0.0.1: B fetches A's
- * stale block (header known, body never downloaded) from A by peer id; B switches p2p off
- * (every peer dropped, inbound refused, no dials) and on again (its added node reconnects).
+ * setnetworkactive, getblockfrompeer and submitpackage's relay between two real daemons on
+ * 127.0.0.1: B fetches A's stale block (header known, body never downloaded) from A by peer id;
+ * B switches p2p off (every peer dropped, inbound refused, no dials) and on again (its added
+ * node reconnects); a package submitted to B reaches A's mempool.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -85,6 +86,26 @@ describe('setnetworkactive and getblockfrompeer between two daemons', { timeout:
     assert.equal((await b.call<{ networkactive: boolean }>('getnetworkinfo')).networkactive, true);
     await waitFor('B to reconnect to its added node', async () => (await b.call<number>('getconnectioncount')) === 1);
     await waitFor('B to catch up', async () => (await b.call<number>('getblockcount')) === 3);
+  });
+
+  test('submitpackage: the package\'s txs are relayed to the peer', async () => {
+    const mine = await b.call<string>('getnewaddress');
+    await b.call('generatetoaddress', [101, mine]);
+    await waitFor('A to follow B', async () => (await a.call<number>('getblockcount')) === (await b.call<number>('getblockcount')));
+    const [coin] = await b.call<Array<{ txid: string; vout: number; amount: number }>>('listunspent');
+    const sats = Math.round(coin.amount * 1e8);
+    // Each pays its own way: peers judge relayed txs one by one (no package relay between nodes).
+    const parentHex = (await b.call<{ hex: string }>('signrawtransactionwithwallet', [await b.call<string>('createrawtransaction', [[coin], [{ [mine]: (sats - 5000) / 1e8 }]])])).hex;
+    const parent = await b.call<{ txid: string }>('decoderawtransaction', [parentHex]);
+    const prevtx = { txid: parent.txid, vout: 0, scriptPubKey: (await b.call<{ scriptPubKey: string }>('getaddressinfo', [mine])).scriptPubKey, amount: (sats - 5000) / 1e8 };
+    const childRaw = await b.call<string>('createrawtransaction', [[{ txid: parent.txid, vout: 0 }], [{ [PAYOUT]: (sats - 10_000) / 1e8 }]]);
+    const childHex = (await b.call<{ hex: string }>('signrawtransactionwithwallet', [childRaw, [prevtx]])).hex;
+    const child = await b.call<{ txid: string }>('decoderawtransaction', [childHex]);
+    assert.equal((await b.call<{ package_msg: string }>('submitpackage', [[parentHex, childHex]])).package_msg, 'success');
+    await waitFor('A to get both txs', async () => {
+      const pool = await a.call<string[]>('getrawmempool');
+      return pool.includes(parent.txid) && pool.includes(child.txid);
+    });
   });
 
   test('bad parameters answer Core\'s codes', async () => {
