@@ -17,6 +17,8 @@ export interface MempoolEntry {
   readonly wtxid: string;
   /** Inputs minus outputs, in base units. */
   readonly fee: bigint;
+  /** `fee` plus its prioritisetransaction delta: what the pool and the miner judge it by (Core's modified fee). */
+  readonly modifiedFee: bigint;
   readonly vsize: number;
   readonly weight: number;
   /** Seconds since the epoch when it entered (kept across a reorg, so expiry still counts from it). */
@@ -25,6 +27,7 @@ export interface MempoolEntry {
   readonly height: number;
   /** fee / vsize in sat/vB, for display and sorting; compare exactly with `fee` and `vsize`. */
   readonly feeRate: number;
+  /** Sums with the ancestors (modified fees, as Core's nModFeesWithAncestors). */
   readonly ancestor: Readonly<PackageStats>;
   readonly descendant: Readonly<PackageStats>;
   /** Txids of in-pool transactions this one spends. */
@@ -37,6 +40,7 @@ export interface MempoolEntry {
 
 /** The pool's own mutable view of an entry; only the graph writes these fields. */
 export interface MutableEntry extends MempoolEntry {
+  modifiedFee: bigint;
   ancestor: PackageStats;
   descendant: PackageStats;
   parents: Set<string>;
@@ -46,6 +50,8 @@ export interface MutableEntry extends MempoolEntry {
 export interface EntryFields {
   tx: Transaction;
   fee: bigint;
+  /** The fee delta from prioritisetransaction (default 0). */
+  feeDelta?: bigint;
   time: number;
   height: number;
 }
@@ -64,18 +70,20 @@ export function estimateUsage(tx: Transaction): number {
 export function createEntry(fields: EntryFields): MutableEntry {
   const { tx, fee } = fields;
   const vsize = tx.vsize();
+  const modifiedFee = fee + (fields.feeDelta ?? 0n);
   return {
     tx,
     txid: tx.txid(),
     wtxid: tx.wtxid(),
     fee,
+    modifiedFee,
     vsize,
     weight: tx.weight(),
     time: fields.time,
     height: fields.height,
     feeRate: Number(fee) / vsize,
-    ancestor: { count: 1, vsize, fee },
-    descendant: { count: 1, vsize, fee },
+    ancestor: { count: 1, vsize, fee: modifiedFee },
+    descendant: { count: 1, vsize, fee: modifiedFee },
     parents: new Set(),
     children: new Set(),
     usage: estimateUsage(tx),
@@ -94,7 +102,7 @@ export function compareFeeRates(a: { fee: bigint; vsize: number }, b: { fee: big
  * rate. Eviction removes the lowest first, so a cheap parent with a rich child (CPFP) is kept.
  */
 export function descendantScore(entry: MempoolEntry): { fee: bigint; vsize: number } {
-  const own = { fee: entry.fee, vsize: entry.vsize };
+  const own = { fee: entry.modifiedFee, vsize: entry.vsize };
   const withDescendants = { fee: entry.descendant.fee, vsize: entry.descendant.vsize };
   return compareFeeRates(own, withDescendants) >= 0 ? own : withDescendants;
 }

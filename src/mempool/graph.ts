@@ -89,8 +89,8 @@ export class TxGraph {
     if (this.byTxid.has(entry.txid)) throw new Error(`${entry.txid} is already in the pool`);
     entry.parents = this.parentsOf(entry.tx);
     entry.children = new Set();
-    entry.ancestor = { count: 1, vsize: entry.vsize, fee: entry.fee };
-    entry.descendant = { count: 1, vsize: entry.vsize, fee: entry.fee };
+    entry.ancestor = { count: 1, vsize: entry.vsize, fee: entry.modifiedFee };
+    entry.descendant = { count: 1, vsize: entry.vsize, fee: entry.modifiedFee };
     for (const ancestor of ancestors) {
       addTo(entry.ancestor, ancestor, 1);
       addTo(ancestor.descendant, entry, 1);
@@ -125,6 +125,18 @@ export class TxGraph {
     this.totals.usage -= entry.usage;
     this.totals.fee -= entry.fee;
     return entry;
+  }
+
+  /** prioritisetransaction: a new modified fee for a pool tx, carried into its relatives' package sums. */
+  setModifiedFee(txid: string, modifiedFee: bigint): void {
+    const entry = this.byTxid.get(txid);
+    if (!entry) return;
+    const change = modifiedFee - entry.modifiedFee;
+    entry.modifiedFee = modifiedFee;
+    entry.ancestor.fee += change;
+    entry.descendant.fee += change;
+    for (const ancestor of this.walk(entry.parents, (e) => e.parents)) ancestor.descendant.fee += change;
+    for (const descendant of this.walk(entry.children, (e) => e.children)) descendant.ancestor.fee += change;
   }
 
   /** Removes the tx and everything spending from it, children before parents; returns them in that order. */
@@ -164,5 +176,5 @@ export class TxGraph {
 function addTo(stats: PackageStats, entry: MempoolEntry, sign: 1 | -1): void {
   stats.count += sign;
   stats.vsize += sign * entry.vsize;
-  stats.fee += sign === 1 ? entry.fee : -entry.fee;
+  stats.fee += sign === 1 ? entry.modifiedFee : -entry.modifiedFee;
 }

@@ -8,6 +8,7 @@ import type { Transaction } from '../primitives/transaction.js';
 import { RecentlyConfirmed } from './confirmed.js';
 import { DisconnectedTxs } from './disconnected.js';
 import { createEntry, type MempoolEntry, type MutableEntry } from './entry.js';
+import { FeeDeltas } from './fee-deltas.js';
 import type { MempoolEvents, RemovalReason } from './events.js';
 import { expiredTxids, lowestDescendantScore, oldestTime, packageFeeRate, RollingMinFee } from './eviction.js';
 import { followChain, type ChainFollower } from './follow.js';
@@ -17,6 +18,8 @@ import { resolveMempoolOptions, type MempoolOptions } from './options.js';
 import type { AcceptResult, MempoolInfo, TestAcceptResult } from './results.js';
 import { OrphanTxPool } from './orphans.js';
 import { type PackageTestResult, testPackage } from './package-test.js';
+import { acceptPackage, type PackageAcceptHooks, type PackageAcceptResult } from './package-accept.js';
+import { checkFeeRate } from './policy.js';
 import { isTxRejection, policyError } from './policy-codes.js';
 import { signalsOptInRbf } from './rbf.js';
 import { MEMPOOL_HEIGHT, validateTransaction, type ValidationContext } from './validate.js';
@@ -38,7 +41,7 @@ export interface MempoolModules {
 
 const SATS_PER_COIN = 100_000_000;
 
-type Added = { kind: 'added'; entry: MutableEntry } | { kind: 'missing-inputs'; missing: string[] };
+type Added = { kind: 'added'; entry: MutableEntry; replaced: readonly MempoolEntry[] } | { kind: 'missing-inputs'; missing: string[] };
 
 /**
  * The pool of valid unconfirmed transactions, as Core's CTxMemPool with MemPoolAccept: BIP125
@@ -53,6 +56,7 @@ export class Mempool extends TypedEmitter<MempoolEvents> implements ChainFollowe
   private readonly rollingMinFee: RollingMinFee;
   private readonly disconnected = new DisconnectedTxs();
   private readonly recentlyConfirmed = new RecentlyConfirmed();
+  private readonly deltas = new FeeDeltas();
   private readonly logger: Logger;
   private readonly now: () => number;
   private readonly queue = new SerialQueue();
@@ -90,7 +94,36 @@ export class Mempool extends TypedEmitter<MempoolEvents> implements ChainFollowe
   testAcceptPackage(txs: readonly Transaction[]): Promise<PackageTestResult> {
     return this.enqueue(() => {
       this.expire();
-      return testPackage(txs, this.context(false), this.graph, (tx, fee) => createEntry({ tx, fee, time: this.now(), height: this.modules.chain.height }));
+      return testPackage(txs, this.context(false), this.graph, (tx, fee) => createEntry({ tx, fee, feeDelta: this.deltas.get(tx.txid()), time: this.now(), height: this.modules.chain.height }));
+    });
+  }
+
+  /**
+   * Core's prioritisetransaction: adds `delta` sats to the fee the pool and the miner judge the
+   * tx by (ancestor/descendant sums, eviction, RBF, block selection), now if it is in the pool,
+   * else when it arrives; forgotten once the tx is mined.
+   */
+  prioritise(txid: string, delta: bigint): Promise<void> {
+    return this.enqueue(async () => {
+      const total = this.deltas.add(txid, delta);
+      const entry = this.graph.get(txid);
+      if (entry) this.graph.setModifiedFee(txid, entry.fee + total);
+    });
+  }
+
+  /** Core's getprioritisedtransactions: every delta, with the modified fee of the txs in the pool. */
+  prioritised(): Array<{ txid: string; feeDelta: bigint; modifiedFee?: bigint }> {
+    return this.deltas.entries().map(([txid, feeDelta]) => {
+      const entry = this.graph.get(txid);
+      return entry ? { txid, feeDelta, modifiedFee: entry.modifiedFee } : { txid, feeDelta };
+    });
+  }
+
+  /** Core's submitpackage: each tx alone, then those paying too little at the package's fee rate (package-accept.ts). */
+  acceptPackage(txs: readonly Transaction[]): Promise<PackageAcceptResult> {
+    return this.enqueue(() => {
+      this.expire();
+      return acceptPackage(txs, this.packageHooks());
     });
   }
 
@@ -246,9 +279,35 @@ export class Mempool extends TypedEmitter<MempoolEvents> implements ChainFollowe
     if (how.bypassFees && outcome.replaced.length > 0) throw policyError('txn-mempool-conflict', `${tx.txid()} conflicts with ${outcome.replaced[0].txid}`);
     this.replace(outcome.replaced, tx.txid());
     const entry = how.existing ?? createEntry({ tx, fee: outcome.fee, time: this.now(), height: this.modules.chain.height });
+    entry.modifiedFee = entry.fee + this.deltas.get(entry.txid);
     this.graph.add(entry, outcome.ancestors);
     this.oldestTime = Math.min(this.oldestTime, entry.time);
-    return { kind: 'added', entry };
+    return { kind: 'added', entry, replaced: outcome.replaced };
+  }
+
+  private packageHooks(): PackageAcceptHooks {
+    return {
+      get: (txid) => this.graph.get(txid),
+      acceptAlone: async (tx) => {
+        const added = await this.addChecked(tx, { bypassFees: false });
+        if (added.kind === 'missing-inputs') return added;
+        this.finishAdding(added.entry);
+        return added;
+      },
+      addWithoutFloor: async (tx) => {
+        const outcome = await validateTransaction(tx, this.context(true));
+        if (outcome.kind === 'missing-inputs') return undefined;
+        // Package RBF (Core's 1-parent-1-child replacement) is not done: a tx judged at the package rate may not replace.
+        if (outcome.replaced.length > 0) throw policyError('txn-mempool-conflict', `${tx.txid()} conflicts with ${outcome.replaced[0].txid}`);
+        const entry = createEntry({ tx, fee: outcome.fee, feeDelta: this.deltas.get(tx.txid()), time: this.now(), height: this.modules.chain.height });
+        this.graph.add(entry, outcome.ancestors);
+        this.oldestTime = Math.min(this.oldestTime, entry.time);
+        return entry;
+      },
+      checkFloor: (fee, vsize) => checkFeeRate(fee, vsize, this.currentRollingMinFee(), this.options),
+      remove: (txid) => void this.graph.remove(txid),
+      announce: (entry) => this.finishAdding(entry),
+    };
   }
 
   /** Evicts what a replacement conflicts with, descendants first, announced as Core's REPLACED. */
@@ -306,6 +365,7 @@ export class Mempool extends TypedEmitter<MempoolEvents> implements ChainFollowe
     for (const tx of txs) {
       const txid = tx.txid();
       this.disconnected.markMined(txid);
+      this.deltas.clear(txid);
       const mined = this.graph.remove(txid);
       if (mined) this.announceRemoved([mined], 'block');
       for (const input of tx.inputs) {
@@ -391,6 +451,7 @@ export class Mempool extends TypedEmitter<MempoolEvents> implements ChainFollowe
     const { chain, params, verifier, sigCache, scriptCache } = this.modules;
     const mempoolMinFeeRate = this.currentRollingMinFee();
     const recentlyConfirmed = this.recentlyConfirmed;
-    return { graph: this.graph, chain, params, options: this.options, verifier, sigCache, scriptCache, recentlyConfirmed, mempoolMinFeeRate, bypassFees };
+    const feeDelta = (txid: string): bigint => this.deltas.get(txid);
+    return { graph: this.graph, chain, params, options: this.options, verifier, sigCache, scriptCache, recentlyConfirmed, mempoolMinFeeRate, bypassFees, feeDelta };
   }
 }

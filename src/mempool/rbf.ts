@@ -67,7 +67,7 @@ function formatMoney(amount: bigint): string {
 export function checkPaysMoreThanConflicts(txid: string, fee: bigint, vsize: number, conflicts: readonly MempoolEntry[]): void {
   const replacement = ratePerKvB(fee, vsize);
   for (const conflict of conflicts) {
-    const original = ratePerKvB(conflict.fee, conflict.vsize);
+    const original = ratePerKvB(conflict.modifiedFee, conflict.vsize);
     if (replacement <= original) {
       throw policyError('insufficient fee', `rejecting replacement ${txid}; new feerate ${formatRate(replacement)} <= old feerate ${formatRate(original)}`);
     }
@@ -117,7 +117,7 @@ export function checkNoNewUnconfirmed(tx: Transaction, conflicts: readonly Mempo
  * network for free.
  */
 export function checkPaysForRbf(txid: string, fee: bigint, vsize: number, replaced: readonly MempoolEntry[], incrementalRelayFeeRate: number): void {
-  const originalFees = replaced.reduce((sum, entry) => sum + entry.fee, 0n);
+  const originalFees = replaced.reduce((sum, entry) => sum + entry.modifiedFee, 0n);
   if (fee < originalFees) {
     throw policyError('insufficient fee', `rejecting replacement ${txid}, less fees than conflicting txs; ${formatMoney(fee)} < ${formatMoney(originalFees)}`);
   }

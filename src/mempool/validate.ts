@@ -38,6 +38,8 @@ export interface ValidationContext {
   readonly recentlyConfirmed: { has(txid: string): boolean };
   /** Re-adding a disconnected block's txs: fee floors are skipped, as Core's bypass_limits does. */
   readonly bypassFees: boolean;
+  /** The prioritisetransaction delta of a txid (fee checks and RBF use fee + delta, as Core). */
+  readonly feeDelta?: (txid: string) => bigint;
 }
 
 export type Validation =
@@ -57,11 +59,12 @@ export async function validateTransaction(tx: Transaction, ctx: ValidationContex
   }
   const coins = lookup.coins as Coin[];
   const fee = checkInputValues(tx, coins, ctx);
-  if (!ctx.bypassFees) checkFeeRate(fee, tx.vsize(), ctx.mempoolMinFeeRate, ctx.options);
+  const modifiedFee = fee + (ctx.feeDelta?.(tx.txid()) ?? 0n);
+  if (!ctx.bypassFees) checkFeeRate(modifiedFee, tx.vsize(), ctx.mempoolMinFeeRate, ctx.options);
   const ancestors = ctx.graph.ancestorsFrom(ctx.graph.parentsOf(tx));
   checkPackageLimits(tx.vsize(), ancestors, replacementLimits(conflicts, ctx.options));
   checkNotSpendingConflicts(tx.txid(), ancestors, conflicts);
-  const replaced = conflicts.length > 0 ? checkReplacement(tx, fee, conflicts, ctx.graph, ctx.options.incrementalRelayFeeRate) : [];
+  const replaced = conflicts.length > 0 ? checkReplacement(tx, modifiedFee, conflicts, ctx.graph, ctx.options.incrementalRelayFeeRate) : [];
   await checkScripts(tx, coins, ctx.verifier, ctx.sigCache);
   // Every input passed the block's own script rules (checkScripts runs exactly those): a block
   // holding this very tx (same wtxid) need not run them again. Only now, after all passed.

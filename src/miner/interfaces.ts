@@ -11,8 +11,10 @@ export interface TemplateEntry {
   readonly tx: Transaction;
   /** Display-order hex txid. */
   readonly txid: string;
-  /** Inputs minus outputs, base units. */
+  /** Inputs minus outputs, base units: what the coinbase collects. */
   readonly fee: bigint;
+  /** `fee` with its prioritisetransaction delta: what selection ranks by (Core's modified fee); `fee` when absent. */
+  readonly modifiedFee?: bigint;
   /** BIP141 weight. */
   readonly weight: number;
   /** Txids of the parents that are themselves in the source (unconfirmed). */

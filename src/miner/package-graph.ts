@@ -67,7 +67,7 @@ function newNode(entry: TemplateEntry): PackageNode {
     parents: [],
     children: [],
     ancestors: [],
-    packageFee: entry.fee,
+    packageFee: entry.modifiedFee ?? entry.fee,
     packageWeight: entry.weight,
     packageSigops: sigops,
     version: 0,
@@ -106,7 +106,7 @@ function fillAncestors(node: PackageNode): void {
   }
   node.ancestors = [...ancestors];
   for (const ancestor of node.ancestors) {
-    node.packageFee += ancestor.entry.fee;
+    node.packageFee += ancestor.entry.modifiedFee ?? ancestor.entry.fee;
     node.packageWeight += ancestor.entry.weight;
     node.packageSigops += ancestor.sigops;
   }

@@ -126,7 +126,7 @@ class PackageSelector {
     for (const member of added) {
       for (const descendant of descendantsOf(member)) {
         if (descendant.included) continue;
-        descendant.packageFee -= member.entry.fee;
+        descendant.packageFee -= member.entry.modifiedFee ?? member.entry.fee;
         descendant.packageWeight -= member.entry.weight;
         descendant.packageSigops -= member.sigops;
         changed.add(descendant);

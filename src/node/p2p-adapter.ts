@@ -75,6 +75,9 @@ export function networkForRpc(p2p: P2PNode): RpcNetwork {
     netTotals: () => p2p.netTotals(),
     addrmanCounts: () => addrmanCounts(p2p.addressBook().entries()),
     pingAll: () => p2p.pingPeers(),
+    setActive: (active) => p2p.setNetworkActive(active),
+    isActive: () => p2p.isNetworkActive(),
+    fetchBlock: (peerId, hash) => p2p.fetchBlock(peerId, hash),
   };
 }
 

@@ -4,7 +4,7 @@
  * then `start()`; the chain and mempool are reached only through src/p2p/interfaces.ts.
  */
 import './polyfill.js';
-import type { Connection, PeerId } from '@libp2p/interface';
+import type { Connection, ConnectionGater, PeerId } from '@libp2p/interface';
 import { peerIdFromString } from '@libp2p/peer-id';
 import { multiaddr } from '@multiformats/multiaddr';
 import { TypedEmitter } from '../util/typed-emitter.js';
@@ -25,7 +25,7 @@ import { type P2POptions, resolveP2POptions } from './options.js';
 import { describePeer } from './peer-info.js';
 import { PeerTable } from './peer-table.js';
 import { PeerScores } from './peer-scores.js';
-import { serveBlocks } from './protocols/blocks.js';
+import { requestBlocks, serveBlocks } from './protocols/blocks.js';
 import type { ProtocolContext } from './protocols/context.js';
 import { serveHeaders } from './protocols/headers.js';
 import type { StatusMessage } from './protocols/messages.js';
@@ -71,6 +71,8 @@ export class P2PNode extends TypedEmitter<P2PEvents> {
   private txRelay?: TxRelay;
   private context?: ProtocolContext;
   private connectivity?: Connectivity;
+  /** Core's fNetworkActive: while false every connection is refused and none is dialled. */
+  private networkActive = true;
 
   constructor(
     options: Partial<P2POptions>,
@@ -113,7 +115,7 @@ export class P2PNode extends TypedEmitter<P2PEvents> {
       isBanned: (id) => bans.isBanned(id),
       penalise: (peer, kind, reason) => this.misbehaving(peer.toString(), PENALTY[kind], reason),
     }));
-    const stack = await createStack(this.options, privateKey, this.topics, discipline.gater(), () => connectivity.meter.metrics());
+    const stack = await createStack(this.options, privateKey, this.topics, this.gatedByNetworkActive(discipline.gater()), () => connectivity.meter.metrics());
     this.stack = stack;
     const context = (this.context = this.parts.protocolContext(stack));
     this.syncer = this.parts.syncer(context);
@@ -207,6 +209,43 @@ export class P2PNode extends TypedEmitter<P2PEvents> {
   /** Bytes over every connection since start (getnettotals). */
   netTotals(): { sent: number; recv: number } {
     return { ...(this.connectivity?.meter.totals ?? { sent: 0, recv: 0 }) };
+  }
+
+  /** Whether p2p is active (Core's getnetworkinfo.networkactive). */
+  isNetworkActive(): boolean {
+    return this.networkActive;
+  }
+
+  /**
+   * Core's setnetworkactive: false hangs up every peer, refuses inbound connections and stops
+   * dialling; true lets the connection manager dial again. Resolves to the new state.
+   */
+  async setNetworkActive(active: boolean): Promise<boolean> {
+    const stack = this.running();
+    if (active === this.networkActive) return active;
+    this.networkActive = active;
+    this.logger.info({ active }, 'setnetworkactive');
+    this.connections().setActive(active);
+    if (!active) await Promise.all(stack.getConnections().map((connection) => stack.hangUp(connection.remotePeer).catch(() => undefined)));
+    return active;
+  }
+
+  /**
+   * Core's getblockfrompeer: asks one peer for one block over blocks/1 and hands it to the chain
+   * (a side-chain or header-only block is stored like any other). Throws when the peer does not
+   * deliver it or the chain refuses it.
+   */
+  async fetchBlock(peerId: string, hash: string): Promise<void> {
+    if (!this.context) throw new Error('p2p node is not started');
+    try {
+      const [block] = await requestBlocks(this.context, peerIdFromString(peerId), [hash]);
+      if (!block) throw new Error(`peer ${peerId} did not send block ${hash}`);
+      await this.modules.chain.processBlock(block);
+      this.logger.info({ hash, peer: peerId }, 'block fetched from peer (getblockfrompeer)');
+    } catch (err) {
+      this.logger.warn({ hash, peer: peerId, err: String(err) }, 'getblockfrompeer: no block from the peer');
+      throw err;
+    }
   }
 
   /** Closes every connection to a peer, named by its id or by a multiaddr. */
@@ -341,6 +380,11 @@ export class P2PNode extends TypedEmitter<P2PEvents> {
 
   private peerConnected(peer: PeerId): void {
     const id = peer.toString();
+    // A connection that was being upgraded when the network went inactive.
+    if (!this.networkActive) {
+      void this.stack?.hangUp(peer).catch(() => undefined);
+      return;
+    }
     this.table.connected(id);
     const connection = this.stack?.getConnections(peer)[0];
     if (connection) this.discipline?.addressBans.connected(id, connection.remoteAddr, connection.direction === 'inbound');
@@ -388,6 +432,16 @@ export class P2PNode extends TypedEmitter<P2PEvents> {
     if (this.modules.chain.lostBlocks?.().length) this.refetcher?.kick();
     this.connectivity?.handshakeDone(id);
     if (status.chainwork > this.modules.chain.tip.chainwork) this.syncer?.request(peer, `peer has more work (height ${status.height})`);
+  }
+
+  /** The ban gater, also refusing every dial and inbound connection while the network is inactive. */
+  private gatedByNetworkActive(gater: ConnectionGater): ConnectionGater {
+    const inactive = (): boolean => !this.networkActive;
+    return {
+      ...gater,
+      denyDialMultiaddr: async (address) => inactive() || ((await gater.denyDialMultiaddr?.(address)) ?? false),
+      denyInboundConnection: async (connection) => inactive() || ((await gater.denyInboundConnection?.(connection)) ?? false),
+    };
   }
 
   private describe(id: string, connection: Connection): PeerInfo {

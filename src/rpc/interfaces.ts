@@ -67,7 +67,7 @@ export interface RpcChain {
 /** A mempool entry as the RPC shows it; the mempool's entries satisfy it. */
 export type RpcMempoolEntry = Pick<
   MempoolEntry,
-  'tx' | 'txid' | 'wtxid' | 'fee' | 'vsize' | 'weight' | 'time' | 'height' | 'ancestor' | 'descendant' | 'parents' | 'children'
+  'tx' | 'txid' | 'wtxid' | 'fee' | 'modifiedFee' | 'vsize' | 'weight' | 'time' | 'height' | 'ancestor' | 'descendant' | 'parents' | 'children'
 >;
 
 export interface RpcMempool {
@@ -89,6 +89,25 @@ export interface RpcMempool {
   signalsRbf?(txid: string): boolean;
   /** Resolves once queued chain updates are applied. */
   idle(): Promise<void>;
+  /** submitpackage (Core 28's AcceptPackage): each tx alone, then those paying too little at the package's fee rate. */
+  acceptPackage?(txs: readonly Transaction[]): Promise<{ message: string; results: RpcPackageTxOutcome[]; replaced: string[] }>;
+  /** prioritisetransaction: adds `delta` sats to the fee the txid is judged by (in the pool or not yet). */
+  prioritise?(txid: string, delta: bigint): Promise<void>;
+  /** getprioritisedtransactions: every delta, with the modified fee of txs in the pool. */
+  prioritised?(): Array<{ txid: string; feeDelta: bigint; modifiedFee?: bigint }>;
+}
+
+/** One submitpackage row (mempool/package-accept.ts's PackageTxOutcome); fee rates in sat/kvB. */
+export interface RpcPackageTxOutcome {
+  txid: string;
+  wtxid: string;
+  kind: 'valid' | 'mempool-entry' | 'different-witness' | 'invalid' | 'unevaluated';
+  vsize?: number;
+  fee?: bigint;
+  effectiveFeeRate?: bigint;
+  effectiveIncludes?: string[];
+  otherWtxid?: string;
+  error?: string;
 }
 
 /** Block production for getblocktemplate and generate*: template building and the nonce search. */
@@ -160,6 +179,8 @@ export interface RpcNetwork {
   setActive?(active: boolean): Promise<boolean>;
   /** Whether p2p is active (setnetworkactive). */
   isActive?(): boolean;
+  /** getblockfrompeer: asks `peerId` (libp2p id) for a block whose header we have and stores it; throws when the peer cannot deliver. */
+  fetchBlock?(peerId: string, hash: string): Promise<void>;
 }
 
 /** One getnodeaddresses row. */

@@ -40,15 +40,13 @@ export const TODO: Readonly<Record<string, string>> = {
 export const NOT_PLANNED: Readonly<Record<string, string>> = Object.fromEntries([
   // ---- chain, mempool, network and util methods (branch corechain) ----
   ['estimateFee', 'removed from Core in 0.17 (estimatesmartfee replaces it); the client still lists it'],
-  ...['getBlockFromPeer', 'submitPackage', 'getPrioritisedTransactions', 'prioritiseTransaction'].map((m) => [m, 'chain and mempool extras not implemented yet']),
-  ...['setNetworkActive'].map((m) => [m, 'node-control extras not implemented yet']),
   // ---- end corechain ----
   // ---- wallet and descriptor methods (branch corewallet) ----
   ...['importAddress', 'importPubKey', 'importMulti', 'importWallet', 'dumpWallet', 'setHdSeed', 'upgradeWallet', 'newKeyPool', 'addMultiSigAddress', 'sendFrom', 'move', 'setTxFee', 'createWitnessAddress'].map((m) => [m, 'legacy (non-descriptor) wallet or long-deprecated call: Core removed it (legacy wallet gone in Core 30; sendfrom/move in 0.18)']),
   ...['migrateWallet'].map((m) => [m, 'migrates a legacy wallet; powcoin never had one']),
   ...['createMultiSig'].map((m) => [m, 'multisig outputs: our chain pays only P2WPKH (DESIGN.md)']),
   ...['walletDisplayAddress', 'enumerateSigners'].map((m) => [m, 'external signers (-signer) are not supported']),
-  ...['createWalletDescriptor', 'descriptorProcessPsbt', 'getHdKeys', 'importDescriptors', 'scanBlocks'].map((m) => [m, 'descriptor calls not implemented yet']),
+  ...['createWalletDescriptor', 'descriptorProcessPsbt', 'getHdKeys', 'importDescriptors'].map((m) => [m, 'descriptor calls not implemented yet']),
   // ---- end corewallet ----
 ]);
 
@@ -93,6 +91,32 @@ async function defaultWalletCall(daemon: Daemon, method: string, params: unknown
   const body = (await response.json()) as { result: unknown; error: { message: string } | null };
   if (body.error) throw new Error(body.error.message);
   return body.result;
+}
+
+/** The RPC error a call fails with. */
+async function rpcError(call: Promise<unknown>): Promise<{ code: number; message: string }> {
+  try {
+    await call;
+  } catch (err) {
+    const { code, message } = err as { code: number; message: string };
+    return { code, message };
+  }
+  throw new Error('the call was expected to fail');
+}
+
+/**
+ * A header on `parentHash` with the fields of `tipHex` (an 80-byte header as hex) and a nonce
+ * found here: regtest's target passes about every other hash.
+ */
+function headerBeside(tipHex: string, parentHash: string): { hex: string; hash: string } {
+  const bytes = Buffer.from(tipHex, 'hex');
+  Buffer.from(parentHash, 'hex').reverse().copy(bytes, 4);
+  bytes.writeUInt32LE(bytes.readUInt32LE(68) + 1, 68);
+  for (let nonce = 0; ; nonce++) {
+    bytes.writeUInt32LE(nonce, 76);
+    const hash = createHash('sha256').update(createHash('sha256').update(bytes).digest()).digest().reverse();
+    if (hash[0] < 0x7f) return { hex: bytes.toString('hex'), hash: hash.toString('hex') };
+  }
 }
 
 async function rpcCode(call: Promise<unknown>): Promise<number> {
@@ -300,6 +324,20 @@ const CASES: Case[] = [
     const tx = obj(await w.client.getRawTransaction(w.manyTxid, true));
     const values = tx.vout.map((out: { value: number }) => out.value);
     assert.ok(values.includes(0.1) && values.includes(0.2));
+  }],
+  // ---- node extras (branch nodeextra): a fee delta on the sendMany payment, still in the pool (taken back after) ----
+  ['prioritiseTransaction', async ({ client, manyTxid }) => {
+    assert.equal(await client.prioritiseTransaction(manyTxid, 0, 10_000), true);
+    const fees = obj(await client.getMempoolEntry(manyTxid)).fees;
+    assert.equal(Math.round((fees.modified - fees.base) * 1e8), 10_000);
+    assert.equal(await rpcCode(client.prioritiseTransaction(manyTxid, 1, 5)), -8);
+  }],
+  ['getPrioritisedTransactions', async ({ client, manyTxid }) => {
+    const base = Math.round(obj(await client.getMempoolEntry(manyTxid)).fees.base * 1e8);
+    assert.deepEqual(plain(obj(await client.getPrioritisedTransactions())[manyTxid]), { fee_delta: 10_000, in_mempool: true, modified_fee: base + 10_000 });
+    // Back to zero: the delta is dropped, so later cases (bumpFee) see the real fee.
+    assert.equal(await client.prioritiseTransaction(manyTxid, 0, -10_000), true);
+    assert.equal(obj(await client.getPrioritisedTransactions())[manyTxid], undefined);
   }],
   ['getNetworkInfo', async ({ client }) => {
     const info = obj(await client.getNetworkInfo());
@@ -829,6 +867,24 @@ const CASES: Case[] = [
     assert.ok(fee > 0 && fee < 100_000, `fee ${fee}`);
     assert.deepEqual(((await client.listUnspent(0)) as Array<{ address: string }>).map((c) => c.address), [dest]);
   }],
+  // ---- node extras (branch nodeextra): a zero-fee parent and a child paying for both, from the coin sendAll left ----
+  ['submitPackage', async ({ client }) => {
+    const [coin] = (await client.listUnspent(0)) as Array<{ txid: string; vout: number; amount: number }>;
+    const [middle, end] = [(await client.getNewAddress()) as string, (await client.getNewAddress()) as string];
+    const sats = Math.round(coin.amount * 1e8);
+    const parent = obj(await client.signRawTransactionWithWallet(await client.createRawTransaction([{ txid: coin.txid, vout: coin.vout }], { [middle]: sats / 1e8 }))).hex as string;
+    const parentTx = obj(await client.decodeRawTransaction(parent));
+    const prevtx = { txid: parentTx.txid, vout: 0, scriptPubKey: obj(await client.getAddressInfo(middle)).scriptPubKey, amount: sats / 1e8 };
+    const child = obj(await client.signRawTransactionWithWallet(await client.createRawTransaction([{ txid: parentTx.txid, vout: 0 }], { [end]: (sats - 100_000) / 1e8 }), [prevtx])).hex as string;
+    const childTx = obj(await client.decodeRawTransaction(child));
+    const result = obj(await client.submitPackage([parent, child]));
+    assert.equal(result.package_msg, 'success');
+    assert.equal(result['tx-results'][parentTx.hash].fees.base, 0);
+    assert.deepEqual(plain(result['tx-results'][childTx.hash].fees['effective-includes']), [parentTx.hash, childTx.hash]);
+    const pool = (await client.getRawMempool()) as string[];
+    assert.ok(pool.includes(parentTx.txid) && pool.includes(childTx.txid));
+    assert.equal(await rpcCode(client.submitPackage([])), -8);
+  }],
   // ---- end corewallet ----
 
   // ---- wallet upkeep (branch walletextra) ----
@@ -891,6 +947,38 @@ const CASES: Case[] = [
     assert.equal(await client.walletLock(), null);
     assert.equal(await rpcCode(client.sendToAddress(other, 0.1)), -13);
   }],
+  // ---- node extras (branch nodeextra) ----
+  ['setNetworkActive', async ({ client }) => {
+    assert.equal(await client.setNetworkActive(false), false);
+    const off = obj(await client.getNetworkInfo());
+    assert.equal(off.networkactive, false);
+    assert.equal(off.connections, 0);
+    assert.equal(await client.setNetworkActive(true), true);
+    assert.equal(obj(await client.getNetworkInfo()).networkactive, true);
+    assert.equal(await rpcCode(client.setNetworkActive('no')), -3);
+  }],
+  ['getBlockFromPeer', async ({ client }) => {
+    // A header only, beside the tip (equal work, so the tip stays): its body is missing, and no peer is connected.
+    const tip = (await client.getBestBlockHash()) as string;
+    const parent = obj(await client.getBlockHeader(tip)).previousblockhash as string;
+    const header = headerBeside((await client.getBlockHeader(tip, false)) as string, parent);
+    assert.equal(await client.submitHeader(header.hex), null);
+    assert.deepEqual(await rpcError(client.getBlockFromPeer(header.hash, 0)), { code: -1, message: 'Peer does not exist' });
+    assert.deepEqual(await rpcError(client.getBlockFromPeer(tip, 0)), { code: -1, message: 'Block already downloaded' });
+    assert.deepEqual(await rpcError(client.getBlockFromPeer('11'.repeat(32), 0)), { code: -1, message: 'Block header missing' });
+  }],
+  ['scanBlocks', async ({ client, mine, hashes }) => {
+    const found = obj(await client.scanBlocks('start', [`addr(${mine})`], 0, 101));
+    assert.equal(found.completed, true);
+    assert.deepEqual([found.from_height, found.to_height], [0, 101]);
+    // The first 101 blocks pay the wallet's first address.
+    assert.deepEqual(found.relevant_blocks.slice(0, 101), hashes);
+    const none = obj(await client.scanBlocks('start', ['raw(0014' + '22'.repeat(20) + ')'], 0, 101, 'basic', { filter_false_positives: true }));
+    assert.deepEqual(plain(none.relevant_blocks), []);
+    assert.equal(await client.scanBlocks('status'), null);
+    assert.equal(await rpcCode(client.scanBlocks('start', [`addr(${mine})`], 0, 101, 'extended')), -5);
+  }],
+  // ---- end nodeextra ----
   ['stop', async ({ client, daemon }) => {
     assert.match((await client.stop()) as string, /stopping/);
     assert.equal((await daemon.exited).code, 0);

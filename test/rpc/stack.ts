@@ -6,7 +6,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Chain } from '../../src/chain/chain.js';
+import { FilterIndexer } from '../../src/chain/filter-indexer.js';
 import { TxIndexer } from '../../src/chain/tx-indexer.js';
+import { FilterIndexStore } from '../../src/store/filter-index-store.js';
 import { TxIndexStore } from '../../src/store/tx-index-store.js';
 import { InlineVerifier } from '../../src/verify/sig-verifier.js';
 import { Mempool } from '../../src/mempool/mempool.js';
@@ -44,7 +46,7 @@ export interface Stack {
   close(): Promise<void>;
 }
 
-export async function openStack(options: { ready?: boolean; params?: NetworkParams; wallet?: boolean; txindex?: boolean } = {}): Promise<Stack> {
+export async function openStack(options: { ready?: boolean; params?: NetworkParams; wallet?: boolean; txindex?: boolean; blockfilterindex?: boolean } = {}): Promise<Stack> {
   const params = options.params ?? networks.regtest;
   const dir = await mkdtemp(join(tmpdir(), 'powcoin-rpc-'));
   const store = await ChainStore.open(dir, params);
@@ -61,7 +63,10 @@ export async function openStack(options: { ready?: boolean; params?: NetworkPara
   const txIndexStore = options.txindex ? await TxIndexStore.open(join(dir, 'indexes', 'txindex')) : undefined;
   const txIndex = txIndexStore ? new TxIndexer(txIndexStore, chain) : undefined;
   txIndex?.start();
-  const context = buildRpcContext({ params, chain, mempool, producer, control, fallbackFee: 1, wallet: wallet ? walletForRpc(wallet) : undefined, txIndex, dataDir: dir });
+  const filterStore = options.blockfilterindex ? await FilterIndexStore.open(join(dir, 'indexes', 'blockfilter', 'basic')) : undefined;
+  const blockFilterIndex = filterStore ? new FilterIndexer(filterStore, chain) : undefined;
+  blockFilterIndex?.start();
+  const context = buildRpcContext({ params, chain, mempool, producer, control, fallbackFee: 1, wallet: wallet ? walletForRpc(wallet) : undefined, txIndex, blockFilterIndex, dataDir: dir });
   const dispatcher = new RpcDispatcher(methodTable(), { control, now: () => Date.now() / 1000 }, silentLogger);
   if (options.ready !== false) dispatcher.ready(context);
   const server = new RpcServer({ host: '127.0.0.1', port: 0, credentials: CREDENTIALS, authFailureDelayMs: 0 }, { dispatcher, logger: silentLogger });
@@ -81,6 +86,8 @@ export async function openStack(options: { ready?: boolean; params?: NetworkPara
     await wallet?.close();
     await txIndex?.stop();
     await txIndexStore?.close();
+    await blockFilterIndex?.stop();
+    await filterStore?.close();
     unfollow();
     await mempool.idle();
     await chain.close();

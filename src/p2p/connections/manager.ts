@@ -96,6 +96,8 @@ export class ConnectionManager {
   private lastOutboundAt: number;
   private seededAt = -Infinity;
   private stopped = false;
+  /** Core's fNetworkActive (setnetworkactive): while false nothing is dialled. */
+  private active = true;
 
   constructor(
     private readonly options: ConnectionManagerOptions,
@@ -140,6 +142,24 @@ export class ConnectionManager {
   /** Network groups of our outbound peers (the diversity the tests check). */
   outboundGroups(): string[] {
     return [...this.live.values()].filter((peer) => peer.type === 'outbound-full-relay' || peer.type === 'block-relay-only').map((peer) => peer.group);
+  }
+
+  /**
+   * setnetworkactive: false stops every dial (the caller hangs up the peers); true dials again
+   * at once, manual peers without their backoff.
+   */
+  setActive(active: boolean): void {
+    this.active = active;
+    if (!active) return;
+    for (const peer of this.manual.values()) {
+      peer.failures = 0;
+      peer.nextTry = 0;
+    }
+    this.tick();
+  }
+
+  get isActive(): boolean {
+    return this.active;
   }
 
   // ---- manual peers (addnode) ----
@@ -209,7 +229,7 @@ export class ConnectionManager {
   // ---- the loop ----
 
   private tick(): void {
-    if (this.stopped) return;
+    if (this.stopped || !this.active) return;
     try {
       this.dialManualPeers();
       if (this.options.connect.length > 0) return;
@@ -320,6 +340,7 @@ export class ConnectionManager {
   }
 
   private async dial(addresses: string[], type: ConnectionType, peerId: string, group?: string): Promise<string> {
+    if (!this.active) throw new Error('Network activity is disabled (setnetworkactive false)');
     this.pending.set(peerId, { type, group });
     try {
       const connection = await this.modules.stack.dial(addresses.map((address) => multiaddr(address)));

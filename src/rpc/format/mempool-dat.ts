@@ -2,10 +2,11 @@
  * Core's mempool.dat (version 2, Core 28's default): u64 version, an 8-byte XOR key as a
  * vector, then XOR-obfuscated with that key by file position: u64 count, each tx (witness
  * form) with its entry time (i64 seconds) and fee delta (i64), the map of other fee deltas and
- * the unbroadcast txid set. savemempool writes it, importmempool reads it (also version 1,
+ * the unbroadcast txid set. savemempool writes it (fee deltas included), importmempool reads it (also version 1,
  * which has no key).
  */
 import { randomBytes } from 'node:crypto';
+import { hashToHex, hexToHash } from '../../primitives/bytes.js';
 import { ByteReader } from '../../primitives/reader.js';
 import { Transaction } from '../../primitives/transaction.js';
 import { ByteWriter } from '../../primitives/writer.js';
@@ -24,7 +25,10 @@ function xorFrom(bytes: Uint8Array, key: Uint8Array, start: number): void {
   for (let i = start; i < bytes.length; i++) bytes[i] ^= key[i % 8];
 }
 
-export function encodeMempoolDat(entries: readonly MempoolDatEntry[], key: Uint8Array = randomBytes(8)): Uint8Array {
+/** Fee deltas (prioritisetransaction) of txs not in the file's transactions: Core's mapDeltas section. */
+export type FeeDeltaList = ReadonlyArray<readonly [txid: string, delta: bigint]>;
+
+export function encodeMempoolDat(entries: readonly MempoolDatEntry[], key: Uint8Array = randomBytes(8), otherDeltas: FeeDeltaList = []): Uint8Array {
   const writer = new ByteWriter();
   writer.u64(VERSION_XOR).compactSize(8).bytes(key);
   writer.u64(BigInt(entries.length));
@@ -32,7 +36,10 @@ export function encodeMempoolDat(entries: readonly MempoolDatEntry[], key: Uint8
     entry.tx.write(writer, true);
     writer.i64(BigInt(entry.time)).i64(entry.feeDelta);
   }
-  writer.compactSize(0); // mapDeltas: deltas of txs not in the pool (none kept)
+  // mapDeltas: deltas of txs not in the pool, keyed by txid (internal byte order), sorted as Core's std::map.
+  const sorted = otherDeltas.map(([txid, delta]) => [hexToHash(txid), delta] as const).sort(([a], [b]) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+  writer.compactSize(sorted.length);
+  for (const [hash, delta] of sorted) writer.bytes(hash).i64(delta);
   writer.compactSize(0); // unbroadcast txids
   const bytes = writer.finish();
   xorFrom(bytes, key, HEADER_BYTES);
@@ -41,6 +48,11 @@ export function encodeMempoolDat(entries: readonly MempoolDatEntry[], key: Uint8
 
 /** Throws for bytes that are no mempool.dat of version 1 or 2. */
 export function decodeMempoolDat(input: Uint8Array): MempoolDatEntry[] {
+  return readMempoolDat(input).entries;
+}
+
+/** The transactions and the fee deltas of txs not among them; throws for bytes that are no mempool.dat of version 1 or 2. */
+export function readMempoolDat(input: Uint8Array): { entries: MempoolDatEntry[]; otherDeltas: Array<[txid: string, delta: bigint]> } {
   const bytes = Uint8Array.from(input);
   const head = new ByteReader(bytes);
   const version = head.u64('version');
@@ -58,5 +70,10 @@ export function decodeMempoolDat(input: Uint8Array): MempoolDatEntry[] {
     const tx = Transaction.read(reader);
     entries.push({ tx, time: Number(reader.i64('time')), feeDelta: reader.i64('fee delta') });
   }
-  return entries;
+  const otherDeltas: Array<[string, bigint]> = [];
+  // A version-1 file written by an old node may end here.
+  const deltaCount = reader.remaining > 0 ? reader.compactSize('fee delta count') : 0;
+  if (deltaCount * 40 > reader.remaining) throw new Error('fee delta count larger than the file');
+  for (let i = 0; i < deltaCount; i++) otherDeltas.push([hashToHex(reader.bytesCopy(32, 'txid')), reader.i64('fee delta')]);
+  return { entries, otherDeltas };
 }

@@ -10,6 +10,7 @@ import { descriptorHelp } from './descriptors.js';
 import { networkHelp, controlHelp } from './network.js';
 import { psbtHelp, walletPsbtHelp } from './psbt.js';
 import { rawTxHelp, miningHelp, generatingHelp } from './rawtx.js';
+import { nodeExtrasHelp } from './node-extras.js';
 import { methodHelpText } from './render.js';
 import type { HelpTable } from './types.js';
 import { walletHelp, utilHelp } from './wallet.js';
@@ -32,6 +33,7 @@ export const HELP: HelpTable = {
   ...coreExtrasHelp,
   ...descriptorHelp,
   ...walletUpkeepHelp,
+  ...nodeExtrasHelp,
 };
 
 export function helpFor(method: RpcMethod): string {

@@ -34,6 +34,11 @@ import { walletLabelMethods } from './wallet-labels.js';
 import { walletSendMethods } from './wallet-send.js';
 import { walletExtraMethods } from './wallet-extras.js';
 import { walletUpkeepMethods } from './wallet-upkeep.js';
+// Core's node extras (branch nodeextra).
+import { networkControlMethods } from './network-control.js';
+import { scanBlocksMethods } from './scanblocks.js';
+import { prioritiseMethods } from './prioritise.js';
+import { submitPackageMethods } from './submitpackage.js';
 
 export type MethodTable = ReadonlyMap<string, RpcMethod>;
 
@@ -72,6 +77,10 @@ export function methodTable(): MethodTable {
     ...walletSendMethods,
     ...walletExtraMethods,
     ...walletUpkeepMethods,
+    ...networkControlMethods,
+    ...scanBlocksMethods,
+    ...prioritiseMethods,
+    ...submitPackageMethods,
     ...controlMethods(() => table),
   ];
   for (const method of all) {

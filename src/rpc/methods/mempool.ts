@@ -18,7 +18,7 @@ export function mempoolEntryJson(entry: RpcMempoolEntry, replaceable = false): R
     wtxid: entry.wtxid,
     fees: {
       base: amountJson(entry.fee),
-      modified: amountJson(entry.fee),
+      modified: amountJson(entry.modifiedFee),
       ancestor: amountJson(entry.ancestor.fee),
       descendant: amountJson(entry.descendant.fee),
     },

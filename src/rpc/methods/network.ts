@@ -31,7 +31,7 @@ function networkInfo(ctx: RpcContext): Record<string, unknown> {
     localservicesnames: ['NETWORK', 'WITNESS'],
     localrelay: true,
     timeoffset: 0,
-    networkactive: ctx.network !== undefined,
+    networkactive: ctx.network ? (ctx.network.isActive?.() ?? true) : false,
     connections: peers.length,
     connections_in: inbound,
     connections_out: peers.length - inbound,
