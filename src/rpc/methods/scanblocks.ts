@@ -11,7 +11,8 @@ import { toHex } from '../../primitives/bytes.js';
 import { RpcCode, RpcError, invalidParameter, typeError } from '../errors.js';
 import type { RpcBlockFilterIndex, RpcContext } from '../interfaces.js';
 import type { Params } from '../params.js';
-import { derived, parseDescriptor, parseRange } from './descriptors.js';
+import { derived } from './descriptors.js';
+import { scanObjects } from './scantxoutset.js';
 import { type RpcMethod, optional, required } from './types.js';
 
 interface ScanState {
@@ -30,16 +31,7 @@ const BATCH = 100;
 /** The scripts of every scan object: a descriptor string, or {desc, range} for a ranged one (default range 1000, as Core). */
 export function needles(objects: unknown[], ctx: RpcContext): Uint8Array[] {
   const scripts = new Map<string, Uint8Array>();
-  for (const item of objects) {
-    let text: unknown = item;
-    let range: unknown = 1000;
-    if (item && typeof item === 'object' && !Array.isArray(item)) {
-      text = (item as { desc?: unknown }).desc;
-      range = (item as { range?: unknown }).range ?? 1000;
-    }
-    if (typeof text !== 'string') throw typeError('Scan object needs to be either a string or an object');
-    const descriptor = parseDescriptor(text, ctx.params, false);
-    const [begin, end] = descriptor.isRange ? parseRange(range) : [0, 0];
+  for (const { descriptor, begin, end } of scanObjects(objects, ctx)) {
     for (let i = begin; i <= end; i++) for (const script of derived(() => descriptor.expand(i)).scripts) scripts.set(toHex(script), script);
   }
   return [...scripts.values()];

@@ -23,10 +23,9 @@ interface ScanState {
 /** The running scan of each node (keyed by its RPC context, so nodes in one process do not share one). */
 const scans = new WeakMap<object, ScanState>();
 
-/** Script hex → the descriptor text a match is reported with (Core's inferred descriptor). */
-function wantedScripts(objects: unknown[], ctx: RpcContext): Map<string, string> {
-  const wanted = new Map<string, string>();
-  for (const item of objects) {
+/** The descriptors and index ranges of scan objects: a descriptor string, or {desc, range} for a ranged one (default range 1000, as Core); scanblocks reads them too. */
+export function scanObjects(objects: unknown[], ctx: RpcContext): Array<{ descriptor: Descriptor; begin: number; end: number }> {
+  return objects.map((item) => {
     let text: unknown = item;
     let range: unknown = 1000;
     if (item && typeof item === 'object' && !Array.isArray(item)) {
@@ -36,6 +35,14 @@ function wantedScripts(objects: unknown[], ctx: RpcContext): Map<string, string>
     if (typeof text !== 'string') throw typeError('Scan object needs to be either a string or an object');
     const descriptor = parseDescriptor(text, ctx.params, false);
     const [begin, end] = descriptor.isRange ? parseRange(range) : [0, 0];
+    return { descriptor, begin, end };
+  });
+}
+
+/** Script hex → the descriptor text a match is reported with (Core's inferred descriptor). */
+function wantedScripts(objects: unknown[], ctx: RpcContext): Map<string, string> {
+  const wanted = new Map<string, string>();
+  for (const { descriptor, begin, end } of scanObjects(objects, ctx)) {
     for (let i = begin; i <= end; i++) addExpansion(wanted, descriptor, i);
   }
   return wanted;
