@@ -2,6 +2,8 @@
 import type { RpcWallet } from '../rpc/interfaces.js';
 import type { Wallet } from '../wallet/wallet.js';
 import { listDescriptors } from '../wallet/extras/descriptors.js';
+import { createWalletDescriptor, getHdKeys } from '../wallet/extras/hdkeys.js';
+import { importDescriptors } from '../wallet/extras/import-descriptors.js';
 import { addressesByLabel, listLabels, listReceivedByLabel, receivedByLabel, setLabel } from '../wallet/extras/labels.js';
 import { listLockUnspent, lockUnspent } from '../wallet/extras/locks.js';
 
@@ -55,5 +57,8 @@ export function walletForRpc(wallet: Wallet): RpcWallet {
     getReceivedByLabel: (label, minconf, immature) => wallet.withParts((parts) => receivedByLabel(parts, label, minconf, immature)),
     listReceivedByLabel: (minconf, includeEmpty, immature) => wallet.withParts((parts) => listReceivedByLabel(parts, minconf, includeEmpty, immature)),
     listDescriptors: (withPrivate) => wallet.withParts((parts) => listDescriptors(parts, withPrivate) as unknown as Record<string, unknown>),
+    importDescriptors: (requests) => wallet.withParts((parts) => importDescriptors(parts, requests) as unknown as Promise<Record<string, unknown>[]>),
+    getHdKeys: (options) => wallet.withParts((parts) => getHdKeys(parts, options) as unknown as Promise<Record<string, unknown>[]>),
+    createWalletDescriptor: (options) => wallet.withParts((parts) => createWalletDescriptor(parts, options)),
   };
 }

@@ -236,6 +236,24 @@ export interface RpcWallet {
   listReceivedByLabel(minconf: number, includeEmpty: boolean, includeImmature: boolean): Promise<WalletRow[]>;
   /** Core's listdescriptors; `withPrivate` needs an unlocked wallet. */
   listDescriptors(withPrivate: boolean): Promise<WalletRow>;
+  /** Core's importdescriptors: one {success, warnings?, error?} per request, then a rescan; -13 when locked. */
+  importDescriptors(requests: readonly RpcDescriptorImport[]): Promise<WalletRow[]>;
+  /** Core's gethdkeys; `private` needs an unlocked wallet. */
+  getHdKeys(options: { activeOnly: boolean; private: boolean }): Promise<WalletRow[]>;
+  /** Core's createwalletdescriptor for bech32: the new active descriptors. */
+  createWalletDescriptor(options: { internal?: boolean; hdkey?: string }): Promise<{ descs: string[] }>;
+}
+
+/** One importdescriptors request, its JSON types checked. */
+export interface RpcDescriptorImport {
+  desc: string;
+  active: boolean;
+  internal: boolean;
+  range?: [number, number];
+  nextIndex?: number;
+  /** Seconds since the epoch, or "now" (the wallet's last block's time). */
+  timestamp: number | 'now';
+  label?: string;
 }
 
 /** Options of fundrawtransaction, parsed. */

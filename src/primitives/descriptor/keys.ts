@@ -173,3 +173,33 @@ export function keyText(key: KeyExpression, params: NetworkParams, publicOnly: b
     : new HDKey({ versions, depth: node.depth, index: node.index, parentFingerprint: node.parentFingerprint, chainCode: node.chainCode!, privateKey: node.privateKey }).privateExtendedKey;
   return origin + encoded + pathText(path) + (range === undefined ? '' : `/*${range}`);
 }
+
+/** An extended key as its public text (xpub on main, tpub elsewhere), whatever it was written as. */
+export function extendedPublicText(node: HDKey, params: NetworkParams): string {
+  const versions = extendedVersions(params);
+  return new HDKey({ versions, depth: node.depth, index: node.index, parentFingerprint: node.parentFingerprint, chainCode: node.chainCode!, publicKey: node.publicKey! }).publicExtendedKey;
+}
+
+/** A hardened range (`/*h`): each index needs the private key, so it cannot be derived from public data. */
+export function isHardenedRangeKey(key: KeyExpression): boolean {
+  return key.extended?.range === "'" || key.extended?.range === 'h';
+}
+
+/**
+ * Core's normalised form: the hardened steps after an extended private key derived away into the
+ * key's origin (`xprv/84h/1h/0h/0/*` becomes `[fingerprint/84h/1h/0h]xpub/0/*`), so the public
+ * form derives the same keys with no secret. Other keys come back as they are.
+ */
+export function normalizeKey(key: KeyExpression): KeyExpression {
+  if (!key.extended?.node.privateKey) return key;
+  const { node, path, range } = key.extended;
+  const lastHardened = path.findLastIndex((step) => step.index >= HARDENED);
+  if (lastHardened < 0) return key;
+  const hardened = path.slice(0, lastHardened + 1);
+  let child = node;
+  for (const step of hardened) child = child.deriveChild(step.index);
+  const origin = key.origin
+    ? { fingerprint: key.origin.fingerprint, path: [...key.origin.path, ...hardened] }
+    : { fingerprint: node.fingerprint.toString(16).padStart(8, '0'), path: hardened };
+  return { origin, extended: { node: child, path: path.slice(lastHardened + 1), range } };
+}

@@ -33,6 +33,8 @@ import { utxoSnapshotMethods } from './utxo-snapshot.js';
 import { walletLabelMethods } from './wallet-labels.js';
 import { walletSendMethods } from './wallet-send.js';
 import { walletExtraMethods } from './wallet-extras.js';
+import { walletDescriptorMethods } from './wallet-descriptors.js';
+import { psbtDescriptorMethods } from './psbt-descriptors.js';
 
 export type MethodTable = ReadonlyMap<string, RpcMethod>;
 
@@ -70,6 +72,8 @@ export function methodTable(): MethodTable {
     ...walletLabelMethods,
     ...walletSendMethods,
     ...walletExtraMethods,
+    ...walletDescriptorMethods,
+    ...psbtDescriptorMethods,
     ...controlMethods(() => table),
   ];
   for (const method of all) {
