@@ -133,6 +133,27 @@ export function hasPrivateKey(key: KeyExpression): boolean {
   return key.constant ? key.constant.privateKey !== undefined : key.extended!.node.privateKey !== null;
 }
 
+function deriveStep(node: HDKey, step: PathStep): HDKey {
+  if (step.index >= HARDENED && !node.privateKey) throw new DescriptorError('Cannot derive script without private keys');
+  return node.deriveChild(step.index);
+}
+
+function derivePath(node: HDKey, path: readonly PathStep[]): HDKey {
+  return path.reduce(deriveStep, node);
+}
+
+/** A ranged key's node before its `*` step, derived once per key expression: each index then costs one step. */
+const fixedNodes = new WeakMap<object, HDKey>();
+
+function fixedPart(extended: NonNullable<KeyExpression['extended']>): HDKey {
+  let node = fixedNodes.get(extended);
+  if (!node) {
+    node = derivePath(extended.node, extended.path);
+    fixedNodes.set(extended, node);
+  }
+  return node;
+}
+
 /** The public key at `index` (for a ranged key) with its full origin, or throws when a hardened step needs a private key we lack. */
 export function deriveKey(key: KeyExpression, index: number): { publicKey: Uint8Array; privateKey?: Uint8Array; origin: KeyOriginInfo } {
   if (key.constant) {
@@ -141,11 +162,8 @@ export function deriveKey(key: KeyExpression, index: number): { publicKey: Uint8
   }
   const { node, path, range } = key.extended!;
   const steps = range === undefined ? path : [...path, { index: range === '' ? index : index + HARDENED, mark: range }];
-  let child = node;
-  for (const step of steps) {
-    if (step.index >= HARDENED && !child.privateKey) throw new DescriptorError('Cannot derive script without private keys');
-    child = child.deriveChild(step.index);
-  }
+  let child = range === undefined ? derivePath(node, path) : fixedPart(key.extended!);
+  if (range !== undefined) child = deriveStep(child, steps[steps.length - 1]);
   const origin = key.origin
     ? { fingerprint: key.origin.fingerprint, path: [...key.origin.path, ...steps] }
     : { fingerprint: node.fingerprint.toString(16).padStart(8, '0'), path: steps };

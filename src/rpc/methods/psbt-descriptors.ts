@@ -59,7 +59,8 @@ function origin(key: ExpandedKey): KeyOrigin {
 
 /** Adds origins (when `bip32derivs`) and signatures to every input and output the keys cover. */
 function signWith(psbt: Psbt, keys: ReadonlyMap<string, ExpandedKey>, sighashType: number, bip32derivs: boolean): void {
-  const cache = new SighashCache(psbt.tx);
+  const tx = psbt.tx;
+  const cache = new SighashCache(tx);
   for (let i = 0; i < psbt.inputCount; i++) {
     const view = psbt.input(i);
     if (isInputFinal(view)) continue;
@@ -69,12 +70,12 @@ function signWith(psbt: Psbt, keys: ReadonlyMap<string, ExpandedKey>, sighashTyp
     if (bip32derivs && view.bip32Derivation.length === 0) psbtCall(() => psbt.updateInput(i, { bip32Derivation: [origin(key)] }));
     if (!key.privateKey) continue;
     if (view.sighashType !== undefined && view.sighashType !== sighashType) throw new RpcError(RpcCode.DESERIALIZATION_ERROR, 'Specified sighash value does not match value stored in PSBT');
-    const [signature, publicKey] = signP2wpkhInput(psbt.tx, i, spent.value, key.privateKey, sighashType, cache, key.publicKey);
+    const [signature, publicKey] = signP2wpkhInput(tx, i, spent.value, key.privateKey, sighashType, cache, key.publicKey);
     psbtCall(() => psbt.updateInput(i, { partialSig: { signature, publicKey } }));
   }
   if (!bip32derivs) return;
   for (let i = 0; i < psbt.outputCount; i++) {
-    const key = keys.get(toHex(psbt.tx.outputs[i].script));
+    const key = keys.get(toHex(tx.outputs[i].script));
     if (key && psbt.outputDerivation(i).length === 0) psbtCall(() => psbt.updateOutput(i, [origin(key)]));
   }
 }
