@@ -14,6 +14,7 @@ import { methodHelpText } from './render.js';
 import type { HelpTable } from './types.js';
 import { walletHelp, utilHelp } from './wallet.js';
 import { walletManageHelp, walletSpendHelp } from './wallets.js';
+import { walletDescriptorHelp } from './wallet-descriptors.js';
 
 export const HELP: HelpTable = {
   ...chainHelp,
@@ -30,6 +31,7 @@ export const HELP: HelpTable = {
   ...controlHelp,
   ...coreExtrasHelp,
   ...descriptorHelp,
+  ...walletDescriptorHelp,
 };
 
 export function helpFor(method: RpcMethod): string {
