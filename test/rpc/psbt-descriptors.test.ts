@@ -70,7 +70,7 @@ describe('descriptorprocesspsbt', () => {
     assert.equal(finalised.hex, processed.hex);
   });
 
-  test('a sighash type other than the one stored is -22; SINGLE signs with SINGLE', async () => {
+  test('sighashtype SINGLE: the signature carries SINGLE', async () => {
     const single = await call<Processed>('descriptorprocesspsbt', [unsigned, [privateDesc], 'SINGLE', true, false]);
     assert.equal(single.complete, true);
     const decoded = await call<{ inputs: Array<{ partial_signatures: Record<string, string> }> }>('decodepsbt', [single.psbt]);
