@@ -54,6 +54,6 @@ export interface WalletInfo {
   private_keys_enabled: true;
   avoid_reuse: false;
   scanning: false;
-  descriptors: false;
+  descriptors: true;
   lastprocessedblock: { hash: string; height: number };
 }

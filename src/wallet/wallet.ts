@@ -314,7 +314,7 @@ export class Wallet {
       private_keys_enabled: true,
       avoid_reuse: false,
       scanning: false,
-      descriptors: false,
+      descriptors: true, // importdescriptors, listdescriptors, gethdkeys: a descriptor wallet, as Core's
       lastprocessedblock: this.lastProcessedBlock,
     };
     if (this.vault.isEncrypted) info.unlocked_until = Math.floor(this.vault.unlockedUntil);
