@@ -63,7 +63,11 @@ export async function getHdKeys(parts: WalletParts, options: { activeOnly: boole
     const descriptors = all.filter((row) => row.active || !options.activeOnly).sort((a, b) => (a.desc < b.desc ? -1 : a.desc > b.desc ? 1 : 0));
     if (descriptors.length === 0) continue;
     const row: HdKeyRow = { xpub, has_private: true, descriptors };
-    if (options.private) row.xprv = privateText(privateExtended(parts, xpub, master)!, parts);
+    if (options.private) {
+      const node = privateExtended(parts, xpub, master)!;
+      row.xprv = privateText(node, parts);
+      node.wipePrivateData(); // a copy made for this answer
+    }
     rows.push(row);
   }
   return rows;
@@ -113,6 +117,7 @@ export async function createWalletDescriptor(parts: WalletParts, options: { inte
     await batch.write();
     descs.push(publicText);
   }
+  node.wipePrivateData(); // a copy made for this call
   if (descs.length === 0) throw new WalletError('wallet-error', 'Descriptor already exists');
   return { descs };
 }
