@@ -2,6 +2,8 @@
 import type { RpcWallet } from '../rpc/interfaces.js';
 import type { Wallet } from '../wallet/wallet.js';
 import { listDescriptors } from '../wallet/extras/descriptors.js';
+import { createWalletDescriptor, getHdKeys } from '../wallet/extras/hdkeys.js';
+import { importDescriptors } from '../wallet/extras/import-descriptors.js';
 import { addressesByLabel, listLabels, listReceivedByLabel, receivedByLabel, setLabel } from '../wallet/extras/labels.js';
 import { listLockUnspent, lockUnspent } from '../wallet/extras/locks.js';
 import { setWalletFlag } from '../wallet/extras/flags.js';
@@ -65,5 +67,8 @@ export function walletForRpc(wallet: Wallet): RpcWallet {
     importPrunedFunds: (tx, block) => wallet.withParts((parts) => importPrunedFunds(parts, tx, block)),
     removePrunedFunds: (txid) => wallet.withParts((parts) => removePrunedFunds(parts, txid)),
     simulateTransactions: (txs, coinExists) => wallet.withParts((parts) => simulateTransactions(parts, txs, coinExists)),
+    importDescriptors: (requests) => wallet.withParts((parts) => importDescriptors(parts, requests) as unknown as Promise<Record<string, unknown>[]>),
+    getHdKeys: (options) => wallet.withParts((parts) => getHdKeys(parts, options) as unknown as Promise<Record<string, unknown>[]>),
+    createWalletDescriptor: (options) => wallet.withParts((parts) => createWalletDescriptor(parts, options)),
   };
 }

@@ -274,6 +274,24 @@ export interface RpcWallet {
   removePrunedFunds(txid: string): Promise<void>;
   /** simulaterawtransaction's balance_change; `coinExists` is the node's view of an outpoint. */
   simulateTransactions(txs: readonly Transaction[], coinExists: (outpoint: OutPoint) => Promise<boolean>): Promise<bigint>;
+  /** Core's importdescriptors: one {success, warnings?, error?} per request, then a rescan; -13 when locked. */
+  importDescriptors(requests: readonly RpcDescriptorImport[]): Promise<WalletRow[]>;
+  /** Core's gethdkeys; `private` needs an unlocked wallet. */
+  getHdKeys(options: { activeOnly: boolean; private: boolean }): Promise<WalletRow[]>;
+  /** Core's createwalletdescriptor for bech32: the new active descriptors. */
+  createWalletDescriptor(options: { internal?: boolean; hdkey?: string }): Promise<{ descs: string[] }>;
+}
+
+/** One importdescriptors request, its JSON types checked. */
+export interface RpcDescriptorImport {
+  desc: string;
+  active: boolean;
+  internal: boolean;
+  range?: [number, number];
+  nextIndex?: number;
+  /** Seconds since the epoch, or "now" (the wallet's last block's time). */
+  timestamp: number | 'now';
+  label?: string;
 }
 
 /** Options of fundrawtransaction, parsed. */

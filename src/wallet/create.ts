@@ -31,6 +31,7 @@ export async function loadOrCreate(store: WalletStore, params: NetworkParams, ch
     txs: new Map(),
     labels: new Map(),
     imported: new Map(),
+    descriptors: new Map(),
   };
   await store
     .batch()

@@ -12,7 +12,8 @@ import { publicKeyHash } from '../primitives/keys.js';
 import { AccountKeys, type KeyBranch, keyPath } from './hd.js';
 
 export interface WalletKey {
-  readonly kind: 'hd' | 'imported';
+  /** `descriptor`: derived from a descriptor importdescriptors added (descriptor-keys.ts). */
+  readonly kind: 'hd' | 'imported' | 'descriptor';
   readonly branch?: KeyBranch;
   readonly index?: number;
   /** "m/84'/1'/0'/0/5" for HD keys. */
@@ -23,7 +24,21 @@ export interface WalletKey {
   readonly scriptHex: string;
   readonly address: string;
   label?: string;
+  /** Descriptor keys: the descriptor's id, the index in its range and the key's BIP32 origin. */
+  readonly descriptor?: { id: string; index: number; origin: { fingerprint: string; path: number[] } };
 }
+
+/** A ranged descriptor handing out keys in place of an HD branch (an active imported descriptor). */
+export interface KeySource {
+  /** The next unused key; its state lives in `HdState.descriptors`, persisted with `hd`. */
+  issue(): WalletKey;
+  /** One of its keys was paid: true when its state moved. */
+  markUsed(key: WalletKey): boolean;
+  keypoolSize(): number;
+}
+
+/** Fields of a key a KeySource adds to the ring. */
+export type SourceKeyFields = Pick<WalletKey, 'publicKey' | 'label' | 'descriptor'>;
 
 /**
  * How far each HD branch has gone: `issued` handed out, `used` one past the highest index seen
@@ -34,6 +49,8 @@ export interface HdState {
   issued: [number, number];
   used: [number, number];
   rangeEnd?: [number, number];
+  /** Imported descriptors by id: `next` index to hand out, `end` of the range derived (inclusive). */
+  descriptors?: Record<string, { next: number; end: number }>;
 }
 
 export class KeyRing {
@@ -42,6 +59,9 @@ export class KeyRing {
   /** HD keys by branch and index; its lengths are how far each branch is derived. */
   private readonly hdKeys: [WalletKey[], WalletKey[]] = [[], []];
   private readonly account: AccountKeys;
+  /** Descriptor key sources by descriptor id, and the one active per branch (undefined: the HD branch). */
+  private readonly sources = new Map<string, KeySource>();
+  private readonly active: [string | undefined, string | undefined] = [undefined, undefined];
   /** Inside deferTopUps: branches keep one key ahead, the rest of the lookahead waits for refill(). */
   private deferring = false;
 
@@ -71,11 +91,20 @@ export class KeyRing {
 
   /** Keys derived ahead of those handed out on `branch` (Core's keypoolsize). */
   keypoolSize(branch: KeyBranch): number {
+    const source = this.activeSource(branch);
+    if (source) return source.keypoolSize();
     return this.hdKeys[branch].length - this.hd.issued[branch];
+  }
+
+  /** How many keys of the seed's `branch` are derived (its descriptor's range). */
+  hdDerived(branch: KeyBranch): number {
+    return this.hdKeys[branch].length;
   }
 
   /** The next unused key of `branch`; the caller persists `hd` afterwards. */
   issue(branch: KeyBranch): WalletKey {
+    const source = this.activeSource(branch);
+    if (source) return source.issue();
     const index = Math.max(this.hd.issued[branch], this.hd.used[branch]);
     this.hd.issued[branch] = index + 1;
     this.topUp(branch);
@@ -84,6 +113,7 @@ export class KeyRing {
 
   /** Records that `key` was paid; returns true when the HD state moved (and must be persisted). */
   markUsed(key: WalletKey): boolean {
+    if (key.descriptor) return this.sources.get(key.descriptor.id)?.markUsed(key) ?? false;
     if (key.kind !== 'hd' || key.index! < this.hd.used[key.branch!]) return false;
     const branch = key.branch!;
     this.hd.used[branch] = key.index! + 1;
@@ -130,8 +160,37 @@ export class KeyRing {
     return this.add({ kind: 'imported', publicKey, label });
   }
 
+  /** A descriptor's key (the same script already known stays as it is). */
+  addDescriptorKey(fields: SourceKeyFields): WalletKey {
+    const existing = this.byScript(p2wpkhScript(publicKeyHash(fields.publicKey)));
+    if (existing) return existing;
+    return this.add({ kind: 'descriptor', ...fields });
+  }
+
+  source(id: string): KeySource | undefined {
+    return this.sources.get(id);
+  }
+
+  registerSource(id: string, source: KeySource): void {
+    this.sources.set(id, source);
+  }
+
+  /** Makes descriptor `id` hand out `branch`'s keys (undefined: the wallet's own HD branch again). */
+  setActive(branch: KeyBranch, id: string | undefined): void {
+    this.active[branch] = id;
+  }
+
+  activeDescriptor(branch: KeyBranch): string | undefined {
+    return this.active[branch];
+  }
+
   *keys(): IterableIterator<WalletKey> {
     yield* this.byScriptHex.values();
+  }
+
+  private activeSource(branch: KeyBranch): KeySource | undefined {
+    const id = this.active[branch];
+    return id === undefined ? undefined : this.sources.get(id);
   }
 
   private topUp(branch: KeyBranch): void {
@@ -143,7 +202,7 @@ export class KeyRing {
     }
   }
 
-  private add(fields: { kind: 'hd' | 'imported'; publicKey: Uint8Array; branch?: KeyBranch; index?: number; path?: string; label?: string }): WalletKey {
+  private add(fields: { kind: WalletKey['kind']; publicKey: Uint8Array; branch?: KeyBranch; index?: number; path?: string; label?: string; descriptor?: WalletKey['descriptor'] }): WalletKey {
     const hash = publicKeyHash(fields.publicKey);
     const script = p2wpkhScript(hash);
     const key: WalletKey = { ...fields, hashHex: toHex(hash), script, scriptHex: toHex(script), address: encodeAddress(hash, this.params.bech32Prefix) };

@@ -57,6 +57,6 @@ export interface WalletInfo {
   avoid_reuse: boolean;
   /** false, or how long (seconds) and how far (0..1) the running rescan has gone. */
   scanning: false | { duration: number; progress: number };
-  descriptors: false;
+  descriptors: true;
   lastprocessedblock: { hash: string; height: number };
 }

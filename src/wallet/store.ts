@@ -11,6 +11,8 @@
  *   label/<address>       string                             getnewaddress labels
  *   imported/<hash160>    { publicKey, label? }              public halves of imported keys (private halves are in `secret`)
  *   flag/avoid_reuse      true                               setwalletflag avoid_reuse (absent: off)
+ *   masterxpub            string                             the seed's root xpub (gethdkeys), kept once known so it shows while locked
+ *   descriptor/<id>       DescriptorRecord                   importdescriptors: public form and settings (private form in `secret`)
  *
  * Coins are not stored: they are derived from the tx records on open (see coins.ts), so a coin
  * and the tx that made or spent it can never disagree. Every event is one batch.
@@ -68,6 +70,23 @@ export interface ImportedRecord {
   label?: string;
 }
 
+/**
+ * A descriptor importdescriptors or createwalletdescriptor added; `id` is the sha256 of `desc`.
+ * How far it has been handed out and derived is in `hd.descriptors`, which changes with every key.
+ */
+export interface DescriptorRecord {
+  /** Core's normalised public form with checksum: it derives every key without a secret. */
+  desc: string;
+  timestamp: number;
+  /** The range asked for at import, inclusive ([0, 0] for a single key). */
+  range: [number, number];
+  active: boolean;
+  internal: boolean;
+  label?: string;
+  /** The extended public keys as written (gethdkeys groups descriptors by them). */
+  hdkeys: string[];
+}
+
 export interface LoadedWallet {
   secret: SecretRecord;
   account: AccountRecord;
@@ -76,6 +95,7 @@ export interface LoadedWallet {
   txs: Map<string, TxRecord>;
   labels: Map<string, string>;
   imported: Map<string, ImportedRecord>;
+  descriptors: Map<string, DescriptorRecord>;
 }
 
 type Db = Level<string, unknown>;
@@ -154,7 +174,13 @@ export class WalletStore {
       txs: await this.prefix<TxRecord>('tx/'),
       labels: await this.prefix<string>('label/'),
       imported: await this.prefix<ImportedRecord>('imported/'),
+      descriptors: await this.prefix<DescriptorRecord>('descriptor/'),
     };
+  }
+
+  /** One record (undefined when absent). */
+  async get<T>(key: string): Promise<T | undefined> {
+    return (await this.db.get(key)) as T | undefined;
   }
 
   async blockHash(height: number): Promise<string | undefined> {

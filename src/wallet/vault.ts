@@ -15,6 +15,8 @@ export interface Secrets {
   mnemonic: string;
   /** Imported private keys (hex) by the hash160 (hex) of their public key. */
   imported: Record<string, string>;
+  /** Descriptors importdescriptors added, in their private form, by descriptor id. */
+  descriptors?: Record<string, string>;
 }
 
 /** The `secret` record: in the clear until encryptwallet, sealed after. */
@@ -162,6 +164,22 @@ export class Vault {
   addImported(hash160Hex: string, privateKey: Uint8Array): SecretRecord {
     const secrets = this.secrets();
     secrets.imported[hash160Hex] = toHex(privateKey);
+    return this.reseal(secrets);
+  }
+
+  /** The private form of an imported descriptor (undefined for one we hold no secret of). */
+  descriptorSecret(id: string): string | undefined {
+    return this.secrets().descriptors?.[id];
+  }
+
+  /** Adds an imported descriptor's private form; returns the record to write, as addImported. */
+  addDescriptor(id: string, privateText: string): SecretRecord {
+    const secrets = this.secrets();
+    secrets.descriptors = { ...secrets.descriptors, [id]: privateText };
+    return this.reseal(secrets);
+  }
+
+  private reseal(secrets: Secrets): SecretRecord {
     if (!this.box) return { encrypted: false, secrets };
     const { key, kdf } = this.unlocked!;
     this.box = seal(key!, kdf!, this.encode(secrets), this.aad());

@@ -12,6 +12,7 @@ import { readBackup, restoreRecords, writeBackup } from './backup.js';
 import { type Balances, Ledger, type WalletCoin } from './coins.js';
 import { loadOrCreate } from './create.js';
 import { wpkhDescriptor } from './descriptor.js';
+import { DescriptorKeys, descriptorPrivateKey } from './descriptor-keys.js';
 import { WalletError, lockedError } from './errors.js';
 import { type FundRequest, type FundedTransaction, fundTransaction } from './fund.js';
 import { type HistoryContext, type TransactionResult, type TxListEntry, getTransaction, listTransactions } from './history.js';
@@ -101,6 +102,7 @@ export class Wallet {
   private static assemble(options: ResolvedWalletOptions, modules: WalletModules, store: WalletStore, loaded: LoadedWallet): Wallet {
     const now = modules.now ?? (() => Date.now() / 1000);
     const keys = new KeyRing(options.params, loaded.account.xpub, loaded.hd, options.keypoolSize);
+    for (const [id, record] of loaded.descriptors) DescriptorKeys.attach(keys, loaded.hd, id, record, options.params, options.keypoolSize);
     for (const [address, label] of loaded.labels) {
       const key = keys.byAddress(address);
       if (key) key.label = label;
@@ -283,6 +285,7 @@ export class Wallet {
   /** The BIP32 origin of the key behind `script` when it is one of our HD keys (PSBT bip32_derivs). */
   keyOrigin(script: Uint8Array): KeyOrigin | undefined {
     const key = this.ctx.keys.byScript(script);
+    if (key?.descriptor) return { publicKey: key.publicKey, ...key.descriptor.origin };
     if (!key?.path) return undefined;
     return { publicKey: key.publicKey, fingerprint: this.fingerprint, path: parsePath(key.path) };
   }
@@ -314,7 +317,7 @@ export class Wallet {
       private_keys_enabled: true,
       avoid_reuse: this.ctx.ledger.avoidReuse,
       scanning: this.ctx.scan!.info(),
-      descriptors: false,
+      descriptors: true, // importdescriptors, listdescriptors, gethdkeys: a descriptor wallet, as Core's
       lastprocessedblock: this.lastProcessedBlock,
     };
     if (this.vault.isEncrypted) info.unlocked_until = Math.floor(this.vault.unlockedUntil);
@@ -501,6 +504,7 @@ export class Wallet {
         fingerprint: this.fingerprint,
         mempool: this.modules.mempool,
         name: this.options.name,
+        lookahead: this.options.keypoolSize,
         feeRate: (satPerVbyte) => this.feeRate(satPerVbyte),
         privateKey: (key) => this.privateKey(key),
       });
@@ -563,6 +567,7 @@ export class Wallet {
 
   private privateKey(key: WalletKey): Uint8Array {
     if (key.kind === 'hd') return this.vault.hdPrivateKey(key.branch!, key.index!);
+    if (key.kind === 'descriptor') return descriptorPrivateKey(this.vault.descriptorSecret(key.descriptor!.id), key, this.params);
     const privateKey = this.vault.importedPrivateKey(key.hashHex);
     if (!privateKey) throw new WalletError('wallet-error', `Private key for address ${key.address} is not known`);
     return privateKey;

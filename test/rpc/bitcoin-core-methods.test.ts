@@ -20,6 +20,7 @@ import * as ecc from '@bitcoinerlab/secp256k1';
 import BitcoinCore from 'bitcoin-core';
 import * as bitcoin from 'bitcoinjs-lib';
 import { ECPairFactory } from 'ecpair';
+import { HDKey } from '@scure/bip32';
 import { basicFilterElements, buildGcsFilter, filterHeader } from '../../src/primitives/block-filter.js';
 import { fromHex, hexToHash, toHex } from '../../src/primitives/bytes.js';
 import { Transaction } from '../../src/primitives/transaction.js';
@@ -46,7 +47,6 @@ export const NOT_PLANNED: Readonly<Record<string, string>> = Object.fromEntries(
   ...['migrateWallet'].map((m) => [m, 'migrates a legacy wallet; powcoin never had one']),
   ...['createMultiSig'].map((m) => [m, 'multisig outputs: our chain pays only P2WPKH (DESIGN.md)']),
   ...['walletDisplayAddress', 'enumerateSigners'].map((m) => [m, 'external signers (-signer) are not supported']),
-  ...['createWalletDescriptor', 'descriptorProcessPsbt', 'getHdKeys', 'importDescriptors'].map((m) => [m, 'descriptor calls not implemented yet']),
   // ---- end corewallet ----
 ]);
 
@@ -772,6 +772,62 @@ const CASES: Case[] = [
     const ranged = obj(await client.scanTxOutSet('start', [{ desc: receive.desc, range: [0, receive.next_index] }]));
     assert.ok(ranged.unspents.length > scan.unspents.length, 'the ranged descriptor finds more');
   }],
+  // ---- descriptor wallet calls (branch walletdesc) ----
+  ['descriptorProcessPsbt', async ({ client, mine, other }) => {
+    // A coin of `mine`, spent by a PSBT signed with a descriptor holding its key, not by the wallet.
+    const coin = ((await client.listUnspent(1)) as Array<{ txid: string; vout: number; address: string; amount: number }>).find((c) => c.address === mine)!;
+    const psbt = (await client.createPsbt([{ txid: coin.txid, vout: coin.vout }], { [other]: Math.round((coin.amount - 0.001) * 1e8) / 1e8 })) as string;
+    const processed = obj(await client.descriptorProcessPsbt(psbt, [`wpkh(${(await client.dumpPrivKey(mine)) as string})`]));
+    assert.equal(processed.complete, true);
+    assert.equal(obj(((await client.testMempoolAccept([processed.hex])) as unknown[])[0]).allowed, true);
+    assert.equal(obj(await client.descriptorProcessPsbt(psbt, [obj(await client.getAddressInfo(mine)).desc])).complete, false, 'a public descriptor cannot sign');
+    assert.equal(await rpcCode(client.descriptorProcessPsbt(psbt, [7])), -8);
+  }],
+  ['importDescriptors', async ({ client, daemon }) => {
+    await client.createWallet('descs');
+    const descs = walletClient(daemon, 'descs');
+    try {
+      const key = HDKey.fromMasterSeed(new Uint8Array(32).fill(12), regtest.bip32);
+      const text = `wpkh(${key.privateExtendedKey}/84h/1h/0h/0/*)`;
+      const desc = `${text}#${obj(await client.getDescriptorInfo(text)).checksum}`;
+      assert.deepEqual(plain(await descs.importDescriptors([{ desc, timestamp: 'now', active: true, range: [0, 9] }])), [{ success: true }]);
+      assert.deepEqual(await client.deriveAddresses(desc, [0, 0]), [await descs.getNewAddress()], 'the active descriptor hands out addresses');
+      const refused = obj(((await descs.importDescriptors([{ desc: obj(await client.getDescriptorInfo(`wpkh(${key.publicExtendedKey}/0/*)`)).descriptor, timestamp: 'now' }])) as unknown[])[0]);
+      assert.equal(refused.error.code, -4, 'watch-only in a wallet with private keys');
+      assert.equal(await rpcCode(descs.importDescriptors([{ desc }])), -3, 'timestamp is required');
+    } finally {
+      await client.unloadWallet('descs');
+    }
+  }],
+  ['getHdKeys', async ({ client, daemon }) => {
+    await client.loadWallet('descs');
+    const descs = walletClient(daemon, 'descs');
+    try {
+      const key = HDKey.fromMasterSeed(new Uint8Array(32).fill(12), regtest.bip32);
+      const keys = (await descs.getHdKeys()) as Array<{ xpub: string; has_private: boolean; descriptors: Array<{ active: boolean }> }>;
+      assert.equal(keys.length, 2, "the wallet's seed and the imported key");
+      assert.ok(keys.find((k) => k.xpub === key.publicExtendedKey)!.descriptors.every((d) => d.active));
+      assert.equal(obj(((await descs.getHdKeys({ private: true })) as unknown[]).find((k) => obj(k).xpub === key.publicExtendedKey)).xprv, key.privateExtendedKey);
+    } finally {
+      await client.unloadWallet('descs');
+    }
+  }],
+  ['createWalletDescriptor', async ({ client, daemon }) => {
+    await client.loadWallet('descs');
+    const descs = walletClient(daemon, 'descs');
+    try {
+      const key = HDKey.fromMasterSeed(new Uint8Array(32).fill(12), regtest.bip32);
+      // The imported key makes receive addresses, the seed change: two HD keys, so hdkey must name one.
+      assert.equal(await rpcCode(descs.createWalletDescriptor('bech32')), -4);
+      const made = obj(await descs.createWalletDescriptor('bech32', { hdkey: key.publicExtendedKey }));
+      assert.equal(made.descs.length, 1, 'its receive descriptor exists: only change is made');
+      assert.deepEqual(await client.deriveAddresses(made.descs[0], [0, 0]), [await descs.getRawChangeAddress()]);
+      assert.equal(await rpcCode(descs.createWalletDescriptor('bech32', { hdkey: key.publicExtendedKey })), -4, 'Descriptor already exists');
+    } finally {
+      await client.unloadWallet('descs');
+    }
+  }],
+  // ---- end walletdesc ----
   ['restoreWallet', async ({ client, daemon, dir, mine }) => {
     assert.deepEqual(plain(await client.restoreWallet('restored', join(dir, 'backup.dat'))), { name: 'restored', warnings: [] });
     assert.ok(((await client.listWallets()) as string[]).includes('restored'), 'the restored wallet is loaded');

@@ -9,7 +9,7 @@ import { concatBytes, fromHex, toHex } from '../bytes.js';
 import { hash160, sha256 } from '../hash.js';
 import { addChecksum, splitChecksum } from './checksum.js';
 import { DescriptorError } from './errors.js';
-import { type KeyExpression, type KeyOriginInfo, deriveKey, hasPrivateKey, isRangeKey, keyText, parseKey } from './keys.js';
+import { type KeyExpression, type KeyOriginInfo, deriveKey, hasPrivateKey, isHardenedRangeKey, isRangeKey, keyText, normalizeKey, parseKey } from './keys.js';
 
 export type DescriptorNode =
   | { type: 'pk' | 'pkh' | 'wpkh' | 'combo'; key: KeyExpression }
@@ -119,6 +119,13 @@ function nodeKeys(node: DescriptorNode): KeyExpression[] {
   return [];
 }
 
+function mapKeys(node: DescriptorNode, map: (key: KeyExpression) => KeyExpression): DescriptorNode {
+  if ('key' in node) return { ...node, key: map(node.key) };
+  if ('keys' in node) return { ...node, keys: node.keys.map(map) };
+  if ('inner' in node) return { ...node, inner: mapKeys(node.inner, map) };
+  return node;
+}
+
 function nodeText(node: DescriptorNode, params: NetworkParams, publicOnly: boolean): string {
   switch (node.type) {
     case 'multi':
@@ -200,6 +207,21 @@ export class Descriptor {
     return this.root.type !== 'addr' && this.root.type !== 'raw';
   }
 
+  /** Every key expression, in the order written. */
+  get keys(): KeyExpression[] {
+    return nodeKeys(this.root);
+  }
+
+  /** Some key is ranged over hardened indexes (`/*h`): only the private form derives it. */
+  get hasHardenedRange(): boolean {
+    return nodeKeys(this.root).some(isHardenedRangeKey);
+  }
+
+  /** Core's ToNormalizedString's tree: hardened steps after private extended keys moved into their origins. */
+  normalized(): Descriptor {
+    return new Descriptor(mapKeys(this.root, normalizeKey), this.params);
+  }
+
   /** Core's hasprivatekeys: at least one key is private. */
   get hasPrivateKeys(): boolean {
     return nodeKeys(this.root).some(hasPrivateKey);
@@ -231,4 +253,4 @@ export class Descriptor {
 
 export { addChecksum, descriptorChecksum, splitChecksum } from './checksum.js';
 export { DescriptorError } from './errors.js';
-export { type KeyExpression, type KeyOriginInfo, type PathStep, extendedVersions, pathText } from './keys.js';
+export { type KeyExpression, type KeyOriginInfo, type PathStep, HARDENED, extendedPublicText, extendedVersions, pathText } from './keys.js';

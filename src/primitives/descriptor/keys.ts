@@ -133,6 +133,27 @@ export function hasPrivateKey(key: KeyExpression): boolean {
   return key.constant ? key.constant.privateKey !== undefined : key.extended!.node.privateKey !== null;
 }
 
+function deriveStep(node: HDKey, step: PathStep): HDKey {
+  if (step.index >= HARDENED && !node.privateKey) throw new DescriptorError('Cannot derive script without private keys');
+  return node.deriveChild(step.index);
+}
+
+function derivePath(node: HDKey, path: readonly PathStep[]): HDKey {
+  return path.reduce(deriveStep, node);
+}
+
+/** A ranged key's node before its `*` step, derived once per key expression: each index then costs one step. */
+const fixedNodes = new WeakMap<object, HDKey>();
+
+function fixedPart(extended: NonNullable<KeyExpression['extended']>): HDKey {
+  let node = fixedNodes.get(extended);
+  if (!node) {
+    node = derivePath(extended.node, extended.path);
+    fixedNodes.set(extended, node);
+  }
+  return node;
+}
+
 /** The public key at `index` (for a ranged key) with its full origin, or throws when a hardened step needs a private key we lack. */
 export function deriveKey(key: KeyExpression, index: number): { publicKey: Uint8Array; privateKey?: Uint8Array; origin: KeyOriginInfo } {
   if (key.constant) {
@@ -141,11 +162,8 @@ export function deriveKey(key: KeyExpression, index: number): { publicKey: Uint8
   }
   const { node, path, range } = key.extended!;
   const steps = range === undefined ? path : [...path, { index: range === '' ? index : index + HARDENED, mark: range }];
-  let child = node;
-  for (const step of steps) {
-    if (step.index >= HARDENED && !child.privateKey) throw new DescriptorError('Cannot derive script without private keys');
-    child = child.deriveChild(step.index);
-  }
+  let child = range === undefined ? derivePath(node, path) : fixedPart(key.extended!);
+  if (range !== undefined) child = deriveStep(child, steps[steps.length - 1]);
   const origin = key.origin
     ? { fingerprint: key.origin.fingerprint, path: [...key.origin.path, ...steps] }
     : { fingerprint: node.fingerprint.toString(16).padStart(8, '0'), path: steps };
@@ -172,4 +190,34 @@ export function keyText(key: KeyExpression, params: NetworkParams, publicOnly: b
     ? new HDKey({ versions, depth: node.depth, index: node.index, parentFingerprint: node.parentFingerprint, chainCode: node.chainCode!, publicKey: node.publicKey! }).publicExtendedKey
     : new HDKey({ versions, depth: node.depth, index: node.index, parentFingerprint: node.parentFingerprint, chainCode: node.chainCode!, privateKey: node.privateKey }).privateExtendedKey;
   return origin + encoded + pathText(path) + (range === undefined ? '' : `/*${range}`);
+}
+
+/** An extended key as its public text (xpub on main, tpub elsewhere), whatever it was written as. */
+export function extendedPublicText(node: HDKey, params: NetworkParams): string {
+  const versions = extendedVersions(params);
+  return new HDKey({ versions, depth: node.depth, index: node.index, parentFingerprint: node.parentFingerprint, chainCode: node.chainCode!, publicKey: node.publicKey! }).publicExtendedKey;
+}
+
+/** A hardened range (`/*h`): each index needs the private key, so it cannot be derived from public data. */
+export function isHardenedRangeKey(key: KeyExpression): boolean {
+  return key.extended?.range === "'" || key.extended?.range === 'h';
+}
+
+/**
+ * Core's normalised form: the hardened steps after an extended private key derived away into the
+ * key's origin (`xprv/84h/1h/0h/0/*` becomes `[fingerprint/84h/1h/0h]xpub/0/*`), so the public
+ * form derives the same keys with no secret. Other keys come back as they are.
+ */
+export function normalizeKey(key: KeyExpression): KeyExpression {
+  if (!key.extended?.node.privateKey) return key;
+  const { node, path, range } = key.extended;
+  const lastHardened = path.findLastIndex((step) => step.index >= HARDENED);
+  if (lastHardened < 0) return key;
+  const hardened = path.slice(0, lastHardened + 1);
+  let child = node;
+  for (const step of hardened) child = child.deriveChild(step.index);
+  const origin = key.origin
+    ? { fingerprint: key.origin.fingerprint, path: [...key.origin.path, ...hardened] }
+    : { fingerprint: node.fingerprint.toString(16).padStart(8, '0'), path: hardened };
+  return { origin, extended: { node: child, path: path.slice(lastHardened + 1), range } };
 }

@@ -56,7 +56,7 @@ export const descriptorHelp: HelpTable = {
     examples: [[1, WPKH]],
   },
   listdescriptors: {
-    description: "The wallet's descriptors as Core's default descriptor wallet lists them, P2WPKH only: wpkh([fingerprint/84h/1h/0h]tpub.../0/*) for receiving (internal false) and .../1/* for change, with range, next and next_index; imported keys as wpkh(key), not active.",
+    description: "The wallet's descriptors as Core's default descriptor wallet lists them, P2WPKH only: wpkh([fingerprint/84h/1h/0h]tpub.../0/*) for receiving (internal false) and .../1/* for change, with range, next and next_index; imported keys as wpkh(key), not active; then the descriptors importdescriptors and createwalletdescriptor added (an active one replaces the seed's for its branch).",
     args: { private: { type: 'boolean', text: 'Show xprv and WIF keys (needs an unlocked wallet; default=false)' } },
     result: 'An object: wallet_name, descriptors [{desc, timestamp, active, internal, range, next, next_index}].',
     examples: [[]],

@@ -16,6 +16,7 @@ import type { HelpTable } from './types.js';
 import { walletHelp, utilHelp } from './wallet.js';
 import { walletManageHelp, walletSpendHelp } from './wallets.js';
 import { walletUpkeepHelp } from './wallet-upkeep.js';
+import { walletDescriptorHelp } from './wallet-descriptors.js';
 
 export const HELP: HelpTable = {
   ...chainHelp,
@@ -34,6 +35,7 @@ export const HELP: HelpTable = {
   ...descriptorHelp,
   ...walletUpkeepHelp,
   ...nodeExtrasHelp,
+  ...walletDescriptorHelp,
 };
 
 export function helpFor(method: RpcMethod): string {

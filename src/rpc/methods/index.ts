@@ -39,6 +39,8 @@ import { networkControlMethods } from './network-control.js';
 import { scanBlocksMethods } from './scanblocks.js';
 import { prioritiseMethods } from './prioritise.js';
 import { submitPackageMethods } from './submitpackage.js';
+import { walletDescriptorMethods } from './wallet-descriptors.js';
+import { psbtDescriptorMethods } from './psbt-descriptors.js';
 
 export type MethodTable = ReadonlyMap<string, RpcMethod>;
 
@@ -81,6 +83,8 @@ export function methodTable(): MethodTable {
     ...scanBlocksMethods,
     ...prioritiseMethods,
     ...submitPackageMethods,
+    ...walletDescriptorMethods,
+    ...psbtDescriptorMethods,
     ...controlMethods(() => table),
   ];
   for (const method of all) {

@@ -18,7 +18,7 @@ import { type RpcMethod, optional, required } from './types.js';
 import { walletCall } from './wallet-errors.js';
 
 /** Runs a PSBT operation, answering its PsbtError as Core does: -22 for bytes, -8 for incompatible PSBTs. */
-function psbtCall<T>(run: () => T): T {
+export function psbtCall<T>(run: () => T): T {
   try {
     return run();
   } catch (err) {
@@ -28,13 +28,13 @@ function psbtCall<T>(run: () => T): T {
   }
 }
 
-function parsePsbt(p: Params, index: number): Psbt {
+export function parsePsbt(p: Params, index: number): Psbt {
   const text = p.string(index);
   if (text === undefined) throw invalidParameter('psbt is required');
   return psbtCall(() => Psbt.fromBase64(text));
 }
 
-function spentOrUndefined(psbt: Psbt, index: number): TxOutput | undefined {
+export function spentOrUndefined(psbt: Psbt, index: number): TxOutput | undefined {
   return psbtCall(() => psbt.spentOutput(index));
 }
 
@@ -97,7 +97,7 @@ async function walletProcessPsbt(p: Params, ctx: RpcContext): Promise<unknown> {
   return result;
 }
 
-function allFinal(psbt: Psbt): boolean {
+export function allFinal(psbt: Psbt): boolean {
   for (let i = 0; i < psbt.inputCount; i++) if (!isInputFinal(psbt.input(i))) return false;
   return true;
 }
@@ -123,6 +123,12 @@ function combinePsbt(p: Params): string {
 async function utxoUpdatePsbt(p: Params, ctx: RpcContext): Promise<string> {
   const psbt = parsePsbt(p, 0);
   if (p.has(1) && p.array(1).length > 0) throw invalidParameter('descriptors are not supported: this node knows only P2WPKH outputs, whose spent output is enough');
+  await addSpentOutputs(psbt, ctx);
+  return psbt.toBase64();
+}
+
+/** Core's updater step without a wallet: each input's spent output from the UTXO set or the mempool. */
+export async function addSpentOutputs(psbt: Psbt, ctx: RpcContext): Promise<void> {
   const tx = psbt.tx;
   for (let i = 0; i < psbt.inputCount; i++) {
     const view = psbt.input(i);
@@ -131,7 +137,6 @@ async function utxoUpdatePsbt(p: Params, ctx: RpcContext): Promise<string> {
     const coin = (await ctx.chain.getCoin(prevout)) ?? ctx.mempool.getCoin(prevout);
     if (coin) psbtCall(() => psbt.updateInput(i, { witnessUtxo: { value: coin.value, script: coin.script } }));
   }
-  return psbt.toBase64();
 }
 
 function convertToPsbt(p: Params): string {

@@ -11,6 +11,8 @@ export interface WalletParts {
   fingerprint: string;
   mempool: WalletMempool;
   name: string;
+  /** Keys derived past the last one handed out (the keypool size). */
+  lookahead: number;
   /** sat/kvB: the caller's sat/vB, else the wallet's default (at least the mempool's floor). */
   feeRate(satPerVbyte?: number): bigint;
   /** Throws `locked` while the wallet is locked. */
