@@ -46,15 +46,15 @@ function activeChain(tip: BlockIndexEntry): BlockIndexEntry[] {
 }
 
 function restoreEntry(tree: BlockTree, record: BlockIndexRecord, sequence: number, proofs: Map<number, bigint>): BlockIndexEntry {
-  const hash = hashToHex(record.hash);
   const parent = record.height === 0 ? undefined : tree.get(record.header.prevHashHex());
-  if (record.height > 0 && !parent) throw new StoreError('corrupt', `block ${hash} at height ${record.height} has no stored parent`);
+  if (record.height > 0 && !parent) throw new StoreError('corrupt', `block ${hashToHex(record.hash)} at height ${record.height} has no stored parent`);
   const { bits } = record.header;
   let proof = proofs.get(bits);
   if (proof === undefined) proofs.set(bits, (proof = blockProof(bits)));
   const entry = new BlockIndexEntry(record.header, parent, proof, record.status, sequence);
-  if (entry.hash !== hash || entry.chainwork !== record.chainwork || entry.height !== record.height) {
-    throw new StoreError('corrupt', `block index entry ${hash} does not match its header, height or chainwork`);
+  // The entry's hash is the key it was stored under (decodeBlockIndex never re-hashes): height and work are what can disagree.
+  if (entry.chainwork !== record.chainwork || entry.height !== record.height) {
+    throw new StoreError('corrupt', `block index entry ${entry.hash} does not match its height or chainwork`);
   }
   entry.txCount = record.txCount;
   return entry;
