@@ -1,17 +1,27 @@
 #!/usr/bin/env node
-// `npm run build` step 2: bundles the client half of the CLI (src/cli/client.ts: rpc, wallet,
-// --help, --version) into one CommonJS file, <outdir>/src/cli/client.cjs, next to tsc's output so
-// paths found from the module's own location (config/, package.json) resolve the same way.
-// One file loaded by require() starts in about half the time of a dozen ES modules.
+// `npm run build` step 2: bundles the CLI next to tsc's output (<outdir>/src/...), so paths found
+// from a module's own location (config/, package.json, assets, worker files) resolve the same way.
+// - The client half (src/cli/client.ts: rpc, wallet, --help, --version) into one CommonJS file,
+//   <outdir>/src/cli/client.cjs. One file loaded by require() starts in about half the time of a
+//   dozen ES modules.
+// - The rest (src/cli/main.ts: node, mine, testnet) into ES module chunks in
+//   <outdir>/src/cli/bundle/: Node resolves and reads ~190 files before the node's first RPC
+//   answer otherwise, which cost more CPU than running them. Dynamic imports stay lazy (one chunk
+//   each). The packages the first answer loads are bundled too (LevelDB's JS side, pino, the
+//   hashing, key and PSBT libraries); LevelDB's native binding, and the packages of the parts
+//   started after the first answer (libp2p, fastify, prom-client, pino-pretty), load from
+//   node_modules as usual: libp2p's many packages must stay one copy each.
 // Usage: node scripts/bundle-cli.mjs [--outdir dist]
-import { buildSync } from 'esbuild';
-import { dirname, join, resolve } from 'node:path';
+import { build, buildSync } from 'esbuild';
+import { readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({ options: { outdir: { type: 'string', default: join(root, 'dist') } } });
-const outfile = join(resolve(values.outdir), 'src', 'cli', 'client.cjs');
+const outdir = resolve(values.outdir);
+const outfile = join(outdir, 'src', 'cli', 'client.cjs');
 
 const result = buildSync({
   entryPoints: [join(root, 'src', 'cli', 'client.ts')],
@@ -40,3 +50,47 @@ if (slow.length > 0) {
   process.stderr.write(`bundle-cli: the client bundle must not load ${slow.join(', ')}: a CLI call would pay for it at every start\n`);
   process.exit(1);
 }
+
+const bundleDir = join(outdir, 'src', 'cli', 'bundle');
+const EXTERNAL_PACKAGES = /^(libp2p|@libp2p\/|@multiformats\/|@chainsafe\/|it-|fastify|@fastify\/|prom-client|pino-pretty)(\/|$)/;
+
+const externalPackages = {
+  name: 'external-packages',
+  setup(build) {
+    build.onResolve({ filter: /^[^./]/ }, (args) => (EXTERNAL_PACKAGES.test(args.path) ? { path: args.path, external: true } : undefined));
+    // node-gyp-build finds the compiled binding from the directory of the file that asks.
+    build.onResolve({ filter: /^\.\/binding(\.js)?$/ }, (args) => (/[/\\]classic-level[/\\]/.test(args.importer) ? { path: 'classic-level/binding.js', external: true } : undefined));
+  },
+};
+
+/**
+ * Each source file keeps its own import.meta.url: that of its tsc-compiled twin in <outdir>, so
+ * worker files (sig-worker.js, nonce-worker.js), config/ and the dashboard's assets are found
+ * where they are whichever chunk the code landed in.
+ */
+const ownModuleUrl = {
+  name: 'own-module-url',
+  setup(build) {
+    build.onLoad({ filter: /\/src\/.*\.ts$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      if (!source.includes('import.meta.url')) return { contents: source, loader: 'ts' };
+      const compiled = join(outdir, relative(root, args.path)).replace(/\.ts$/, '.js');
+      const url = `new URL(${JSON.stringify(relative(bundleDir, compiled))}, import.meta.url).href`;
+      return { contents: source.replaceAll('import.meta.url', url), loader: 'ts' };
+    });
+  },
+};
+
+await build({
+  entryPoints: [join(root, 'src', 'cli', 'main.ts')],
+  outdir: bundleDir,
+  bundle: true,
+  splitting: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  logLevel: 'warning',
+  plugins: [externalPackages, ownModuleUrl],
+  // Bundled CommonJS packages require() Node's modules and the native binding: give each chunk a require.
+  banner: { js: "import { createRequire as __powcoinCreateRequire } from 'node:module';\nconst require = __powcoinCreateRequire(import.meta.url);" },
+});

@@ -18,8 +18,13 @@ export async function loadBlockTree(store: ChainStore): Promise<BlockTree> {
   const records = await store.loadBlockIndex();
   records.sort((a, b) => a.height - b.height);
   const tree = new BlockTree();
-  let sequence = 0;
-  for (const record of records) tree.restore(restoreEntry(tree, record, sequence++));
+  // One division per difficulty, not per block: a chain has few distinct bits values.
+  const proofs = new Map<number, bigint>();
+  const entries = records.map((record, sequence) => {
+    const entry = restoreEntry(tree, record, sequence, proofs);
+    tree.restore(entry);
+    return entry;
+  });
   const tipHash = await store.getTip();
   if (!tipHash) {
     if (records.length > 0) throw new StoreError('corrupt', 'the block index has entries but no tip is recorded');
@@ -27,18 +32,29 @@ export async function loadBlockTree(store: ChainStore): Promise<BlockTree> {
   }
   const tip = tree.get(hashToHex(tipHash));
   if (!tip) throw new StoreError('corrupt', `the recorded tip ${hashToHex(tipHash)} is not in the block index`);
-  for (let height = 0; height <= tip.height; height++) tree.pushTip(tip.ancestorEntry(height)!);
-  for (const record of records) tree.addCandidate(tree.get(hashToHex(record.hash))!);
+  for (const entry of activeChain(tip)) tree.pushTip(entry);
+  // Blocks with less work than the tip can never become it (the chain would prune them at once).
+  for (const entry of entries) if (entry.chainwork >= tip.chainwork) tree.addCandidate(entry);
   return tree;
 }
 
-function restoreEntry(tree: BlockTree, record: BlockIndexRecord, sequence: number): BlockIndexEntry {
-  const hash = hashToHex(record.hash);
+/** Genesis to `tip`, by one walk down the parent links. */
+function activeChain(tip: BlockIndexEntry): BlockIndexEntry[] {
+  const chain = new Array<BlockIndexEntry>(tip.height + 1);
+  for (let entry: BlockIndexEntry | undefined = tip; entry; entry = entry.parent) chain[entry.height] = entry;
+  return chain;
+}
+
+function restoreEntry(tree: BlockTree, record: BlockIndexRecord, sequence: number, proofs: Map<number, bigint>): BlockIndexEntry {
   const parent = record.height === 0 ? undefined : tree.get(record.header.prevHashHex());
-  if (record.height > 0 && !parent) throw new StoreError('corrupt', `block ${hash} at height ${record.height} has no stored parent`);
-  const entry = new BlockIndexEntry(record.header, parent, blockProof(record.header.bits), record.status, sequence);
-  if (entry.hash !== hash || entry.chainwork !== record.chainwork || entry.height !== record.height) {
-    throw new StoreError('corrupt', `block index entry ${hash} does not match its header, height or chainwork`);
+  if (record.height > 0 && !parent) throw new StoreError('corrupt', `block ${hashToHex(record.hash)} at height ${record.height} has no stored parent`);
+  const { bits } = record.header;
+  let proof = proofs.get(bits);
+  if (proof === undefined) proofs.set(bits, (proof = blockProof(bits)));
+  const entry = new BlockIndexEntry(record.header, parent, proof, record.status, sequence);
+  // The entry's hash is the key it was stored under (decodeBlockIndex never re-hashes): height and work are what can disagree.
+  if (entry.chainwork !== record.chainwork || entry.height !== record.height) {
+    throw new StoreError('corrupt', `block index entry ${entry.hash} does not match its height or chainwork`);
   }
   entry.txCount = record.txCount;
   return entry;

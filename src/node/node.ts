@@ -14,7 +14,6 @@ import { Chain } from '../chain/chain.js';
 import type { TxIndexer } from '../chain/tx-indexer.js';
 import type { FilterIndexer } from '../chain/filter-indexer.js';
 import { WorkerPoolVerifier } from '../verify/sig-verifier.js';
-import { unixNow } from '../consensus/header-checks.js';
 import { Mempool } from '../mempool/mempool.js';
 import type { Miner } from '../miner/miner.js';
 import { addressToScript } from '../primitives/address.js';
@@ -33,6 +32,7 @@ import { wireMetrics, wireNetworkMetrics } from './metrics-wiring.js';
 import type { NodeLogging } from './logger.js';
 import type { NodeOptions } from './options.js';
 import { buildRpcContext } from './rpc-context.js';
+import { NodeClock } from '../util/clock.js';
 import type { P2PNode } from '../p2p/node.js';
 import type { WalletRegistry } from '../wallet/registry.js';
 import type { Wallet } from '../wallet/wallet.js';
@@ -54,6 +54,8 @@ export class PowcoinNode {
   credentials: Credentials | undefined;
   /** This node's own Prometheus registry (served at GET /metrics on the RPC port); prom-client attaches once wallet and p2p are up. */
   readonly metrics = new LateMetrics();
+  /** The one clock every part reads (regtest's setmocktime moves it). */
+  private readonly clock = new NodeClock();
 
   private constructor(
     readonly options: NodeOptions,
@@ -106,9 +108,9 @@ export class PowcoinNode {
     // The store's LevelDB lock is the data-dir lock: a second node on this dir stops here, before touching the cookie.
     const store = await openChainStore(join(networkDir, 'chain'), params, options.reindex !== undefined, logging.child('chain'));
     this.onStop('store', () => store.close());
-    const startedAt = unixNow();
-    const control: RpcControl = { startedAt, stop: () => void this.stop(), logging: (inc, exc) => logging.setDebug(inc, exc), logPath: options.logFile };
-    const dispatcher = new RpcDispatcher(methodTable(), { control, now: unixNow }, logging.child('rpc'), this.metrics);
+    const { now } = this.clock;
+    const control: RpcControl = { startedAt: now(), stop: () => void this.stop(), logging: (inc, exc) => logging.setDebug(inc, exc), logPath: options.logFile, setMockTime: (seconds) => this.clock.setMockTime(seconds) };
+    const dispatcher = new RpcDispatcher(methodTable(), { control, now }, logging.child('rpc'), this.metrics);
     await this.startRpc(dispatcher);
     log.info({ network: params.name, datadir: networkDir, rpc: this.rpcUrl }, 'starting');
     const threads = options.threads || availableParallelism();
@@ -119,13 +121,13 @@ export class PowcoinNode {
     const reindex = options.reindex ? await import('../chain/reindex.js') : undefined;
     const plan = reindex ? await reindex.prepareReindex(store, options.reindex!, params.genesisHash, chainLog) : undefined;
     const flush = { ...DEFAULT_FLUSH_POLICY, maxBytes: options.dbcache * 1024 * 1024, maxTipAge: options.maxTipAge };
-    const chain = await Chain.open({ flush, assumeValid: options.assumeValid, minimumChainWork: options.minimumChainWork }, { store, params, verifier, logger: chainLog }).catch((err: unknown) => {
+    const chain = await Chain.open({ flush, assumeValid: options.assumeValid, minimumChainWork: options.minimumChainWork }, { store, params, verifier, logger: chainLog, now }).catch((err: unknown) => {
       throw reindexHint(err, store.dir);
     });
     if (plan) await reindex!.replayBlocks(chain, plan, chainLog);
     this.chain = chain;
     this.onStop('chain', () => chain.close());
-    const mempool = new Mempool({}, { chain, params, verifier, sigCache: chain.sigCache, scriptCache: chain.scriptCache, logger: logging.child('mempool') });
+    const mempool = new Mempool({}, { chain, params, verifier, sigCache: chain.sigCache, scriptCache: chain.scriptCache, logger: logging.child('mempool'), now });
     const unfollow = mempool.followChain(chain);
     this.onStop('mempool', async () => {
       unfollow();
@@ -133,11 +135,11 @@ export class PowcoinNode {
     });
     logChainEvents(chain, mempool, logging.child('chain'));
     let miner: Miner | undefined;
-    const producer = new BlockProducer({ chain, mempool, params, miner: () => miner });
+    const producer = new BlockProducer({ chain, mempool, params, miner: () => miner, now });
     const txIndex = options.txindex ? await this.startTxIndex(chain) : undefined;
     const blockFilterIndex = options.blockFilterIndex ? await this.startBlockFilterIndex(chain) : undefined;
-    const context = buildRpcContext({ params, chain, mempool, producer, control, fallbackFee: options.fallbackFee, attackerShare: options.attackerShare, txIndex, blockFilterIndex, dataDir: networkDir });
-    wireMetrics(this.metrics, { chain, mempool, miner: () => miner, now: unixNow });
+    const context = buildRpcContext({ params, chain, mempool, producer, control, fallbackFee: options.fallbackFee, attackerShare: options.attackerShare, txIndex, blockFilterIndex, dataDir: networkDir, now });
+    wireMetrics(this.metrics, { chain, mempool, miner: () => miner, now });
     // Registered after the RPC server's hook, so it runs first: waiting long polls answer before the server closes.
     this.onStop('longpoll', () => context.longPoll.close());
     // The RPC answers as soon as the chain is loaded; wallet and network methods wait for their part.
@@ -170,7 +172,7 @@ export class PowcoinNode {
     // Before 'node ready', so whoever waits for it (testnet up) finds dashboard.url written.
     if (options.dashboard) {
       const { NodeDashboardSource } = await import('./dashboard-source.js');
-      await this.startDashboard(new NodeDashboardSource({ params, chain, mempool, p2p, miner: () => miner, wallet: rpcWallet, attackerShare: options.attackerShare, now: unixNow }));
+      await this.startDashboard(new NodeDashboardSource({ params, chain, mempool, p2p, miner: () => miner, wallet: rpcWallet, attackerShare: options.attackerShare, now }));
     }
     log.info({ height: chain.height, tip: chain.tip.hash, peerId: p2p.peerId, addresses: p2p.addresses() }, 'node ready');
   }
@@ -283,7 +285,7 @@ export class PowcoinNode {
     const [{ localMiner }, { NoncePool }] = await Promise.all([import('../miner/local-work.js'), import('../miner/nonce-pool.js')]);
     const searcher = new NoncePool({ threads });
     // --mine-interval paces the loop (regtest); the search itself is the same.
-    const miner = localMiner({ payoutScript, threads, intervalSeconds: options.mineInterval }, { chain, source: mempool, searcher, params: options.params, logger: log });
+    const miner = localMiner({ payoutScript, threads, intervalSeconds: options.mineInterval }, { chain, source: mempool, searcher, params: options.params, logger: log, now: this.clock.now });
     miner.start();
     this.onStop('miner', async () => {
       await miner.stop();

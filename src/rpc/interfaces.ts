@@ -350,6 +350,8 @@ export interface RpcControl {
   logging(include: readonly string[], exclude: readonly string[]): Record<string, boolean>;
   /** The debug log file (--log-file), if any: getrpcinfo's logpath. */
   readonly logPath?: string;
+  /** Core's SetMockTime: the node's clock reads `seconds` from now on (0: the system clock again). */
+  setMockTime(seconds: number): void;
 }
 
 /** Everything a method may use. Optional parts answer -1 "not available" when absent. */

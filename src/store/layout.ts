@@ -407,7 +407,10 @@ function chainworkBytes(work: bigint): Uint8Array {
 }
 
 function bigintFromBE(bytes: Uint8Array): bigint {
-  return bytes.length === 0 ? 0n : BigInt('0x' + toHex(bytes));
+  if (bytes.length !== 32) return bytes.length === 0 ? 0n : BigInt('0x' + toHex(bytes));
+  // A chainwork: four 64-bit reads, not a hex string parsed back (once per block index entry at startup).
+  const view = new DataView(bytes.buffer, bytes.byteOffset, 32);
+  return (view.getBigUint64(0) << 192n) | (view.getBigUint64(8) << 128n) | (view.getBigUint64(16) << 64n) | view.getBigUint64(24);
 }
 
 function writeU32BE(out: Uint8Array, offset: number, v: number): void {

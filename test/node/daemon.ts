@@ -42,6 +42,8 @@ export interface Daemon {
 export interface DaemonSpawnOptions {
   /** Start the daemon under this umask (octal text, e.g. '000'), through `sh -c 'umask …; exec …'`. */
   umask?: string;
+  /** A built command (bin/powcoin of test/helpers/built-package.ts) instead of the sources under tsx. */
+  bin?: string;
 }
 
 export async function startDaemon(datadir: string, extra: string[] = [], spawnOptions: DaemonSpawnOptions = {}): Promise<Daemon> {
@@ -49,7 +51,8 @@ export async function startDaemon(datadir: string, extra: string[] = [], spawnOp
   const pinned = extra.indexOf('--rpc-port');
   const rpcPort = pinned >= 0 ? Number(extra[pinned + 1]) : await freePort();
   const p2pPort = await freePort();
-  const args = ['--import', 'tsx', MAIN, 'node', '--network', 'regtest', '--datadir', datadir, '--rpc-port', String(rpcPort), '--p2p-port', String(p2pPort), '--threads', '1', ...loopbackOnly(extra), ...extra];
+  const entry = spawnOptions.bin === undefined ? ['--import', 'tsx', MAIN] : [spawnOptions.bin];
+  const args = [...entry, 'node', '--network', 'regtest', '--datadir', datadir, '--rpc-port', String(rpcPort), '--p2p-port', String(p2pPort), '--threads', '1', ...loopbackOnly(extra), ...extra];
   const [file, argv] = spawnOptions.umask === undefined ? [process.execPath, args] : ['/bin/sh', ['-c', `umask ${spawnOptions.umask}; exec "$0" "$@"`, process.execPath, ...args]];
   const proc = spawn(file, argv, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   running.add(proc);

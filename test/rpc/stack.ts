@@ -23,6 +23,7 @@ import type { RpcContext, RpcControl } from '../../src/rpc/interfaces.js';
 import { methodTable } from '../../src/rpc/methods/index.js';
 import { RpcServer } from '../../src/rpc/server.js';
 import { ChainStore } from '../../src/store/chain-store.js';
+import { NodeClock } from '../../src/util/clock.js';
 import { silentLogger } from '../../src/util/logger.js';
 import { walletForRpc } from '../../src/node/wallet-adapter.js';
 import { Wallet } from '../../src/wallet/wallet.js';
@@ -51,13 +52,16 @@ export async function openStack(options: { ready?: boolean; params?: NetworkPara
   const dir = await mkdtemp(join(tmpdir(), 'powcoin-rpc-'));
   const store = await ChainStore.open(dir, params);
   const verifier = new InlineVerifier();
-  const chain = await Chain.open({}, { store, params, verifier });
-  const mempool = new Mempool({}, { chain, params, verifier, sigCache: chain.sigCache, scriptCache: chain.scriptCache });
+  // One clock for every part, as the node wires it: setmocktime moves them all.
+  const clock = new NodeClock();
+  const { now } = clock;
+  const chain = await Chain.open({}, { store, params, verifier, now });
+  const mempool = new Mempool({}, { chain, params, verifier, sigCache: chain.sigCache, scriptCache: chain.scriptCache, now });
   const unfollow = mempool.followChain(chain);
-  const producer = new BlockProducer({ chain, mempool, params });
+  const producer = new BlockProducer({ chain, mempool, params, now });
   const stack = { chain, mempool, params, stopped: 0 } as Stack;
 
-  const control: RpcControl = { startedAt: Math.floor(Date.now() / 1000), stop: () => void stack.stopped++, logging: () => ({}) };
+  const control: RpcControl = { startedAt: now(), stop: () => void stack.stopped++, logging: () => ({}), setMockTime: (seconds) => clock.setMockTime(seconds) };
   // A low scrypt cost keeps encryptwallet quick in tests.
   const wallet = options.wallet ? await Wallet.open({ dir: join(dir, 'wallet'), params, scryptLogN: 8 }, { chain, mempool }) : undefined;
   const txIndexStore = options.txindex ? await TxIndexStore.open(join(dir, 'indexes', 'txindex')) : undefined;
@@ -66,8 +70,8 @@ export async function openStack(options: { ready?: boolean; params?: NetworkPara
   const filterStore = options.blockfilterindex ? await FilterIndexStore.open(join(dir, 'indexes', 'blockfilter', 'basic')) : undefined;
   const blockFilterIndex = filterStore ? new FilterIndexer(filterStore, chain) : undefined;
   blockFilterIndex?.start();
-  const context = buildRpcContext({ params, chain, mempool, producer, control, fallbackFee: 1, wallet: wallet ? walletForRpc(wallet) : undefined, txIndex, blockFilterIndex, dataDir: dir });
-  const dispatcher = new RpcDispatcher(methodTable(), { control, now: () => Date.now() / 1000 }, silentLogger);
+  const context = buildRpcContext({ params, chain, mempool, producer, control, fallbackFee: 1, wallet: wallet ? walletForRpc(wallet) : undefined, txIndex, blockFilterIndex, dataDir: dir, now });
+  const dispatcher = new RpcDispatcher(methodTable(), { control, now }, silentLogger);
   if (options.ready !== false) dispatcher.ready(context);
   const server = new RpcServer({ host: '127.0.0.1', port: 0, credentials: CREDENTIALS, authFailureDelayMs: 0 }, { dispatcher, logger: silentLogger });
   await server.start();

@@ -43,6 +43,12 @@ export const controlHelp: HelpTable = {
   help: { args: { command: { type: 'string', text: 'The method to explain (default: list every method)' } }, result: '"text" (string)', examples: [[], ['getblock']] },
   stop: { result: '"powcoin stopping" (string)', examples: [[]] },
   uptime: { result: 'n (numeric) seconds since the node started.', examples: [[]] },
+  setmocktime: {
+    description: "Sets the node's clock to a fixed time (regtest only, as Core): block and header time checks, mempool entry times, block templates and generate* read it. -1 on other networks, -8 for a time outside [0, 9223372036].",
+    args: { timestamp: { type: 'numeric', text: 'Seconds since the epoch; 0 goes back to the system clock' } },
+    result: 'null',
+    examples: [[1800000000], [0]],
+  },
   logging: {
     description: 'Turns debug logs on or off per component (node, chain, mempool, miner, rpc, p2p, wallet; "all" names every one). Answers which components log at debug.',
     args: { include: { type: 'json array', text: 'Components to log at debug' }, exclude: { type: 'json array', text: 'Components back to the base level' } },

@@ -3,7 +3,10 @@ import { RpcCode, RpcError } from '../errors.js';
 import type { RpcContext } from '../interfaces.js';
 import type { Params } from '../params.js';
 import { helpFor } from '../help/index.js';
-import { type MethodGroup, type RpcMethod, optional, usage } from './types.js';
+import { type MethodGroup, type RpcMethod, optional, required, usage } from './types.js';
+
+/** Core's bound: the largest second count its nanosecond clock holds. */
+const MAX_MOCK_TIME = 9_223_372_036;
 
 const GROUP_TITLES: Record<MethodGroup, string> = {
   blockchain: 'Blockchain',
@@ -53,6 +56,16 @@ export function controlMethods(methods: () => ReadonlyMap<string, RpcMethod>): R
       },
     },
     { name: 'uptime', group: 'control', args: [], summary: 'Seconds since the node started.', duringWarmup: true, run: (_p, ctx) => Math.floor(ctx.now() - ctx.control.startedAt) },
+    { name: 'setmocktime', group: 'control', args: [required('timestamp')], summary: 'Sets the node\'s clock (regtest only); 0 goes back to the system clock.', run: setMockTime },
     { name: 'logging', group: 'control', args: [optional('include'), optional('exclude')], summary: 'Turns debug logs on (include) or off (exclude) per component; answers the state.', run: (p, ctx) => ctx.control.logging(stringList(p, 0), stringList(p, 1)) },
   ];
+}
+
+/** Core's setmocktime: regtest only (a misc error elsewhere, as Core's runtime_error), then the range check. */
+function setMockTime(p: Params, ctx: RpcContext): null {
+  if (ctx.params.name !== 'regtest') throw new RpcError(RpcCode.MISC_ERROR, 'setmocktime is for regression testing (-regtest mode) only');
+  const seconds = p.int(0);
+  if (seconds < 0 || seconds > MAX_MOCK_TIME) throw new RpcError(RpcCode.INVALID_PARAMETER, `Mocktime must be in the range [0, ${MAX_MOCK_TIME}], not ${seconds}.`);
+  ctx.control.setMockTime(seconds);
+  return null;
 }
