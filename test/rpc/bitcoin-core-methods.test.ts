@@ -44,7 +44,6 @@ export const NOT_PLANNED: Readonly<Record<string, string>> = Object.fromEntries(
   // ---- end corechain ----
   // ---- wallet and descriptor methods (branch corewallet) ----
   ...['importAddress', 'importPubKey', 'importMulti', 'importWallet', 'dumpWallet', 'setHdSeed', 'upgradeWallet', 'newKeyPool', 'addMultiSigAddress', 'sendFrom', 'move', 'setTxFee', 'createWitnessAddress'].map((m) => [m, 'legacy (non-descriptor) wallet or long-deprecated call: Core removed it (legacy wallet gone in Core 30; sendfrom/move in 0.18)']),
-  ...['migrateWallet'].map((m) => [m, 'migrates a legacy wallet; powcoin never had one']),
   ...['createMultiSig'].map((m) => [m, 'multisig outputs: our chain pays only P2WPKH (DESIGN.md)']),
   ...['walletDisplayAddress', 'enumerateSigners'].map((m) => [m, 'external signers (-signer) are not supported']),
   // ---- end corewallet ----
@@ -483,6 +482,12 @@ const CASES: Case[] = [
   ['unloadWallet', async ({ client }) => {
     await client.unloadWallet('second');
     assert.ok(!((await client.listWallets()) as string[]).includes('second'));
+  }],
+  ['migrateWallet', async ({ client }) => {
+    // Every powcoin wallet is a descriptor wallet: Core's answer for one.
+    assert.deepEqual(await rpcError(client.migrateWallet('')), { code: -4, message: 'Error: This wallet is already a descriptor wallet' });
+    assert.equal((await rpcError(client.migrateWallet('no-such-wallet'))).code, -4);
+    assert.deepEqual(await rpcError(client.migrateWallet()), { code: -8, message: 'Either RPC endpoint wallet or wallet_name parameter must be provided' });
   }],
   ['listWalletDir', async ({ client }) => assert.ok(obj(await client.listWalletDir()).wallets.some((row: { name: string }) => row.name === 'second'))],
   ['loadWallet', async ({ client }) => {

@@ -42,6 +42,12 @@ export const walletManageHelp: HelpTable = {
     result: 'An object: warnings.',
     examples: [['savings']],
   },
+  migratewallet: {
+    description: 'Core migrates a legacy wallet to descriptors here. Every powcoin wallet is a descriptor wallet from its creation, so this answers as Core does for one: -4 "Error: This wallet is already a descriptor wallet". -8 when neither the endpoint (/wallet/<name>, --rpcwallet) nor wallet_name names a wallet, or they differ; -4 for a wallet that does not exist.',
+    args: { wallet_name: { type: 'string', text: "The wallet to migrate (default: the endpoint's)" }, passphrase: { type: 'string', text: 'The passphrase of an encrypted legacy wallet (unused)' } },
+    result: 'Nothing: it always fails with -4 (there is no legacy wallet to migrate).',
+    examples: [['']],
+  },
   listwallets: { result: 'An array of the names of the loaded wallets ("" is the default wallet).', examples: [[]] },
   listwalletdir: { result: 'An object: wallets [{name}], every wallet in the wallet folder.', examples: [[]] },
   dumpmnemonic: {

@@ -45,6 +45,24 @@ async function unloadWallet(p: Params, ctx: RpcContext): Promise<unknown> {
   return { warnings: [] };
 }
 
+/**
+ * Core's migratewallet turns a legacy (BDB) wallet into a descriptor wallet. Every powcoin wallet
+ * is a descriptor wallet from its creation, so, as Core does for one, it names the wallet (from
+ * the endpoint or the parameter, never both differing) and answers -4 "already a descriptor wallet".
+ */
+async function migrateWallet(p: Params, ctx: RpcContext): Promise<unknown> {
+  const named = p.has(0) ? walletName(p, 0) : undefined;
+  if (ctx.walletName !== undefined && named !== undefined && named !== ctx.walletName) {
+    throw new RpcError(RpcCode.INVALID_PARAMETER, 'RPC endpoint wallet and wallet_name parameter specify different wallets');
+  }
+  const name = ctx.walletName ?? named;
+  if (name === undefined) throw new RpcError(RpcCode.INVALID_PARAMETER, 'Either RPC endpoint wallet or wallet_name parameter must be provided');
+  if (p.has(1)) p.string(1);
+  const known = await withWallets(ctx, (w) => w.list().includes(name) || w.listDir().includes(name));
+  if (!known) throw new RpcError(RpcCode.WALLET_ERROR, `Wallet file verification failed. Failed to load database path '${name}'. Path does not exist.`);
+  throw new RpcError(RpcCode.WALLET_ERROR, 'Error: This wallet is already a descriptor wallet');
+}
+
 /** Without a name, unloadwallet takes the only loaded wallet (Core's GetWalletForJSONRPCRequest). */
 function onlyLoaded(wallets: RpcWallets): string {
   const names = wallets.list();
@@ -64,5 +82,6 @@ export const walletMultiMethods: RpcMethod[] = [
   { name: 'loadwallet', group: 'wallet', args: [required('filename'), optional('load_on_startup')], summary: 'Loads a wallet from the wallet folder.', run: async (p, ctx) => ({ name: (await withWallets(ctx, (w) => w.load(walletName(p, 0)))).name, warnings: [] }) },
   { name: 'unloadwallet', group: 'wallet', args: [optional('wallet_name'), optional('load_on_startup')], summary: 'Unloads a wallet (the endpoint\'s, or the one named).', run: unloadWallet },
   { name: 'listwallets', group: 'wallet', args: [], summary: 'Names of the loaded wallets.', run: (_p, ctx) => withWallets(ctx, (w) => w.list()) },
+  { name: 'migratewallet', group: 'wallet', args: [optional('wallet_name'), optional('passphrase')], summary: 'Migrates a legacy wallet to descriptors; every powcoin wallet already is one (-4).', run: migrateWallet },
   { name: 'listwalletdir', group: 'wallet', args: [], summary: 'Wallets in the wallet folder, loaded or not.', run: (_p, ctx) => withWallets(ctx, (w) => ({ wallets: w.listDir().map((name) => ({ name })) })) },
 ];
