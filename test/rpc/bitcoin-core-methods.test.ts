@@ -778,14 +778,16 @@ const CASES: Case[] = [
     assert.ok(ranged.unspents.length > scan.unspents.length, 'the ranged descriptor finds more');
   }],
   // ---- descriptor wallet calls (branch walletdesc) ----
-  ['descriptorProcessPsbt', async ({ client, mine, other }) => {
-    // A coin of `mine`, spent by a PSBT signed with a descriptor holding its key, not by the wallet.
-    const coin = ((await client.listUnspent(1)) as Array<{ txid: string; vout: number; address: string; amount: number }>).find((c) => c.address === mine)!;
+  ['descriptorProcessPsbt', async ({ client, other }) => {
+    // A confirmed coin of the wallet (which one the earlier cases' random coin selection left is
+    // not fixed), spent by a PSBT signed with a descriptor holding its key, not by the wallet.
+    const coin = ((await client.listUnspent(1)) as Array<{ txid: string; vout: number; address: string; amount: number; spendable: boolean }>).find((c) => c.spendable && c.amount > 0.01);
+    assert.ok(coin, 'the wallet has a confirmed coin to spend');
     const psbt = (await client.createPsbt([{ txid: coin.txid, vout: coin.vout }], { [other]: Math.round((coin.amount - 0.001) * 1e8) / 1e8 })) as string;
-    const processed = obj(await client.descriptorProcessPsbt(psbt, [`wpkh(${(await client.dumpPrivKey(mine)) as string})`]));
+    const processed = obj(await client.descriptorProcessPsbt(psbt, [`wpkh(${(await client.dumpPrivKey(coin.address)) as string})`]));
     assert.equal(processed.complete, true);
     assert.equal(obj(((await client.testMempoolAccept([processed.hex])) as unknown[])[0]).allowed, true);
-    assert.equal(obj(await client.descriptorProcessPsbt(psbt, [obj(await client.getAddressInfo(mine)).desc])).complete, false, 'a public descriptor cannot sign');
+    assert.equal(obj(await client.descriptorProcessPsbt(psbt, [obj(await client.getAddressInfo(coin.address)).desc])).complete, false, 'a public descriptor cannot sign');
     assert.equal(await rpcCode(client.descriptorProcessPsbt(psbt, [7])), -8);
   }],
   ['importDescriptors', async ({ client, daemon }) => {
