@@ -75,6 +75,10 @@ export class DescriptorKeys implements KeySource {
     return this.state.end + 1 - this.state.next;
   }
 
+  refillTo(size: number): void {
+    if (this.isRange) this.deriveTo(Math.max(this.target(), this.state.next + size - 1));
+  }
+
   /** The key at `index` (inside the derived range). */
   keyAt(index: number): WalletKey | undefined {
     return this.derived[index - this.record.range[0]];

@@ -35,6 +35,8 @@ export interface KeySource {
   /** One of its keys was paid: true when its state moved. */
   markUsed(key: WalletKey): boolean;
   keypoolSize(): number;
+  /** keypoolrefill: derive at least `size` keys past the next one handed out (state in `HdState.descriptors`). */
+  refillTo(size: number): void;
 }
 
 /** Fields of a key a KeySource adds to the ring. */
@@ -152,6 +154,9 @@ export class KeyRing {
     const [external, internal] = this.hd.rangeEnd ?? [0, 0];
     this.hd.rangeEnd = [Math.max(external, next(0)), Math.max(internal, next(1))];
     this.refill();
+    // As Core's TopUp of every active descriptor: the imported ones handing out keys refill too.
+    this.activeSource(0)?.refillTo(size);
+    this.activeSource(1)?.refillTo(size);
   }
 
   addImported(publicKey: Uint8Array, label?: string): WalletKey {

@@ -120,6 +120,14 @@ describe('importdescriptors, gethdkeys, createwalletdescriptor', () => {
     assert.equal(rows.filter((r) => !r.active && r.desc.includes('/0/*')).length, 2, "the seed's and A's");
   });
 
+  test('keypoolrefill derives the active imported descriptor out to newsize too (Core tops up every active one)', async () => {
+    await call('keypoolrefill', [300]);
+    const receive = (await listed()).find((r) => r.active && r.internal === false)!;
+    assert.equal(receive.desc, await bip84(b, 0), 'B still hands out receive addresses');
+    assert.ok(receive.range![1] >= receive.next_index! + 299, `range ${JSON.stringify(receive.range)} reaches 300 past next_index ${receive.next_index}`);
+    assert.ok((await call<{ keypoolsize: number }>('getwalletinfo')).keypoolsize >= 300);
+  });
+
   test('gethdkeys: the seed\'s root and each imported root, with their descriptors; active_only; private', async () => {
     const keys = await call<Array<{ xpub: string; has_private: boolean; xprv?: string; descriptors: Array<{ desc: string; active: boolean }> }>>('gethdkeys');
     const xpubs = keys.map((k) => k.xpub);

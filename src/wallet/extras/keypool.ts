@@ -1,5 +1,6 @@
 /**
- * Core's keypoolrefill: derives the lookahead of both branches out to `newsize` keys past the
+ * Core's keypoolrefill: derives the lookahead of both branches (and of the imported descriptors
+ * handing out keys in their place) out to `newsize` keys past the
  * next one handed out. Public derivation needs no secret, but Core refuses a locked wallet, and
  * so does this (its callers expect the same answers).
  */
