@@ -203,13 +203,17 @@ export class DockerTestnet implements TestnetBackend {
   }
 
   /**
-   * Takes the container off the testnet network, and closes its p2p connections on both ends:
-   * a TCP connection over a vanished interface is otherwise only noticed after timeouts, and one
-   * that outlived the cut would skip the resync on healing.
+   * Takes the container off the testnet network, then closes its p2p connections on both ends
+   * until none is left: a TCP connection over a vanished interface is otherwise only noticed
+   * after timeouts, and one that outlived the cut would skip the resync on healing. Closing
+   * before leaving the network raced the connection manager, which redialled in between.
    */
-  async cut(node: MemberNode): Promise<void> {
-    await this.dropLinks(node);
+  async cut(node: MemberNode, timeoutMs = 45_000): Promise<void> {
     await must('docker', ['network', 'disconnect', this.config.network, await this.containerId(node.name)]);
+    await until(`${node.name}'s links to close after leaving the network`, timeoutMs, async () => {
+      await this.dropLinks(node);
+      return (await this.call<number>(node, 'getconnectioncount', [], 10_000)) === 0;
+    }, 1_000);
   }
 
   /** Puts the container back on the network under its service name, with no stale connection left. */
