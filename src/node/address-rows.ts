@@ -1,7 +1,7 @@
 /** Address book entries as getnodeaddresses rows, and addpeeraddress's multiaddr as a book record. */
 import { multiaddr } from '@multiformats/multiaddr';
 import { type AddressEntry, type AddressRecord, NODE_NETWORK, NODE_WITNESS } from '../p2p/addrman/types.js';
-import { peerIdOf } from '../p2p/connections/manager.js';
+import { peerIdOf } from '../p2p/connections/peer-ids.js';
 
 /** Core's network names, from the multiaddr's first protocol. */
 function networkOf(address: string): string {

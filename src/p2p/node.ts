@@ -4,7 +4,7 @@
  * then `start()`; the chain and mempool are reached only through src/p2p/interfaces.ts.
  */
 import './polyfill.js';
-import type { Connection, ConnectionGater, PeerId } from '@libp2p/interface';
+import type { Connection } from '@libp2p/interface';
 import { peerIdFromString } from '@libp2p/peer-id';
 import { multiaddr } from '@multiformats/multiaddr';
 import { TypedEmitter } from '../util/typed-emitter.js';
@@ -22,14 +22,16 @@ import { type P2PChain, type P2PMempool } from './interfaces.js';
 import type { ReconcileStats } from './mempool-sync.js';
 import { NodeParts } from './node-parts.js';
 import { type P2POptions, resolveP2POptions } from './options.js';
+import { NetworkSwitch } from './network-switch.js';
+import { blockFromPeer, connectedPeers, meshPeers, pingPeers } from './peer-diagnostics.js';
+import { type PeerEventView, heardStatus, peerConnected, peerDisconnected } from './peer-events.js';
 import { describePeer } from './peer-info.js';
 import { PeerTable } from './peer-table.js';
 import { PeerScores } from './peer-scores.js';
-import { requestBlocks, serveBlocks } from './protocols/blocks.js';
+import { serveBlocks } from './protocols/blocks.js';
 import type { ProtocolContext } from './protocols/context.js';
 import { serveHeaders } from './protocols/headers.js';
-import type { StatusMessage } from './protocols/messages.js';
-import { requestStatus, serveStatus } from './protocols/status.js';
+import { serveStatus } from './protocols/status.js';
 import { serveTxs } from './protocols/txs.js';
 import { RateLimiter, REQUEST_LIMITS, SERVE_SLACK } from './rate-limit.js';
 import { BoundedSet } from '../util/bounded-set.js';
@@ -71,8 +73,8 @@ export class P2PNode extends TypedEmitter<P2PEvents> {
   private txRelay?: TxRelay;
   private context?: ProtocolContext;
   private connectivity?: Connectivity;
-  /** Core's fNetworkActive: while false every connection is refused and none is dialled. */
-  private networkActive = true;
+  /** Core's fNetworkActive: while off every connection is refused and none is dialled. */
+  private readonly network = new NetworkSwitch();
 
   constructor(
     options: Partial<P2POptions>,
@@ -115,7 +117,7 @@ export class P2PNode extends TypedEmitter<P2PEvents> {
       isBanned: (id) => bans.isBanned(id),
       penalise: (peer, kind, reason) => this.misbehaving(peer.toString(), PENALTY[kind], reason),
     }));
-    const stack = await createStack(this.options, privateKey, this.topics, this.gatedByNetworkActive(discipline.gater()), () => connectivity.meter.metrics());
+    const stack = await createStack(this.options, privateKey, this.topics, this.network.gate(discipline.gater()), () => connectivity.meter.metrics());
     this.stack = stack;
     const context = (this.context = this.parts.protocolContext(stack));
     this.syncer = this.parts.syncer(context);
@@ -125,18 +127,18 @@ export class P2PNode extends TypedEmitter<P2PEvents> {
     const compact = (this.compact = this.parts.compactRelay(stack, context));
     const gossip: Gossip = (this.gossip = this.parts.gossip(stack, (txs) => txRelay.push(txs), compact));
     await compact.serve();
-    await serveStatus(context, (peer, status) => this.heardStatus(peer, status));
+    await serveStatus(context, (peer, status) => heardStatus(this.peerView(), peer, status));
     await serveHeaders(context);
     await serveBlocks(context);
     await serveTxs(context, (peer, txs) => gossip.acceptPushed(peer, txs));
     await txRelay.serve();
     await connectivity.attach(stack);
-    stack.addEventListener('peer:connect', (event) => this.peerConnected(event.detail));
+    stack.addEventListener('peer:connect', (event) => peerConnected(() => this.peerView(), event.detail));
     stack.addEventListener('peer:identify', (event) => {
       discipline.identified(event.detail, stack.getConnections(event.detail.peerId)[0]);
       connectivity.identified(event.detail);
     });
-    stack.addEventListener('peer:disconnect', (event) => this.peerDisconnected(event.detail));
+    stack.addEventListener('peer:disconnect', (event) => peerDisconnected(() => this.peerView(), event.detail));
     try {
       await stack.start();
     } catch (err) {
@@ -213,7 +215,7 @@ export class P2PNode extends TypedEmitter<P2PEvents> {
 
   /** Whether p2p is active (Core's getnetworkinfo.networkactive). */
   isNetworkActive(): boolean {
-    return this.networkActive;
+    return this.network.active;
   }
 
   /**
@@ -222,12 +224,7 @@ export class P2PNode extends TypedEmitter<P2PEvents> {
    */
   async setNetworkActive(active: boolean): Promise<boolean> {
     const stack = this.running();
-    if (active === this.networkActive) return active;
-    this.networkActive = active;
-    this.logger.info({ active }, 'setnetworkactive');
-    this.connections().setActive(active);
-    if (!active) await Promise.all(stack.getConnections().map((connection) => stack.hangUp(connection.remotePeer).catch(() => undefined)));
-    return active;
+    return this.network.set(active, stack, this.connections(), this.logger);
   }
 
   /**
@@ -237,15 +234,7 @@ export class P2PNode extends TypedEmitter<P2PEvents> {
    */
   async fetchBlock(peerId: string, hash: string): Promise<void> {
     if (!this.context) throw new Error('p2p node is not started');
-    try {
-      const [block] = await requestBlocks(this.context, peerIdFromString(peerId), [hash]);
-      if (!block) throw new Error(`peer ${peerId} did not send block ${hash}`);
-      await this.modules.chain.processBlock(block);
-      this.logger.info({ hash, peer: peerId }, 'block fetched from peer (getblockfrompeer)');
-    } catch (err) {
-      this.logger.warn({ hash, peer: peerId, err: String(err) }, 'getblockfrompeer: no block from the peer');
-      throw err;
-    }
+    await blockFromPeer(this.context, this.modules.chain, this.logger, peerId, hash);
   }
 
   /** Closes every connection to a peer, named by its id or by a multiaddr. */
@@ -254,31 +243,13 @@ export class P2PNode extends TypedEmitter<P2PEvents> {
     await this.running().hangUp(target);
   }
 
-  /**
-   * Core's ping RPC: pings every connected peer now with libp2p's ping protocol; each round trip
-   * is recorded on the connection (as libp2p's own monitor does), so getpeerinfo shows it.
-   */
+  /** Core's ping RPC: pings every connected peer now; getpeerinfo shows each round trip. */
   pingPeers(): void {
-    const stack = this.running();
-    const service = stack.services.ping as { ping(peer: PeerId): Promise<number> };
-    for (const connection of stack.getConnections()) {
-      service.ping(connection.remotePeer).then(
-        (ms) => {
-          (connection as { rtt?: number }).rtt = ms;
-        },
-        (err: unknown) => this.logger.debug({ peer: connection.remotePeer.toString(), err: String(err) }, 'ping failed'),
-      );
-    }
+    pingPeers(this.running(), this.logger);
   }
 
   peers(): PeerInfo[] {
-    const stack = this.running();
-    const infos: PeerInfo[] = [];
-    for (const id of this.table.ids()) {
-      const connection = stack.getConnections(peerIdFromString(id))[0];
-      if (connection) infos.push(this.describe(id, connection));
-    }
-    return infos;
+    return connectedPeers(this.running(), this.table, (id, connection) => this.describe(id, connection));
   }
 
   /**
@@ -341,8 +312,7 @@ export class P2PNode extends TypedEmitter<P2PEvents> {
 
   /** Peers in our gossip mesh for each topic (gossipsub's view; for diagnostics and tests). */
   meshPeers(): { block: string[]; tx: string[]; compact: string[] } {
-    const pubsub = this.running().services.pubsub as unknown as { getMeshPeers(topic: string): string[] };
-    return { block: pubsub.getMeshPeers(this.topics.block), tx: pubsub.getMeshPeers(this.topics.tx), compact: pubsub.getMeshPeers(this.topics.compact) };
+    return meshPeers(this.running(), this.topics);
   }
 
   /** Whether a sync is queued or under way. */
@@ -378,69 +348,23 @@ export class P2PNode extends TypedEmitter<P2PEvents> {
     return this.discipline;
   }
 
-  private peerConnected(peer: PeerId): void {
-    const id = peer.toString();
-    // A connection that was being upgraded when the network went inactive.
-    if (!this.networkActive) {
-      void this.stack?.hangUp(peer).catch(() => undefined);
-      return;
-    }
-    this.table.connected(id);
-    const connection = this.stack?.getConnections(peer)[0];
-    if (connection) this.discipline?.addressBans.connected(id, connection.remoteAddr, connection.direction === 'inbound');
-    if (connection) this.connectivity?.connected(connection);
-    const described = connection && this.describe(id, connection);
-    if (described) this.emit('peerConnected', described);
-    this.logger.info({ peer: id, addr: connection?.remoteAddr.toString(), inbound: described?.inbound, height: described?.height }, 'peer connected');
-    void this.exchangeStatus(peer);
-  }
-
-  private peerDisconnected(peer: PeerId): void {
-    const id = peer.toString();
-    this.discipline?.addressBans.disconnected(id);
-    this.syncer?.peerGone(peer);
-    this.connectivity?.disconnected(id);
-    if (!this.table.disconnected(id)) return;
-    this.logger.info({ peer: id }, 'peer disconnected');
-    this.emit('peerDisconnected', { id });
-  }
-
-  /** Both sides send their status on connect; a peer that cannot answer is not on our network. */
-  private async exchangeStatus(peer: PeerId): Promise<void> {
-    if (!this.stack) return;
-    try {
-      this.heardStatus(peer, await requestStatus(this.parts.protocolContext(this.stack), peer));
-    } catch (err) {
-      if (!this.stack || !this.table.get(peer.toString())) return;
-      this.logger.info({ peer: peer.toString(), err: String(err) }, 'status exchange failed; disconnecting');
-      await this.stack.hangUp(peer).catch(() => undefined);
-    }
-  }
-
-  private heardStatus(peer: PeerId, status: StatusMessage): void {
-    const id = peer.toString();
-    if (status.genesisHash !== this.modules.params.genesisHash) {
-      this.logger.info({ peer: id, genesis: status.genesisHash }, 'peer is on another network; disconnecting');
-      void this.stack?.hangUp(peer).catch(() => undefined);
-      return;
-    }
-    // Each side hears the other's status twice (its request, its answer): act on the first.
-    const first = this.table.get(id)?.status === undefined;
-    this.table.heardStatus(id, status);
-    if (first) this.txRelay?.statusHeard(peer);
-    this.syncer?.peerAt(peer, status.tipHash);
-    if (this.modules.chain.lostBlocks?.().length) this.refetcher?.kick();
-    this.connectivity?.handshakeDone(id);
-    if (status.chainwork > this.modules.chain.tip.chainwork) this.syncer?.request(peer, `peer has more work (height ${status.height})`);
-  }
-
-  /** The ban gater, also refusing every dial and inbound connection while the network is inactive. */
-  private gatedByNetworkActive(gater: ConnectionGater): ConnectionGater {
-    const inactive = (): boolean => !this.networkActive;
+  /** The node's state as a peer event sees it now (peer-events.ts). */
+  private peerView(): PeerEventView {
     return {
-      ...gater,
-      denyDialMultiaddr: async (address) => inactive() || ((await gater.denyDialMultiaddr?.(address)) ?? false),
-      denyInboundConnection: async (connection) => inactive() || ((await gater.denyInboundConnection?.(connection)) ?? false),
+      ...this.modules,
+      logger: this.logger,
+      table: this.table,
+      stack: this.stack,
+      discipline: this.discipline,
+      connectivity: this.connectivity,
+      syncer: this.syncer,
+      refetcher: this.refetcher,
+      txRelay: this.txRelay,
+      networkActive: this.network.active,
+      protocolContext: (stack) => this.parts.protocolContext(stack),
+      describe: (id, connection) => this.describe(id, connection),
+      connectedEvent: (info) => this.emit('peerConnected', info),
+      disconnectedEvent: (id) => this.emit('peerDisconnected', { id }),
     };
   }
 

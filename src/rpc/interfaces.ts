@@ -1,7 +1,9 @@
 /**
  * What the RPC methods need from the rest of the node, as small structural interfaces. The
  * chain's Chain and the mempool's Mempool satisfy theirs as they are; the wallet and the p2p node
- * are adapted by the composition root (src/node/), so this folder never imports them.
+ * are adapted by the composition root (src/node/), so this folder never imports them. Data shapes
+ * the node's parts define (a package's results, an importdescriptors request) are imported as
+ * types from where they are defined rather than restated here.
  */
 import type { NetworkParams } from '../params/types.js';
 import type { Block } from '../primitives/block.js';
@@ -12,6 +14,8 @@ import type { KeyOrigin } from '../primitives/psbt.js';
 import type { Transaction, TxOutput } from '../primitives/transaction.js';
 import type { BlockTemplate } from '../miner/template.js';
 import type { MempoolEntry } from '../mempool/entry.js';
+import type { PackageAcceptResult } from '../mempool/package-accept.js';
+import type { DescriptorImport } from '../wallet/extras/import-descriptors.js';
 
 /** One block the chain knows of; the chain's BlockIndexEntry satisfies it. */
 export interface RpcBlockEntry {
@@ -90,24 +94,11 @@ export interface RpcMempool {
   /** Resolves once queued chain updates are applied. */
   idle(): Promise<void>;
   /** submitpackage (Core 28's AcceptPackage): each tx alone, then those paying too little at the package's fee rate. */
-  acceptPackage?(txs: readonly Transaction[]): Promise<{ message: string; results: RpcPackageTxOutcome[]; replaced: string[] }>;
+  acceptPackage?(txs: readonly Transaction[]): Promise<PackageAcceptResult>;
   /** prioritisetransaction: adds `delta` sats to the fee the txid is judged by (in the pool or not yet). */
   prioritise?(txid: string, delta: bigint): Promise<void>;
   /** getprioritisedtransactions: every delta, with the modified fee of txs in the pool. */
   prioritised?(): Array<{ txid: string; feeDelta: bigint; modifiedFee?: bigint }>;
-}
-
-/** One submitpackage row (mempool/package-accept.ts's PackageTxOutcome); fee rates in sat/kvB. */
-export interface RpcPackageTxOutcome {
-  txid: string;
-  wtxid: string;
-  kind: 'valid' | 'mempool-entry' | 'different-witness' | 'invalid' | 'unevaluated';
-  vsize?: number;
-  fee?: bigint;
-  effectiveFeeRate?: bigint;
-  effectiveIncludes?: string[];
-  otherWtxid?: string;
-  error?: string;
 }
 
 /** Block production for getblocktemplate and generate*: template building and the nonce search. */
@@ -275,23 +266,11 @@ export interface RpcWallet {
   /** simulaterawtransaction's balance_change; `coinExists` is the node's view of an outpoint. */
   simulateTransactions(txs: readonly Transaction[], coinExists: (outpoint: OutPoint) => Promise<boolean>): Promise<bigint>;
   /** Core's importdescriptors: one {success, warnings?, error?} per request, then a rescan; -13 when locked. */
-  importDescriptors(requests: readonly RpcDescriptorImport[]): Promise<WalletRow[]>;
+  importDescriptors(requests: readonly DescriptorImport[]): Promise<WalletRow[]>;
   /** Core's gethdkeys; `private` needs an unlocked wallet. */
   getHdKeys(options: { activeOnly: boolean; private: boolean }): Promise<WalletRow[]>;
   /** Core's createwalletdescriptor for bech32: the new active descriptors. */
   createWalletDescriptor(options: { internal?: boolean; hdkey?: string }): Promise<{ descs: string[] }>;
-}
-
-/** One importdescriptors request, its JSON types checked. */
-export interface RpcDescriptorImport {
-  desc: string;
-  active: boolean;
-  internal: boolean;
-  range?: [number, number];
-  nextIndex?: number;
-  /** Seconds since the epoch, or "now" (the wallet's last block's time). */
-  timestamp: number | 'now';
-  label?: string;
 }
 
 /** Options of fundrawtransaction, parsed. */

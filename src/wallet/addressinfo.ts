@@ -75,3 +75,14 @@ export function addressInfo(address: string, params: NetworkParams, keys: KeyRin
   if (origin) Object.assign(info, { hdkeypath: key.path, hdmasterfingerprint: fingerprint });
   return info;
 }
+
+/** `address` lower-cased when it is one of this network's; WalletError -5 otherwise. */
+export function checkedAddress(address: string, params: NetworkParams): string {
+  try {
+    decodeAddress(address, params.bech32Prefix);
+    return address.toLowerCase();
+  } catch (err) {
+    if (err instanceof AddressError) throw new WalletError('invalid-address-or-key', `Invalid address: ${err.message}`);
+    throw err;
+  }
+}

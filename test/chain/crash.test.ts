@@ -1,30 +1,16 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { Chain } from '../../src/chain/chain.js';
 import { InlineVerifier } from '../../src/verify/sig-verifier.js';
 import { ChainStore } from '../../src/store/chain-store.js';
 import { FAR_FUTURE, describeCoins, rebuildUtxoSet, storedUtxoSet } from '../helpers/chain-harness.js';
 import { crashParams, crashScenario } from './fixtures/crash-scenario.js';
+import { startChild } from './fixtures/killable-child.js';
 
-const CHILD = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'crash-child.ts');
 const ROUNDS = 25;
-
-function startChild(dir: string): { child: ChildProcess; ready: Promise<void>; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, dir], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const ready = new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('ready')) resolve();
-    });
-    child.once('exit', () => reject(new Error('child exited before it was ready')));
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, ready, exited };
-}
 
 /** Opens the data dir as a fresh node would, checks the chain state is whole, and closes it. */
 async function checkConsistent(dir: string): Promise<{ height: number; tip: string }> {
@@ -60,7 +46,7 @@ describe('crash safety', () => {
     try {
       const heights: number[] = [];
       for (let round = 0; round < ROUNDS; round++) {
-        const { child, ready, exited } = startChild(dir);
+        const { child, ready, exited } = startChild('crash-child.ts', [dir]);
         await ready;
         await new Promise((resolve) => setTimeout(resolve, random() * 60));
         child.kill('SIGKILL');
@@ -68,7 +54,7 @@ describe('crash safety', () => {
         heights.push((await checkConsistent(dir)).height);
       }
       // Finally let it run to the end: the most-work tip of the scenario must win.
-      const { ready, exited } = startChild(dir);
+      const { ready, exited } = startChild('crash-child.ts', [dir]);
       await ready;
       assert.equal(await exited, 0);
       const final = await checkConsistent(dir);

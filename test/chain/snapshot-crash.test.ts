@@ -7,32 +7,18 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { Chain } from '../../src/chain/chain.js';
 import { hashToHex } from '../../src/primitives/bytes.js';
 import { ChainStore } from '../../src/store/chain-store.js';
 import { InlineVerifier } from '../../src/verify/sig-verifier.js';
 import { FAR_FUTURE } from '../helpers/chain-harness.js';
+import { startChild } from './fixtures/killable-child.js';
 import { BASE_HEIGHT, scenarioParams, writeScenarioSnapshot } from './fixtures/snapshot-scenario.js';
 
-const CHILD = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'snapshot-child.ts');
 const ROUNDS = 8;
-
-function startChild(args: string[]): { child: ChildProcess; ready: Promise<void>; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const ready = new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('ready')) resolve();
-    });
-    child.once('exit', () => reject(new Error('child exited before it was ready')));
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, ready, exited };
-}
 
 type Phase = 'before-staging' | 'staging' | 'installing';
 
@@ -75,7 +61,7 @@ describe('loadtxoutset crash safety', () => {
       };
 
       // One load to the end, timed, so the kills can be spread over its length.
-      const full = startChild(args(join(work, 'full')));
+      const full = startChild('snapshot-child.ts', args(join(work, 'full')));
       await full.ready;
       const started = Date.now();
       assert.equal(await full.exited, 0);
@@ -85,7 +71,7 @@ describe('loadtxoutset crash safety', () => {
       const phases: string[] = [];
       for (let round = 0; round < ROUNDS; round++) {
         const dir = join(work, `round-${round}`);
-        const { child, ready, exited } = startChild(args(dir));
+        const { child, ready, exited } = startChild('snapshot-child.ts', args(dir));
         await ready;
         await new Promise((resolve) => setTimeout(resolve, ((round + 0.5) / ROUNDS) * duration));
         child.kill('SIGKILL');

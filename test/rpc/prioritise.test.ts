@@ -9,16 +9,8 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readMempoolDat } from '../../src/rpc/format/mempool-dat.js';
+import { COIN, OTHER, type Utxo, openFundedStack, signWithWallet } from './funded-stack.js';
 import { type Stack, openStack, rpcError } from './stack.js';
-
-const OTHER = 'pcrt1qkje59acmlwcw8m206vg0u99u7mvudtmxrhekke';
-const COIN = 100_000_000;
-
-interface Utxo {
-  txid: string;
-  vout: number;
-  amount: number;
-}
 
 interface Entry {
   fees: { base: number; modified: number; ancestor: number; descendant: number };
@@ -27,23 +19,18 @@ interface Entry {
 type Prioritised = Record<string, { fee_delta: number; in_mempool: boolean; modified_fee?: number }>;
 
 /** A signed tx spending `utxo` to OTHER, paying `feeSats` (its hex and txid). */
-async function spend(s: Stack, utxo: Utxo, feeSats: number, to = OTHER): Promise<{ hex: string; txid: string }> {
+async function spend(s: Stack, utxo: Pick<Utxo, 'txid' | 'vout' | 'amount'>, feeSats: number, to = OTHER): Promise<{ hex: string; txid: string }> {
   const amount = (Math.round(utxo.amount * COIN) - feeSats) / COIN;
   const raw = await s.client.call<string>('createrawtransaction', [[{ txid: utxo.txid, vout: utxo.vout }], [{ [to]: amount }]]);
-  const signed = await s.client.call<{ hex: string; complete: boolean }>('signrawtransactionwithwallet', [raw]);
-  assert.ok(signed.complete);
-  const decoded = await s.client.call<{ txid: string }>('decoderawtransaction', [signed.hex]);
-  return { hex: signed.hex, txid: decoded.txid };
+  const { hex, txid } = await signWithWallet(s, raw);
+  return { hex, txid };
 }
 
 describe('prioritisetransaction', { timeout: 600_000 }, () => {
   let s: Stack;
   let utxos: Utxo[];
   before(async () => {
-    s = await openStack({ wallet: true });
-    await s.client.call('generatetoaddress', [110, await s.client.call<string>('getnewaddress')]);
-    utxos = await s.client.call<Utxo[]>('listunspent');
-    assert.ok(utxos.length >= 8);
+    ({ stack: s, utxos } = await openFundedStack(8));
   });
   after(async () => {
     await s?.close();

@@ -5,36 +5,13 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { type Stack, openStack, rpcError } from './stack.js';
-
-const OTHER = 'pcrt1qkje59acmlwcw8m206vg0u99u7mvudtmxrhekke';
-const COIN = 100_000_000;
-
-interface Utxo {
-  txid: string;
-  vout: number;
-  amount: number;
-  scriptPubKey: string;
-}
+import { COIN, OTHER, type Signed, type Utxo, openFundedStack, signWithWallet as sign } from './funded-stack.js';
+import { type Stack, rpcError } from './stack.js';
 
 interface Submitted {
   package_msg: string;
   'tx-results': Record<string, { txid: string; vsize?: number; fees?: { base: number; 'effective-feerate'?: number; 'effective-includes'?: string[] }; error?: string; 'other-wtxid'?: string }>;
   'replaced-transactions': string[];
-}
-
-interface Signed {
-  hex: string;
-  txid: string;
-  wtxid: string;
-  vsize: number;
-}
-
-async function sign(s: Stack, raw: string, prevtxs?: unknown[]): Promise<Signed> {
-  const signed = await s.client.call<{ hex: string; complete: boolean }>('signrawtransactionwithwallet', prevtxs ? [raw, prevtxs] : [raw]);
-  assert.ok(signed.complete);
-  const decoded = await s.client.call<{ txid: string; hash: string; vsize: number }>('decoderawtransaction', [signed.hex]);
-  return { hex: signed.hex, txid: decoded.txid, wtxid: decoded.hash, vsize: decoded.vsize };
 }
 
 /** A parent paying `parentFee` to the wallet, and a child of it paying `childFee` to OTHER. */
@@ -52,10 +29,7 @@ describe('submitpackage', { timeout: 600_000 }, () => {
   let s: Stack;
   let utxos: Utxo[];
   before(async () => {
-    s = await openStack({ wallet: true });
-    await s.client.call('generatetoaddress', [110, await s.client.call<string>('getnewaddress')]);
-    utxos = await s.client.call<Utxo[]>('listunspent');
-    assert.ok(utxos.length >= 6);
+    ({ stack: s, utxos } = await openFundedStack(6));
   });
   after(async () => {
     await s?.close();

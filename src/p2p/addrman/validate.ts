@@ -4,11 +4,18 @@
  */
 import { peerIdFromString } from '@libp2p/peer-id';
 import { multiaddr } from '@multiformats/multiaddr';
+import { DAY, MINUTE } from './terrible.js';
+import type { AddressRecord } from './types.js';
 
 /** More multiaddrs than this in one record is not a node's listen set but an attempt to bloat the book. */
 export const MAX_MULTIADDRS_PER_RECORD = 8;
 const MAX_MULTIADDR_LENGTH = 256;
 const MAX_PEER_ID_LENGTH = 128;
+
+/** Addresses claiming to be this far ahead (or absurdly old) are treated as five days old, as Core does. */
+const FUTURE_LIMIT_MS = 10 * MINUTE;
+const UNKNOWN_AGE_MS = 5 * DAY;
+const MIN_PLAUSIBLE_TIME = 100_000_000_000; // Core's nTime <= 100000000 (1973), in ms
 
 const HOST_PROTOCOLS = new Set(['ip4', 'ip6', 'dns', 'dns4', 'dns6', 'dnsaddr']);
 
@@ -64,4 +71,16 @@ export function isTimestamp(value: unknown): value is number {
 
 export function isServices(value: unknown): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 0xffffffff;
+}
+
+/** A peer's record made safe to store, or undefined when it must be dropped. */
+export function sanitiseRecord(record: AddressRecord, now: number): AddressRecord | undefined {
+  if (record === null || typeof record !== 'object' || !isValidPeerId(record.peerId)) return undefined;
+  const multiaddrs = dialableMultiaddrs(record.multiaddrs, record.peerId);
+  if (multiaddrs === undefined) return undefined;
+  const services = isServices(record.services) ? record.services : 0;
+  let lastSeen = typeof record.lastSeen === 'number' && Number.isFinite(record.lastSeen) ? Math.floor(record.lastSeen) : 0;
+  // Core's ProcessAddr: a time from the future or from before 1973 becomes "five days ago".
+  if (lastSeen <= MIN_PLAUSIBLE_TIME || lastSeen > now + FUTURE_LIMIT_MS) lastSeen = now - UNKNOWN_AGE_MS;
+  return { peerId: record.peerId, multiaddrs, services, lastSeen };
 }

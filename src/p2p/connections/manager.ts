@@ -12,6 +12,7 @@
  * 6. adds the seeds to the book when it is empty, or when no outbound connection has existed
  *    for seedDelayMs (Core's fixed seeds).
  * Inbound connections past the inbound cap evict one inbound peer (./eviction.ts) or are refused.
+ * The peers it counts are in live-peers.ts, the manual ones and their backoff in manual-peers.ts.
  */
 import { randomBytes } from 'node:crypto';
 import type { Connection } from '@libp2p/interface';
@@ -23,7 +24,10 @@ import { NODE_NETWORK, NODE_WITNESS } from '../addrman/types.js';
 import type { Stack } from '../stack.js';
 import { exponential } from './addr-relay.js';
 import { MAX_ANCHORS, saveAnchors, takeAnchors } from './anchors.js';
-import { type EvictionCandidate, selectToEvict } from './eviction.js';
+import { selectToEvict } from './eviction.js';
+import { LivePeers } from './live-peers.js';
+import { ManualPeers } from './manual-peers.js';
+import { peerIdOf, stripPeerId, withPeerId } from './peer-ids.js';
 import type { ConnectionType } from './types.js';
 import type { Logger } from '../../util/logger.js';
 
@@ -61,32 +65,13 @@ export interface ConnectionManagerModules {
   now?: () => number;
 }
 
-interface ManualPeer {
-  address: string;
-  peerId: string;
-  failures: number;
-  nextTry: number;
-}
-
-interface LivePeer {
-  type: ConnectionType;
-  group: string;
-  address: string;
-  connectedAt: number;
-  lastBlockAt: number;
-  lastTxAt: number;
-  ready: boolean;
-}
-
 /** Core's MAX_ADDNODE_CONNECTIONS and its feeler slot: not counted in the inbound cap. */
 export const MANUAL_SLOTS = 8;
 const SELECT_TRIES = 100;
 
 export class ConnectionManager {
-  private readonly live = new Map<string, LivePeer>();
-  /** Dials under way: peer id → the type the connection will have and the group dialled. */
-  private readonly pending = new Map<string, { type: ConnectionType; group?: string }>();
-  private readonly manual = new Map<string, ManualPeer>();
+  private readonly peers: LivePeers;
+  private readonly manual: ManualPeers;
   private anchors: string[] = [];
   private readonly evictionKey = randomBytes(16).toString('hex');
   private readonly now: () => number;
@@ -104,6 +89,8 @@ export class ConnectionManager {
     private readonly modules: ConnectionManagerModules,
   ) {
     this.now = modules.now ?? Date.now;
+    this.peers = new LivePeers(this.now);
+    this.manual = new ManualPeers({ firstMs: options.manualRetryMs, maxMs: options.manualRetryMaxMs });
     this.lastOutboundAt = this.now();
     for (const address of [...options.connect, ...options.manual]) this.addManual(address);
   }
@@ -123,25 +110,23 @@ export class ConnectionManager {
     this.stopped = true;
     clearInterval(this.timer);
     clearInterval(this.flushTimer);
-    const anchors = [...this.live.entries()].filter(([, peer]) => peer.type === 'block-relay-only' && peer.ready).map(([id, peer]) => withPeerId(peer.address, id));
+    const anchors = this.peers.anchors();
     if (this.options.connect.length === 0) await saveAnchors(this.options.dataDir, anchors.slice(0, MAX_ANCHORS)).catch((err) => this.modules.logger.warn({ err: String(err) }, 'could not save anchors'));
     await this.modules.book.flush();
   }
 
   typeOf(peerId: string): ConnectionType | undefined {
-    return this.live.get(peerId)?.type;
+    return this.peers.typeOf(peerId);
   }
 
   /** Counts per connection type (for diagnostics and tests). */
   counts(): Record<ConnectionType, number> {
-    const counts: Record<ConnectionType, number> = { inbound: 0, 'outbound-full-relay': 0, 'block-relay-only': 0, manual: 0, feeler: 0 };
-    for (const peer of this.live.values()) counts[peer.type]++;
-    return counts;
+    return this.peers.counts();
   }
 
   /** Network groups of our outbound peers (the diversity the tests check). */
   outboundGroups(): string[] {
-    return [...this.live.values()].filter((peer) => peer.type === 'outbound-full-relay' || peer.type === 'block-relay-only').map((peer) => peer.group);
+    return this.peers.outboundGroups();
   }
 
   /**
@@ -151,10 +136,7 @@ export class ConnectionManager {
   setActive(active: boolean): void {
     this.active = active;
     if (!active) return;
-    for (const peer of this.manual.values()) {
-      peer.failures = 0;
-      peer.nextTry = 0;
-    }
+    this.manual.resetBackoff();
     this.tick();
   }
 
@@ -166,19 +148,16 @@ export class ConnectionManager {
 
   /** addnode add: false when it is already in the list (Core's -23). */
   addManual(address: string): boolean {
-    const peerId = peerIdOf(address);
-    if (this.manual.has(address)) return false;
-    this.manual.set(address, { address, peerId, failures: 0, nextTry: 0 });
-    return true;
+    return this.manual.add(address);
   }
 
   /** addnode remove: false when it was not in the list (Core's -24). Does not disconnect, as Core. */
   removeManual(address: string): boolean {
-    return this.manual.delete(address);
+    return this.manual.remove(address);
   }
 
   manualPeers(): Array<{ address: string; peerId: string; connected: boolean; type?: ConnectionType }> {
-    return [...this.manual.values()].map(({ address, peerId }) => ({ address, peerId, connected: this.live.has(peerId), type: this.live.get(peerId)?.type }));
+    return this.manual.all().map(({ address, peerId }) => ({ address, peerId, connected: this.peers.isConnected(peerId), type: this.peers.typeOf(peerId) }));
   }
 
   /** addnode onetry, and connect(): one dial as a manual connection. */
@@ -191,39 +170,32 @@ export class ConnectionManager {
   /** A connection opened: classify it, and make room for an inbound one. */
   connected(connection: Connection): void {
     const id = connection.remotePeer.toString();
-    const address = connection.remoteAddr.toString().replace(/\/p2p\/[^/]+$/, '');
-    const type: ConnectionType = connection.direction === 'inbound' ? 'inbound' : (this.pending.get(id)?.type ?? 'manual');
-    this.live.set(id, { type, group: this.modules.groupOf(address), address, connectedAt: this.now(), lastBlockAt: 0, lastTxAt: 0, ready: false });
+    const type = this.peers.opened(connection, this.modules.groupOf(stripPeerId(connection.remoteAddr.toString())));
     if (type !== 'inbound') this.lastOutboundAt = this.now();
     if (type === 'inbound') this.admitInbound(id);
   }
 
   disconnected(peerId: string): void {
-    const peer = this.live.get(peerId);
-    this.live.delete(peerId);
+    const peer = this.peers.closed(peerId);
     // Core's Connected(): an outbound peer that was alive until now keeps a fresh lastSeen.
     if (peer && peer.ready && peer.type !== 'inbound') this.modules.book.connected(peerId);
   }
 
   /** The status handshake succeeded (same genesis). Returns the connection's type. */
   handshakeDone(peerId: string): ConnectionType | undefined {
-    const peer = this.live.get(peerId);
-    if (!peer || peer.ready) return undefined;
-    peer.ready = true;
-    if (peer.type !== 'inbound') this.modules.book.good(peerId);
-    if (peer.type === 'feeler') {
+    const type = this.peers.ready(peerId);
+    if (type === undefined) return undefined;
+    if (type !== 'inbound') this.modules.book.good(peerId);
+    if (type === 'feeler') {
       this.modules.logger.debug({ peer: peerId }, 'feeler succeeded; disconnecting');
       void this.modules.stack.hangUp(peerIdFromString(peerId)).catch(() => undefined);
     }
-    return peer.type;
+    return type;
   }
 
   /** The peer gave us a new block or tx we accepted (eviction protects such peers). */
   relayed(peerId: string, what: 'block' | 'tx'): void {
-    const peer = this.live.get(peerId);
-    if (!peer) return;
-    if (what === 'block') peer.lastBlockAt = this.now();
-    else peer.lastTxAt = this.now();
+    this.peers.relayed(peerId, what);
   }
 
   // ---- the loop ----
@@ -245,25 +217,20 @@ export class ConnectionManager {
 
   private dialManualPeers(): void {
     const now = this.now();
-    for (const peer of this.manual.values()) {
-      if (this.live.has(peer.peerId) || this.pending.has(peer.peerId) || now < peer.nextTry || this.modules.isBanned(peer.peerId)) continue;
+    for (const peer of this.manual.all()) {
+      if (this.peers.has(peer.peerId) || now < peer.nextTry || this.modules.isBanned(peer.peerId)) continue;
       this.dial([peer.address], 'manual', peer.peerId).then(
-        () => {
-          peer.failures = 0;
-        },
-        () => {
-          peer.failures++;
-          peer.nextTry = this.now() + Math.min(this.options.manualRetryMaxMs, this.options.manualRetryMs * 2 ** (peer.failures - 1));
-        },
+        () => this.manual.succeeded(peer),
+        () => this.manual.failed(peer, this.now()),
       );
     }
   }
 
   private dialAnchors(): void {
-    while (this.anchors.length > 0 && this.count('block-relay-only') < this.options.blockRelayOnly) {
+    while (this.anchors.length > 0 && this.peers.count('block-relay-only') < this.options.blockRelayOnly) {
       const address = this.anchors.shift()!;
       const peerId = peerIdOf(address);
-      if (this.live.has(peerId) || this.pending.has(peerId) || this.modules.isBanned(peerId)) continue;
+      if (this.peers.has(peerId) || this.modules.isBanned(peerId)) continue;
       this.modules.logger.info({ address }, 'dialling anchor');
       void this.dial([address], 'block-relay-only', peerId).catch(() => undefined);
     }
@@ -272,7 +239,7 @@ export class ConnectionManager {
   private maybeSeed(): void {
     if (this.options.seeds.length === 0) return;
     const now = this.now();
-    const stalled = this.countOutbound() === 0 && now - this.lastOutboundAt >= this.options.seedDelayMs;
+    const stalled = this.peers.countOutbound() === 0 && now - this.lastOutboundAt >= this.options.seedDelayMs;
     if (!(this.modules.book.size === 0 || stalled) || now - this.seededAt < this.options.seedDelayMs) return;
     this.seededAt = now;
     this.lastOutboundAt = now;
@@ -282,9 +249,9 @@ export class ConnectionManager {
   }
 
   private fillOutbound(type: 'outbound-full-relay' | 'block-relay-only', target: number): void {
-    let need = target - this.count(type);
+    let need = target - this.peers.count(type);
     if (need <= 0) return;
-    const groups = new Set(this.outboundGroupsWithPending());
+    const groups = new Set(this.peers.takenGroups());
     for (let tries = 0; tries < this.selectTries() && need > 0; tries++) {
       const entry = this.modules.book.select();
       if (!entry) return;
@@ -298,13 +265,13 @@ export class ConnectionManager {
   private maybeFeeler(): void {
     const now = this.now();
     if (now < this.nextFeeler) return;
-    if (this.count('outbound-full-relay') < this.options.maxOutbound || this.count('block-relay-only') < this.options.blockRelayOnly) return;
-    if (this.count('feeler') > 0) return;
+    if (this.peers.count('outbound-full-relay') < this.options.maxOutbound || this.peers.count('block-relay-only') < this.options.blockRelayOnly) return;
+    if (this.peers.count('feeler') > 0) return;
     this.nextFeeler = now + exponential(this.options.feelerIntervalMs);
     this.modules.book.resolveCollisions(now);
     // Test-before-evict first: the tried entry a newcomer would displace gets the feeler.
     const collision = this.modules.book.selectTriedCollision();
-    const groups = new Set(this.outboundGroupsWithPending());
+    const groups = new Set(this.peers.takenGroups());
     for (let tries = 0; tries < this.selectTries(); tries++) {
       const entry = tries === 0 && collision ? collision : this.modules.book.select(true);
       if (!entry) return;
@@ -326,7 +293,7 @@ export class ConnectionManager {
 
   private dialable(entry: AddressEntry): boolean {
     const id = entry.peerId;
-    if (id === this.modules.stack.peerId.toString() || this.live.has(id) || this.pending.has(id) || this.modules.isBanned(id)) return false;
+    if (id === this.modules.stack.peerId.toString() || this.peers.has(id) || this.modules.isBanned(id)) return false;
     if (entry.multiaddrs.length === 0) return false;
     // Core: an address tried in the last 10 minutes waits, unless it has failed 30 times.
     return !(this.now() - entry.lastTry < this.options.retryDelayMs && entry.attempts < 30);
@@ -341,25 +308,17 @@ export class ConnectionManager {
 
   private async dial(addresses: string[], type: ConnectionType, peerId: string, group?: string): Promise<string> {
     if (!this.active) throw new Error('Network activity is disabled (setnetworkactive false)');
-    this.pending.set(peerId, { type, group });
-    try {
-      const connection = await this.modules.stack.dial(addresses.map((address) => multiaddr(address)));
-      return connection.remotePeer.toString();
-    } finally {
-      this.pending.delete(peerId);
-    }
+    const connection = await this.peers.dialling(peerId, type, group, () => this.modules.stack.dial(addresses.map((address) => multiaddr(address))));
+    return connection.remotePeer.toString();
   }
 
   /** Over the inbound cap: evict an inbound peer Core would, or refuse the newcomer. */
   private admitInbound(newcomer: string): void {
-    const inbound = [...this.live.entries()].filter(([, peer]) => peer.type === 'inbound');
-    if (inbound.length <= this.options.maxInbound) return;
-    const candidates: EvictionCandidate[] = inbound
-      .filter(([id]) => id !== newcomer)
-      .map(([id, peer]) => ({ id, connectedAt: peer.connectedAt, minPingMs: this.pingOf(id), lastBlockAt: peer.lastBlockAt, lastTxAt: peer.lastTxAt, group: peer.group }));
+    if (this.peers.count('inbound') <= this.options.maxInbound) return;
+    const candidates = this.peers.inbound((id) => this.pingOf(id)).filter((candidate) => candidate.id !== newcomer);
     const victim = (this.options.maxInbound > 0 ? selectToEvict(candidates, this.evictionKey) : undefined) ?? newcomer;
     this.modules.logger.info({ peer: victim, refused: victim === newcomer }, victim === newcomer ? 'inbound slots full; refusing' : 'inbound slots full; evicting');
-    this.live.delete(victim);
+    this.peers.closed(victim);
     void this.modules.stack.hangUp(peerIdFromString(victim)).catch(() => undefined);
   }
 
@@ -367,38 +326,4 @@ export class ConnectionManager {
     const rtt = this.modules.stack.getConnections(peerIdFromString(peerId))[0]?.rtt;
     return rtt === undefined ? Infinity : rtt;
   }
-
-  private count(type: ConnectionType): number {
-    let n = 0;
-    for (const peer of this.live.values()) if (peer.type === type) n++;
-    for (const pending of this.pending.values()) if (pending.type === type) n++;
-    return n;
-  }
-
-  private countOutbound(): number {
-    return [...this.live.values()].filter((peer) => peer.type !== 'inbound' && peer.type !== 'feeler').length;
-  }
-
-  private outboundGroupsWithPending(): string[] {
-    const live = [...this.live.values()].filter((peer) => peer.type !== 'inbound' && peer.type !== 'feeler').map((peer) => peer.group);
-    const pending = [...this.pending.values()].filter((p) => p.type !== 'feeler' && p.group !== undefined).map((p) => p.group!);
-    return [...live, ...pending];
-  }
 }
-
-/** The peer id of a multiaddr ending /p2p/<id>; throws a clear error when it has none. */
-export function peerIdOf(address: string): string {
-  const match = /\/p2p\/([^/]+)$/.exec(address);
-  if (!match) throw new Error(`${address} does not end in /p2p/<peer id>`);
-  peerIdFromString(match[1]);
-  return match[1];
-}
-
-function stripPeerId(address: string): string {
-  return address.replace(/\/p2p\/[^/]+$/, '');
-}
-
-function withPeerId(address: string, peerId: string): string {
-  return `${stripPeerId(address)}/p2p/${peerId}`;
-}
-

@@ -5,10 +5,11 @@
  */
 import { OutPoint } from '../../primitives/outpoint.js';
 import type { Transaction } from '../../primitives/transaction.js';
+import type { PackageAcceptResult, PackageTxOutcome } from '../../mempool/package-accept.js';
 import { packageError, MAX_PACKAGE_COUNT } from '../../mempool/package-test.js';
 import { amountJson, parseAmount } from '../amounts.js';
 import { RpcCode, RpcError, invalidParameter } from '../errors.js';
-import type { RpcContext, RpcPackageTxOutcome } from '../interfaces.js';
+import type { RpcContext } from '../interfaces.js';
 import type { Params } from '../params.js';
 import { decodeTx } from './rawtx.js';
 import { type RpcMethod, optional, required } from './types.js';
@@ -55,7 +56,7 @@ async function overFeeCap(txs: readonly Transaction[], cap: bigint, ctx: RpcCont
   return -1;
 }
 
-function txResult(row: RpcPackageTxOutcome): Record<string, unknown> {
+function txResult(row: PackageTxOutcome): Record<string, unknown> {
   const out: Record<string, unknown> = { txid: row.txid };
   if (row.kind === 'unevaluated') out.error = 'unevaluated';
   if (row.kind === 'different-witness') out['other-wtxid'] = row.otherWtxid;
@@ -82,8 +83,8 @@ async function submitPackage(p: Params, ctx: RpcContext): Promise<unknown> {
   if (!isChildWithParentsTree(txs)) throw invalidParameter('package topology disallowed. not child-with-parents or parents depend on each other.');
   checkBurn(txs, maxBurn);
   if (!ctx.mempool.acceptPackage) throw new RpcError(RpcCode.MISC_ERROR, 'Mempool disabled or instance not found');
-  const unevaluated = (): RpcPackageTxOutcome[] => txs.map((tx) => ({ txid: tx.txid(), wtxid: tx.wtxid(), kind: 'unevaluated' }));
-  let outcome: { message: string; results: RpcPackageTxOutcome[]; replaced: string[] };
+  const unevaluated = (): PackageTxOutcome[] => txs.map((tx) => ({ txid: tx.txid(), wtxid: tx.wtxid(), kind: 'unevaluated' }));
+  let outcome: PackageAcceptResult;
   const invalidPackage = packageError(txs);
   const tooRich = invalidPackage ? -1 : await overFeeCap(txs, cap, ctx);
   if (invalidPackage) outcome = { message: invalidPackage, results: unevaluated(), replaced: [] };

@@ -4,13 +4,14 @@
  * type fails the whole call (-3); a request that cannot be imported fails alone, in its result.
  */
 import { RpcCode, RpcError, invalidParameter, typeError } from '../errors.js';
-import type { RpcContext, RpcDescriptorImport } from '../interfaces.js';
+import type { DescriptorImport } from '../../wallet/extras/import-descriptors.js';
+import type { RpcContext } from '../interfaces.js';
 import { type Params, jsonType } from '../params.js';
 import { parseRange } from './descriptors.js';
 import { type RpcMethod, optional, required } from './types.js';
 import { walletCall } from './wallet-errors.js';
 
-type Parsed = { request: RpcDescriptorImport } | { error: { code: number; message: string } };
+type Parsed = { request: DescriptorImport } | { error: { code: number; message: string } };
 
 function field<T>(fields: Record<string, unknown>, name: string, type: 'string' | 'bool' | 'number'): T | undefined {
   const value = fields[name];

@@ -12,7 +12,7 @@ import { encodeWif } from '../wif.js';
 import { accountPath, masterFromMnemonic } from '../hd.js';
 import { originPath } from '../descriptor.js';
 import { DescriptorKeys } from '../descriptor-keys.js';
-import type { WalletParts } from './parts.js';
+import type { WalletParts } from '../parts.js';
 
 export interface DescriptorRow {
   desc: string;

@@ -6,7 +6,7 @@
  */
 import { WalletError } from '../errors.js';
 import type { SyncContext } from '../sync.js';
-import type { WalletParts } from './parts.js';
+import type { WalletParts } from '../parts.js';
 
 const AVOID_REUSE = 'avoid_reuse';
 const STORE_KEY = `flag/${AVOID_REUSE}`;

@@ -11,7 +11,7 @@ import { WalletError, lockedError } from '../errors.js';
 import { coinType, masterFromMnemonic } from '../hd.js';
 import { addDescriptor } from './import-descriptors.js';
 import { defaultRows } from './descriptors.js';
-import type { WalletParts } from './parts.js';
+import type { WalletParts } from '../parts.js';
 
 export interface HdKeyRow {
   xpub: string;

@@ -15,7 +15,7 @@ import { WalletError, lockedError } from '../errors.js';
 import type { KeyBranch } from '../hd.js';
 import { type DescriptorRecord, type WalletBatch } from '../store.js';
 import { rescan } from '../sync.js';
-import type { WalletParts } from './parts.js';
+import type { WalletParts } from '../parts.js';
 
 /** Core's TIMESTAMP_WINDOW: a block's time may be this far behind the real time of its txs. */
 const TIMESTAMP_WINDOW = 2 * 60 * 60;

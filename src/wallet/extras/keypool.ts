@@ -5,7 +5,7 @@
  * so does this (its callers expect the same answers).
  */
 import { WalletError, lockedError } from '../errors.js';
-import type { WalletParts } from './parts.js';
+import type { WalletParts } from '../parts.js';
 
 /**
  * The most keys one call asks for per branch. Each is an EC point operation run inside the

@@ -8,7 +8,7 @@ import { WalletError } from '../errors.js';
 import type { HistoryContext } from '../history.js';
 import type { WalletKey } from '../keys.js';
 import { listReceived, receivedBy } from '../received.js';
-import type { WalletParts } from './parts.js';
+import type { WalletParts } from '../parts.js';
 
 /** Core's RPC_WALLET_INVALID_LABEL_NAME. */
 const INVALID_LABEL = -11;

@@ -7,7 +7,7 @@ import { OutPoint } from '../../primitives/outpoint.js';
 import type { Transaction } from '../../primitives/transaction.js';
 import { WalletError } from '../errors.js';
 import type { SyncContext } from '../sync.js';
-import type { WalletParts } from './parts.js';
+import type { WalletParts } from '../parts.js';
 
 const PREFIX = 'lock/';
 

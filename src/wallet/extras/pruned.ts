@@ -7,7 +7,7 @@
 import type { Transaction } from '../../primitives/transaction.js';
 import { WalletError } from '../errors.js';
 import { addTx, firstSeen } from '../sync.js';
-import type { WalletParts } from './parts.js';
+import type { WalletParts } from '../parts.js';
 
 /** The block a proof names, as the node's block index knows it, and the tx's position in it. */
 export interface ProvenBlock {

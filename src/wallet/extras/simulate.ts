@@ -8,7 +8,7 @@
 import type { OutPoint } from '../../primitives/outpoint.js';
 import type { Transaction } from '../../primitives/transaction.js';
 import { WalletError } from '../errors.js';
-import type { WalletParts } from './parts.js';
+import type { WalletParts } from '../parts.js';
 
 /** Whether the node holds `outpoint` unspent on chain or as an output of a pool tx (Core's findCoins). */
 export type CoinLookup = (outpoint: OutPoint) => Promise<boolean>;

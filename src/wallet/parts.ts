@@ -1,8 +1,11 @@
-/** What a wallet feature kept in its own file gets to work with (Wallet.withParts). */
-import type { WalletMempool } from '../interfaces.js';
-import type { WalletKey } from '../keys.js';
-import type { SyncContext } from '../sync.js';
-import type { Vault } from '../vault.js';
+/**
+ * What the wallet's operations kept in their own files (the send path, PSBT signing, the
+ * extras/ features) work with: Wallet.withParts hands them these inside the wallet's queue.
+ */
+import type { WalletMempool } from './interfaces.js';
+import type { WalletKey } from './keys.js';
+import type { SyncContext } from './sync.js';
+import type { Vault } from './vault.js';
 
 export interface WalletParts {
   ctx: SyncContext;
