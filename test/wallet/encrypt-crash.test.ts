@@ -70,8 +70,10 @@ describe('encryptwallet killed at random moments', { timeout: 60 * 60_000 }, () 
   let payee: string;
   let encryptMs = 0;
   const running: Daemon[] = [];
+  // The wallet is all this test is about: no dashboard (fastify and its assets) and no inbound
+  // p2p, which 42 daemon starts would otherwise load for nothing.
   const start = async (dir: string) => {
-    const daemon = await startDaemon(dir);
+    const daemon = await startDaemon(dir, ['--dashboard=0', '--listen=0']);
     running.push(daemon);
     return daemon;
   };
