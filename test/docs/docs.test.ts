@@ -105,8 +105,10 @@ describe('every runnable doc example runs against a regtest node', { timeout: 1_
   before(async () => {
     datadir = await mkdtemp(join(tmpdir(), 'powcoin-docs-'));
     daemon = await startDaemon(datadir);
-    // Coinbases mature after 100 blocks: the wallet has coins to send, block 1 exists.
-    await daemon.call('generatetoaddress', [101, await daemon.call<string>('getnewaddress')]);
+    // Coinbases mature after 100 blocks: 20 mature coinbases, so the examples that each spend a
+    // confirmed coin (listunspent's default minconf 1) still find one after the earlier examples
+    // sent theirs; block 1 exists.
+    await daemon.call('generatetoaddress', [120, await daemon.call<string>('getnewaddress')]);
     const shim = join(datadir, 'bin');
     await import('node:fs/promises').then((fs) => fs.mkdir(shim));
     writeCliShim(shim);
