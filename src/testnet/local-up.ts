@@ -32,7 +32,10 @@ export interface UpOptions {
   /** Mining threads of miner k (1-based): default k, at most the number of cores. */
   minerThreads?: (k: number) => number;
   logLevel?: string;
-  /** How long each node may take to answer its RPC (default 60 s). */
+  /**
+   * How long each node may take to answer its RPC (default 180 s: a dozen nodes started at once
+   * on a busy 2-core machine take over a minute; the ceiling is there for a node that never will).
+   */
   readyTimeoutMs?: number;
   /** Extra `powcoin node` flags for every node. */
   extraArgs?: string[];
@@ -207,7 +210,7 @@ async function waitReady(state: TestnetState, node: TestnetNode, child: ChildPro
 }
 
 async function startNodes(state: TestnetState, options: UpOptions, say: Say): Promise<void> {
-  const readyTimeout = options.readyTimeoutMs ?? 60_000;
+  const readyTimeout = options.readyTimeoutMs ?? 180_000;
   const children = new Map<string, ChildProcess>();
   const stopStarted = () => {
     for (const node of state.nodes) if (isOurDaemon(node)) process.kill(node.pid!, 'SIGKILL');

@@ -46,7 +46,23 @@ export interface DaemonSpawnOptions {
   bin?: string;
 }
 
+/**
+ * A free port is picked by binding port 0 and closing it; another process (another suite, a
+ * helper's daemon) may take it before the daemon listens. Such a start is retried on new ports,
+ * unless the test pinned its RPC port.
+ */
 export async function startDaemon(datadir: string, extra: string[] = [], spawnOptions: DaemonSpawnOptions = {}): Promise<Daemon> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startDaemonOnce(datadir, extra, spawnOptions);
+    } catch (err) {
+      const portTaken = /EADDRINUSE/.test((err as Error).message) && !extra.includes('--rpc-port') && !extra.includes('--p2p-port');
+      if (!portTaken || attempt === 3) throw err;
+    }
+  }
+}
+
+async function startDaemonOnce(datadir: string, extra: string[], spawnOptions: DaemonSpawnOptions): Promise<Daemon> {
   // A test may pin the RPC port (--rpc-port in extra, which comes last and wins), e.g. to restart on it.
   const pinned = extra.indexOf('--rpc-port');
   const rpcPort = pinned >= 0 ? Number(extra[pinned + 1]) : await freePort();

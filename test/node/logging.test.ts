@@ -65,7 +65,7 @@ describe('the daemon as a service', { timeout: 900_000 }, () => {
     assert.equal(readFileSync(pidPath, 'utf8').trim(), String(daemon.proc.pid));
     await daemon.call('generatetoaddress', [1, await daemon.call<string>('getnewaddress')]);
     let lines: Array<Record<string, unknown>> = [];
-    const until = Date.now() + 30_000;
+    const until = Date.now() + 120_000;
     while (Date.now() < until) {
       lines = daemon.output().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
       if (lines.some((l) => l.msg === 'block connected')) break;

@@ -8,13 +8,14 @@ import { type Daemon, startDaemon } from './daemon.js';
 
 const THIRD_PARTY = 'pcrt1qkje59acmlwcw8m206vg0u99u7mvudtmxrhekke';
 
-async function waitFor(what: string, check: () => Promise<boolean>, ms = 30_000): Promise<void> {
+/** A hang guard, not a speed check: two daemons on a loaded 2-core machine take their time. */
+async function waitFor(what: string, check: () => Promise<boolean>, ms = 120_000): Promise<void> {
   const until = Date.now() + ms;
   while (Date.now() < until) {
     if (await check()) return;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  throw new Error(`timed out waiting for ${what}`);
+  throw new Error(`timed out after ${ms} ms waiting for ${what}`);
 }
 
 describe('two daemons: a payment from A to B over p2p', { timeout: 900_000 }, () => {

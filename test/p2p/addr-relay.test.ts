@@ -44,13 +44,20 @@ describe('addr/1 relay', () => {
     evil.push(flooder);
     await flooder.dial(victim.p2p.addresses()[0]);
     await waitFor(() => victim.p2p.peers().length === 2, 10_000, 'both connected to the victim');
+    // The honest peer announces itself once its handshake is done: once its record is in the
+    // victim's book, the victim relays addresses to it (an inbound peer joins address relay by
+    // sending getaddr or addr), and its announcement cannot land in the book during the flood.
+    await waitFor(() => victim.p2p.addressBook().get(honest.p2p.peerId) !== undefined, 30_000, "the honest peer's self-announcement in the victim's book");
     const before = victim.p2p.addressBook().size;
 
     const flood = await records(2_000);
+    const floodStarted = Date.now();
     await pushAddrs(contextOf(flooder), peerIdFromString(victim.p2p.peerId), flood.slice(0, 1_000));
     await pushAddrs(contextOf(flooder), peerIdFromString(victim.p2p.peerId), flood.slice(1_000));
     const gained = victim.p2p.addressBook().size - before;
-    assert.ok(gained <= 3, `the flood put ${gained} addresses in the book (budget: 1, plus 0.1/s)`);
+    // The budget: 1 token, plus 0.1 a second for as long as the pushes took (long on a loaded machine).
+    const budget = 1 + Math.ceil((0.1 * (Date.now() - floodStarted)) / 1000);
+    assert.ok(gained <= budget, `the flood put ${gained} addresses in the book (budget: 1, plus 0.1/s: ${budget})`);
     assert.equal(victim.p2p.isBanned(flooder.id), false, 'excess addresses are dropped, not punished');
     assert.equal(victim.p2p.banScore(flooder.id), 0);
 

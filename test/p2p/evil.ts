@@ -24,7 +24,7 @@ import { waitFor } from './helpers.js';
 export { mineHeaders } from '../helpers/headers.js';
 
 /** Generous: CPU is shared, and a refused dial waits for the victim's per-host rate limit to reset. */
-const DIAL_CEILING_MS = 10_000;
+const DIAL_CEILING_MS = 60_000;
 
 export class EvilPeer {
   private constructor(

@@ -95,10 +95,18 @@ export async function link(a: TestNode, b: TestNode): Promise<void> {
   await waitFor(() => a.p2p.meshPeers().compact.includes(b.p2p.peerId) && b.p2p.meshPeers().compact.includes(a.p2p.peerId), 10_000, 'compact block mesh between two peers');
 }
 
+/**
+ * Every ceiling here is a hang guard, not a speed check: on a 2-core machine at load average 40 a
+ * step that takes 100 ms alone takes seconds, so no wait gives up before this, whatever a call
+ * site names (the names say how long the step takes on a quiet machine).
+ */
+export const MIN_CEILING_MS = 60_000;
+
 export async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
+  const ceiling = Math.max(timeoutMs, MIN_CEILING_MS);
+  const deadline = Date.now() + ceiling;
   while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (Date.now() > deadline) throw new Error(`timed out after ${ceiling} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }

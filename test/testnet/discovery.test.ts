@@ -46,6 +46,8 @@ describe(`powcoin testnet: ${NODES} daemons find each other from one seed`, { ti
     if (root) await rm(root, { recursive: true, force: true });
   });
 
+  // The ceilings are hang guards (12 daemons on 2 cores, often beside other suites): discovery
+  // runs on timers (connect ticks, address trickles, feelers) that a loaded machine stretches.
   test(`every node reaches ${MIN_PEERS}+ peers`, async (t) => {
     // No miners: the blocks below are mined on demand, so every node's tip is known.
     await upOnFreePorts(dir, 2 * NODES, ['--network-config', `${root}/network.json`, '--nodes', String(NODES), '--miners', '0']);
@@ -56,7 +58,7 @@ describe(`powcoin testnet: ${NODES} daemons find each other from one seed`, { ti
     const counts = await waitFor(`every node to have ${MIN_PEERS}+ peers`, async () => {
       const peers = await Promise.all(rpc.map((client) => client.call<number>('getconnectioncount')));
       return peers.every((n) => n >= MIN_PEERS) ? peers : undefined;
-    }, 60_000, 500);
+    }, 300_000, 500);
     t.diagnostic(`${NODES} daemons given only the seed: every one had ${MIN_PEERS}+ peers ${((Date.now() - started) / 1000).toFixed(1)} s after up; peers per node: ${counts.join(' ')}`);
   });
 
@@ -69,7 +71,7 @@ describe(`powcoin testnet: ${NODES} daemons find each other from one seed`, { ti
       const peerLists = await Promise.all(rest.map((client) => client.call<Array<{ peerId: string }>>('getpeerinfo')));
       const links = new Map(peerLists.map((rows, i) => [ids[i + 1], rows.map((row) => row.peerId)]));
       return reachable(ids[1], links) === rest.length;
-    }, 60_000, 500);
+    }, 300_000, 500);
     // Blocks mined at two different nodes, one after the other, each reaches every node.
     for (const origin of [rest[4], rest[9]]) {
       const address = await origin.call<string>('getnewaddress');
@@ -77,7 +79,7 @@ describe(`powcoin testnet: ${NODES} daemons find each other from one seed`, { ti
       await waitFor(`block ${hash} on every node`, async () => {
         const tips = await Promise.all(rest.map((client) => client.call<string>('getbestblockhash')));
         return tips.every((tip) => tip === hash);
-      }, 60_000, 250);
+      }, 180_000, 250);
     }
   });
 
