@@ -37,7 +37,7 @@ export function walletForRpc(wallet: Wallet): RpcWallet {
     getReceivedByAddress: async (address, minconf, includeImmature) => wallet.getReceivedByAddress(address, minconf, includeImmature),
     listReceivedByAddress: async (minconf, includeEmpty, address, includeImmature) => wallet.listReceivedByAddress(minconf, includeEmpty, address, includeImmature) as unknown as Record<string, unknown>[],
     listAddressGroupings: async () => wallet.listAddressGroupings(),
-    listSinceBlock: async (since, target, includeChange) => wallet.listSinceBlock(since, target, includeChange) as unknown as Record<string, unknown>,
+    listSinceBlock: async (since, target, options) => wallet.listSinceBlock(since, target, options) as unknown as Record<string, unknown>,
     signMessage: async (address, message) => wallet.signMessage(address, message),
     unlock: (passphrase, seconds) => wallet.unlock(passphrase, seconds),
     lock: async () => wallet.lock(),

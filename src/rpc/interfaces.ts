@@ -225,7 +225,7 @@ export interface RpcWallet {
   listReceivedByAddress(minconf: number, includeEmpty: boolean, address: string | undefined, includeImmature: boolean): Promise<WalletRow[]>;
   listAddressGroupings(): Promise<unknown[]>;
   /** `sinceHeight`: the main-chain height of the caller's block (undefined: from the start). */
-  listSinceBlock(sinceHeight: number | undefined, targetConfirmations: number, includeChange: boolean): Promise<WalletRow>;
+  listSinceBlock(sinceHeight: number | undefined, targetConfirmations: number, options: { includeChange: boolean; label?: string; detachedTxids?: readonly string[] }): Promise<WalletRow>;
   signMessage(address: string, message: string): Promise<string>;
   unlock(passphrase: string, seconds: number): Promise<void>;
   lock(): Promise<void>;

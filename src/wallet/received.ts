@@ -111,25 +111,51 @@ export function addressGroupings(ctx: HistoryContext): Array<Array<[string, bigi
 
 export interface SinceBlockResult {
   transactions: TxListEntry[];
-  removed: TxListEntry[];
+  /** Present when asked for (Core's include_removed, on by default). */
+  removed?: TxListEntry[];
   lastblock: string;
+}
+
+export interface SinceBlockOptions {
+  includeChange?: boolean;
+  /** Core's filter_label: only received entries of addresses with this label, no sends. */
+  label?: string;
+  /**
+   * Txids of the blocks from the block asked about down to where its branch left the chain, in
+   * that order (Core lists the wallet's txs of those blocks as `removed`); undefined: no `removed`.
+   */
+  detachedTxids?: readonly string[];
+}
+
+function entriesOf(ctx: HistoryContext, wtx: WalletTx, options: SinceBlockOptions): TxListEntry[] {
+  const common = txCommon(ctx, wtx);
+  const details = txDetails(ctx, wtx, options.includeChange);
+  const kept = options.label === undefined ? details : details.filter((detail) => detail.category !== 'send' && detail.label === options.label);
+  return kept.map((detail) => ({ ...detail, ...common }));
 }
 
 /**
  * Core's listsinceblock: entries of every tx with fewer confirmations than a tx in the block
  * after `sinceHeight` would have (all of them without a block), and `lastblock`, the block
  * `targetConfirmations - 1` below the tip, to pass next time. Txs of blocks that left the chain
- * are unconfirmed again here (the wallet moves them back), so they come with the transactions.
+ * are unconfirmed again here (the wallet moves them back), so they come with the transactions;
+ * `removed` lists them again, at whatever depth they now have (Core: a tx mined again on the new
+ * branch shows there with its positive confirmations).
  */
-export function listSinceBlock(ctx: HistoryContext, sinceHeight: number | undefined, lastblock: string, includeChange: boolean): SinceBlockResult {
+export function listSinceBlock(ctx: HistoryContext, sinceHeight: number | undefined, lastblock: string, options: SinceBlockOptions = {}): SinceBlockResult {
   const depthLimit = sinceHeight === undefined ? Number.POSITIVE_INFINITY : ctx.tipHeight + 1 - sinceHeight;
   const transactions: TxListEntry[] = [];
   const ordered = [...ctx.ledger.txs.values()].sort((a, b) => a.record.order - b.record.order);
   for (const wtx of ordered) {
     const depth = ctx.ledger.depth(wtx, ctx.tipHeight);
     if (!(depth === -1 || Math.abs(depth) < depthLimit)) continue;
-    const common = txCommon(ctx, wtx);
-    for (const detail of txDetails(ctx, wtx, includeChange)) transactions.push({ ...detail, ...common });
+    transactions.push(...entriesOf(ctx, wtx, options));
   }
-  return { transactions, removed: [], lastblock };
+  if (options.detachedTxids === undefined) return { transactions, lastblock };
+  const removed: TxListEntry[] = [];
+  for (const txid of options.detachedTxids) {
+    const wtx = ctx.ledger.txs.get(txid);
+    if (wtx) removed.push(...entriesOf(ctx, wtx, options));
+  }
+  return { transactions, removed, lastblock };
 }

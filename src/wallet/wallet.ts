@@ -24,7 +24,7 @@ import { findOutput, keyOrigin, signInputs } from './psbt-signing.js';
 import { loadLocks } from './extras/locks.js';
 import { loadFlags } from './extras/flags.js';
 import { followNode } from './follow.js';
-import { type ReceivedEntry, type SinceBlockResult, addressGroupings, listReceived, listSinceBlock, receivedBy } from './received.js';
+import { type ReceivedEntry, type SinceBlockOptions, type SinceBlockResult, addressGroupings, listReceived, listSinceBlock, receivedBy } from './received.js';
 import { rebroadcast, resubmit } from './resubmit.js';
 import type { BumpFeeResult, SendOptions, SendResult, UnspentEntry, WalletInfo } from './results.js';
 import { type BumpOptions, bumpFee, fundWithWallet, planBumpFee, sendPayment, walletFeeRate } from './send.js';
@@ -243,11 +243,11 @@ export class Wallet {
    * Core's listsinceblock from main-chain height `sinceHeight` (undefined: every tx), against the
    * wallet's own tip; `lastblock` is the block `targetConfirmations - 1` below it.
    */
-  listSinceBlock(sinceHeight: number | undefined, targetConfirmations = 1, includeChange = false): SinceBlockResult {
+  listSinceBlock(sinceHeight: number | undefined, targetConfirmations = 1, options: SinceBlockOptions = {}): SinceBlockResult {
     if (!Number.isInteger(targetConfirmations) || targetConfirmations < 1) throw new WalletError('invalid-parameter', 'Invalid parameter');
     const lastHeight = Math.max(0, this.ctx.sync.height + 1 - targetConfirmations);
     const lastblock = lastHeight === this.ctx.sync.height ? this.ctx.sync.hash : this.ctx.chain.getEntryAtHeight(lastHeight)!.hash;
-    return listSinceBlock(this.history(), sinceHeight, lastblock, includeChange);
+    return listSinceBlock(this.history(), sinceHeight, lastblock, options);
   }
 
   // ---- secrets (passphrase.ts, private-keys.ts, backup.ts) ----

@@ -9,6 +9,8 @@ import assert from 'node:assert/strict';
 import * as secp from '@noble/secp256k1';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { decodeAddress, hash160 } from '../../src/primitives/index.js';
+import { toHex } from '../../src/primitives/bytes.js';
+import { Branch } from '../helpers/chain-harness.js';
 import { type Stack, openStack, rpcError } from './stack.js';
 
 const STRANGER = 'pcrt1qkje59acmlwcw8m206vg0u99u7mvudtmxrhekke';
@@ -104,5 +106,39 @@ describe('wallet listings and signed messages', () => {
     assert.equal((await rpcError(s, 'verifymessage', [mine, 'not base64!', message])).code, -5);
     assert.equal((await rpcError(s, 'verifymessage', ['nonsense', signature, message])).code, -5);
     assert.equal((await rpcError(s, 'signmessage', [STRANGER, message])).code, -4);
+  });
+
+  test('listsinceblock after a reorg: listed from the fork, the detached block\'s wallet txs in removed; label keeps only its received entries', async () => {
+    const forkHeight = await call<number>('getblockcount');
+    const forkHash = await call<string>('getblockhash', [forkHeight]);
+    const second = await call<string>('sendtoaddress', [payee, '0.5']);
+    await call('generatetoaddress', [1, mine]);
+    await s.wallet!.idle();
+    const staleHash = await call<string>('getbestblockhash');
+    const stale = (await s.chain.getBlock(staleHash))!;
+    assert.deepEqual(stale.txs.map((tx) => tx.txid()).slice(1), [second], 'the stale block holds the payment');
+    const rival = Branch.on(s.params, (await s.chain.getBlock(forkHash))!, forkHeight, 77);
+    const [tie, overtaking] = rival.extend(2);
+    assert.equal(await call('submitblock', [toHex(tie.encode())]), 'inconclusive', 'as Core: stored on a side branch of equal work');
+    assert.equal(await call('submitblock', [toHex(overtaking.encode())]), null);
+    await s.wallet!.idle();
+    assert.equal(await call('getbestblockhash'), rival.tip.hash());
+
+    type Entry = { txid: string; category: string; confirmations: number; label?: string };
+    const result = await call<{ transactions: Entry[]; removed: Entry[]; lastblock: string }>('listsinceblock', [staleHash]);
+    assert.deepEqual(new Set(result.removed.map((e) => e.txid)), new Set([stale.txs[0].txid(), second]), "the detached block's coinbase and payment");
+    assert.ok(result.removed.every((e) => e.confirmations <= 0));
+    assert.deepEqual(result.removed.filter((e) => e.txid === second).map((e) => e.category).sort(), ['receive', 'send']);
+    assert.ok(result.transactions.some((e) => e.txid === second), 'listed from the fork: the payment is unconfirmed again');
+    assert.equal(result.lastblock, rival.tip.hash());
+    const withoutRemoved = await call<Record<string, unknown>>('listsinceblock', [staleHash, 1, false, false]);
+    assert.equal('removed' in withoutRemoved, false);
+    const onMain = await call<Record<string, unknown>>('listsinceblock', [forkHash]);
+    assert.deepEqual(onMain.removed, [], 'a block still on the chain detaches nothing');
+
+    const labelled = await call<{ transactions: Entry[] }>('listsinceblock', ['', 1, false, true, false, 'payee']);
+    assert.deepEqual(new Set(labelled.transactions.map((e) => e.txid)), new Set([txid, second]));
+    assert.ok(labelled.transactions.every((e) => e.category === 'receive' && e.label === 'payee'));
+    assert.equal((await rpcError(s, 'listsinceblock', ['', 1, false, true, false, '*'])).code, -11);
   });
 });

@@ -2,6 +2,7 @@
  * What the wallet received and since when, and signed messages: getreceivedbyaddress,
  * listreceivedbyaddress, listaddressgroupings, listsinceblock, signmessage, verifymessage.
  */
+import { checkLabel } from '../../wallet/extras/labels.js';
 import { verifyMessage } from '../../wallet/message.js';
 import { amountJson } from '../amounts.js';
 import { RpcCode, RpcError } from '../errors.js';
@@ -39,21 +40,45 @@ async function listReceivedByAddress(p: Params, ctx: RpcContext): Promise<unknow
   return walletJson(await walletCall(ctx, (w) => w.listReceivedByAddress(minconf, includeEmpty, filter, immature)));
 }
 
-/** The main-chain height listsinceblock starts after; a block that left the chain counts from where its branch forks. */
-function sinceHeight(p: Params, ctx: RpcContext): number | undefined {
-  if (!p.has(0) || p.raw(0) === '') return undefined;
+interface SincePoint {
+  /** The main-chain height listing starts after; undefined: from the start. */
+  height: number | undefined;
+  /** The blocks from the one asked about down to where its branch left the main chain. */
+  detached: string[];
+}
+
+/** Where listsinceblock starts: a block that left the chain counts from where its branch forks. */
+function sincePoint(p: Params, ctx: RpcContext): SincePoint {
+  if (!p.has(0) || p.raw(0) === '') return { height: undefined, detached: [] };
   const hash = p.hash(0, 'blockhash');
   let entry = ctx.chain.getEntry(hash);
   if (!entry) throw new RpcError(RpcCode.INVALID_ADDRESS_OR_KEY, 'Block not found');
-  while (entry && ctx.chain.getEntryAtHeight(entry.height)?.hash !== entry.hash) entry = entry.parent;
-  return entry ? entry.height : undefined;
+  const detached: string[] = [];
+  while (entry && ctx.chain.getEntryAtHeight(entry.height)?.hash !== entry.hash) {
+    detached.push(entry.hash);
+    entry = entry.parent;
+  }
+  return { height: entry ? entry.height : undefined, detached };
+}
+
+/** The txids of the detached blocks, block by block; a block whose body we never had holds none we can list. */
+async function detachedTxids(ctx: RpcContext, hashes: readonly string[]): Promise<string[]> {
+  const txids: string[] = [];
+  for (const hash of hashes) {
+    const block = await ctx.chain.getBlock(hash);
+    for (const tx of block?.txs ?? []) txids.push(tx.txid());
+  }
+  return txids;
 }
 
 async function listSinceBlock(p: Params, ctx: RpcContext): Promise<unknown> {
-  const since = sinceHeight(p, ctx);
+  const since = sincePoint(p, ctx);
   const target = p.int(1, { fallback: 1, min: 1, what: 'Invalid parameter' });
+  const includeRemoved = p.bool(3, true);
   const includeChange = p.bool(4, false);
-  return walletJson(await walletCall(ctx, (w) => w.listSinceBlock(since, target, includeChange)));
+  const label = p.has(5) ? p.string(5) : undefined;
+  const detached = includeRemoved ? await detachedTxids(ctx, since.detached) : undefined;
+  return walletJson(await walletCall(ctx, (w) => w.listSinceBlock(since.height, target, { includeChange, label: label === undefined ? undefined : checkLabel(label), detachedTxids: detached })));
 }
 
 async function signMessage(p: Params, ctx: RpcContext): Promise<string> {
