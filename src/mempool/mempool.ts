@@ -273,7 +273,7 @@ export class Mempool extends TypedEmitter<MempoolEvents> implements ChainFollowe
 
   /** Validates and puts `tx` in the graph without announcing it; `existing` re-adds an entry after a reorg. */
   private async addChecked(tx: Transaction, how: { bypassFees: boolean; existing?: MutableEntry }): Promise<Added> {
-    const outcome = await validateTransaction(tx, this.context(how.bypassFees));
+    const outcome = await validateTransaction(tx, { ...this.context(how.bypassFees), bypassPackageLimits: how.existing !== undefined });
     if (outcome.kind === 'missing-inputs') return outcome;
     // Txs put back after a reorg never evict one another: the old order stands.
     if (how.bypassFees && outcome.replaced.length > 0) throw policyError('txn-mempool-conflict', `${tx.txid()} conflicts with ${outcome.replaced[0].txid}`);
@@ -383,7 +383,8 @@ export class Mempool extends TypedEmitter<MempoolEvents> implements ChainFollowe
    * After a reorg: the disconnected blocks' txs are offered back first, then every pool tx is
    * checked again against the new chain (an input may now be missing, an immature coinbase, or
    * spent by a block tx put back), in the old order so parents precede children. Survivors keep
-   * their entry and time. Fee floors are skipped, as in Core; the size bound is applied after.
+   * their entry and time. Fee floors are skipped, as in Core, and so are the package limits for
+   * the pool's own txs (Core never re-checks those); the size bound is applied after.
    */
   private async readdAfterReorg(): Promise<void> {
     const resurrect = this.disconnected.take();

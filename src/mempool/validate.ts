@@ -38,6 +38,13 @@ export interface ValidationContext {
   readonly recentlyConfirmed: { has(txid: string): boolean };
   /** Re-adding a disconnected block's txs: fee floors are skipped, as Core's bypass_limits does. */
   readonly bypassFees: boolean;
+  /**
+   * Re-checking the pool's own txs after a reorg: the package limits are not applied. The txs put
+   * back in front of them may lengthen their chains past the limits; Core keeps them all the same
+   * (it links them to the re-added parents without a limit), and dropping them would lose payments
+   * that every node has just relayed, with no node left to offer them again.
+   */
+  readonly bypassPackageLimits?: boolean;
   /** The prioritisetransaction delta of a txid (fee checks and RBF use fee + delta, as Core). */
   readonly feeDelta?: (txid: string) => bigint;
 }
@@ -62,7 +69,7 @@ export async function validateTransaction(tx: Transaction, ctx: ValidationContex
   const modifiedFee = fee + (ctx.feeDelta?.(tx.txid()) ?? 0n);
   if (!ctx.bypassFees) checkFeeRate(modifiedFee, tx.vsize(), ctx.mempoolMinFeeRate, ctx.options);
   const ancestors = ctx.graph.ancestorsFrom(ctx.graph.parentsOf(tx));
-  checkPackageLimits(tx.vsize(), ancestors, replacementLimits(conflicts, ctx.options));
+  if (!ctx.bypassPackageLimits) checkPackageLimits(tx.vsize(), ancestors, replacementLimits(conflicts, ctx.options));
   checkNotSpendingConflicts(tx.txid(), ancestors, conflicts);
   const replaced = conflicts.length > 0 ? checkReplacement(tx, modifiedFee, conflicts, ctx.graph, ctx.options.incrementalRelayFeeRate) : [];
   await checkScripts(tx, coins, ctx.verifier, ctx.sigCache);

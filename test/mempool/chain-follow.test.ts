@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { expectRule, type Fixture, openFixture, outputOf, pay } from './fixture.js';
+import { chainOf, expectRule, type Fixture, openFixture, outputOf, pay } from './fixture.js';
 
 describe('following the chain: blocks', () => {
   let f: Fixture;
@@ -110,5 +110,30 @@ describe('following the chain: reorgs', () => {
     const accepted = f.events.filter((e) => e.kind === 'accepted').map((e) => e.txid);
     assert.deepEqual(accepted, [stays.txid(), staysChild.txid()]);
     assert.deepEqual(f.events.filter((e) => e.kind === 'reorg').map((e) => e.txid), [fromCoinbase.txid()]);
+  });
+});
+
+describe('following the chain: a reorg that lengthens the pool\'s chains', () => {
+  let f: Fixture;
+  before(async () => {
+    f = await openFixture({}, 8);
+  });
+  after(async () => f.close());
+
+  test('the pool keeps its own txs past the package limits once the txs put back precede them (as Core); what is put back is still limited', async () => {
+    const forkHeight = f.main.height;
+    const mined = chainOf(f.coinbase(1), 10, 1_000n);
+    await f.mine(f.main.next({ txs: mined, fees: 10_000n }));
+    const pool = chainOf(outputOf(mined.at(-1)!), 20, 1_000n);
+    for (const tx of pool) assert.equal((await f.mempool.acceptTransaction(tx)).status, 'accepted');
+    f.events.length = 0;
+    const fork = f.main.forkAt(forkHeight, 9);
+    await f.mine(fork.next(), fork.next());
+    assert.equal(f.h.chain.tip.hash, fork.tip.hash());
+    assert.deepEqual([...mined, ...pool].filter((tx) => !f.mempool.has(tx.txid())).length, 0, 'every tx of the chain is in the pool');
+    assert.equal(f.mempool.get(pool.at(-1)!.txid())!.ancestor.count, 30);
+    assert.deepEqual(f.events.filter((e) => e.kind !== 'accepted'), [], 'nothing dropped');
+    // A new child of the 30-long chain is over the limit as before.
+    await expectRule(f.mempool.acceptTransaction(pay(outputOf(pool.at(-1)!), 1_000n)), 'too-long-mempool-chain');
   });
 });
