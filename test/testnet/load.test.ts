@@ -138,7 +138,7 @@ describe(`powcoin testnet under load: ${NODES} nodes, ${RATE} payments/s for ${S
     for (const [i, chain] of chains.entries()) {
       const counts = occurrences(chain.txids.map((txs) => txs.slice(1)));
       const missing = [...accepted].filter((txid) => counts.get(txid) !== 1);
-      assert.deepEqual(missing.slice(0, 5), [], `node${i}: ${missing.length} accepted payments not confirmed exactly once`);
+      assert.deepEqual(missing.slice(0, 5), [], `node${i}: ${missing.length} accepted payments not confirmed exactly once; at their senders: ${await senderViews(missing.slice(0, 5))}`);
       const unknown = [...counts.keys()].filter((txid) => !accepted.has(txid));
       assert.deepEqual(unknown, [], `node${i}: the chain holds only the accepted payments`);
     }
@@ -169,6 +169,17 @@ describe(`powcoin testnet under load: ${NODES} nodes, ${RATE} payments/s for ${S
       ].join('\n'),
     );
   });
+
+  /** What each payment's sender knows of it (wallet state, mempool), for a failure's message. */
+  async function senderViews(txids: readonly string[]): Promise<string> {
+    const views = await Promise.all(txids.map(async (txid) => {
+      const node = sent.find((s) => s.txid === txid)!.node;
+      const wallet = await rpc[node].call<{ confirmations: number; walletconflicts: string[] }>('gettransaction', [txid]).catch((err: Error) => err.message);
+      const inPool = await rpc[node].call('getmempoolentry', [txid]).then(() => true, () => false);
+      return `${txid.slice(0, 16)} from node${node}: ${JSON.stringify(wallet).slice(0, 300)}, in its mempool: ${inPool}`;
+    }));
+    return views.join('; ');
+  }
 
   test('down: no process left', async () => {
     const pids = readTestnetState(dir).nodes.map((node) => node.pid);
