@@ -273,7 +273,7 @@ export class Mempool extends TypedEmitter<MempoolEvents> implements ChainFollowe
 
   /** Validates and puts `tx` in the graph without announcing it; `existing` re-adds an entry after a reorg. */
   private async addChecked(tx: Transaction, how: { bypassFees: boolean; existing?: MutableEntry }): Promise<Added> {
-    const outcome = await validateTransaction(tx, { ...this.context(how.bypassFees), bypassPackageLimits: how.existing !== undefined });
+    const outcome = await validateTransaction(tx, this.context(how.bypassFees, how.existing !== undefined));
     if (outcome.kind === 'missing-inputs') return outcome;
     // Txs put back after a reorg never evict one another: the old order stands.
     if (how.bypassFees && outcome.replaced.length > 0) throw policyError('txn-mempool-conflict', `${tx.txid()} conflicts with ${outcome.replaced[0].txid}`);
@@ -448,11 +448,11 @@ export class Mempool extends TypedEmitter<MempoolEvents> implements ChainFollowe
     return this.rollingMinFee.current(this.now(), this.graph.usage / Math.max(1, this.options.maxBytes));
   }
 
-  private context(bypassFees: boolean): ValidationContext {
+  private context(bypassFees: boolean, bypassPackageLimits = false): ValidationContext {
     const { chain, params, verifier, sigCache, scriptCache } = this.modules;
     const mempoolMinFeeRate = this.currentRollingMinFee();
     const recentlyConfirmed = this.recentlyConfirmed;
     const feeDelta = (txid: string): bigint => this.deltas.get(txid);
-    return { graph: this.graph, chain, params, options: this.options, verifier, sigCache, scriptCache, recentlyConfirmed, mempoolMinFeeRate, bypassFees, feeDelta };
+    return { graph: this.graph, chain, params, options: this.options, verifier, sigCache, scriptCache, recentlyConfirmed, mempoolMinFeeRate, bypassFees, bypassPackageLimits, feeDelta };
   }
 }
