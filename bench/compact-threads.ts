@@ -6,11 +6,9 @@
  */
 import type { Worker } from 'node:worker_threads';
 import type { Transaction } from '../src/primitives/index.js';
-import { encodeCompact, toCompact } from '../src/p2p/compact/codec.js';
 import { siblingModuleUrl, spawnModuleWorker } from '../src/util/worker-spawn.js';
-import { BLOCK_TXS, CHORDS, type Fixture, fixture, NODES, ROUNDS } from './compact.js';
+import { CHORDS, type Fixture, fixture, networkSets, NODES, RelayRecord } from './compact.js';
 import type { Figure } from './measure.js';
-import { percentile } from './p2p-timing.js';
 
 interface NodeStats {
   sent: number;
@@ -84,9 +82,7 @@ async function linkAll(nodes: readonly ThreadNode[]): Promise<void> {
 }
 
 async function relayRounds(nodes: ThreadNode[], branch: Fixture['branch'], compact: boolean, sets: Transaction[][]): Promise<Figure[]> {
-  const latencies: number[] = [];
-  const shares: number[] = [];
-  const hops: number[] = [];
+  const record = new RelayRecord(`${compact ? 'compact relay' : 'whole blocks'}, a thread per node`, compact);
   const [miner, ...others] = nodes;
   for (const txs of sets) {
     const block = branch.next({ txs, fees: 1_000n * BigInt(txs.length) });
@@ -99,24 +95,13 @@ async function relayRounds(nodes: ThreadNode[], branch: Fixture['branch'], compa
     const start = await published;
     const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('a node did not connect the block in 120 s')), 120_000).unref());
     const times = await Promise.race([Promise.all(reached), timeout]);
-    latencies.push(...times.map((t) => t - start));
     await new Promise((resolve) => setTimeout(resolve, 500));
     const after = await totals(nodes);
-    shares.push((after.sent - before.sent) / (NODES - 1) / block.size());
     const fetched = after.txsFetched + after.fullBlocks;
     if (fetched > 0) throw new Error(`${fetched} txs or blocks fetched though every mempool held the txs`);
-    hops.push(compact ? encodeCompact(toCompact(block, () => false)).length / block.size() : 1);
+    record.block(block, times.map((t) => t - start), after.sent - before.sent);
   }
-  latencies.sort((a, b) => a - b);
-  const mode = `${compact ? 'compact relay' : 'whole blocks'}, a thread per node`;
-  const n = BLOCK_TXS.toLocaleString('en-US');
-  return [
-    { name: `${mode}: ${n}-tx block (txs in every mempool), publish to each of ${NODES - 1} nodes connected, p95 (target <= 150 ms)`, value: percentile(latencies, 95), unit: 'ms' },
-    { name: `${mode}: same, median`, value: percentile(latencies, 50), unit: 'ms' },
-    { name: `${mode}: same, slowest node of any round`, value: latencies[latencies.length - 1], unit: 'ms' },
-    { name: `${mode}: bytes per hop (the message one link carries), % of block size (target <= 5 %)`, value: (hops.reduce((a, b) => a + b, 0) / hops.length) * 100, unit: '%' },
-    { name: `${mode}: bytes all nodes sent per node reached (gossip's extra copies included), % of block size`, value: (shares.reduce((a, b) => a + b, 0) / shares.length) * 100, unit: '%' },
-  ];
+  return record.figures();
 }
 
 async function network(fx: Fixture, compact: boolean, sets: Transaction[][]): Promise<Figure[]> {
@@ -133,6 +118,6 @@ async function network(fx: Fixture, compact: boolean, sets: Transaction[][]): Pr
 
 export async function compactRelayThreads(): Promise<Figure[]> {
   const fx = fixture();
-  const whole = await network(fx, false, fx.sets.slice(ROUNDS));
-  return [...(await network(fx, true, fx.sets.slice(0, ROUNDS))), ...whole];
+  const whole = await network(fx, false, networkSets(fx, false));
+  return [...(await network(fx, true, networkSets(fx, true))), ...whole];
 }

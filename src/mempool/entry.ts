@@ -62,8 +62,9 @@ const ENTRY_OVERHEAD = 600;
 const INPUT_OVERHEAD = 200;
 const OUTPUT_OVERHEAD = 80;
 
+/** The tx's fields and its kept serialization (primitives/transaction.ts) each count its size. */
 export function estimateUsage(tx: Transaction): number {
-  return ENTRY_OVERHEAD + tx.size() + tx.inputs.length * INPUT_OVERHEAD + tx.outputs.length * OUTPUT_OVERHEAD;
+  return ENTRY_OVERHEAD + 2 * tx.size() + tx.inputs.length * INPUT_OVERHEAD + tx.outputs.length * OUTPUT_OVERHEAD;
 }
 
 /** A new entry with no pool relatives yet; the graph links it and fills in its package sums. */

@@ -1,5 +1,6 @@
 import { concatBytes, hashToHex, hexToHash } from './bytes.js';
 import { sha256d } from './hash.js';
+import { sha256dPair } from './sha256-pair.js';
 
 export interface MerkleResult {
   /** Internal byte order. */
@@ -16,18 +17,13 @@ export function computeMerkleRoot(leaves: readonly Uint8Array[]): MerkleResult {
   if (leaves.length === 0) return { root: new Uint8Array(32), mutated: false };
   let level = leaves.slice();
   let mutated = false;
-  const pair = new Uint8Array(64);
   while (level.length > 1) {
     for (let i = 0; i + 1 < level.length; i += 2) {
       if (bytesEqual32(level[i], level[i + 1])) mutated = true;
     }
     if (level.length & 1) level.push(level[level.length - 1]);
     const next: Uint8Array[] = new Array(level.length / 2);
-    for (let i = 0; i < next.length; i++) {
-      pair.set(level[2 * i], 0);
-      pair.set(level[2 * i + 1], 32);
-      next[i] = sha256d(pair);
-    }
+    for (let i = 0; i < next.length; i++) next[i] = sha256dPair(level[2 * i], level[2 * i + 1]);
     level = next;
   }
   return { root: level[0], mutated };

@@ -43,6 +43,11 @@ export class Transaction implements TransactionFields {
   // deep-equality comparisons of transactions do not see them.
   #txidHex: string | undefined;
   #wtxidHex: string | undefined;
+  /**
+   * The full serialization, kept after its first use: a block's body is written, relayed and
+   * served from its txs' bytes, and each of its txs was serialized already to get its wtxid.
+   */
+  #bytes: Uint8Array | undefined;
 
   constructor(fields: TransactionFields) {
     this.version = fields.version >>> 0;
@@ -93,6 +98,10 @@ export class Transaction implements TransactionFields {
   }
 
   write(writer: ByteWriter, withWitness = true): void {
+    if (this.#bytes && (withWitness || !this.hasWitness())) {
+      writer.bytes(this.#bytes);
+      return;
+    }
     const segwit = withWitness && this.hasWitness();
     writer.u32(this.version);
     if (segwit) writer.u8(0).u8(1);
@@ -112,7 +121,13 @@ export class Transaction implements TransactionFields {
     writer.u32(this.locktime);
   }
 
+  /** The serialization; the full one is the same array every call (never write into it). */
   encode(withWitness = true): Uint8Array {
+    if (withWitness || !this.hasWitness()) return (this.#bytes ??= this.serialize(true));
+    return this.serialize(false);
+  }
+
+  private serialize(withWitness: boolean): Uint8Array {
     const writer = new ByteWriter(withWitness ? this.size() : this.strippedSize());
     this.write(writer, withWitness);
     return writer.finish();

@@ -77,7 +77,9 @@ export class ByteWriter {
     return this.compactSize(b.length).bytes(b);
   }
 
+  /** The bytes written; no copy when the writer was sized exactly (encode() sizes it first). */
   finish(): Uint8Array {
+    if (this.length === this.buffer.length && this.buffer.byteOffset === 0) return this.buffer;
     return this.buffer.slice(0, this.length);
   }
 }

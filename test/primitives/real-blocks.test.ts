@@ -104,4 +104,23 @@ describe('real Bitcoin blocks decode and re-encode byte-identical', () => {
     }
     assert.ok(block.weight() <= 4_000_000);
   });
+
+  test('block 830000 re-encodes byte-identical from its txs\' kept serializations; stripped ones stay without witness', () => {
+    const raw = vectorFile(vectors.segwit.mainnet_block_830000.file);
+    const block = Block.decode(raw);
+    // Every wtxid serializes its tx once, and each tx keeps those bytes (primitives/transaction.ts).
+    for (const tx of block.txs) tx.wtxid();
+    assert.ok(Buffer.from(block.encode()).equals(Buffer.from(raw)));
+    assert.ok(Buffer.from(block.encode()).equals(Buffer.from(raw)), 'a second encode, from the kept bytes too');
+    let withWitness = 0;
+    for (const tx of block.txs) {
+      const stripped = tx.encode(false);
+      assert.equal(stripped.length, tx.strippedSize(), tx.txid());
+      const back = Transaction.decode(stripped);
+      assert.equal(back.txid(), tx.txid());
+      assert.equal(back.hasWitness(), false);
+      if (tx.hasWitness()) withWitness++;
+    }
+    assert.ok(withWitness > 1_000, 'most of the block carries witnesses');
+  });
 });

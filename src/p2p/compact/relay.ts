@@ -152,7 +152,9 @@ export class CompactRelay {
     if (headerVerdict) return this.judge(peer, headerVerdict);
     this.stats.received++;
     this.modules.sawHeight(peer, parent!.height + 1);
-    if (this.running) void this.rebuildAfter(peer, hash, compact);
+    // On the next turn of the event loop: gossipsub forwards the message as soon as this
+    // verdict resolves, and the rebuild would otherwise run first, delaying every hop by it.
+    if (this.running) setImmediate(() => void this.rebuildAfter(peer, hash, compact));
     return this.judge(peer, { action: 'accept', penalty: 0, reason: 'compact block header valid' });
   }
 
