@@ -7,6 +7,7 @@
 import { parentPort } from 'node:worker_threads';
 import { Block, Transaction } from '../src/primitives/index.js';
 import { startNode, type TestNode, waitFor } from '../test/p2p/helpers.js';
+import { liveClock } from './compact.js';
 
 interface Request {
   id: number;
@@ -41,7 +42,8 @@ function tipAt(hash: string): Promise<number> {
 
 const handlers: Record<Request['op'], (request: Request) => Promise<unknown>> = {
   async start({ funding, txs, compact }) {
-    node = await startNode({ blocks: (funding as Uint8Array[]).map((bytes) => Block.decode(bytes)), p2p: { mempoolSyncMs: 0, compactBlocks: compact as boolean } });
+    const blocks = (funding as Uint8Array[]).map((bytes) => Block.decode(bytes));
+    node = await startNode({ blocks, chainNow: liveClock(blocks), p2p: { mempoolSyncMs: 0, compactBlocks: compact as boolean } });
     for (const bytes of txs as Uint8Array[]) await node.mempool.acceptTransaction(Transaction.decode(bytes));
     return { address: node.p2p.addresses()[0], peerId: node.p2p.peerId };
   },

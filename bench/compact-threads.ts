@@ -104,7 +104,7 @@ async function relayRounds(nodes: ThreadNode[], branch: Fixture['branch'], compa
   return record.figures();
 }
 
-async function network(fx: Fixture, compact: boolean, sets: Transaction[][]): Promise<Figure[]> {
+export async function network(fx: Fixture, compact: boolean, sets: Transaction[][]): Promise<Figure[]> {
   const nodes = Array.from({ length: NODES }, (_, i) => ThreadNode.spawn(i));
   try {
     await Promise.all(nodes.map((node) => node.start(fx, sets.flat(), compact)));

@@ -1,14 +1,12 @@
 /**
- * When the chain writes its coin cache to disk: after a block when the flush policy says so
- * (see flush-policy.ts), and once no block has come for IDLE_FLUSH_MS after a burst.
+ * When the chain writes its coin cache to disk: right after a block when the flush policy says
+ * so (the cache is full, or it has waited long enough), otherwise once no block has come for
+ * the policy's delay (see flush-policy.ts).
  */
 import type { ChainStore } from '../store/chain-store.js';
 import type { BlockIndexEntry } from './block-index.js';
 import { FlushPolicy, type FlushPolicyOptions } from './flush-policy.js';
 import type { Logger } from '../util/logger.js';
-
-/** A cache left unflushed after a burst is written once no block has come for this long. */
-const IDLE_FLUSH_MS = 5_000;
 
 export interface ChainFlusherModules {
   store: ChainStore;
@@ -22,7 +20,7 @@ export interface ChainFlusherModules {
 
 export class ChainFlusher {
   private readonly policy: FlushPolicy;
-  private idleFlush: NodeJS.Timeout | undefined;
+  private delayedFlush: NodeJS.Timeout | undefined;
 
   constructor(
     options: FlushPolicyOptions,
@@ -35,19 +33,20 @@ export class ChainFlusher {
     this.policy.blockConnected();
   }
 
-  /** Writes the coin cache when the flush policy says so; otherwise arms the idle flush. */
+  /** Writes the coin cache when the flush policy says so; otherwise arms the delayed flush. */
   async maybeFlush(): Promise<void> {
     const { store, logger } = this.modules;
-    clearTimeout(this.idleFlush);
-    if (this.policy.shouldFlush(store.cachedBytes, this.modules.tip(), this.modules.now())) {
+    clearTimeout(this.delayedFlush);
+    if (this.policy.shouldFlush(store.cachedBytes)) {
       await this.flush();
       return;
     }
-    this.idleFlush = setTimeout(() => {
+    if (store.cachedRecords === 0) return;
+    this.delayedFlush = setTimeout(() => {
       if (!store.isOpen) return;
       this.modules.queueFlush().catch((err: unknown) => logger.error({ err: String(err) }, 'could not flush the chain state'));
-    }, IDLE_FLUSH_MS);
-    this.idleFlush.unref();
+    }, this.policy.delayMs(this.modules.tip(), this.modules.now()));
+    this.delayedFlush.unref();
   }
 
   /** Writes the coin cache now (call from inside the chain's queue). */
@@ -61,7 +60,7 @@ export class ChainFlusher {
     this.modules.logger.debug({ height: this.modules.tip().height, records, mb: Math.round(bytes / 1e5) / 10 }, 'chain state flushed');
   }
 
-  cancelIdle(): void {
-    clearTimeout(this.idleFlush);
+  cancelDelayed(): void {
+    clearTimeout(this.delayedFlush);
   }
 }

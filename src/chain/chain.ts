@@ -19,6 +19,7 @@ import { ConnectProgress } from './connect-progress.js';
 import { checkStoredTip, readStoredBlock } from './damaged-store.js';
 import { InitialDownload, verificationProgress } from './download-state.js';
 import { DEFAULT_FLUSH_POLICY, type FlushPolicyOptions } from './flush-policy.js';
+import type { ConnectedInputs } from '../consensus/block-inputs.js';
 import { type ConnectModules, disconnectTip, indexRecord, validateConnection, writeConnection } from './connect.js';
 import type { ChainEvents } from './events.js';
 import { acceptHeaders, anchorAt, antiDosWorkThreshold, type HeadersOutcome } from './header-tree.js';
@@ -92,8 +93,12 @@ export class Chain extends TypedEmitter<ChainEvents> {
   private readonly now: () => number;
   private readonly connectModules: ConnectModules;
   private readonly queue = new SerialQueue();
-  /** Bodies of blocks being processed, so connecting does not read back what was just written. */
-  private readonly pendingBodies = new Map<string, Block>();
+  /**
+   * Bodies of blocks being processed, with their writes to LevelDB: the write runs while the
+   * block is validated, connecting does not read back what was just written, and a read of the
+   * body before the write lands finds it here.
+   */
+  private readonly pendingBodies = new Map<string, { block: Block; written: Promise<void> }>();
   private readonly initialDownload: InitialDownload;
   /** Below this a header chain is not stored, and the node is in initial block download. */
   readonly minimumChainWork: bigint;
@@ -147,10 +152,7 @@ export class Chain extends TypedEmitter<ChainEvents> {
     if (stored && stored.chainwork > tree.tip.chainwork) {
       chain.logger.info({ tip: tree.tip.height, stored: stored.height }, 'connecting the blocks stored above the flushed tip');
     }
-    await chain.enqueue(async () => {
-      await chain.activateBestChain();
-      await chain.flusher.maybeFlush();
-    });
+    await chain.enqueue(() => chain.activateBestChain());
     return chain;
   }
 
@@ -310,7 +312,7 @@ export class Chain extends TypedEmitter<ChainEvents> {
   /** Waits for queued work to finish and flushes the coin cache; the store stays open (its owner closes it). */
   async close(): Promise<void> {
     await this.queue.settled();
-    this.flusher.cancelIdle();
+    this.flusher.cancelDelayed();
     if (this.store.isOpen) await this.flush();
   }
 
@@ -344,8 +346,12 @@ export class Chain extends TypedEmitter<ChainEvents> {
     if (!parent.haveData && parent !== this.snapshotBaseEntry) return this.holdOrphan(block);
     const entry = await this.storeBlock(block, parent, known);
     const tipBefore = this.tip;
-    const failure = await this.activateBestChain();
-    await this.flusher.maybeFlush();
+    let failure: RuleError | undefined;
+    try {
+      failure = await this.activateBestChain();
+    } finally {
+      await this.bodyStored(entry.hash);
+    }
     if (entry.isFailed() && failure) throw failure;
     const status: ProcessStatus = this.tree.contains(entry) ? 'connected' : 'side-chain';
     if (status === 'side-chain' && this.tip === tipBefore) this.logger.info({ hash, height: entry.height }, 'side-chain block stored');
@@ -399,8 +405,10 @@ export class Chain extends TypedEmitter<ChainEvents> {
     entry.status |= BlockStatus.HEADER_VALID | BlockStatus.HAVE_DATA;
     entry.txCount = block.txs.length;
     // Straight to disk, not the cache: a crash replays from the flushed tip using these bodies.
-    await this.store.batch().putBlock(entry.hashBytes, block).putBlockIndex(indexRecord(entry, entry.txCount)).write();
-    this.pendingBodies.set(entry.hash, block);
+    // Awaited before any chain state names the block (connectOne) and before processBlock ends.
+    const written = this.store.batch().putBlock(entry.hashBytes, block).putBlockIndex(indexRecord(entry, entry.txCount)).write();
+    written.catch(() => undefined); // a failure is thrown where the write is awaited, not as unhandled
+    this.pendingBodies.set(entry.hash, { block, written });
     if (lost) {
       this.logger.info({ hash: entry.hash, height: entry.height }, 'lost block stored again');
       // Its descendants could not become the tip without it; now they can.
@@ -439,8 +447,10 @@ export class Chain extends TypedEmitter<ChainEvents> {
       firstFailure ??= failure?.error;
     }
     this.tree.pruneCandidates();
-    this.pendingBodies.clear();
     if (this.tip !== oldTip) this.announceTipChange(oldTip, disconnected, connected);
+    // After the announcement: the new tip is already in the cache every read sees, and a crash
+    // before this write replays the block from its stored body (see docs/chain.md).
+    await this.flusher.maybeFlush();
     return firstFailure;
   }
 
@@ -483,19 +493,27 @@ export class Chain extends TypedEmitter<ChainEvents> {
         return { connected: i, error: err };
       }
       progress.connected(path[i], i + 1, path.length);
-      // Also inside a long path (catch-up, reindex), so the cache stays within --dbcache.
-      await this.flusher.maybeFlush();
+      // Inside a long path (catch-up, reindex), so the cache stays within --dbcache; after the
+      // last block, activateBestChain flushes once the new tip is announced.
+      if (i < path.length - 1) await this.flusher.maybeFlush();
     }
     return undefined;
   }
 
   /** Connects `entry` on top of the tip; false when its body is lost. `bestHeader` decides assumevalid. */
   private async connectOne(entry: BlockIndexEntry, bestHeader: BlockIndexEntry): Promise<boolean> {
-    const block = this.pendingBodies.get(entry.hash) ?? (await this.readBlock(entry));
+    const pending = this.pendingBodies.get(entry.hash);
+    const block = pending?.block ?? (await this.readBlock(entry));
     if (!block) return false;
     const started = performance.now();
     const assumed = this.assumeValid ? assumedValid(entry, this.tree.get(this.assumeValid), bestHeader, this.params) : false;
-    const connected = await validateConnection(this.connectModules, entry, block, assumed);
+    let connected: ConnectedInputs;
+    try {
+      connected = await validateConnection(this.connectModules, entry, block, assumed);
+    } finally {
+      // The body lands before the connect's chain state (or an invalid mark) is written.
+      await pending?.written;
+    }
     await writeConnection(this.store, entry, block, connected);
     this.tree.pushTip(entry);
     this.flusher.blockConnected();
@@ -503,8 +521,19 @@ export class Chain extends TypedEmitter<ChainEvents> {
     return true;
   }
 
+  /** Waits for a block's body write (throwing its failure) and forgets the pending body. */
+  private async bodyStored(hash: string): Promise<void> {
+    try {
+      await this.pendingBodies.get(hash)?.written;
+    } finally {
+      this.pendingBodies.delete(hash);
+    }
+  }
+
   /** The stored body, or undefined; one that cannot be read is marked lost (see damaged-store.ts). */
   private readBlock(entry: BlockIndexEntry): Promise<Block | undefined> {
+    const pending = this.pendingBodies.get(entry.hash);
+    if (pending) return Promise.resolve(pending.block);
     const lost = (lostEntry: BlockIndexEntry, reason: string): void => this.emit('blockDataLost', { entry: lostEntry, reason });
     return readStoredBlock(entry, { tree: this.tree, store: this.store, logger: this.logger, lost });
   }

@@ -3,8 +3,11 @@ import type { BlockIndexEntry } from './block-index.js';
 /**
  * When the chain writes its cached state (coins, undo data, index, tip) to disk. Like Core's
  * FlushStateToDisk: when the cache outgrows --dbcache, and periodically, so that a crash
- * replays a bounded number of blocks. Once the tip is recent (not catching up) every block is
- * flushed: then a block's latency matters more than the write it saves.
+ * replays a bounded number of blocks. Otherwise the write waits for a pause in the blocks
+ * (ChainFlusher's delayed flush): a short one at the tip, so what is on disk follows the tip
+ * within a second without the write ever delaying a block's connect or its relay; a longer one
+ * while catching up, so a sync writes in large batches. A crash in between replays the blocks
+ * from their stored bodies, as Core replays from its block files.
  */
 export interface FlushPolicyOptions {
   /** Flush once the cache holds more than this many bytes (--dbcache MB); 0 flushes every block. */
@@ -21,6 +24,10 @@ export interface FlushPolicyOptions {
    */
   burstBlocks: number;
   burstMs: number;
+  /** At the tip, the cache is written once no block has followed for this long, ms. */
+  tipDelayMs: number;
+  /** Catching up, the cache is written once no block has followed for this long, ms. */
+  catchUpDelayMs: number;
 }
 
 export const DEFAULT_FLUSH_POLICY: FlushPolicyOptions = {
@@ -30,6 +37,8 @@ export const DEFAULT_FLUSH_POLICY: FlushPolicyOptions = {
   maxTipAge: 24 * 60 * 60,
   burstBlocks: 16,
   burstMs: 2_000,
+  tipDelayMs: 1_000,
+  catchUpDelayMs: 5_000,
 };
 
 export class FlushPolicy {
@@ -51,13 +60,17 @@ export class FlushPolicy {
     if (this.recent.length > this.options.burstBlocks) this.recent.shift();
   }
 
-  /** Whether to flush now, with the cache at `cachedBytes` and `tip` the chain's tip; `nowSeconds` is chain time. */
-  shouldFlush(cachedBytes: number, tip: BlockIndexEntry, nowSeconds: number): boolean {
+  /** Whether to flush now, right after a block, with the cache at `cachedBytes`. */
+  shouldFlush(cachedBytes: number): boolean {
     if (cachedBytes === 0) return false;
     if (cachedBytes > this.options.maxBytes) return true;
     if (this.blocksSinceFlush >= this.options.maxBlocks) return true;
-    if (this.clock() - this.lastFlushAt >= this.options.intervalMs) return true;
-    return !this.catchingUp(tip, nowSeconds);
+    return this.clock() - this.lastFlushAt >= this.options.intervalMs;
+  }
+
+  /** How long a pause in the blocks to wait for before writing; `tip` is the chain's tip, `nowSeconds` chain time. */
+  delayMs(tip: BlockIndexEntry, nowSeconds: number): number {
+    return this.catchingUp(tip, nowSeconds) ? this.options.catchUpDelayMs : this.options.tipDelayMs;
   }
 
   /** Core's IsInitialBlockDownload tip-age rule, or blocks arriving in a burst. */

@@ -1,4 +1,5 @@
 import { type Block, type Coin, type OutPoint } from '../primitives/index.js';
+import type { DbOperation } from './database.js';
 import { StoreError } from './errors.js';
 import {
   blockIndexKey,
@@ -17,9 +18,7 @@ import {
   undoKey,
 } from './layout.js';
 
-export type BatchOperation =
-  | { readonly type: 'put'; readonly key: Uint8Array; readonly value: Uint8Array }
-  | { readonly type: 'del'; readonly key: Uint8Array };
+export type BatchOperation = DbOperation;
 
 /**
  * Collects the writes of one chain change (a connect, a disconnect, a header) and commits them

@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import type { NetworkParams } from '../params/types.js';
 import { type Block, BlockHeader, type Coin, HEADER_SIZE, hashToHex, type OutPoint } from '../primitives/index.js';
 import { type BatchOperation, StoreBatch } from './batch.js';
-import { databaseError, type Db, openDatabase, repairDatabase } from './database.js';
+import { databaseError, type Db, openDatabase, repairDatabase, writeBatch } from './database.js';
 import { StoreError } from './errors.js';
 import {
   blockIndexKey,
@@ -387,7 +387,7 @@ export class ChainStore {
     if (this.cache.count === 0) return;
     const ops = this.cache.beginFlush();
     try {
-      await this.db.batch(ops, { sync: this.options.sync });
+      await writeBatch(this.db, ops, this.options.sync);
     } catch (err) {
       this.cache.flushFailed();
       throw databaseError(this.dir, err);
@@ -401,7 +401,7 @@ export class ChainStore {
     await this.flushTail;
     this.cache.forget(ops);
     try {
-      await this.db.batch(ops as BatchOperation[], { sync: this.options.sync });
+      await writeBatch(this.db, ops, this.options.sync);
     } catch (err) {
       throw databaseError(this.dir, err);
     }

@@ -5,7 +5,7 @@
  * database error naming the folder.
  */
 import { ByteReader, ByteWriter } from '../primitives/index.js';
-import { databaseError, type Db, openDatabase } from './database.js';
+import { databaseError, type Db, type DbOperation, openDatabase, writeBatch } from './database.js';
 import { StoreError } from './errors.js';
 
 export const HASH_SIZE = 32;
@@ -16,7 +16,7 @@ export interface IndexBest {
   readonly height: number;
 }
 
-export type IndexOp = { type: 'put'; key: Uint8Array; value: Uint8Array } | { type: 'del'; key: Uint8Array };
+export type IndexOp = DbOperation;
 
 /** Index databases are small and read at random: a modest cache and write buffer. */
 export function openIndexDb(dir: string): Promise<Db> {
@@ -66,7 +66,7 @@ export abstract class IndexDb {
   protected async commit(ops: IndexOp[], best: IndexBest): Promise<void> {
     const bestValue = new ByteWriter(HASH_SIZE + 4).bytes(best.hash).u32(best.height).finish();
     try {
-      await this.db.batch([...ops, { type: 'put', key: this.bestKey, value: bestValue }]);
+      await writeBatch(this.db, [...ops, { type: 'put', key: this.bestKey, value: bestValue }]);
     } catch (err) {
       throw databaseError(this.dir, err);
     }

@@ -42,6 +42,8 @@ export interface NodeSetup {
   p2p?: Partial<P2POptions>;
   /** Params the p2p node sees, when they should differ from the chain's (another network's genesis). */
   p2pParams?: NetworkParams;
+  /** The chain's clock, seconds (default: far ahead of every test block, as openHarness sets it). */
+  chainNow?: () => number;
 }
 
 function debugLogger() {
@@ -52,7 +54,7 @@ function debugLogger() {
 
 export async function startNode(setup: NodeSetup = {}): Promise<TestNode> {
   const network = setup.params ?? params;
-  const h = await openHarness({ params: network });
+  const h = await openHarness({ params: network, ...(setup.chainNow ? { modules: { now: setup.chainNow } } : {}) });
   const dataDir = await mkdtemp(join(tmpdir(), 'powcoin-p2p-'));
   for (const block of setup.blocks ?? []) await h.chain.processBlock(block);
   const wire = () => {
