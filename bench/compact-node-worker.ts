@@ -1,6 +1,6 @@
 /**
- * One node of the compact relay bench in its own worker thread (bench/compact-threads.ts): its
- * own event loop, as on a user's own machine, instead of sharing one with nine other nodes.
+ * One node of the compact relay bench in its own worker thread or process (bench/compact-threads.ts):
+ * its own event loop, as on a user's own machine, instead of sharing one with nine other nodes.
  * The driver sends requests ({ id, op, ... }); each gets one reply ({ id, result } or
  * { id, error }). Times are wall-clock milliseconds (timeOrigin + now), comparable across threads.
  */
@@ -82,9 +82,13 @@ const handlers: Record<Request['op'], (request: Request) => Promise<unknown>> = 
   },
 };
 
-parentPort!.on('message', (request: Request) => {
+// A worker thread's port, or a child process's IPC channel (forked with serialization 'advanced').
+const reply = parentPort ? (message: unknown) => parentPort!.postMessage(message) : (message: unknown) => process.send!(message as never);
+const requests = (listener: (request: Request) => void) => (parentPort ? parentPort.on('message', listener) : process.on('message', listener as never));
+
+requests((request: Request) => {
   handlers[request.op](request).then(
-    (result) => parentPort!.postMessage({ id: request.id, result }),
-    (err: unknown) => parentPort!.postMessage({ id: request.id, error: String((err as Error)?.stack ?? err) }),
+    (result) => reply({ id: request.id, result }),
+    (err: unknown) => reply({ id: request.id, error: String((err as Error)?.stack ?? err) }),
   );
 });

@@ -1,9 +1,13 @@
 /**
- * The compact relay bench with each node in its own worker thread: the nodes still share this
- * machine's cores, but no longer one event loop, so a node forwarding a compact block does not
- * wait for nine other nodes' block connects to finish first, as it would not on users' separate
- * machines. Same network, block and figures as bench/compact.ts, which keeps the one-process form.
+ * The compact relay bench with each node in its own worker thread, or its own process: the
+ * nodes still share this machine's cores, but no longer one event loop, so a node forwarding a
+ * compact block does not wait for nine other nodes' block connects to finish first, as it would
+ * not on users' separate machines. A process per node also gives each node its own libuv thread
+ * pool (LevelDB's reads and writes run there; ten nodes in threads share one pool of four).
+ * Same network, block and figures as bench/compact.ts, which keeps the one-process form.
  */
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import type { Worker } from 'node:worker_threads';
 import type { Transaction } from '../src/primitives/index.js';
 import { siblingModuleUrl, spawnModuleWorker } from '../src/util/worker-spawn.js';
@@ -16,32 +20,72 @@ interface NodeStats {
   fullBlocks: number;
 }
 
-/** A node in a worker thread, driven by request and reply. */
-class ThreadNode {
+/** Where each node runs. */
+export type NodeForm = 'thread' | 'process';
+
+/** The two ends a node is driven through: a worker thread or a child process (IPC, structured clone). */
+interface Channel {
+  send(message: unknown): void;
+  onMessage(listener: (message: Reply) => void): void;
+  onError(listener: (err: Error) => void): void;
+  terminate(): Promise<unknown>;
+}
+
+interface Reply {
+  id: number;
+  result?: unknown;
+  error?: string;
+}
+
+function workerChannel(worker: Worker): Channel {
+  return {
+    send: (message) => worker.postMessage(message),
+    onMessage: (listener) => worker.on('message', listener),
+    onError: (listener) => worker.on('error', listener),
+    terminate: () => worker.terminate(),
+  };
+}
+
+function spawnChannel(form: NodeForm, index: number): Channel {
+  const url = siblingModuleUrl(import.meta.url, 'compact-node-worker');
+  if (form === 'thread') return workerChannel(spawnModuleWorker(url, { name: `compact-node-${index}` }));
+  const child = fork(fileURLToPath(url), [], { execArgv: process.execArgv, serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return {
+    send: (message) => child.send(message as never),
+    onMessage: (listener) => child.on('message', listener as never),
+    onError: (listener) => child.on('error', listener),
+    terminate: async () => {
+      if (child.exitCode === null) child.kill();
+    },
+  };
+}
+
+/** A node in a worker thread or a process, driven by request and reply. */
+class NodeHandle {
   private next = 0;
   private readonly waiting = new Map<number, { resolve(value: unknown): void; reject(err: Error): void }>();
   address = '';
   peerId = '';
 
-  constructor(private readonly worker: Worker) {
-    worker.on('message', ({ id, result, error }: { id: number; result?: unknown; error?: string }) => {
+  constructor(private readonly channel: Channel) {
+    channel.onMessage(({ id, result, error }) => {
       const pending = this.waiting.get(id);
       this.waiting.delete(id);
       if (error !== undefined) pending?.reject(new Error(error));
       else pending?.resolve(result);
     });
-    worker.on('error', (err) => this.failAll(err));
+    channel.onError((err) => this.failAll(err));
   }
 
-  static spawn(index: number): ThreadNode {
-    return new ThreadNode(spawnModuleWorker(siblingModuleUrl(import.meta.url, 'compact-node-worker'), { name: `compact-node-${index}` }));
+  static spawn(form: NodeForm, index: number): NodeHandle {
+    return new NodeHandle(spawnChannel(form, index));
   }
 
   call<T>(op: string, fields: Record<string, unknown> = {}): Promise<T> {
     const id = this.next++;
     return new Promise<T>((resolve, reject) => {
       this.waiting.set(id, { resolve: resolve as (value: unknown) => void, reject });
-      this.worker.postMessage({ id, op, ...fields });
+      this.channel.send({ id, op, ...fields });
     });
   }
 
@@ -53,7 +97,7 @@ class ThreadNode {
 
   async close(): Promise<void> {
     await this.call('close').catch(() => undefined);
-    await this.worker.terminate();
+    await this.channel.terminate();
   }
 
   private failAll(err: Error): void {
@@ -62,13 +106,13 @@ class ThreadNode {
   }
 }
 
-async function totals(nodes: readonly ThreadNode[]): Promise<NodeStats> {
+async function totals(nodes: readonly NodeHandle[]): Promise<NodeStats> {
   const all = await Promise.all(nodes.map((node) => node.call<NodeStats>('stats')));
   return all.reduce((sum, s) => ({ sent: sum.sent + s.sent, txsFetched: sum.txsFetched + s.txsFetched, fullBlocks: sum.fullBlocks + s.fullBlocks }));
 }
 
 /** Links each node to its chords and waits until every pair shares the gossip meshes. */
-async function linkAll(nodes: readonly ThreadNode[]): Promise<void> {
+async function linkAll(nodes: readonly NodeHandle[]): Promise<void> {
   const neighbours = nodes.map(() => new Set<string>());
   for (let i = 0; i < NODES; i++) {
     for (const chord of CHORDS) {
@@ -81,8 +125,8 @@ async function linkAll(nodes: readonly ThreadNode[]): Promise<void> {
   await Promise.all(nodes.map((node, i) => node.call('meshed', { peers: [...neighbours[i]] })));
 }
 
-async function relayRounds(nodes: ThreadNode[], branch: Fixture['branch'], compact: boolean, sets: Transaction[][]): Promise<Figure[]> {
-  const record = new RelayRecord(`${compact ? 'compact relay' : 'whole blocks'}, a thread per node`, compact);
+async function relayRounds(nodes: NodeHandle[], branch: Fixture['branch'], compact: boolean, sets: Transaction[][], form: NodeForm): Promise<Figure[]> {
+  const record = new RelayRecord(`${compact ? 'compact relay' : 'whole blocks'}, a ${form} per node`, compact);
   const [miner, ...others] = nodes;
   for (const txs of sets) {
     const block = branch.next({ txs, fees: 1_000n * BigInt(txs.length) });
@@ -104,20 +148,20 @@ async function relayRounds(nodes: ThreadNode[], branch: Fixture['branch'], compa
   return record.figures();
 }
 
-export async function network(fx: Fixture, compact: boolean, sets: Transaction[][]): Promise<Figure[]> {
-  const nodes = Array.from({ length: NODES }, (_, i) => ThreadNode.spawn(i));
+export async function network(fx: Fixture, compact: boolean, sets: Transaction[][], form: NodeForm): Promise<Figure[]> {
+  const nodes = Array.from({ length: NODES }, (_, i) => NodeHandle.spawn(form, i));
   try {
     await Promise.all(nodes.map((node) => node.start(fx, sets.flat(), compact)));
     await linkAll(nodes);
     const branch = fx.branch.forkAt(fx.branch.height, compact ? 61 : 62);
-    return await relayRounds(nodes, branch, compact, sets);
+    return await relayRounds(nodes, branch, compact, sets, form);
   } finally {
     await Promise.all(nodes.map((node) => node.close()));
   }
 }
 
-export async function compactRelayThreads(): Promise<Figure[]> {
+export async function compactRelayApart(form: NodeForm): Promise<Figure[]> {
   const fx = fixture();
-  const whole = await network(fx, false, networkSets(fx, false));
-  return [...(await network(fx, true, networkSets(fx, true))), ...whole];
+  const whole = await network(fx, false, networkSets(fx, false), form);
+  return [...(await network(fx, true, networkSets(fx, true), form)), ...whole];
 }
