@@ -19,6 +19,7 @@ import { ConnectProgress } from './connect-progress.js';
 import { checkStoredTip, readStoredBlock } from './damaged-store.js';
 import { InitialDownload, verificationProgress } from './download-state.js';
 import { DEFAULT_FLUSH_POLICY, type FlushPolicyOptions } from './flush-policy.js';
+import { PendingBodies } from './pending-bodies.js';
 import type { ConnectedInputs } from '../consensus/block-inputs.js';
 import { type ConnectModules, disconnectTip, indexRecord, validateConnection, writeConnection } from './connect.js';
 import type { ChainEvents } from './events.js';
@@ -93,12 +94,8 @@ export class Chain extends TypedEmitter<ChainEvents> {
   private readonly now: () => number;
   private readonly connectModules: ConnectModules;
   private readonly queue = new SerialQueue();
-  /**
-   * Bodies of blocks being processed, with their writes to LevelDB: the write runs while the
-   * block is validated, connecting does not read back what was just written, and a read of the
-   * body before the write lands finds it here.
-   */
-  private readonly pendingBodies = new Map<string, { block: Block; written: Promise<void> }>();
+  /** Bodies being written while their blocks are validated. */
+  private readonly pendingBodies = new PendingBodies();
   private readonly initialDownload: InitialDownload;
   /** Below this a header chain is not stored, and the node is in initial block download. */
   readonly minimumChainWork: bigint;
@@ -350,7 +347,7 @@ export class Chain extends TypedEmitter<ChainEvents> {
     try {
       failure = await this.activateBestChain();
     } finally {
-      await this.bodyStored(entry.hash);
+      await this.pendingBodies.settle(entry.hash);
     }
     if (entry.isFailed() && failure) throw failure;
     const status: ProcessStatus = this.tree.contains(entry) ? 'connected' : 'side-chain';
@@ -407,8 +404,7 @@ export class Chain extends TypedEmitter<ChainEvents> {
     // Straight to disk, not the cache: a crash replays from the flushed tip using these bodies.
     // Awaited before any chain state names the block (connectOne) and before processBlock ends.
     const written = this.store.batch().putBlock(entry.hashBytes, block).putBlockIndex(indexRecord(entry, entry.txCount)).write();
-    written.catch(() => undefined); // a failure is thrown where the write is awaited, not as unhandled
-    this.pendingBodies.set(entry.hash, { block, written });
+    this.pendingBodies.add(entry.hash, block, written);
     if (lost) {
       this.logger.info({ hash: entry.hash, height: entry.height }, 'lost block stored again');
       // Its descendants could not become the tip without it; now they can.
@@ -502,8 +498,7 @@ export class Chain extends TypedEmitter<ChainEvents> {
 
   /** Connects `entry` on top of the tip; false when its body is lost. `bestHeader` decides assumevalid. */
   private async connectOne(entry: BlockIndexEntry, bestHeader: BlockIndexEntry): Promise<boolean> {
-    const pending = this.pendingBodies.get(entry.hash);
-    const block = pending?.block ?? (await this.readBlock(entry));
+    const block = await this.readBlock(entry);
     if (!block) return false;
     const started = performance.now();
     const assumed = this.assumeValid ? assumedValid(entry, this.tree.get(this.assumeValid), bestHeader, this.params) : false;
@@ -512,7 +507,7 @@ export class Chain extends TypedEmitter<ChainEvents> {
       connected = await validateConnection(this.connectModules, entry, block, assumed);
     } finally {
       // The body lands before the connect's chain state (or an invalid mark) is written.
-      await pending?.written;
+      await this.pendingBodies.written(entry.hash);
     }
     await writeConnection(this.store, entry, block, connected);
     this.tree.pushTip(entry);
@@ -521,19 +516,10 @@ export class Chain extends TypedEmitter<ChainEvents> {
     return true;
   }
 
-  /** Waits for a block's body write (throwing its failure) and forgets the pending body. */
-  private async bodyStored(hash: string): Promise<void> {
-    try {
-      await this.pendingBodies.get(hash)?.written;
-    } finally {
-      this.pendingBodies.delete(hash);
-    }
-  }
-
   /** The stored body, or undefined; one that cannot be read is marked lost (see damaged-store.ts). */
   private readBlock(entry: BlockIndexEntry): Promise<Block | undefined> {
-    const pending = this.pendingBodies.get(entry.hash);
-    if (pending) return Promise.resolve(pending.block);
+    const pending = this.pendingBodies.block(entry.hash);
+    if (pending) return Promise.resolve(pending);
     const lost = (lostEntry: BlockIndexEntry, reason: string): void => this.emit('blockDataLost', { entry: lostEntry, reason });
     return readStoredBlock(entry, { tree: this.tree, store: this.store, logger: this.logger, lost });
   }
