@@ -8,12 +8,12 @@
  */
 import { Mempool } from '../src/mempool/index.js';
 import { Block, type Transaction } from '../src/primitives/index.js';
-import { OutPoint } from '../src/primitives/outpoint.js';
 import { type SignatureVerifier, WorkerPoolVerifier } from '../src/verify/sig-verifier.js';
 import type { SignatureCheck } from '../src/consensus/p2wpkh.js';
-import { type Branch, coinbaseOutpoint, openHarness } from '../test/helpers/chain-harness.js';
-import { key, params, payingBranch } from '../test/p2p/helpers.js';
+import { type Branch, openHarness } from '../test/helpers/chain-harness.js';
+import { params } from '../test/p2p/helpers.js';
 import type { Figure } from './measure.js';
+import { paymentSets } from './payment-sets.js';
 
 const BLOCK_TXS = 2_000;
 const ROUNDS = 3;
@@ -39,16 +39,7 @@ interface Fixture {
 }
 
 function fixture(): Fixture {
-  const branch = payingBranch(70);
-  const coinbases = branch.extend(ROUNDS);
-  const fans = coinbases.map((block) => {
-    const value = block.txs[0].outputs[0].value;
-    const each = (value - 200_000n) / BigInt(BLOCK_TXS);
-    return key.spend([{ outpoint: coinbaseOutpoint(block), value }], Array.from({ length: BLOCK_TXS }, () => ({ value: each, script: key.script })));
-  });
-  const funding = [...coinbases, branch.next({ txs: fans, fees: 200_000n * BigInt(ROUNDS) })];
-  const sets = fans.map((fan) => fan.outputs.map((output, i) => key.spend([{ outpoint: new OutPoint(fan.txidBytes(), i), value: output.value }], [{ value: output.value - 1_000n, script: key.script }])));
-  return { funding, sets, branch };
+  return paymentSets(70, ROUNDS, BLOCK_TXS);
 }
 
 function median(values: number[]): number {

@@ -10,12 +10,12 @@ import { Session } from 'node:inspector/promises';
 import { Mempool } from '../src/mempool/index.js';
 import { decodeCompact, encodeCompact, toCompact } from '../src/p2p/compact/codec.js';
 import { PartialBlock } from '../src/p2p/compact/rebuild.js';
-import { OutPoint } from '../src/primitives/outpoint.js';
 import type { Block, Transaction } from '../src/primitives/index.js';
 import { InlineVerifier } from '../src/verify/sig-verifier.js';
-import { coinbaseOutpoint, openHarness } from '../test/helpers/chain-harness.js';
-import { key, params, payingBranch } from '../test/p2p/helpers.js';
+import { openHarness } from '../test/helpers/chain-harness.js';
+import { params } from '../test/p2p/helpers.js';
 import type { Figure } from './measure.js';
+import { paymentSets } from './payment-sets.js';
 import { percentile } from './p2p-timing.js';
 
 const BLOCK_TXS = 2_000;
@@ -32,23 +32,9 @@ interface Phases {
   cpu: number;
 }
 
-/** `rounds` sets of BLOCK_TXS payments, each from its own fan-out tx, and the blocks funding them. */
-function payments(rounds: number) {
-  const branch = payingBranch(70);
-  const coinbases = branch.extend(rounds);
-  const fans = coinbases.map((block) => {
-    const value = block.txs[0].outputs[0].value;
-    const each = (value - 200_000n) / BigInt(BLOCK_TXS);
-    return key.spend([{ outpoint: coinbaseOutpoint(block), value }], Array.from({ length: BLOCK_TXS }, () => ({ value: each, script: key.script })));
-  });
-  const funding = [...coinbases, branch.next({ txs: fans, fees: 200_000n * BigInt(rounds) })];
-  const sets = fans.map((fan) => fan.outputs.map((output, i) => key.spend([{ outpoint: new OutPoint(fan.txidBytes(), i), value: output.value }], [{ value: output.value - 1_000n, script: key.script }])));
-  return { branch, funding, sets };
-}
-
 /** Times one node rebuilding and connecting `rounds` blocks; `profileRound` is run under the CPU profiler. */
 export async function connectRounds(rounds: number, profileRound = -1): Promise<{ phases: Phases[]; profile?: unknown }> {
-  const { branch, funding, sets } = payments(rounds);
+  const { branch, funding, sets } = paymentSets(70, rounds, BLOCK_TXS);
   const h = await openHarness({ params });
   const session = profileRound >= 0 ? new Session() : undefined;
   let profile: unknown;

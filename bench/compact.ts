@@ -7,11 +7,10 @@
  * blocktxn/blocks requests included).
  */
 import type { Block, Transaction } from '../src/primitives/index.js';
-import { OutPoint } from '../src/primitives/outpoint.js';
 import { encodeCompact, toCompact } from '../src/p2p/compact/codec.js';
-import { coinbaseOutpoint } from '../test/helpers/chain-harness.js';
-import { closeAll, key, link, payingBranch, startNode, type TestNode } from '../test/p2p/helpers.js';
+import { closeAll, link, type payingBranch, startNode, type TestNode } from '../test/p2p/helpers.js';
 import type { Figure } from './measure.js';
+import { paymentSets } from './payment-sets.js';
 import { percentile, tipReached } from './p2p-timing.js';
 
 export const NODES = 10;
@@ -45,17 +44,7 @@ export function networkSets(fx: Fixture, compact: boolean): Transaction[][] {
 }
 
 export function fixture(): Fixture {
-  const branch = payingBranch(60);
-  const sets = BLOCKS_PER_NETWORK * 2;
-  const coinbases = branch.extend(sets);
-  const fans = coinbases.map((block) => {
-    const value = block.txs[0].outputs[0].value;
-    const each = (value - 200_000n) / BigInt(BLOCK_TXS);
-    return key.spend([{ outpoint: coinbaseOutpoint(block), value }], Array.from({ length: BLOCK_TXS }, () => ({ value: each, script: key.script })));
-  });
-  const funding = [...coinbases, branch.next({ txs: fans, fees: 200_000n * BigInt(sets) })];
-  const payments = fans.map((fan) => fan.outputs.map((output, i) => key.spend([{ outpoint: new OutPoint(fan.txidBytes(), i), value: output.value }], [{ value: output.value - 1_000n, script: key.script }])));
-  return { funding, sets: payments, branch };
+  return paymentSets(60, BLOCKS_PER_NETWORK * 2, BLOCK_TXS);
 }
 
 function sentBytes(nodes: readonly TestNode[]): number {

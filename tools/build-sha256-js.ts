@@ -12,7 +12,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { K } from '../src/miner/sha256-constants.js';
+import { K } from '../src/primitives/sha256-core.js';
 
 export const UNROLLED_PATH = fileURLToPath(new URL('../src/miner/sha256-unrolled.ts', import.meta.url));
 

@@ -7,45 +7,16 @@
  * which also feed the WebAssembly loop (wasm/wasm-scanner.ts), and the plain helpers for
  * the midstate and for confirming a candidate.
  */
-import { IV, K } from './sha256-constants.js';
+import { expandSchedule, IV, K, runRounds } from '../primitives/sha256-core.js';
 import { scanUnrolled } from './sha256-unrolled.js';
 
-export { IV, K };
+export { expandSchedule, IV, K, runRounds };
 
 /** Padding words of the header's second block: 0x80 after the 16 tail bytes, then the bit length 640. */
 export const TAIL_PAD = 0x80000000 | 0;
 export const HEADER_BITS = 640;
 /** Padding words of the second hash's single block: 0x80 after 32 bytes, bit length 256. */
 export const DIGEST_BITS = 256;
-
-const rotr = (x: number, n: number): number => (x >>> n) | (x << (32 - n));
-const bigSigma0 = (a: number): number => rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22);
-const bigSigma1 = (e: number): number => rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25);
-const smallSigma0 = (x: number): number => rotr(x, 7) ^ rotr(x, 18) ^ (x >>> 3);
-const smallSigma1 = (x: number): number => rotr(x, 17) ^ rotr(x, 19) ^ (x >>> 10);
-
-/** Fills w[16..to) from w[0..16) with the SHA-256 message schedule. */
-export function expandSchedule(w: Int32Array, from = 16, to = 64): void {
-  for (let t = from; t < to; t++) w[t] = (smallSigma1(w[t - 2]) + w[t - 7] + smallSigma0(w[t - 15]) + w[t - 16]) | 0;
-}
-
-/** Runs rounds [from, to) over `state` in place, reading an already expanded schedule `w`. */
-export function runRounds(state: Int32Array, w: Int32Array, from: number, to: number): void {
-  let a = state[0], b = state[1], c = state[2], d = state[3], e = state[4], f = state[5], g = state[6], h = state[7];
-  for (let t = from; t < to; t++) {
-    const t1 = (h + bigSigma1(e) + ((e & f) ^ (~e & g)) + K[t] + w[t]) | 0;
-    const t2 = (bigSigma0(a) + ((a & b) ^ (a & c) ^ (b & c))) | 0;
-    h = g;
-    g = f;
-    f = e;
-    e = (d + t1) | 0;
-    d = c;
-    c = b;
-    b = a;
-    a = (t1 + t2) | 0;
-  }
-  state[0] = a; state[1] = b; state[2] = c; state[3] = d; state[4] = e; state[5] = f; state[6] = g; state[7] = h;
-}
 
 function readBigEndian(bytes: Uint8Array, offset: number): number {
   return (bytes[offset] << 24) | (bytes[offset + 1] << 16) | (bytes[offset + 2] << 8) | bytes[offset + 3];
