@@ -11,7 +11,7 @@ import { liveClock } from './compact.js';
 
 interface Request {
   id: number;
-  op: 'start' | 'connect' | 'meshed' | 'expect' | 'process' | 'stats' | 'close';
+  op: 'start' | 'connect' | 'meshed' | 'expect' | 'process' | 'written' | 'stats' | 'close';
   [field: string]: unknown;
 }
 
@@ -69,6 +69,12 @@ const handlers: Record<Request['op'], (request: Request) => Promise<unknown>> = 
   },
   async process({ block }) {
     return (await running().h.chain.processBlock(Block.decode(block as Uint8Array))).status;
+  },
+  /** Resolves once the node has written its chain state (its coin cache is empty). */
+  async written() {
+    const store = running().h.store;
+    await waitFor(() => store.cachedRecords === 0, 60_000, 'the node writing its chain state');
+    return null;
   },
   async stats() {
     const p2p = running().p2p;

@@ -8,7 +8,7 @@
  */
 import type { Block, Transaction } from '../src/primitives/index.js';
 import { encodeCompact, toCompact } from '../src/p2p/compact/codec.js';
-import { closeAll, link, type payingBranch, startNode, type TestNode } from '../test/p2p/helpers.js';
+import { closeAll, link, type payingBranch, startNode, type TestNode, waitFor } from '../test/p2p/helpers.js';
 import type { Figure } from './measure.js';
 import { paymentSets } from './payment-sets.js';
 import { percentile, tipReached } from './p2p-timing.js';
@@ -103,6 +103,9 @@ async function relayRounds(nodes: TestNode[], branch: Fixture['branch'], compact
     const times = await Promise.race([Promise.all(reached), timeout]);
     // Trailing gossip (copies in flight, IHAVE/IDONTWANT) belongs to this block too.
     await new Promise((resolve) => setTimeout(resolve, 500));
+    // Blocks come minutes apart on a live network: each node has written its chain state (after
+    // its 1 s pause, flush-policy.ts) before the next block, not while relaying it.
+    await waitFor(() => nodes.every((node) => node.h.store.cachedRecords === 0), 60_000, 'every node writing its chain state');
     const fetched = nodes.reduce((sum, node) => sum + node.p2p.compactStats().txsFetched + node.p2p.compactStats().fullBlocks, 0);
     if (fetched > 0) throw new Error(`${fetched} txs or blocks fetched though every mempool held the txs`);
     record.block(block, times.map((t) => t - start), sentBytes(nodes) - bytesBefore);
