@@ -1,5 +1,5 @@
 /**
- * One node of the compact relay bench in its own worker thread or process (bench/compact-threads.ts):
+ * One node of the compact relay bench in its own worker thread or process (bench/compact-apart.ts):
  * its own event loop, as on a user's own machine, instead of sharing one with nine other nodes.
  * The driver sends requests ({ id, op, ... }); each gets one reply ({ id, result } or
  * { id, error }). Times are wall-clock milliseconds (timeOrigin + now), comparable across threads.

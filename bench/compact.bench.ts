@@ -7,7 +7,7 @@
  */
 import { compactRelay } from './compact.js';
 import { compactConnect } from './compact-connect.js';
-import { compactRelayApart } from './compact-threads.js';
+import { compactRelayApart } from './compact-apart.js';
 import type { Figure } from './measure.js';
 
 export const title = 'compact block relay: 10 real libp2p nodes on 127.0.0.1';

@@ -10,7 +10,7 @@
 import { expandSchedule, IV, K, runRounds } from '../primitives/sha256-core.js';
 import { scanUnrolled } from './sha256-unrolled.js';
 
-export { expandSchedule, IV, K, runRounds };
+export { IV, K };
 
 /** Padding words of the header's second block: 0x80 after the 16 tail bytes, then the bit length 640. */
 export const TAIL_PAD = 0x80000000 | 0;

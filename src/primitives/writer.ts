@@ -79,7 +79,7 @@ export class ByteWriter {
 
   /** The bytes written; no copy when the writer was sized exactly (encode() sizes it first). */
   finish(): Uint8Array {
-    if (this.length === this.buffer.length && this.buffer.byteOffset === 0) return this.buffer;
+    if (this.length === this.buffer.length) return this.buffer;
     return this.buffer.slice(0, this.length);
   }
 }

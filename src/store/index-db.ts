@@ -16,7 +16,6 @@ export interface IndexBest {
   readonly height: number;
 }
 
-export type IndexOp = DbOperation;
 
 /** Index databases are small and read at random: a modest cache and write buffer. */
 export function openIndexDb(dir: string): Promise<Db> {
@@ -63,7 +62,7 @@ export abstract class IndexDb {
   }
 
   /** Writes `ops` and the new best block in one batch, so the index is always "every block up to best". */
-  protected async commit(ops: IndexOp[], best: IndexBest): Promise<void> {
+  protected async commit(ops: DbOperation[], best: IndexBest): Promise<void> {
     const bestValue = new ByteWriter(HASH_SIZE + 4).bytes(best.hash).u32(best.height).finish();
     try {
       await writeBatch(this.db, [...ops, { type: 'put', key: this.bestKey, value: bestValue }]);
