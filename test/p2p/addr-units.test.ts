@@ -1,4 +1,4 @@
-/** The addr/1 codec, the address token bucket, inbound eviction and anchors, without a network. */
+/** The addr/1 codec, the address token bucket, outbound slot order, inbound eviction and anchors, without a network. */
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -13,6 +13,7 @@ import { decodeAddrList, decodeAddrMessage, encodeAddrList, encodeAddrMessage, M
 import { ADDR_LIMITS, TokenBucket } from '../../src/p2p/connections/token-bucket.js';
 import { type EvictionCandidate, selectToEvict } from '../../src/p2p/connections/eviction.js';
 import { ANCHORS_FILE, saveAnchors, takeAnchors } from '../../src/p2p/connections/anchors.js';
+import { slotToFill } from '../../src/p2p/connections/slot-order.js';
 import type { AddressRecord } from '../../src/p2p/addrman/types.js';
 
 const peerId = peerIdFromPrivateKey(await generateKeyPair('Ed25519')).toString();
@@ -75,6 +76,20 @@ describe('address token bucket', () => {
     assert.equal(bucket.take(5_000), 1_000, 'capped at the burst');
     bucket.grant(1_000);
     assert.equal(bucket.take(5_000), 1_000, 'a getaddr grant is spent in full');
+  });
+});
+
+describe('outbound slot order', () => {
+  const slots = { maxFullRelay: 8, maxBlockRelayOnly: 2 };
+  it('full-relay slots first: no block-relay-only dial while one is open or being dialled', () => {
+    // The seed as a node's only address: dialled as block-relay-only it would carry no addresses.
+    assert.deepEqual(slotToFill({ ...slots, fullRelay: 0, blockRelayOnly: 0 }), { type: 'outbound-full-relay', need: 8 });
+    assert.deepEqual(slotToFill({ ...slots, fullRelay: 7, blockRelayOnly: 0 }), { type: 'outbound-full-relay', need: 1 });
+  });
+  it('block-relay-only slots once the full-relay ones are taken; nothing when both are', () => {
+    assert.deepEqual(slotToFill({ ...slots, fullRelay: 8, blockRelayOnly: 1 }), { type: 'block-relay-only', need: 1 });
+    assert.equal(slotToFill({ ...slots, fullRelay: 8, blockRelayOnly: 2 }), undefined);
+    assert.deepEqual(slotToFill({ maxFullRelay: 0, maxBlockRelayOnly: 1, fullRelay: 0, blockRelayOnly: 0 }), { type: 'block-relay-only', need: 1 });
   });
 });
 

@@ -4,8 +4,9 @@
  * 1. redials manual peers (--peer, addnode add, --connect) that are down, with exponential backoff;
  * 2. with --connect, stops there (no other outbound, no feelers);
  * 3. dials saved anchors first, as block-relay-only;
- * 4. fills the outbound-full-relay and block-relay-only slots from the address book, never two
- *    outbound peers in one network group (manual peers count for the groups, as Core);
+ * 4. fills the outbound-full-relay slots from the address book, then (once those are all taken)
+ *    the block-relay-only ones (./slot-order.ts), never two outbound peers in one network group
+ *    (manual peers count for the groups, as Core);
  * 5. when every slot is full, every ~feelerIntervalMs opens a feeler: a short connection to
  *    test a new-table address (or the incumbent of a tried-table collision), marked good on a
  *    successful handshake and then closed;
@@ -27,6 +28,7 @@ import { MAX_ANCHORS, saveAnchors, takeAnchors } from './anchors.js';
 import { selectToEvict } from './eviction.js';
 import { LivePeers } from './live-peers.js';
 import { ManualPeers } from './manual-peers.js';
+import { slotToFill } from './slot-order.js';
 import { peerIdOf, stripPeerId, withPeerId } from './peer-ids.js';
 import type { ConnectionType } from './types.js';
 import type { Logger } from '../../util/logger.js';
@@ -207,8 +209,9 @@ export class ConnectionManager {
       if (this.options.connect.length > 0) return;
       this.dialAnchors();
       this.maybeSeed();
-      this.fillOutbound('outbound-full-relay', this.options.maxOutbound);
-      this.fillOutbound('block-relay-only', this.options.blockRelayOnly);
+      this.fillOutbound('outbound-full-relay');
+      // A second pass: the full-relay slots may have just been filled, leaving block-relay-only ones.
+      this.fillOutbound('block-relay-only');
       this.maybeFeeler();
     } catch (err) {
       this.modules.logger.error({ err }, 'connection manager tick failed');
@@ -248,14 +251,22 @@ export class ConnectionManager {
     this.modules.logger.info({ seeds: records.length, added }, 'adding seed addresses to the address book');
   }
 
-  private fillOutbound(type: 'outbound-full-relay' | 'block-relay-only', target: number): void {
-    let need = target - this.peers.count(type);
-    if (need <= 0) return;
+  /** Dials book addresses into the open slots of `type`, if slot-order.ts lets this type go next. */
+  private fillOutbound(type: 'outbound-full-relay' | 'block-relay-only'): void {
+    const slot = slotToFill({
+      fullRelay: this.peers.count('outbound-full-relay'),
+      maxFullRelay: this.options.maxOutbound,
+      blockRelayOnly: this.peers.count('block-relay-only'),
+      maxBlockRelayOnly: this.options.blockRelayOnly,
+    });
+    if (slot?.type !== type) return;
+    let need = slot.need;
     const groups = new Set(this.peers.takenGroups());
+    const now = this.now();
     for (let tries = 0; tries < this.selectTries() && need > 0; tries++) {
       const entry = this.modules.book.select();
       if (!entry) return;
-      if (!this.dialable(entry) || groups.has(entry.group)) continue;
+      if (!this.dialable(entry, now) || groups.has(entry.group)) continue;
       groups.add(entry.group);
       need--;
       this.dialEntry(entry, type);
@@ -275,7 +286,7 @@ export class ConnectionManager {
     for (let tries = 0; tries < this.selectTries(); tries++) {
       const entry = tries === 0 && collision ? collision : this.modules.book.select(true);
       if (!entry) return;
-      if (!this.dialable(entry) || groups.has(entry.group)) continue;
+      if (!this.dialable(entry, now) || groups.has(entry.group)) continue;
       this.modules.logger.debug({ peer: entry.peerId, collision: entry === collision }, 'opening a feeler');
       this.dialEntry(entry, 'feeler');
       return;
@@ -291,12 +302,12 @@ export class ConnectionManager {
     return Math.min(SELECT_TRIES, 2 * this.modules.book.size);
   }
 
-  private dialable(entry: AddressEntry): boolean {
+  private dialable(entry: AddressEntry, now: number): boolean {
     const id = entry.peerId;
     if (id === this.modules.stack.peerId.toString() || this.peers.has(id) || this.modules.isBanned(id)) return false;
     if (entry.multiaddrs.length === 0) return false;
     // Core: an address tried in the last 10 minutes waits, unless it has failed 30 times.
-    return !(this.now() - entry.lastTry < this.options.retryDelayMs && entry.attempts < 30);
+    return !(now - entry.lastTry < this.options.retryDelayMs && entry.attempts < 30);
   }
 
   private dialEntry(entry: AddressEntry, type: ConnectionType): void {
