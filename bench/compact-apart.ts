@@ -134,6 +134,7 @@ async function relayRounds(nodes: NodeHandle[], branch: Fixture['branch'], compa
     const published = miner.call<number>('expect', { hash });
     const reached = others.map((node) => node.call<number>('expect', { hash }));
     const before = await totals(nodes);
+    const cpuBefore = await Promise.all(others.map((node) => node.call<number | null>('cpu')));
     const status = await miner.call<string>('process', { block: block.encode() });
     if (status !== 'connected') throw new Error(`the miner did not connect the block: ${status}`);
     const start = await published;
@@ -143,9 +144,13 @@ async function relayRounds(nodes: NodeHandle[], branch: Fixture['branch'], compa
     // Each node writes its chain state before the next block, as between live blocks (see compact.ts).
     await Promise.all(nodes.map((node) => node.call('written')));
     const after = await totals(nodes);
+    const cpuAfter = await Promise.all(others.map((node) => node.call<number | null>('cpu')));
+    const cpu = cpuAfter.flatMap((ms, i) => (ms === null || cpuBefore[i] === null ? [] : [ms - cpuBefore[i]!]));
+    // COMPACT_TRACE=1: each block's figures as they come, to watch the nodes' JIT warm up.
+    if (process.env.COMPACT_TRACE) console.error(`block: ms to each node ${times.map((t) => (t - start).toFixed(0)).join(' ')}; CPU ms per node ${cpu.map((ms) => ms.toFixed(0)).join(' ')}`);
     const fetched = after.txsFetched + after.fullBlocks;
     if (fetched > 0) throw new Error(`${fetched} txs or blocks fetched though every mempool held the txs`);
-    record.block(block, times.map((t) => t - start), after.sent - before.sent);
+    record.block(block, times.map((t) => t - start), after.sent - before.sent, cpu);
   }
   return record.figures();
 }

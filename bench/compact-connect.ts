@@ -4,7 +4,8 @@
  * block; the block arrives as its compact message and is decoded, rebuilt from the mempool and
  * connected. This is the work each of the relay bench's nodes does per block, and what bounds
  * its latency once a node's cores are busy. Run alone with `--profile` (node --import tsx
- * bench/compact-connect.ts --profile) to print where that time goes, by function.
+ * bench/compact-connect.ts --profile) to print where that time goes, by function; ROUNDS=N
+ * connects N blocks, PROFILE_FROM=K profiles from the K-th on (default 2: the JIT warms first).
  */
 import { Session } from 'node:inspector/promises';
 import { Mempool } from '../src/mempool/index.js';
@@ -141,8 +142,7 @@ function summary(profile: { nodes: ProfileNode[]; samples: number[]; timeDeltas:
 if (process.argv[1]?.endsWith('compact-connect.ts')) {
   const profiling = process.argv.includes('--profile');
   const rounds = Number(process.env.ROUNDS ?? 5);
-  // Profiled from the third round on: the first two warm the JIT.
-  const { phases, profile } = await connectRounds(rounds, profiling ? Math.min(2, rounds - 1) : -1);
+  const { phases, profile } = await connectRounds(rounds, profiling ? Math.min(Number(process.env.PROFILE_FROM ?? 2), rounds - 1) : -1);
   for (const [i, p] of phases.entries()) console.log(`round ${i}: decode ${p.decode.toFixed(1)} rebuild ${p.rebuild.toFixed(1)} connect ${p.connect.toFixed(1)} mempool ${p.mempool.toFixed(1)} flush ${p.flush.toFixed(1)} ms, cpu ${p.cpu.toFixed(1)} ms`);
   if (profile) for (const line of summary(profile as never, 40)) console.log(line);
 }

@@ -11,7 +11,7 @@ import { liveClock } from './compact.js';
 
 interface Request {
   id: number;
-  op: 'start' | 'connect' | 'meshed' | 'expect' | 'process' | 'written' | 'stats' | 'close';
+  op: 'start' | 'connect' | 'meshed' | 'expect' | 'process' | 'written' | 'stats' | 'cpu' | 'close';
   [field: string]: unknown;
 }
 
@@ -80,6 +80,12 @@ const handlers: Record<Request['op'], (request: Request) => Promise<unknown>> = 
     const p2p = running().p2p;
     const { txsFetched, fullBlocks } = p2p.compactStats();
     return { sent: p2p.netTotals().sent, txsFetched, fullBlocks };
+  },
+  /** CPU ms this node's process has used (every thread); null in a worker thread, whose process holds ten nodes. */
+  async cpu() {
+    if (parentPort) return null;
+    const { user, system } = process.cpuUsage();
+    return (user + system) / 1000;
   },
   async close() {
     await node?.close();

@@ -15,8 +15,11 @@ import { percentile, tipReached } from './p2p-timing.js';
 
 export const NODES = 10;
 export const BLOCK_TXS = 2_000;
-/** Blocks relayed per network after the first, which is reported on its own (every node's JIT is cold then). */
-export const ROUNDS = 3;
+/**
+ * Blocks relayed per network after the first, which is reported on its own (every node's JIT is
+ * cold then). COMPACT_ROUNDS=N measures more (each node's JIT warms over the first few).
+ */
+export const ROUNDS = Number(process.env.COMPACT_ROUNDS ?? 3);
 const BLOCKS_PER_NETWORK = ROUNDS + 1;
 /** Each node links to the next and the third next: degree 4, every node within 3 hops. */
 export const CHORDS = [1, 3];
@@ -57,6 +60,8 @@ export class RelayRecord {
   private firstBlock: number[] = [];
   private readonly shares: number[] = [];
   private readonly hops: number[] = [];
+  /** CPU ms each receiving node's process used per block (process-per-node form only). */
+  private readonly cpu: number[] = [];
 
   constructor(
     private readonly mode: string,
@@ -64,9 +69,12 @@ export class RelayRecord {
   ) {}
 
   /** One block: each node's time from publish to connect, and the bytes all nodes sent for it. */
-  block(block: Block, latencies: readonly number[], sentBytes: number): void {
+  block(block: Block, latencies: readonly number[], sentBytes: number, cpuPerNode: readonly number[] = []): void {
     if (this.shares.length === 0) this.firstBlock = [...latencies];
-    else this.latencies.push(...latencies);
+    else {
+      this.latencies.push(...latencies);
+      this.cpu.push(...cpuPerNode);
+    }
     this.shares.push(sentBytes / (NODES - 1) / block.size());
     // One hop carries one message: the compact form (nothing was fetched: every tx was in the pools) or the block.
     this.hops.push(this.compact ? encodeCompact(toCompact(block, () => false)).length / block.size() : 1);
@@ -84,6 +92,9 @@ export class RelayRecord {
       { name: `${mode}: the network's first block (not in the figures above: JIT still cold), slowest node`, value: Math.max(...this.firstBlock), unit: 'ms' },
       { name: `${mode}: bytes per hop (the message one link carries), % of block size (target <= 5 %)`, value: mean(this.hops) * 100, unit: '%' },
       { name: `${mode}: bytes all nodes sent per node reached (gossip's extra copies included), % of block size`, value: mean(this.shares) * 100, unit: '%' },
+      ...(this.cpu.length > 0
+        ? [{ name: `${mode}: CPU one receiving node's process used per block (every thread; its write after the pause included), median`, value: percentile([...this.cpu].sort((a, b) => a - b), 50), unit: 'ms' }]
+        : []),
     ];
   }
 }

@@ -111,8 +111,9 @@ export class TxGraph {
   remove(txid: string): MutableEntry | undefined {
     const entry = this.byTxid.get(txid);
     if (!entry) return undefined;
-    for (const ancestor of this.walk(entry.parents, (e) => e.parents)) addTo(ancestor.descendant, entry, -1);
-    for (const descendant of this.walk(entry.children, (e) => e.children)) addTo(descendant.ancestor, entry, -1);
+    // Most txs a block confirms have no relatives left in the pool: no walk, no sets to allocate.
+    if (entry.parents.size > 0) for (const ancestor of this.walk(entry.parents, (e) => e.parents)) addTo(ancestor.descendant, entry, -1);
+    if (entry.children.size > 0) for (const descendant of this.walk(entry.children, (e) => e.children)) addTo(descendant.ancestor, entry, -1);
     for (const parent of entry.parents) this.byTxid.get(parent)?.children.delete(txid);
     for (const child of entry.children) this.byTxid.get(child)?.parents.delete(txid);
     for (const input of entry.tx.inputs) {

@@ -6,6 +6,7 @@ import { ByteWriter } from './writer.js';
 export class OutPoint {
   /** key() on first use: the mempool, the chain's coin overlay and the relay all look coins up by it. */
   #key: string | undefined;
+  #txidHex: string | undefined;
 
   constructor(
     readonly txid: Uint8Array,
@@ -33,13 +34,14 @@ export class OutPoint {
     return true;
   }
 
+  /** Memoised like key(): a block's connect asks it of every input. */
   txidHex(): string {
-    return hashToHex(this.txid);
+    return (this.#txidHex ??= hashToHex(this.txid));
   }
 
   /** A compact map key: display txid and index. */
   key(): string {
-    return (this.#key ??= `${hashToHex(this.txid)}:${this.index}`);
+    return (this.#key ??= `${this.txidHex()}:${this.index}`);
   }
 
   static null(): OutPoint {
