@@ -127,6 +127,7 @@ const COIN_KEY_SIZE = 1 + HASH_SIZE + 4;
 const BLOCK_INDEX_VALUE_SIZE = HEADER_SIZE + 4 + 4 + 4 + 32;
 /** Core serializes amounts as int64; anything above is a broken record. */
 const MAX_AMOUNT = (1n << 63n) - 1n;
+const MAX_SAFE_AMOUNT = BigInt(Number.MAX_SAFE_INTEGER);
 const MAX_HEIGHT = 0x7fffffff;
 const MIN_COIN_BYTES = 4 + 8 + 1;
 const utf8 = new TextEncoder();
@@ -360,9 +361,22 @@ function readCoin(r: ByteReader): Coin {
 
 function writeCoinHead(out: Uint8Array, coin: Coin): void {
   if (coin.value < 0n || coin.value > MAX_AMOUNT) throw new RangeError(`coin value ${coin.value} out of range`);
-  const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
-  view.setUint32(0, checkedHeight(coin.height) * 2 + (coin.coinbase ? 1 : 0), true);
-  view.setBigUint64(4, coin.value, true);
+  writeU32LE(out, 0, checkedHeight(coin.height) * 2 + (coin.coinbase ? 1 : 0));
+  // Every real amount (at most 21e14) is a safe integer: two u32 halves without a DataView.
+  if (coin.value <= MAX_SAFE_AMOUNT) {
+    const value = Number(coin.value);
+    writeU32LE(out, 4, value % 0x1_0000_0000);
+    writeU32LE(out, 8, Math.floor(value / 0x1_0000_0000));
+  } else {
+    new DataView(out.buffer, out.byteOffset, out.byteLength).setBigUint64(4, coin.value, true);
+  }
+}
+
+function writeU32LE(out: Uint8Array, offset: number, v: number): void {
+  out[offset] = v;
+  out[offset + 1] = v >>> 8;
+  out[offset + 2] = v >>> 16;
+  out[offset + 3] = v >>> 24;
 }
 
 function writeCompactSize(out: Uint8Array, offset: number, n: number): number {

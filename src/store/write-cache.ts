@@ -27,7 +27,15 @@ interface CachedRecord {
 /** Rough JS heap cost of one cached record besides its key and value bytes (Map slot, objects). */
 const RECORD_OVERHEAD = 160;
 
-const keyString = (key: Uint8Array): string => Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString('latin1');
+/** Reused by keyString: a Buffer made per key cost twice the copy (one thread; nothing here awaits). */
+const scratch = Buffer.allocUnsafe(64);
+
+/** A record key as a Map key: its bytes one char each (every key of the layout is under 64 bytes). */
+function keyString(key: Uint8Array): string {
+  if (key.length > scratch.length) return Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString('latin1');
+  scratch.set(key);
+  return scratch.toString('latin1', 0, key.length);
+}
 
 /** What a read finds in the cache: a value, a deletion, or nothing (ask the database). */
 export type CacheLookup = { found: true; value: Uint8Array | undefined } | { found: false };

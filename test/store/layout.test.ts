@@ -110,6 +110,13 @@ describe('layout values round trip', () => {
       assert.deepEqual(decodeCoin(key, encodeCoin(c)), c);
     }
     assert.deepEqual(decodeCoin(coinKey(outpoint(1)), encodeCoin(coin(14))), coin(14));
+    // The value is 8 bytes little-endian on both sides of the safe-integer fast path.
+    for (const value of [0n, 1n, 0xffff_ffffn, 1n << 32n, 2_100_000_000_000_000n, (1n << 53n) - 1n, 1n << 53n, (1n << 63n) - 1n]) {
+      const encoded = encodeCoin(coin(2, { value, height: 5, coinbase: true }));
+      const view = new DataView(encoded.buffer, encoded.byteOffset);
+      assert.deepEqual([view.getUint32(0, true), view.getBigUint64(4, true)], [11, value], `value ${value}`);
+      assert.equal(decodeCoin(coinKey(outpoint(2)), encoded).value, value);
+    }
     assert.throws(() => encodeCoin(coin(1, { value: -1n })), RangeError);
     assert.throws(() => encodeCoin(coin(1, { height: 2 ** 31 })), RangeError);
   });
