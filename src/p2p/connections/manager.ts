@@ -28,8 +28,8 @@ import { MAX_ANCHORS, saveAnchors, takeAnchors } from './anchors.js';
 import { selectToEvict } from './eviction.js';
 import { LivePeers } from './live-peers.js';
 import { ManualPeers } from './manual-peers.js';
-import { slotToFill } from './slot-order.js';
 import { peerIdOf, stripPeerId, withPeerId } from './peer-ids.js';
+import { slotToFill } from './slot-order.js';
 import type { ConnectionType } from './types.js';
 import type { Logger } from '../../util/logger.js';
 
