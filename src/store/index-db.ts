@@ -16,7 +16,6 @@ export interface IndexBest {
   readonly height: number;
 }
 
-
 /** Index databases are small and read at random: a modest cache and write buffer. */
 export function openIndexDb(dir: string): Promise<Db> {
   return openDatabase(dir, { cacheSize: 8 * 1024 * 1024, writeBufferSize: 4 * 1024 * 1024 });

@@ -154,7 +154,10 @@ export class CompactRelay {
     this.modules.sawHeight(peer, parent!.height + 1);
     // On the next turn of the event loop: gossipsub forwards the message as soon as this
     // verdict resolves, and the rebuild would otherwise run first, delaying every hop by it.
-    if (this.running) setImmediate(() => void this.rebuildAfter(peer, hash, compact));
+    // `running` is read again then: a node stopping meanwhile starts no rebuild.
+    setImmediate(() => {
+      if (this.running) void this.rebuildAfter(peer, hash, compact);
+    });
     return this.judge(peer, { action: 'accept', penalty: 0, reason: 'compact block header valid' });
   }
 
