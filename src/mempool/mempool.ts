@@ -24,6 +24,7 @@ import { isTxRejection, policyError } from './policy-codes.js';
 import { signalsOptInRbf } from './rbf.js';
 import { MEMPOOL_HEIGHT, validateTransaction, type ValidationContext } from './validate.js';
 import { SerialQueue } from '../util/serial-queue.js';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { type Logger, silentLogger } from '../util/logger.js';
 
 export interface MempoolModules {
@@ -127,8 +128,17 @@ export class Mempool extends TypedEmitter<MempoolEvents> implements ChainFollowe
     });
   }
 
+  /**
+   * Queued at once, so acceptances queued later see the block's effect; run on the next turn of
+   * the event loop, after the chain has announced its new tip (the relay forwards it then), not
+   * in the microtasks between the chain's blockConnected and tipChanged. Callers that must see
+   * the pool without the block's txs await idle() (the block producer, submitblock, generate).
+   */
   blockConnected(block: Block): Promise<void> {
-    return this.enqueue(() => this.connectBlock(block));
+    return this.enqueue(async () => {
+      await nextTurn();
+      await this.connectBlock(block);
+    });
   }
 
   blockDisconnected(block: Block): Promise<void> {

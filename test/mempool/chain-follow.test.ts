@@ -32,6 +32,22 @@ describe('following the chain: blocks', () => {
     assert.equal(f.mempool.bytes, aChild.vsize());
   });
 
+  test('the chain announces its new tip before the pool lets the block\'s txs go; idle() waits for that', async () => {
+    const mined = pay(f.coinbase(8), 1_000n);
+    await f.mempool.acceptTransaction(mined);
+    const inPoolAtTip: boolean[] = [];
+    const onTip = () => inPoolAtTip.push(f.mempool.has(mined.txid()));
+    f.h.chain.on('tipChanged', onTip);
+    try {
+      await f.h.chain.processBlock(f.main.next({ txs: [mined], fees: 1_000n }));
+    } finally {
+      f.h.chain.off('tipChanged', onTip);
+    }
+    assert.deepEqual(inPoolAtTip, [true], 'the relay hears of the tip without waiting for the removals');
+    await f.mempool.idle();
+    assert.equal(f.mempool.has(mined.txid()), false);
+  });
+
   test('spending a coin the chain already spent is bad-txns-inputs-missingorspent', async () => {
     await expectRule(f.mempool.acceptTransaction(pay(f.coinbase(2), 9_000n)), 'bad-txns-inputs-missingorspent', 'ignore');
     assert.equal(f.mempool.orphanCount, 0);

@@ -111,6 +111,7 @@ async function submitBlock(p: Params, ctx: RpcContext): Promise<string | null> {
   if (known?.isFailed()) return 'duplicate-invalid';
   try {
     const { status } = await ctx.chain.processBlock(block);
+    await ctx.mempool.idle(); // as Core: once submitblock answers, the pool has let the block's txs go
     if (status === 'duplicate') return 'duplicate';
     return status === 'connected' ? null : 'inconclusive';
   } catch (err) {
@@ -136,6 +137,7 @@ export async function generate(ctx: RpcContext, count: number, script: Uint8Arra
 async function connectOurs(ctx: RpcContext, block: Block): Promise<string> {
   try {
     const { hash, status } = await ctx.chain.processBlock(block);
+    await ctx.mempool.idle(); // the next template, and the caller's next call, see the pool without the block's txs
     // As Core: a valid block that lost a race to a peer's block at its height is still accepted (a side chain).
     if (status !== 'connected' && status !== 'side-chain') throw new RpcError(RpcCode.INTERNAL_ERROR, `ProcessNewBlock, block not accepted (${status})`);
     return hash;
