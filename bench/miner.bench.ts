@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { NoncePool } from '../src/miner/nonce-pool.js';
 import { PreparedSearch, type SearchImpl } from '../src/miner/search.js';
-import { wasmSimdSupported } from '../src/miner/wasm/wasm-scanner.js';
+import { wasmSimdSupported } from '../src/primitives/wasm/wasm-api.js';
 import { type Figure, rate } from './measure.js';
 
 export const title = 'miner (double SHA-256 of an 80-byte header; target 0, so every nonce is hashed)';

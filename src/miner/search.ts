@@ -5,7 +5,8 @@
  * top word only ties the target's is skipped exactly as Core's full comparison would.
  */
 import { JsScanner, MAX_SCAN, type NonceScanner, type SearchConstants, hashValue, headerHash, searchConstants } from './sha256-js.js';
-import { WasmScanner, wasmSimdSupported } from './wasm/wasm-scanner.js';
+import { wasmSimdSupported } from '../primitives/wasm/wasm-api.js';
+import { WasmScanner } from './wasm/wasm-scanner.js';
 
 export type SearchImpl = 'wasm' | 'js';
 

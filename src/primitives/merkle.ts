@@ -1,6 +1,7 @@
 import { concatBytes, hashToHex, hexToHash } from './bytes.js';
 import { sha256d } from './hash.js';
 import { sha256dPair } from './sha256-pair.js';
+import { MerkleKernel } from './wasm/merkle-kernel.js';
 
 export interface MerkleResult {
   /** Internal byte order. */
@@ -12,8 +13,22 @@ export interface MerkleResult {
   mutated: boolean;
 }
 
+/**
+ * The WebAssembly SIMD kernel, made when first needed; null where the runtime has no SIMD.
+ * Module state like sha256-pair.ts's buffers: one thread, and nothing in a tree awaits.
+ */
+let kernel: MerkleKernel | null | undefined;
+
 /** Bitcoin Core's ComputeMerkleRoot: odd levels duplicate their last hash. Leaves in internal order. */
 export function computeMerkleRoot(leaves: readonly Uint8Array[]): MerkleResult {
+  if (leaves.length === 0) return { root: new Uint8Array(32), mutated: false };
+  if (leaves.length === 1) return { root: leaves[0].slice(), mutated: false };
+  kernel ??= MerkleKernel.create() ?? null;
+  return kernel ? kernel.root(leaves) : computeMerkleRootJs(leaves);
+}
+
+/** The same in JS, one pair at a time: where WebAssembly SIMD is missing, and to check the kernel against. */
+export function computeMerkleRootJs(leaves: readonly Uint8Array[]): MerkleResult {
   if (leaves.length === 0) return { root: new Uint8Array(32), mutated: false };
   let level = leaves.slice();
   let mutated = false;

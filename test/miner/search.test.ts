@@ -6,7 +6,7 @@ import { bitcoin, networks } from '../../src/params/index.js';
 import { hashToHex } from '../../src/primitives/bytes.js';
 import { type SearchImpl, bestSearchImpl, searchNonces } from '../../src/miner/search.js';
 import { headerHash, midstate, searchConstants } from '../../src/miner/sha256-js.js';
-import { wasmSimdSupported } from '../../src/miner/wasm/wasm-scanner.js';
+import { wasmSimdSupported } from '../../src/primitives/wasm/wasm-api.js';
 import { hashNumber, nobleSha256d, opensslSha256d, referenceSearch, withNonce } from './reference.js';
 
 const impls: SearchImpl[] = ['js', 'wasm'];

@@ -3,33 +3,11 @@
  * This file owns the module's memory layout on the JS side; the offsets must match the WAT.
  */
 import { K, type NonceScanner, type SearchConstants, IV, TAIL_PAD, DIGEST_BITS } from '../sha256-js.js';
+import { simdWasmApi, splat, type WasmApi, type WasmModule } from '../../primitives/wasm/wasm-api.js';
 import { SHA256D_WASM_BASE64 } from './sha256d-wasm.js';
 
 /** Byte offsets of the WAT's memory layout (see its header comment). */
 const LAYOUT = { k: 0, w1: 1024, w2: 2048, s3: 3072, mid: 3200, iv: 3328, top: 3584 } as const;
-
-/** The smallest module using a v128 instruction: `(func (result v128) (v128.const i64x2 0 0))`. */
-const SIMD_PROBE = Uint8Array.from([
-  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // magic, version
-  0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7b, // type section: () -> v128
-  0x03, 0x02, 0x01, 0x00, // function section
-  0x0a, 0x16, 0x01, 0x14, 0x00, 0xfd, 0x0c, ...new Array<number>(16).fill(0), 0x0b, // code: v128.const 0; end
-]);
-
-/**
- * The part of the WebAssembly JS API used here, declared locally: this project's lib setting has
- * no DOM types and @types/node 20 does not declare WebAssembly. Read from globalThis, so a
- * runtime without WebAssembly at all is seen as one without SIMD.
- */
-interface WasmModule {
-  readonly wasmModule: true;
-}
-interface WasmApi {
-  validate(bytes: Uint8Array): boolean;
-  Module: new (bytes: Uint8Array) => WasmModule;
-  Instance: new (module: WasmModule) => { exports: unknown };
-}
-const wasmApi = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
 
 interface ScanExports {
   memory: { buffer: ArrayBuffer };
@@ -41,24 +19,12 @@ interface ScanExports {
  * memory). Cached because compiling is the costly part; undefined until first asked for.
  */
 let compiled: WasmModule | undefined;
-let simdSupported: boolean | undefined;
-
-/** Whether this runtime validates WebAssembly SIMD (v128) modules. */
-export function wasmSimdSupported(): boolean {
-  simdSupported ??= wasmApi !== undefined && wasmApi.validate(SIMD_PROBE);
-  return simdSupported;
-}
 
 function compiledModule(): { api: WasmApi; module: WasmModule } {
-  if (!wasmApi || !wasmSimdSupported()) throw new Error('WebAssembly SIMD is not supported by this runtime');
-  compiled ??= new wasmApi.Module(Buffer.from(SHA256D_WASM_BASE64, 'base64'));
-  return { api: wasmApi, module: compiled };
-}
-
-/** Writes `value` to all four lanes of the v128 slot at byte `offset`. */
-function splat(words: Int32Array, offset: number, value: number): void {
-  const index = offset >> 2;
-  words[index] = words[index + 1] = words[index + 2] = words[index + 3] = value;
+  const api = simdWasmApi();
+  if (!api) throw new Error('WebAssembly SIMD is not supported by this runtime');
+  compiled ??= new api.Module(Buffer.from(SHA256D_WASM_BASE64, 'base64'));
+  return { api, module: compiled };
 }
 
 export class WasmScanner implements NonceScanner {
