@@ -30,7 +30,11 @@ export class StoreBatch {
   private ops: BatchOperation[] = [];
   private written = false;
 
-  constructor(private readonly commit: (ops: readonly BatchOperation[]) => Promise<void>) {}
+  constructor(
+    private readonly commit: (ops: readonly BatchOperation[]) => Promise<void>,
+    /** Told each coin added and the bytes it was encoded to (the store's cache of decoded coins). */
+    private readonly encodedCoin?: (value: Uint8Array, coin: Coin) => void,
+  ) {}
 
   /** Operations queued so far. */
   get length(): number {
@@ -52,7 +56,9 @@ export class StoreBatch {
   }
 
   addCoin(outpoint: OutPoint, coin: Coin): this {
-    return this.put(coinKey(outpoint), encodeCoin(coin));
+    const value = encodeCoin(coin);
+    this.encodedCoin?.(value, coin);
+    return this.put(coinKey(outpoint), value);
   }
 
   spendCoin(outpoint: OutPoint): this {

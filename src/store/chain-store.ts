@@ -75,6 +75,12 @@ const ITERATOR_CHUNK_BYTES = 1024 * 1024;
 export class ChainStore {
   private closed = false;
   private readonly cache: WriteCache;
+  /**
+   * The coin each cached value was encoded from or last decoded to, by the value's identity: a
+   * block's inputs were read by the mempool and its outputs written by the last connect, so a
+   * connect finds its coins decoded. Values are never mutated, so an entry cannot go stale.
+   */
+  private readonly decodedCoins = new WeakMap<Uint8Array, Coin>();
   /** The flush in progress, if any: direct writes wait for it so they land after it. */
   private flushTail: Promise<void> = Promise.resolve();
 
@@ -155,10 +161,13 @@ export class ChainStore {
   /** A batch whose write() lands in the write-back cache; durable only after the next flush(). */
   cachedBatch(): StoreBatch {
     this.assertOpen();
-    return new StoreBatch(async (ops) => {
-      this.assertOpen();
-      this.cache.apply(ops);
-    });
+    return new StoreBatch(
+      async (ops) => {
+        this.assertOpen();
+        this.cache.apply(ops);
+      },
+      (value, coin) => this.decodedCoins.set(value, coin),
+    );
   }
 
   /** Approximate bytes held by the write-back cache (bounded by --dbcache). */
@@ -314,7 +323,7 @@ export class ChainStore {
       // A synchronous read cannot race a write: kept as a clean coin (a miss is not kept).
       this.cache.remember([key], [value], this.cache.readGeneration);
     }
-    return value && decodeCoin(key, value);
+    return value && this.decodedCoin(key, value);
   }
 
   /** Coins for many outpoints in one native round trip; undefined where unspent output is absent. */
@@ -344,7 +353,16 @@ export class ChainStore {
         values[i] = cached.found ? cached.value : read[j];
       });
     }
-    return values.map((value, i) => value && decodeCoin(keys[i], value));
+    return values.map((value, i) => value && this.decodedCoin(keys[i], value));
+  }
+
+  private decodedCoin(key: Uint8Array, value: Uint8Array): Coin {
+    let coin = this.decodedCoins.get(value);
+    if (!coin) {
+      coin = decodeCoin(key, value);
+      this.decodedCoins.set(value, coin);
+    }
+    return coin;
   }
 
   /** Hash of the main-chain block at `height`, or undefined above the tip. */

@@ -43,6 +43,29 @@ describe('clean coins', () => {
     });
   });
 
+  it('a coin is decoded once: the one a connect added, or the first read of a stored one, is handed out again', async () => {
+    await withTempDir(async (dir) => {
+      const first = await ChainStore.open(dir, params);
+      try {
+        const added = coin(5);
+        await first.cachedBatch().addCoin(outpoint(9, 0), added).write();
+        assert.equal(await first.getCoin(outpoint(9, 0)), added, 'the dirty record hands out the coin it was encoded from');
+        await first.flush();
+        assert.equal((await first.getCoins([outpoint(9, 0)]))[0], added, 'and so does the clean coin the flush left');
+      } finally {
+        await first.close();
+      }
+      const reopened = await ChainStore.open(dir, params);
+      try {
+        const read = await reopened.getCoin(outpoint(9, 0));
+        assert.deepEqual(read, coin(5));
+        assert.equal((await reopened.getCoins([outpoint(9, 0)]))[0], read, 'read from disk, decoded once');
+      } finally {
+        await reopened.close();
+      }
+    });
+  });
+
   it('coins read from the database stay in memory, misses do not', async () => {
     await withTempDir(async (dir) => {
       const first = await ChainStore.open(dir, params);
