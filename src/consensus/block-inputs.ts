@@ -125,9 +125,10 @@ class BlockCoinOverlay {
 
   addOutputs(tx: Transaction, height: number, coinbase: boolean): void {
     const txid = tx.txidBytes();
+    const txidHex = tx.txid();
     tx.outputs.forEach((output, index) => {
       if (isUnspendable(output.script)) return;
-      const outpoint = new OutPoint(txid, index);
+      const outpoint = new OutPoint(txid, index, txidHex);
       this.created.set(outpoint.key(), { outpoint, coin: { value: output.value, script: output.script, height, coinbase } });
     });
   }

@@ -11,7 +11,11 @@ export class OutPoint {
   constructor(
     readonly txid: Uint8Array,
     readonly index: number,
-  ) {}
+    /** The txid's display hex when the caller has it (a tx's own outputs), so it is not made again. */
+    txidHex?: string,
+  ) {
+    this.#txidHex = txidHex;
+  }
 
   static read(reader: ByteReader): OutPoint {
     return new OutPoint(reader.bytesCopy(32, 'outpoint txid'), reader.u32('outpoint index'));

@@ -124,7 +124,8 @@ describe('layout values round trip', () => {
   it('undo data, empty and with coins', () => {
     const key = undoKey(fakeHash(1));
     assert.deepEqual(decodeUndo(key, encodeUndo([])), []);
-    const coins = [coin(1), coin(7), coin(300, { script: new Uint8Array(300) })];
+    // Each coin is written at its offset in one buffer: amounts past 2^53 (the DataView path) too.
+    const coins = [coin(1), coin(7, { value: 2n ** 60n + 3n, height: 9, coinbase: true }), coin(300, { script: new Uint8Array(300).fill(7) }), coin(2, { value: 2n ** 32n + 1n })];
     assert.deepEqual(decodeUndo(key, encodeUndo(coins)), coins);
   });
 
