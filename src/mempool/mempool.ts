@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { TypedEmitter } from '../util/typed-emitter.js';
 import { unixNow } from '../consensus/header-checks.js';
 import type { NetworkParams } from '../params/types.js';
@@ -24,7 +25,6 @@ import { isTxRejection, policyError } from './policy-codes.js';
 import { signalsOptInRbf } from './rbf.js';
 import { MEMPOOL_HEIGHT, validateTransaction, type ValidationContext } from './validate.js';
 import { SerialQueue } from '../util/serial-queue.js';
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import { type Logger, silentLogger } from '../util/logger.js';
 
 export interface MempoolModules {
