@@ -10,6 +10,7 @@ import type { NetworkParams } from '../params/types.js';
 import { type Block, BlockHeader, type Coin, HEADER_SIZE, hashToHex, type OutPoint } from '../primitives/index.js';
 import { type BatchOperation, StoreBatch } from './batch.js';
 import { databaseError, type Db, openDatabase, repairDatabase, writeBatch } from './database.js';
+import { DecodedCoins } from './decoded-coins.js';
 import { StoreError } from './errors.js';
 import {
   blockIndexKey,
@@ -75,12 +76,7 @@ const ITERATOR_CHUNK_BYTES = 1024 * 1024;
 export class ChainStore {
   private closed = false;
   private readonly cache: WriteCache;
-  /**
-   * The coin each cached value was encoded from or last decoded to, by the value's identity: a
-   * block's inputs were read by the mempool and its outputs written by the last connect, so a
-   * connect finds its coins decoded. Values are never mutated, so an entry cannot go stale.
-   */
-  private readonly decodedCoins = new WeakMap<Uint8Array, Coin>();
+  private readonly decodedCoins = new DecodedCoins();
   /** The flush in progress, if any: direct writes wait for it so they land after it. */
   private flushTail: Promise<void> = Promise.resolve();
 
@@ -166,7 +162,7 @@ export class ChainStore {
         this.assertOpen();
         this.cache.apply(ops);
       },
-      (value, coin) => this.decodedCoins.set(value, coin),
+      (value, coin) => this.decodedCoins.encoded(value, coin),
     );
   }
 
@@ -323,7 +319,7 @@ export class ChainStore {
       // A synchronous read cannot race a write: kept as a clean coin (a miss is not kept).
       this.cache.remember([key], [value], this.cache.readGeneration);
     }
-    return value && this.decodedCoin(key, value);
+    return value && this.decodedCoins.decode(key, value);
   }
 
   /** Coins for many outpoints in one native round trip; undefined where unspent output is absent. */
@@ -353,17 +349,9 @@ export class ChainStore {
         values[i] = cached.found ? cached.value : read[j];
       });
     }
-    return values.map((value, i) => value && this.decodedCoin(keys[i], value));
+    return values.map((value, i) => value && this.decodedCoins.decode(keys[i], value));
   }
 
-  private decodedCoin(key: Uint8Array, value: Uint8Array): Coin {
-    let coin = this.decodedCoins.get(value);
-    if (!coin) {
-      coin = decodeCoin(key, value);
-      this.decodedCoins.set(value, coin);
-    }
-    return coin;
-  }
 
   /** Hash of the main-chain block at `height`, or undefined above the tip. */
   async getHashAtHeight(height: number): Promise<Uint8Array | undefined> {
