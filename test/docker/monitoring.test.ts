@@ -86,9 +86,15 @@ test('docker compose monitoring profile: Prometheus scrapes every node', { skip:
       assert.ok(samples.get(name)! <= height, `${name}: Prometheus has height ${samples.get(name)}, the node ${height}`);
     }
     log(`Prometheus has the chain height of every node: ${[...samples].map(([node, height]) => `${node} ${height}`).join(', ')}`);
-    // Another series of the dashboard's, through a PromQL function: RPC calls answered by each node.
-    const rpc = await prometheus<{ result: Sample[] }>(`/api/v1/query?query=${encodeURIComponent('sum by (node) (powcoin_rpc_calls_total{job="powcoin"})')}`);
-    assert.deepEqual(rpc.result.map((sample) => sample.metric.node).sort(), names, 'every node reports its RPC calls');
+    // Another series of the dashboard's, through a PromQL function: RPC calls answered by each
+    // node. Waited for: a node's first counted call (up's readiness check) can come after the
+    // scrape that gave its height, and Prometheus has it only from the next scrape on.
+    const withCalls = await until('powcoin_rpc_calls_total for every node', 120_000, async () => {
+      const rpc = await prometheus<{ result: Sample[] }>(`/api/v1/query?query=${encodeURIComponent('sum by (node) (powcoin_rpc_calls_total{job="powcoin"})')}`);
+      const nodes = rpc.result.filter((sample) => Number(sample.value[1]) >= 1).map((sample) => sample.metric.node).sort();
+      return nodes.length === names.length ? nodes : undefined;
+    });
+    assert.deepEqual(withCalls, names, 'every node reports its RPC calls');
     failed = false;
   } finally {
     if (failed) {
