@@ -27,6 +27,15 @@ export function expandSchedule(w: Int32Array, from = 16, to = 64): void {
   for (let t = from; t < to; t++) w[t] = (smallSigma1(w[t - 2]) + w[t - 7] + smallSigma0(w[t - 15]) + w[t - 16]) | 0;
 }
 
+/** The expanded schedule of any 64-byte message's padding block: 0x80, zeros, the bit length 512. */
+export function paddingSchedule64(): Int32Array {
+  const w = new Int32Array(64);
+  w[0] = 0x80000000 | 0;
+  w[15] = 512;
+  expandSchedule(w);
+  return w;
+}
+
 /** Runs rounds [from, to) over `state` in place, reading an already expanded schedule `w`. */
 export function runRounds(state: Int32Array, w: Int32Array, from: number, to: number): void {
   let a = state[0], b = state[1], c = state[2], d = state[3], e = state[4], f = state[5], g = state[6], h = state[7];

@@ -7,7 +7,7 @@
  * once. Checked against node:crypto in test/primitives/sha256-pair.test.ts.
  */
 
-import { expandSchedule, IV, runRounds } from './sha256-core.js';
+import { expandSchedule, IV, paddingSchedule64, runRounds } from './sha256-core.js';
 
 /** Message schedule and states, reused by every call (one thread, no reentrancy: nothing here awaits). */
 const w = new Int32Array(64);
@@ -21,11 +21,7 @@ function compress(h: Int32Array, schedule: Int32Array): void {
   for (let i = 0; i < 8; i++) h[i] = (h[i] + before[i]) | 0;
 }
 
-/** The padding block of any 64-byte message: 0x80, zeros, the bit length 512. */
-const PAD_64 = new Int32Array(64);
-PAD_64[0] = 0x80000000 | 0;
-PAD_64[15] = 512;
-expandSchedule(PAD_64);
+const PAD_64 = paddingSchedule64();
 
 function readWords(bytes: Uint8Array, into: Int32Array, at: number): void {
   for (let i = 0; i < 8; i++) {

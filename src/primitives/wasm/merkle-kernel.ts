@@ -4,7 +4,7 @@
  * node it reaches; in JS each costs ~2.3 ms here, allocating a 32-byte array per pair.
  * This file owns the module's memory layout on the JS side; the offsets must match the WAT.
  */
-import { expandSchedule, IV, K } from '../sha256-core.js';
+import { IV, K, paddingSchedule64 } from '../sha256-core.js';
 import { MERKLE_WASM_BASE64 } from './merkle-wasm.js';
 import { simdWasmApi, splat } from './wasm-api.js';
 
@@ -19,19 +19,10 @@ interface MerkleExports {
   merkle(count: number): number;
 }
 
-/** The schedule of a 64-byte message's padding block: 0x80, zeros, the bit length 512. */
-function paddingSchedule(): Int32Array {
-  const w = new Int32Array(64);
-  w[0] = 0x80000000 | 0;
-  w[15] = 512;
-  expandSchedule(w);
-  return w;
-}
-
 export class MerkleKernel {
   private constructor(private readonly exports: MerkleExports) {
     const words = new Int32Array(exports.memory.buffer);
-    const pad = paddingSchedule();
+    const pad = paddingSchedule64();
     for (let t = 0; t < 64; t++) {
       splat(words, LAYOUT.k + t * 16, K[t]);
       splat(words, LAYOUT.pad + t * 16, pad[t]);
