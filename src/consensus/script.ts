@@ -24,13 +24,12 @@ export function p2wpkhScript(hash20: Uint8Array): Uint8Array {
 
 /** The 20-byte key hash of a P2WPKH script (a view into `script`), or undefined for any other script. */
 export function p2wpkhProgram(script: Uint8Array): Uint8Array | undefined {
-  if (script.length !== P2WPKH_SCRIPT_LENGTH) return undefined;
-  if (script[0] !== OP_0 || script[1] !== P2WPKH_PROGRAM_LENGTH) return undefined;
-  return script.subarray(2);
+  return isP2wpkhScript(script) ? script.subarray(2) : undefined;
 }
 
+/** Like p2wpkhProgram, without making the view: every output of every block is classified. */
 export function isP2wpkhScript(script: Uint8Array): boolean {
-  return p2wpkhProgram(script) !== undefined;
+  return script.length === P2WPKH_SCRIPT_LENGTH && script[0] === OP_0 && script[1] === P2WPKH_PROGRAM_LENGTH;
 }
 
 /** Any script starting with OP_RETURN: it carries data and can never be spent (BIP141's commitment is one). */

@@ -7,6 +7,7 @@ import type { Coin } from '../primitives/coin.js';
 import type { Transaction } from '../primitives/transaction.js';
 import { WITNESS_SCALE_FACTOR } from '../primitives/transaction.js';
 import { RuleError } from './errors.js';
+import { isP2wpkhScript } from './script.js';
 
 /** BIP141: the per-block budget, in cost units (a legacy sigop costs 4, a witness sigop 1). */
 export const MAX_BLOCK_SIGOPS_COST = 80_000;
@@ -88,6 +89,8 @@ export function witnessProgram(script: Uint8Array): { version: number; program: 
  * powcoin has no P2SH outputs, and real Bitcoin blocks are never connected against a UTXO set here.
  */
 export function witnessSigOpCount(witness: readonly Uint8Array[], spentScript: Uint8Array): number {
+  // The one kind powcoin's outputs have, answered without making the program's view.
+  if (isP2wpkhScript(spentScript)) return 1;
   const wp = witnessProgram(spentScript);
   if (!wp || wp.version !== 0) return 0;
   if (wp.program.length === 20) return 1;

@@ -50,13 +50,26 @@ export function checkOutputValues(tx: Transaction, params: NetworkParams): void 
 
 /** Spending one outpoint twice in a tx would create money (CVE-2018-17144 was this check skipped). */
 export function checkNoDuplicateInputs(tx: Transaction): void {
+  const { inputs } = tx;
+  // Most txs have a few inputs: comparing each pair costs less than filling a set (a big block
+  // checks thousands of txs on every node it reaches).
+  if (inputs.length <= SMALL_INPUT_COUNT) {
+    for (let i = 1; i < inputs.length; i++) {
+      const key = inputs[i].prevout.key();
+      for (let j = 0; j < i; j++) if (inputs[j].prevout.key() === key) throw new RuleError('bad-txns-inputs-duplicate', key);
+    }
+    return;
+  }
   const seen = new Set<string>();
-  for (const input of tx.inputs) {
+  for (const input of inputs) {
     const key = input.prevout.key();
     if (seen.has(key)) throw new RuleError('bad-txns-inputs-duplicate', key);
     seen.add(key);
   }
 }
+
+/** Up to this many inputs, duplicates are found by comparing pairs. */
+const SMALL_INPUT_COUNT = 8;
 
 export function checkCoinbaseScriptSize(tx: Transaction): void {
   const size = tx.inputs[0].scriptSig.length;

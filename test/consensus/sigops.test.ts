@@ -84,6 +84,10 @@ describe('transaction sigops', () => {
     assert.equal(witnessSigOpCount([], fromHex('0020' + '00'.repeat(32))), 0);
     assert.equal(witnessSigOpCount([], p2pkh), 0);
     assert.equal(witnessSigOpCount([], fromHex('5120' + '00'.repeat(32))), 0);
+    // Near misses of P2WPKH: a 21-byte v0 program, a 20-byte v1 program, a 20-byte push one byte short.
+    assert.equal(witnessSigOpCount([], fromHex('0015' + '00'.repeat(21))), 0);
+    assert.equal(witnessSigOpCount([], fromHex('5114' + '00'.repeat(20))), 0);
+    assert.equal(witnessSigOpCount([], fromHex('0014' + '00'.repeat(19))), 0);
   });
 
   test('transactionSigOpCost: legacy x4, plus witness sigops once segwit is active', () => {

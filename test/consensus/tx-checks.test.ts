@@ -64,6 +64,19 @@ describe('checkTransaction (CheckTransaction)', () => {
     assertRule(() => checkTransaction(tx, params), 'bad-txns-inputs-duplicate');
   });
 
+  test('bad-txns-inputs-duplicate at any position, with few inputs (compared in pairs) or many (a set)', () => {
+    const distinct = (n: number) => Array.from({ length: n }, (_, i) => new OutPoint(new Uint8Array(32).fill(2), i));
+    const out = [{ value: 1n, script: payTo('a') }];
+    for (const n of [2, 3, 8, 9, 40]) {
+      checkTransaction(spend(out, distinct(n)), params);
+      for (const [a, b] of [[0, 1], [0, n - 1], [n - 2, n - 1]]) {
+        const inputs = distinct(n);
+        inputs[b] = new OutPoint(inputs[a].txid.slice(), inputs[a].index);
+        assertRule(() => checkTransaction(spend(out, inputs), params), 'bad-txns-inputs-duplicate');
+      }
+    }
+  });
+
   test('bad-cb-length: coinbase scriptSig must be 2..100 bytes', () => {
     const coinbase = buildCoinbase({ height: 5, value: 50n });
     const withScript = (length: number) =>
