@@ -80,10 +80,21 @@ export class OrphanTxPool {
 
   /** Drops orphans a block mined or made invalid by spending one of their inputs (Core's EraseForBlock). */
   removeForBlock(txs: readonly Transaction[]): void {
-    const spent = new Set<string>();
-    for (const tx of txs) for (const input of tx.inputs) spent.add(input.prevout.key());
-    for (const orphan of [...this.byWtxid.values()]) {
-      if (orphan.tx.inputs.some((input) => spent.has(input.prevout.key()))) this.removeCopy(orphan.wtxid);
+    // The orphans are few (at most maxOrphans) and a block's inputs many: index the orphans' spends.
+    if (this.byWtxid.size === 0) return;
+    const spenders = new Map<string, string[]>();
+    for (const orphan of this.byWtxid.values()) {
+      for (const input of orphan.tx.inputs) {
+        const key = input.prevout.key();
+        const wtxids = spenders.get(key);
+        if (wtxids) wtxids.push(orphan.wtxid);
+        else spenders.set(key, [orphan.wtxid]);
+      }
+    }
+    for (const tx of txs) {
+      for (const input of tx.inputs) {
+        for (const wtxid of spenders.get(input.prevout.key()) ?? []) if (this.byWtxid.has(wtxid)) this.removeCopy(wtxid);
+      }
     }
   }
 

@@ -53,6 +53,19 @@ describe('orphan transactions', () => {
     assert.equal(f.mempool.get(child.txid())!.ancestor.count, 1);
   });
 
+  test('an orphan spending a coin a block spends is dropped when the block connects; others stay', async () => {
+    const missingParent = pay(f.coinbase(5), 1_000n);
+    const [confirmedCoin, otherCoin] = [f.coinbase(6), f.coinbase(4)];
+    const doomed = pay([outputOf(missingParent), confirmedCoin], 1_000n);
+    const kept = pay(outputOf(pay(f.coinbase(3), 2_000n)), 1_000n);
+    assert.equal((await f.mempool.acceptTransaction(doomed)).status, 'orphan');
+    assert.equal((await f.mempool.acceptTransaction(kept)).status, 'orphan');
+    await f.mine(f.main.next({ txs: [pay([otherCoin, confirmedCoin], 1_000n)], fees: 1_000n }));
+    await f.mempool.idle();
+    assert.ok(!f.mempool.hasOrphan(doomed.txid()), 'the orphan double-spending the block is gone');
+    assert.ok(f.mempool.hasOrphan(kept.txid()), 'an unrelated orphan stays');
+  });
+
   test('a witness-stripped or altered orphan does not shut out the real one: each copy is tried when the parent comes', async () => {
     const parent = pay(f.coinbase(8), 1_000n);
     const child = pay(outputOf(parent), 1_000n);
