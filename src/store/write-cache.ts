@@ -51,6 +51,11 @@ export class WriteCache {
   private bytes = 0;
   /** Coins (never deletions) known to equal the database's, oldest first; see the file comment. */
   private readonly clean = new Map<string, Uint8Array>();
+  /**
+   * The clean coins' oldest key, kept between evictions (see util/bounded-set.ts: a fresh
+   * `keys().next()` scans every slot deleted since the table's last rehash).
+   */
+  private readonly cleanOldest = this.clean.keys();
   /** Bumped by every change, so a database read that raced a write does not land in `clean`. */
   private generation = 0;
 
@@ -164,7 +169,7 @@ export class WriteCache {
   private keepClean(k: string, value: Uint8Array): void {
     this.clean.delete(k);
     this.clean.set(k, value);
-    if (this.clean.size > this.cleanCapacity) this.clean.delete(this.clean.keys().next().value as string);
+    if (this.clean.size > this.cleanCapacity) this.clean.delete(this.cleanOldest.next().value as string);
   }
 
   private set(key: Uint8Array, value: Uint8Array | undefined): void {

@@ -115,6 +115,26 @@ describe('clean coins', () => {
     assert.equal(cache.cleanCount, 1, 'a read with no write since is kept');
   });
 
+  it('evicts the oldest clean coin through refreshes, writes and a wipe', () => {
+    const cache = new WriteCache(3);
+    const keys = Array.from({ length: 10 }, (_, i) => coinKey(outpoint(6, i)));
+    const keep = (...indexes: number[]) => cache.remember(indexes.map((i) => keys[i]), indexes.map((i) => encodeCoin(coin(i + 1))), cache.readGeneration);
+    const held = () => keys.flatMap((key, i) => (cache.lookup(key).found ? [i] : []));
+    keep(0, 1, 2);
+    keep(0); // read again: now the newest
+    keep(3);
+    assert.deepEqual(held(), [0, 2, 3], 'the oldest (1) went, not the refreshed 0');
+    cache.apply([{ type: 'del', key: keys[2] }]);
+    assert.equal(cache.cleanCount, 2, 'a write takes the coin out of the clean layer');
+    keep(4);
+    keep(5);
+    assert.equal(cache.cleanCount, 3);
+    assert.deepEqual(held().filter((i) => i !== 2), [3, 4, 5], 'then 0 was the oldest');
+    cache.dropClean();
+    keep(6, 7, 8, 9);
+    assert.deepEqual(held().filter((i) => i !== 2), [7, 8, 9], 'after a wipe the order starts again');
+  });
+
   it('keeps at most its capacity, oldest out first', () => {
     const cache = new WriteCache(3);
     const keys = [0, 1, 2, 3].map((i) => coinKey(outpoint(5, i)));
