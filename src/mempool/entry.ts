@@ -45,6 +45,8 @@ export interface MutableEntry extends MempoolEntry {
   descendant: PackageStats;
   parents: Set<string>;
   children: Set<string>;
+  /** Insertion sequence number, set by the graph: a parent's is always below its children's. */
+  sequence: number;
 }
 
 export interface EntryFields {
@@ -87,6 +89,7 @@ export function createEntry(fields: EntryFields): MutableEntry {
     descendant: { count: 1, vsize, fee: modifiedFee },
     parents: new Set(),
     children: new Set(),
+    sequence: 0,
     usage: estimateUsage(tx),
   };
 }

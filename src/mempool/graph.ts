@@ -10,8 +10,7 @@ import type { MempoolEntry, MutableEntry, PackageStats } from './entry.js';
  */
 export class TxGraph {
   private readonly byTxid = new Map<string, MutableEntry>();
-  /** Insertion sequence numbers: a parent's is always below its children's. */
-  private readonly sequence = new Map<string, number>();
+  /** The next entry's `sequence`: kept on the entry, one map operation fewer per add and removal. */
   private nextSequence = 0;
   /** Outpoint key → txid of the pool tx spending it. */
   private readonly spenders = new Map<string, string>();
@@ -98,7 +97,7 @@ export class TxGraph {
     for (const parent of entry.parents) this.byTxid.get(parent)!.children.add(entry.txid);
     for (const input of entry.tx.inputs) this.spenders.set(input.prevout.key(), entry.txid);
     this.byTxid.set(entry.txid, entry);
-    this.sequence.set(entry.txid, this.nextSequence++);
+    entry.sequence = this.nextSequence++;
     this.totals.vsize += entry.vsize;
     this.totals.usage += entry.usage;
     this.totals.fee += entry.fee;
@@ -121,7 +120,6 @@ export class TxGraph {
       if (this.spenders.get(key) === txid) this.spenders.delete(key);
     }
     this.byTxid.delete(txid);
-    this.sequence.delete(txid);
     this.totals.vsize -= entry.vsize;
     this.totals.usage -= entry.usage;
     this.totals.fee -= entry.fee;
@@ -146,7 +144,7 @@ export class TxGraph {
     if (!root) return [];
     const doomed = [root, ...this.walk(root.children, (e) => e.children)];
     // Latest-inserted first is leaves first, so each removal still sees its whole ancestry.
-    doomed.sort((a, b) => this.sequence.get(b.txid)! - this.sequence.get(a.txid)!);
+    doomed.sort((a, b) => b.sequence - a.sequence);
     for (const entry of doomed) this.remove(entry.txid);
     return doomed;
   }
@@ -155,7 +153,6 @@ export class TxGraph {
   clear(): MutableEntry[] {
     const all = [...this.byTxid.values()];
     this.byTxid.clear();
-    this.sequence.clear();
     this.spenders.clear();
     this.totals = { vsize: 0, usage: 0, fee: 0n };
     return all;

@@ -105,7 +105,8 @@ export class WriteCache {
 
   lookup(key: Uint8Array): CacheLookup {
     const k = keyString(key);
-    const record = this.records.get(k) ?? this.flushing.get(k);
+    // Outside a flush `flushing` is empty: no lookup there (a block's connect makes thousands).
+    const record = this.records.get(k) ?? (this.flushing.size > 0 ? this.flushing.get(k) : undefined);
     if (record) return { found: true, value: record.value };
     const clean = this.clean.get(k);
     return clean ? { found: true, value: clean } : MISS;
@@ -188,7 +189,7 @@ export class WriteCache {
       this.bytes += recordBytes(existing);
       return;
     }
-    const fresh = value !== undefined && key[0] === Prefix.COIN && !this.flushing.has(k);
+    const fresh = value !== undefined && key[0] === Prefix.COIN && (this.flushing.size === 0 || !this.flushing.has(k));
     const record: CachedRecord = { key, value, fresh };
     this.records.set(k, record);
     this.bytes += recordBytes(record);
