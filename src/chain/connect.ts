@@ -38,13 +38,38 @@ async function loadSpentCoins(store: ChainStore, block: Block): Promise<CoinView
     if (tx.isCoinbase()) continue;
     for (const input of tx.inputs) if (!inBlock.has(input.prevout.txidHex())) wanted.push(input.prevout);
   }
-  const coins = await store.getCoins(wanted);
-  const byKey = new Map<string, Coin>();
-  wanted.forEach((outpoint, i) => {
-    const coin = coins[i];
-    if (coin) byKey.set(outpoint.key(), coin);
-  });
-  return { get: (outpoint) => byKey.get(outpoint.key()) };
+  return new LoadedCoins(wanted, await store.getCoins(wanted));
+}
+
+/**
+ * The coins read for a block. connectBlockInputs asks for them in the order they were listed
+ * (its inputs in block order), so an answer is found by identity at the next position, with
+ * no map of thousands of keys; a question out of that order (after a double spend, which the
+ * block's overlay answers itself) falls back to a map, made at most once.
+ */
+export class LoadedCoins implements CoinView {
+  private next = 0;
+  private byKey: Map<string, Coin> | undefined;
+
+  constructor(
+    private readonly outpoints: readonly OutPoint[],
+    private readonly coins: ReadonlyArray<Coin | undefined>,
+  ) {}
+
+  get(outpoint: OutPoint): Coin | undefined {
+    if (this.outpoints[this.next] === outpoint) return this.coins[this.next++];
+    this.byKey ??= this.index();
+    return this.byKey.get(outpoint.key());
+  }
+
+  private index(): Map<string, Coin> {
+    const byKey = new Map<string, Coin>();
+    this.outpoints.forEach((outpoint, i) => {
+      const coin = this.coins[i];
+      if (coin) byKey.set(outpoint.key(), coin);
+    });
+    return byKey;
+  }
 }
 
 /**

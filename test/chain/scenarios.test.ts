@@ -209,12 +209,17 @@ describe('spending across forks', () => {
     main = fork;
   });
 
-  test('a chain of spends inside one block, and a double spend inside one block', async () => {
+  test('a chain of spends inside one block; a double spend, and a spend of a later tx\'s output, inside one block', async () => {
     const subsidy = blockSubsidy(2, h.params);
     const first = alice.spend([{ outpoint: coinbaseOutpoint(main.at(2)), value: subsidy }], [{ value: subsidy - 1000n, script: bob.script }]);
     const second = bob.spend([{ outpoint: coinbaseOutpoint({ txs: [first] } as unknown as Block), value: subsidy - 1000n }], [{ value: subsidy - 3000n, script: carol.script }]);
     const doubled = Branch.on(h.params, main.tip, main.height, 60, alice.script).next({ txs: [first, first], fees: 2000n });
     await expectRule(h.chain.processBlock(doubled), 'bad-txns-inputs-missingorspent');
+    // The same coin spent by two different txs, and a tx spending an output of a later tx.
+    const rival = alice.spend([{ outpoint: coinbaseOutpoint(main.at(2)), value: subsidy }], [{ value: subsidy - 2000n, script: carol.script }]);
+    const branch = () => Branch.on(h.params, main.tip, main.height, 60, alice.script);
+    await expectRule(h.chain.processBlock(branch().next({ txs: [first, rival], fees: 3000n })), 'bad-txns-inputs-missingorspent');
+    await expectRule(h.chain.processBlock(branch().next({ txs: [second, first], fees: 3000n })), 'bad-txns-inputs-missingorspent');
     const chained = main.next({ txs: [first, second], fees: 3000n });
     assert.equal((await h.chain.processBlock(chained)).status, 'connected');
     await assertUtxoConsistent(h);
