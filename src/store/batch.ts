@@ -58,11 +58,11 @@ export class StoreBatch {
   addCoin(outpoint: OutPoint, coin: Coin): this {
     const value = encodeCoin(coin);
     this.encodedCoin?.(value, coin);
-    return this.put(coinKey(outpoint), value);
+    return this.put(coinKey(outpoint), value, outpoint);
   }
 
   spendCoin(outpoint: OutPoint): this {
-    return this.del(coinKey(outpoint));
+    return this.del(coinKey(outpoint), outpoint);
   }
 
   putHeight(height: number, hash: Uint8Array): this {
@@ -114,15 +114,15 @@ export class StoreBatch {
     await this.commit(ops);
   }
 
-  private put(key: Uint8Array, value: Uint8Array): this {
+  private put(key: Uint8Array, value: Uint8Array, outpoint?: OutPoint): this {
     this.assertOpen();
-    this.ops.push({ type: 'put', key, value });
+    this.ops.push({ type: 'put', key, value, outpoint });
     return this;
   }
 
-  private del(key: Uint8Array): this {
+  private del(key: Uint8Array, outpoint?: OutPoint): this {
     this.assertOpen();
-    this.ops.push({ type: 'del', key });
+    this.ops.push({ type: 'del', key, outpoint });
     return this;
   }
 

@@ -306,50 +306,48 @@ export class ChainStore {
    */
   async getCoin(outpoint: OutPoint): Promise<Coin | undefined> {
     this.assertOpen();
-    const key = coinKey(outpoint);
-    const cached = this.cache.lookup(key);
+    const cached = this.cache.lookupCoin(outpoint);
     let value: Uint8Array | undefined;
     if (cached.found) value = cached.value;
     else {
       try {
-        value = this.db.getSync(key);
+        value = this.db.getSync(coinKey(outpoint));
       } catch (err) {
         throw databaseError(this.dir, err);
       }
       // A synchronous read cannot race a write: kept as a clean coin (a miss is not kept).
-      this.cache.remember([key], [value], this.cache.readGeneration);
+      this.cache.rememberCoins([outpoint], [value], this.cache.readGeneration);
     }
-    return value && this.decodedCoins.decode(key, value);
+    return value && this.decodedCoins.decode(outpoint, value);
   }
 
   /** Coins for many outpoints in one native round trip; undefined where unspent output is absent. */
   async getCoins(outpoints: readonly OutPoint[]): Promise<Array<Coin | undefined>> {
     this.assertOpen();
-    const keys = outpoints.map(coinKey);
-    const values: Array<Uint8Array | undefined> = new Array(keys.length);
+    const values: Array<Uint8Array | undefined> = new Array(outpoints.length);
     const missed: number[] = [];
-    keys.forEach((key, i) => {
-      const cached = this.cache.lookup(key);
+    outpoints.forEach((outpoint, i) => {
+      const cached = this.cache.lookupCoin(outpoint);
       if (cached.found) values[i] = cached.value;
       else missed.push(i);
     });
     if (missed.length > 0) {
       let read: Array<Uint8Array | undefined>;
-      const missedKeys = missed.map((i) => keys[i]);
+      const missedOutpoints = missed.map((i) => outpoints[i]);
       const generation = this.cache.readGeneration;
       try {
-        read = await this.db.getMany(missedKeys);
+        read = await this.db.getMany(missedOutpoints.map(coinKey));
       } catch (err) {
         throw databaseError(this.dir, err);
       }
-      this.cache.remember(missedKeys, read, generation);
+      this.cache.rememberCoins(missedOutpoints, read, generation);
       // A flush may have landed meanwhile; the cache still wins where it has the key.
       missed.forEach((i, j) => {
-        const cached = this.cache.lookup(keys[i]);
+        const cached = this.cache.lookupCoin(outpoints[i]);
         values[i] = cached.found ? cached.value : read[j];
       });
     }
-    return values.map((value, i) => value && this.decodedCoins.decode(keys[i], value));
+    return values.map((value, i) => value && this.decodedCoins.decode(outpoints[i], value));
   }
 
 

@@ -1,5 +1,6 @@
 import type { Coin } from '../primitives/coin.js';
-import { decodeCoin } from './layout.js';
+import type { OutPoint } from '../primitives/outpoint.js';
+import { coinKey, decodeCoin } from './layout.js';
 
 /**
  * The coin each cached value was encoded from or last decoded to, keyed by the value's identity:
@@ -15,11 +16,11 @@ export class DecodedCoins {
     this.byValue.set(value, coin);
   }
 
-  /** The coin stored under `key` as `value`, decoded on its first read. */
-  decode(key: Uint8Array, value: Uint8Array): Coin {
+  /** The coin stored under `key` (or the outpoint's key, made only to decode) as `value`, decoded on its first read. */
+  decode(key: Uint8Array | OutPoint, value: Uint8Array): Coin {
     let coin = this.byValue.get(value);
     if (!coin) {
-      coin = decodeCoin(key, value);
+      coin = decodeCoin(key instanceof Uint8Array ? key : coinKey(key), value);
       this.byValue.set(value, coin);
     }
     return coin;

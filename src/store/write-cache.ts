@@ -13,8 +13,10 @@
  * coin always equals the database's: every write drops the key from it, a flush moves what it
  * wrote into it, and a database read only lands there if nothing was written meanwhile.
  */
+import { hashToHex } from '../primitives/bytes.js';
+import type { OutPoint } from '../primitives/outpoint.js';
 import type { BatchOperation } from './batch.js';
-import { Prefix } from './layout.js';
+import { Prefix, readU32BE } from './layout.js';
 
 interface CachedRecord {
   readonly key: Uint8Array;
@@ -35,6 +37,18 @@ function keyString(key: Uint8Array): string {
   if (key.length > scratch.length) return Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString('latin1');
   scratch.set(key);
   return scratch.toString('latin1', 0, key.length);
+}
+
+/**
+ * A coin's Map key is its outpoint's own key (display txid and index, OutPoint.key()): a
+ * block's connect already made and hashed that string for its overlay, so its thousands of
+ * coin reads and writes make no key string of their own. It is 66 chars or more and never
+ * equals a keyString (under 64). `outpoint`, when given, is the one the coin key was made from.
+ */
+function recordKey(key: Uint8Array, outpoint?: OutPoint): string {
+  if (outpoint) return outpoint.key();
+  if (key[0] === Prefix.COIN) return `${hashToHex(key.subarray(1, 33))}:${readU32BE(key, 33)}`;
+  return keyString(key);
 }
 
 /** What a read finds in the cache: a value, a deletion, or nothing (ask the database). */
@@ -79,7 +93,16 @@ export class WriteCache {
     if (generation !== this.generation || this.cleanCapacity === 0) return;
     keys.forEach((key, i) => {
       const value = values[i];
-      if (value !== undefined && key[0] === Prefix.COIN) this.keepClean(keyString(key), value);
+      if (value !== undefined && key[0] === Prefix.COIN) this.keepClean(recordKey(key), value);
+    });
+  }
+
+  /** `remember` for coins read by outpoint. */
+  rememberCoins(outpoints: readonly OutPoint[], values: ReadonlyArray<Uint8Array | undefined>, generation: number): void {
+    if (generation !== this.generation || this.cleanCapacity === 0) return;
+    outpoints.forEach((outpoint, i) => {
+      const value = values[i];
+      if (value !== undefined) this.keepClean(outpoint.key(), value);
     });
   }
 
@@ -100,11 +123,18 @@ export class WriteCache {
   }
 
   apply(ops: readonly BatchOperation[]): void {
-    for (const op of ops) this.set(op.key, op.type === 'put' ? op.value : undefined);
+    for (const op of ops) this.set(recordKey(op.key, op.outpoint), op.key, op.type === 'put' ? op.value : undefined);
   }
 
   lookup(key: Uint8Array): CacheLookup {
-    const k = keyString(key);
+    return this.lookupRecord(recordKey(key));
+  }
+
+  lookupCoin(outpoint: OutPoint): CacheLookup {
+    return this.lookupRecord(outpoint.key());
+  }
+
+  private lookupRecord(k: string): CacheLookup {
     // Outside a flush `flushing` is empty: no lookup there (a block's connect makes thousands).
     const record = this.records.get(k) ?? (this.flushing.size > 0 ? this.flushing.get(k) : undefined);
     if (record) return { found: true, value: record.value };
@@ -118,14 +148,15 @@ export class WriteCache {
     for (const map of [this.flushing, this.records]) {
       for (const [k, record] of map) if (record.key[0] === prefix) merged.set(k, record);
     }
-    return [...merged.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, r]) => [r.key, r.value]);
+    // By the key's bytes: a coin's Map key (its outpoint's) does not sort as LevelDB does.
+    return [...merged.values()].sort((a, b) => Buffer.compare(a.key, b.key)).map((r) => [r.key, r.value]);
   }
 
   /** A write made straight to the database supersedes what the cache holds for its keys. */
   forget(ops: readonly BatchOperation[]): void {
     this.generation++;
     for (const op of ops) {
-      const k = keyString(op.key);
+      const k = recordKey(op.key, op.outpoint);
       this.clean.delete(k);
       const record = this.records.get(k);
       if (!record) continue;
@@ -173,9 +204,8 @@ export class WriteCache {
     if (this.clean.size > this.cleanCapacity) this.clean.delete(this.cleanOldest.next().value as string);
   }
 
-  private set(key: Uint8Array, value: Uint8Array | undefined): void {
+  private set(k: string, key: Uint8Array, value: Uint8Array | undefined): void {
     this.generation++;
-    const k = keyString(key);
     // A dirty record supersedes the clean coin (and keeps `clean` free of keys with records).
     this.clean.delete(k);
     const existing = this.records.get(k);

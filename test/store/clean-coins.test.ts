@@ -115,6 +115,24 @@ describe('clean coins', () => {
     assert.equal(cache.cleanCount, 1, 'a read with no write since is kept');
   });
 
+  it('a coin is the same record whether reached by its outpoint or by its key bytes, and sorts by its bytes', () => {
+    const cache = new WriteCache();
+    // Indexes 10 and 2: decimal text sorts them one way, their big-endian bytes the other.
+    const [a, b, c] = [outpoint(7, 10), outpoint(7, 2), outpoint(8, 256)];
+    cache.apply([{ type: 'put', key: coinKey(a), value: encodeCoin(coin(1)), outpoint: a }]);
+    cache.apply([{ type: 'put', key: coinKey(b), value: encodeCoin(coin(2)) }]);
+    assert.equal(cache.lookup(coinKey(a)).found, true, 'written by outpoint, read by bytes');
+    assert.equal(cache.lookupCoin(b).found, true, 'written by bytes, read by outpoint');
+    cache.forget([{ type: 'del', key: coinKey(a) }]);
+    assert.equal(cache.lookupCoin(a).found, false, 'a direct write by bytes supersedes it');
+    cache.rememberCoins([c], [encodeCoin(coin(3))], cache.readGeneration);
+    assert.equal(cache.lookup(coinKey(c)).found, true, 'kept clean by outpoint, read by bytes');
+    cache.apply([{ type: 'put', key: coinKey(c), value: encodeCoin(coin(4)), outpoint: c }, { type: 'put', key: coinKey(a), value: encodeCoin(coin(5)), outpoint: a }]);
+    const keys = cache.sortedUnder(Prefix.COIN).map(([key]) => Buffer.from(key).toString('hex'));
+    assert.deepEqual(keys, [...keys].sort(), 'in LevelDB order');
+    assert.equal(keys.length, 3);
+  });
+
   it('evicts the oldest clean coin through refreshes, writes and a wipe', () => {
     const cache = new WriteCache(3);
     const keys = Array.from({ length: 10 }, (_, i) => coinKey(outpoint(6, i)));
