@@ -66,10 +66,11 @@ export class WriteCache {
   /** Coins (never deletions) known to equal the database's, oldest first; see the file comment. */
   private readonly clean = new Map<string, Uint8Array>();
   /**
-   * The clean coins' oldest key, kept between evictions (see util/bounded-set.ts: a fresh
-   * `keys().next()` scans every slot deleted since the table's last rehash).
+   * The clean coins' oldest key, kept between evictions and made at the first (see
+   * util/bounded-set.ts: a fresh `keys().next()` scans every slot deleted since the table's last
+   * rehash, and a live iterator keeps the tables the map has outgrown).
    */
-  private readonly cleanOldest = this.clean.keys();
+  private cleanOldest: MapIterator<string> | undefined;
   /** Bumped by every change, so a database read that raced a write does not land in `clean`. */
   private generation = 0;
 
@@ -110,6 +111,7 @@ export class WriteCache {
   dropClean(): void {
     this.generation++;
     this.clean.clear();
+    this.cleanOldest = undefined;
   }
 
   /** Approximate memory held, bytes (what --dbcache bounds). */
@@ -201,7 +203,7 @@ export class WriteCache {
   private keepClean(k: string, value: Uint8Array): void {
     this.clean.delete(k);
     this.clean.set(k, value);
-    if (this.clean.size > this.cleanCapacity) this.clean.delete(this.cleanOldest.next().value as string);
+    if (this.clean.size > this.cleanCapacity) this.clean.delete((this.cleanOldest ??= this.clean.keys()).next().value as string);
   }
 
   private set(k: string, key: Uint8Array, value: Uint8Array | undefined): void {
