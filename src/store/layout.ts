@@ -446,6 +446,6 @@ function writeU32BE(out: Uint8Array, offset: number, v: number): void {
   out[offset + 3] = v & 0xff;
 }
 
-export function readU32BE(bytes: Uint8Array, offset: number): number {
+function readU32BE(bytes: Uint8Array, offset: number): number {
   return ((bytes[offset] << 24) >>> 0) + (bytes[offset + 1] << 16) + (bytes[offset + 2] << 8) + bytes[offset + 3];
 }

@@ -13,10 +13,9 @@
  * coin always equals the database's: every write drops the key from it, a flush moves what it
  * wrote into it, and a database read only lands there if nothing was written meanwhile.
  */
-import { hashToHex } from '../primitives/bytes.js';
 import type { OutPoint } from '../primitives/outpoint.js';
 import type { BatchOperation } from './batch.js';
-import { Prefix, readU32BE } from './layout.js';
+import { outPointFromKey, Prefix } from './layout.js';
 
 interface CachedRecord {
   readonly key: Uint8Array;
@@ -47,7 +46,8 @@ function keyString(key: Uint8Array): string {
  */
 function recordKey(key: Uint8Array, outpoint?: OutPoint): string {
   if (outpoint) return outpoint.key();
-  if (key[0] === Prefix.COIN) return `${hashToHex(key.subarray(1, 33))}:${readU32BE(key, 33)}`;
+  // Rare (direct writes, snapshot installs): OutPoint alone spells its key.
+  if (key[0] === Prefix.COIN) return outPointFromKey(key).key();
   return keyString(key);
 }
 
