@@ -18,7 +18,25 @@ import {
   undoKey,
 } from './layout.js';
 
-export type BatchOperation = DbOperation;
+/**
+ * A coin added (`coin`) or spent (undefined), kept as the object the connect made: the write
+ * cache holds it as it is, and only a write to LevelDB (dbOperation) encodes it, so a block's
+ * thousands of coins are encoded by the flush a second later, not while the block connects.
+ */
+export interface CoinOperation {
+  readonly type: 'coin';
+  readonly outpoint: OutPoint;
+  readonly coin: Coin | undefined;
+}
+
+export type BatchOperation = DbOperation | CoinOperation;
+
+/** The LevelDB write of an operation: a coin's key and value encoded here. */
+export function dbOperation(op: BatchOperation): DbOperation {
+  if (op.type !== 'coin') return op;
+  const key = coinKey(op.outpoint);
+  return op.coin ? { type: 'put', key, value: encodeCoin(op.coin) } : { type: 'del', key };
+}
 
 /**
  * Collects the writes of one chain change (a connect, a disconnect, a header) and commits them
@@ -30,11 +48,7 @@ export class StoreBatch {
   private ops: BatchOperation[] = [];
   private written = false;
 
-  constructor(
-    private readonly commit: (ops: readonly BatchOperation[]) => Promise<void>,
-    /** Told each coin added and the bytes it was encoded to (the store's cache of decoded coins). */
-    private readonly encodedCoin?: (value: Uint8Array, coin: Coin) => void,
-  ) {}
+  constructor(private readonly commit: (ops: readonly BatchOperation[]) => Promise<void>) {}
 
   /** Operations queued so far. */
   get length(): number {
@@ -56,13 +70,11 @@ export class StoreBatch {
   }
 
   addCoin(outpoint: OutPoint, coin: Coin): this {
-    const value = encodeCoin(coin);
-    this.encodedCoin?.(value, coin);
-    return this.put(coinKey(outpoint), value, outpoint);
+    return this.coin(outpoint, coin);
   }
 
   spendCoin(outpoint: OutPoint): this {
-    return this.del(coinKey(outpoint), outpoint);
+    return this.coin(outpoint, undefined);
   }
 
   putHeight(height: number, hash: Uint8Array): this {
@@ -114,15 +126,21 @@ export class StoreBatch {
     await this.commit(ops);
   }
 
-  private put(key: Uint8Array, value: Uint8Array, outpoint?: OutPoint): this {
+  private put(key: Uint8Array, value: Uint8Array): this {
     this.assertOpen();
-    this.ops.push({ type: 'put', key, value, outpoint });
+    this.ops.push({ type: 'put', key, value });
     return this;
   }
 
-  private del(key: Uint8Array, outpoint?: OutPoint): this {
+  private del(key: Uint8Array): this {
     this.assertOpen();
-    this.ops.push({ type: 'del', key, outpoint });
+    this.ops.push({ type: 'del', key });
+    return this;
+  }
+
+  private coin(outpoint: OutPoint, coin: Coin | undefined): this {
+    this.assertOpen();
+    this.ops.push({ type: 'coin', outpoint, coin });
     return this;
   }
 

@@ -8,9 +8,8 @@
 import { resolve } from 'node:path';
 import type { NetworkParams } from '../params/types.js';
 import { type Block, BlockHeader, type Coin, HEADER_SIZE, hashToHex, type OutPoint } from '../primitives/index.js';
-import { type BatchOperation, StoreBatch } from './batch.js';
+import { type BatchOperation, dbOperation, StoreBatch } from './batch.js';
 import { databaseError, type Db, openDatabase, repairDatabase, writeBatch } from './database.js';
-import { DecodedCoins } from './decoded-coins.js';
 import { StoreError } from './errors.js';
 import {
   blockIndexKey,
@@ -76,7 +75,6 @@ const ITERATOR_CHUNK_BYTES = 1024 * 1024;
 export class ChainStore {
   private closed = false;
   private readonly cache: WriteCache;
-  private readonly decodedCoins = new DecodedCoins();
   /** The flush in progress, if any: direct writes wait for it so they land after it. */
   private flushTail: Promise<void> = Promise.resolve();
 
@@ -157,13 +155,10 @@ export class ChainStore {
   /** A batch whose write() lands in the write-back cache; durable only after the next flush(). */
   cachedBatch(): StoreBatch {
     this.assertOpen();
-    return new StoreBatch(
-      async (ops) => {
-        this.assertOpen();
-        this.cache.apply(ops);
-      },
-      (value, coin) => this.decodedCoins.encoded(value, coin),
-    );
+    return new StoreBatch(async (ops) => {
+      this.assertOpen();
+      this.cache.apply(ops);
+    });
   }
 
   /** Approximate bytes held by the write-back cache (bounded by --dbcache). */
@@ -307,47 +302,48 @@ export class ChainStore {
   async getCoin(outpoint: OutPoint): Promise<Coin | undefined> {
     this.assertOpen();
     const cached = this.cache.lookupCoin(outpoint);
+    if (cached.found) return cached.coin;
+    const key = coinKey(outpoint);
     let value: Uint8Array | undefined;
-    if (cached.found) value = cached.value;
-    else {
-      try {
-        value = this.db.getSync(coinKey(outpoint));
-      } catch (err) {
-        throw databaseError(this.dir, err);
-      }
-      // A synchronous read cannot race a write: kept as a clean coin (a miss is not kept).
-      this.cache.rememberCoins([outpoint], [value], this.cache.readGeneration);
+    try {
+      value = this.db.getSync(key);
+    } catch (err) {
+      throw databaseError(this.dir, err);
     }
-    return value && this.decodedCoins.decode(outpoint, value);
+    const coin = value && decodeCoin(key, value);
+    // A synchronous read cannot race a write: kept as a clean coin (a miss is not kept).
+    this.cache.rememberCoins([outpoint], [coin], this.cache.readGeneration);
+    return coin;
   }
 
   /** Coins for many outpoints in one native round trip; undefined where unspent output is absent. */
   async getCoins(outpoints: readonly OutPoint[]): Promise<Array<Coin | undefined>> {
     this.assertOpen();
-    const values: Array<Uint8Array | undefined> = new Array(outpoints.length);
+    const coins: Array<Coin | undefined> = new Array(outpoints.length);
     const missed: number[] = [];
     outpoints.forEach((outpoint, i) => {
       const cached = this.cache.lookupCoin(outpoint);
-      if (cached.found) values[i] = cached.value;
+      if (cached.found) coins[i] = cached.coin;
       else missed.push(i);
     });
-    if (missed.length > 0) {
-      let read: Array<Uint8Array | undefined>;
-      const missedOutpoints = missed.map((i) => outpoints[i]);
-      const generation = this.cache.readGeneration;
-      try {
-        read = await this.db.getMany(missedOutpoints.map(coinKey));
-      } catch (err) {
-        throw databaseError(this.dir, err);
-      }
-      this.cache.rememberCoins(missedOutpoints, read, generation);
-      // A flush may have landed meanwhile; the cache still wins where it has the key.
-      missed.forEach((i, j) => {
-        const cached = this.cache.lookupCoin(outpoints[i]);
-        values[i] = cached.found ? cached.value : read[j];
-      });
+    if (missed.length === 0) return coins;
+    const missedOutpoints = missed.map((i) => outpoints[i]);
+    const keys = missedOutpoints.map(coinKey);
+    const generation = this.cache.readGeneration;
+    let values: Array<Uint8Array | undefined>;
+    try {
+      values = await this.db.getMany(keys);
+    } catch (err) {
+      throw databaseError(this.dir, err);
     }
-    return values.map((value, i) => value && this.decodedCoins.decode(outpoints[i], value));
+    const read = values.map((value, j) => value && decodeCoin(keys[j], value));
+    this.cache.rememberCoins(missedOutpoints, read, generation);
+    // A flush may have landed meanwhile; the cache still wins where it has the key.
+    missed.forEach((i, j) => {
+      const cached = this.cache.lookupCoin(outpoints[i]);
+      coins[i] = cached.found ? cached.coin : read[j];
+    });
+    return coins;
   }
 
 
@@ -405,7 +401,7 @@ export class ChainStore {
     await this.flushTail;
     this.cache.forget(ops);
     try {
-      await writeBatch(this.db, ops, this.options.sync);
+      await writeBatch(this.db, ops.map(dbOperation), this.options.sync);
     } catch (err) {
       throw databaseError(this.dir, err);
     }
@@ -417,11 +413,9 @@ export class ChainStore {
       const cached = this.cache.lookup(key);
       if (cached.found) return cached.value;
     }
-    const generation = this.cache.readGeneration;
     try {
       const value = await this.db.get(key, snapshot ? { snapshot } : {});
       if (snapshot) return value;
-      this.cache.remember([key], [value], generation);
       // A flush may have landed meanwhile; the cache still wins where it has the key.
       const cached = this.cache.lookup(key);
       return cached.found ? cached.value : value;

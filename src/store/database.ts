@@ -4,19 +4,13 @@
  */
 import { mkdirSync, readdirSync, statSync } from 'node:fs';
 import { Level } from 'level';
-import type { OutPoint } from '../primitives/outpoint.js';
 import { StoreError } from './errors.js';
 import { LOCK_FILE_NAME, lockedError } from './lock.js';
 
 export type Db = Level<Uint8Array, Uint8Array>;
 
-/**
- * One write of an atomic batch (what the chain store's batches and the indexes collect).
- * `outpoint`: a coin's, when the key was made from it (the write cache keys coins by it; LevelDB ignores it).
- */
-export type DbOperation =
-  | { readonly type: 'put'; readonly key: Uint8Array; readonly value: Uint8Array; readonly outpoint?: OutPoint }
-  | { readonly type: 'del'; readonly key: Uint8Array; readonly outpoint?: OutPoint };
+/** One write of an atomic batch (what the chain store's batches and the indexes collect). */
+export type DbOperation = { readonly type: 'put'; readonly key: Uint8Array; readonly value: Uint8Array } | { readonly type: 'del'; readonly key: Uint8Array };
 
 export interface DatabaseOptions {
   /** LevelDB block cache, bytes. */

@@ -123,7 +123,7 @@ export interface BlockIndexRecord {
 }
 
 const HASH_SIZE = 32;
-const COIN_KEY_SIZE = 1 + HASH_SIZE + 4;
+export const COIN_KEY_SIZE = 1 + HASH_SIZE + 4;
 const BLOCK_INDEX_VALUE_SIZE = HEADER_SIZE + 4 + 4 + 4 + 32;
 /** Core serializes amounts as int64; anything above is a broken record. */
 const MAX_AMOUNT = (1n << 63n) - 1n;
@@ -295,14 +295,15 @@ export function decodeBlock(key: Uint8Array, value: Uint8Array): Block {
   return decodeRecord(key, value, 'block', (r) => Block.read(r));
 }
 
-/** One allocation per coin: this runs for every output of every connected block. */
+/** One allocation per coin: a flush runs this for every output of every connected block. */
 export function encodeCoin(coin: Coin): Uint8Array {
   const out = new Uint8Array(coinBytes(coin));
   writeCoin(out, 0, coin);
   return out;
 }
 
-function coinBytes(coin: Coin): number {
+/** The length of encodeCoin(coin), without encoding it. */
+export function coinBytes(coin: Coin): number {
   return 12 + compactSizeLength(coin.script.length) + coin.script.length;
 }
 

@@ -7,20 +7,29 @@
  * the database cannot hold it (BIP34 makes txids unique, see consensus/block-inputs.ts), so when
  * it is spent before the next flush both writes vanish instead of reaching the disk.
  *
+ * A coin is held as the Coin object its batch gave (batch.ts, CoinOperation) and is encoded only
+ * when a flush writes it: a connect's thousands of coins make no key or value bytes, and a
+ * read returns the object itself.
+ *
  * Below the dirty records sits a bounded layer of clean coins, as Core's cache keeps coins it
  * read or flushed: what the mempool read to check a tx, and what the last flush wrote, is still
  * in memory when the block spending it connects, instead of one LevelDB read per input. A clean
  * coin always equals the database's: every write drops the key from it, a flush moves what it
  * wrote into it, and a database read only lands there if nothing was written meanwhile.
  */
+import type { Coin } from '../primitives/coin.js';
 import type { OutPoint } from '../primitives/outpoint.js';
 import type { BatchOperation } from './batch.js';
-import { outPointFromKey, Prefix } from './layout.js';
+import type { DbOperation } from './database.js';
+import { COIN_KEY_SIZE, coinBytes, coinKey, decodeCoin, encodeCoin, outPointFromKey, Prefix } from './layout.js';
 
 interface CachedRecord {
-  readonly key: Uint8Array;
-  /** undefined: deleted. */
-  value: Uint8Array | undefined;
+  /** A coin's outpoint (`value` is then the Coin); undefined for any other record. */
+  readonly outpoint: OutPoint | undefined;
+  /** Any other record's key (a coin's is made by the flush that writes it). */
+  readonly key: Uint8Array | undefined;
+  /** A coin, or any other record's bytes; undefined: deleted. */
+  value: Coin | Uint8Array | undefined;
   /** A coin the database does not hold: deleting it drops the record altogether. */
   fresh: boolean;
 }
@@ -42,18 +51,20 @@ function keyString(key: Uint8Array): string {
  * A coin's Map key is its outpoint's own key (display txid and index, OutPoint.key()): a
  * block's connect already made and hashed that string for its overlay, so its thousands of
  * coin reads and writes make no key string of their own. It is 66 chars or more and never
- * equals a keyString (under 64). `outpoint`, when given, is the one the coin key was made from.
+ * equals a keyString (under 64).
  */
-function recordKey(key: Uint8Array, outpoint?: OutPoint): string {
-  if (outpoint) return outpoint.key();
-  // Rare (direct writes, snapshot installs): OutPoint alone spells its key.
-  if (key[0] === Prefix.COIN) return outPointFromKey(key).key();
-  return keyString(key);
+function opKey(op: BatchOperation): string {
+  if (op.type === 'coin') return op.outpoint.key();
+  // Rare (direct writes, snapshot installs): a coin written by its bytes.
+  if (op.key[0] === Prefix.COIN) return outPointFromKey(op.key).key();
+  return keyString(op.key);
 }
 
 /** What a read finds in the cache: a value, a deletion, or nothing (ask the database). */
 export type CacheLookup = { found: true; value: Uint8Array | undefined } | { found: false };
-const MISS: CacheLookup = { found: false };
+/** The same for a coin, as the object. */
+export type CoinLookup = { found: true; coin: Coin | undefined } | { found: false };
+const MISS = { found: false } as const;
 
 /** Clean coins kept by default: ~250 bytes each, so ~50 MB, about 100 blocks' worth of 2,000 inputs. */
 export const DEFAULT_CLEAN_COINS = 200_000;
@@ -64,7 +75,7 @@ export class WriteCache {
   private flushing = new Map<string, CachedRecord>();
   private bytes = 0;
   /** Coins (never deletions) known to equal the database's, oldest first; see the file comment. */
-  private readonly clean = new Map<string, Uint8Array>();
+  private readonly clean = new Map<string, Coin>();
   /**
    * The clean coins' oldest key, kept between evictions and made at the first (see
    * util/bounded-set.ts: a fresh `keys().next()` scans every slot deleted since the table's last
@@ -76,7 +87,7 @@ export class WriteCache {
 
   constructor(private readonly cleanCapacity = DEFAULT_CLEAN_COINS) {}
 
-  /** Tag a database read with this before it starts; hand it to `remember` with the value read. */
+  /** Tag a database read with this before it starts; hand it to `rememberCoins` with what it read. */
   get readGeneration(): number {
     return this.generation;
   }
@@ -87,23 +98,14 @@ export class WriteCache {
   }
 
   /**
-   * Keeps coins just read from the database, if nothing was written since `generation`: the
-   * value could otherwise predate a write that has since landed. Other records are ignored.
+   * Keeps coins just read from the database, if nothing was written since `generation`: they
+   * could otherwise predate a write that has since landed.
    */
-  remember(keys: readonly Uint8Array[], values: ReadonlyArray<Uint8Array | undefined>, generation: number): void {
-    if (generation !== this.generation || this.cleanCapacity === 0) return;
-    keys.forEach((key, i) => {
-      const value = values[i];
-      if (value !== undefined && key[0] === Prefix.COIN) this.keepClean(recordKey(key), value);
-    });
-  }
-
-  /** `remember` for coins read by outpoint. */
-  rememberCoins(outpoints: readonly OutPoint[], values: ReadonlyArray<Uint8Array | undefined>, generation: number): void {
+  rememberCoins(outpoints: readonly OutPoint[], coins: ReadonlyArray<Coin | undefined>, generation: number): void {
     if (generation !== this.generation || this.cleanCapacity === 0) return;
     outpoints.forEach((outpoint, i) => {
-      const value = values[i];
-      if (value !== undefined) this.keepClean(outpoint.key(), value);
+      const coin = coins[i];
+      if (coin !== undefined) this.keepClean(outpoint.key(), coin);
     });
   }
 
@@ -125,40 +127,53 @@ export class WriteCache {
   }
 
   apply(ops: readonly BatchOperation[]): void {
-    for (const op of ops) this.set(recordKey(op.key, op.outpoint), op.key, op.type === 'put' ? op.value : undefined);
+    for (const op of ops) {
+      if (op.type === 'coin') this.set(op.outpoint.key(), op.outpoint, undefined, op.coin);
+      else if (op.key[0] === Prefix.COIN) {
+        // Rare (tests, repairs): a coin written by its bytes is held as the coin like any other.
+        this.set(opKey(op), outPointFromKey(op.key), undefined, op.type === 'put' ? decodeCoin(op.key, op.value) : undefined);
+      } else this.set(keyString(op.key), undefined, op.key, op.type === 'put' ? op.value : undefined);
+    }
   }
 
+  /** Any record by its key bytes; a coin comes back encoded. */
   lookup(key: Uint8Array): CacheLookup {
-    return this.lookupRecord(recordKey(key));
+    if (key[0] === Prefix.COIN) {
+      const found = this.lookupCoin(outPointFromKey(key));
+      return found.found ? { found: true, value: found.coin && encodeCoin(found.coin) } : MISS;
+    }
+    const record = this.dirtyRecord(keyString(key));
+    return record ? { found: true, value: record.value as Uint8Array | undefined } : MISS;
   }
 
-  lookupCoin(outpoint: OutPoint): CacheLookup {
-    return this.lookupRecord(outpoint.key());
-  }
-
-  private lookupRecord(k: string): CacheLookup {
-    // Outside a flush `flushing` is empty: no lookup there (a block's connect makes thousands).
-    const record = this.records.get(k) ?? (this.flushing.size > 0 ? this.flushing.get(k) : undefined);
-    if (record) return { found: true, value: record.value };
+  lookupCoin(outpoint: OutPoint): CoinLookup {
+    const k = outpoint.key();
+    const record = this.dirtyRecord(k);
+    if (record) return { found: true, coin: record.value as Coin | undefined };
     const clean = this.clean.get(k);
-    return clean ? { found: true, value: clean } : MISS;
+    return clean ? { found: true, coin: clean } : MISS;
   }
 
-  /** Cached records under one prefix, in key (= LevelDB) order; a copy, safe across awaits. */
+  private dirtyRecord(k: string): CachedRecord | undefined {
+    // Outside a flush `flushing` is empty: no lookup there (a block's connect makes thousands).
+    return this.records.get(k) ?? (this.flushing.size > 0 ? this.flushing.get(k) : undefined);
+  }
+
+  /** Cached records under one prefix, in key (= LevelDB) order, encoded; a copy, safe across awaits. */
   sortedUnder(prefix: number): Array<[Uint8Array, Uint8Array | undefined]> {
     const merged = new Map<string, CachedRecord>();
     for (const map of [this.flushing, this.records]) {
-      for (const [k, record] of map) if (record.key[0] === prefix) merged.set(k, record);
+      for (const [k, record] of map) if (recordPrefix(record) === prefix) merged.set(k, record);
     }
     // By the key's bytes: a coin's Map key (its outpoint's) does not sort as LevelDB does.
-    return [...merged.values()].sort((a, b) => Buffer.compare(a.key, b.key)).map((r) => [r.key, r.value]);
+    return [...merged.values()].map((r): [Uint8Array, Uint8Array | undefined] => [keyBytes(r), valueBytes(r)]).sort((a, b) => Buffer.compare(a[0], b[0]));
   }
 
   /** A write made straight to the database supersedes what the cache holds for its keys. */
   forget(ops: readonly BatchOperation[]): void {
     this.generation++;
     for (const op of ops) {
-      const k = recordKey(op.key, op.outpoint);
+      const k = opKey(op);
       this.clean.delete(k);
       const record = this.records.get(k);
       if (!record) continue;
@@ -167,24 +182,28 @@ export class WriteCache {
     }
   }
 
-  /** Hands the cached records to a flush; they stay readable until flushed() or flushFailed(). */
-  beginFlush(): BatchOperation[] {
+  /** Hands the cached records to a flush, encoded; they stay readable until flushed() or flushFailed(). */
+  beginFlush(): DbOperation[] {
     this.generation++;
     this.flushing = this.records;
     this.records = new Map();
     this.bytes = 0;
-    const ops: BatchOperation[] = [];
-    for (const { key, value } of this.flushing.values()) ops.push(value ? { type: 'put', key, value } : { type: 'del', key });
+    const ops: DbOperation[] = [];
+    for (const record of this.flushing.values()) {
+      const key = keyBytes(record);
+      const value = valueBytes(record);
+      ops.push(value ? { type: 'put', key, value } : { type: 'del', key });
+    }
     return ops;
   }
 
   flushed(): void {
     this.generation++;
     // What was just written is what the database now holds; a newer dirty record still wins.
-    for (const [k, { key, value }] of this.flushing) {
-      if (key[0] !== Prefix.COIN || this.records.has(k)) continue;
+    for (const [k, { outpoint, value }] of this.flushing) {
+      if (!outpoint || this.records.has(k)) continue;
       if (value === undefined) this.clean.delete(k);
-      else if (this.cleanCapacity > 0) this.keepClean(k, value);
+      else if (this.cleanCapacity > 0) this.keepClean(k, value as Coin);
     }
     this.flushing = new Map();
   }
@@ -200,13 +219,14 @@ export class WriteCache {
     this.flushing = new Map();
   }
 
-  private keepClean(k: string, value: Uint8Array): void {
+  private keepClean(k: string, coin: Coin): void {
     this.clean.delete(k);
-    this.clean.set(k, value);
+    this.clean.set(k, coin);
     if (this.clean.size > this.cleanCapacity) this.clean.delete((this.cleanOldest ??= this.clean.keys()).next().value as string);
   }
 
-  private set(k: string, key: Uint8Array, value: Uint8Array | undefined): void {
+  /** One write: a coin (`outpoint` given) or any other record (`key` given); value undefined deletes. */
+  private set(k: string, outpoint: OutPoint | undefined, key: Uint8Array | undefined, value: Coin | Uint8Array | undefined): void {
     this.generation++;
     // A dirty record supersedes the clean coin (and keeps `clean` free of keys with records).
     this.clean.delete(k);
@@ -221,13 +241,27 @@ export class WriteCache {
       this.bytes += recordBytes(existing);
       return;
     }
-    const fresh = value !== undefined && key[0] === Prefix.COIN && (this.flushing.size === 0 || !this.flushing.has(k));
-    const record: CachedRecord = { key, value, fresh };
+    const fresh = value !== undefined && outpoint !== undefined && (this.flushing.size === 0 || !this.flushing.has(k));
+    const record: CachedRecord = { outpoint, key, value, fresh };
     this.records.set(k, record);
     this.bytes += recordBytes(record);
   }
 }
 
+function recordPrefix(record: CachedRecord): number {
+  return record.outpoint ? Prefix.COIN : record.key![0];
+}
+
+function keyBytes(record: CachedRecord): Uint8Array {
+  return record.outpoint ? coinKey(record.outpoint) : record.key!;
+}
+
+function valueBytes(record: CachedRecord): Uint8Array | undefined {
+  if (record.value === undefined) return undefined;
+  return record.outpoint ? encodeCoin(record.value as Coin) : (record.value as Uint8Array);
+}
+
 function recordBytes(record: CachedRecord): number {
-  return RECORD_OVERHEAD + record.key.length + (record.value?.length ?? 0);
+  if (record.outpoint) return RECORD_OVERHEAD + COIN_KEY_SIZE + (record.value ? coinBytes(record.value as Coin) : 0);
+  return RECORD_OVERHEAD + record.key!.length + ((record.value as Uint8Array | undefined)?.length ?? 0);
 }

@@ -49,7 +49,7 @@ describe('clean coins', () => {
       try {
         const added = coin(5);
         await first.cachedBatch().addCoin(outpoint(9, 0), added).write();
-        assert.equal(await first.getCoin(outpoint(9, 0)), added, 'the dirty record hands out the coin it was encoded from');
+        assert.equal(await first.getCoin(outpoint(9, 0)), added, 'the dirty record hands out the coin it was given');
         await first.flush();
         assert.equal((await first.getCoins([outpoint(9, 0)]))[0], added, 'and so does the clean coin the flush left');
       } finally {
@@ -108,10 +108,10 @@ describe('clean coins', () => {
     const before = cache.readGeneration;
     // The read started, then the coin was spent, then the (older) value read arrives.
     cache.apply([{ type: 'del', key }]);
-    cache.remember([key], [encodeCoin(coin(9))], before);
+    cache.rememberCoins([outpoint(4, 0)], [coin(9)], before);
     assert.equal(cache.cleanCount, 0);
     const now = cache.readGeneration;
-    cache.remember([key], [encodeCoin(coin(9))], now);
+    cache.rememberCoins([outpoint(4, 0)], [coin(9)], now);
     assert.equal(cache.cleanCount, 1, 'a read with no write since is kept');
   });
 
@@ -119,24 +119,40 @@ describe('clean coins', () => {
     const cache = new WriteCache();
     // Indexes 10 and 2: decimal text sorts them one way, their big-endian bytes the other.
     const [a, b, c] = [outpoint(7, 10), outpoint(7, 2), outpoint(8, 256)];
-    cache.apply([{ type: 'put', key: coinKey(a), value: encodeCoin(coin(1)), outpoint: a }]);
+    const added = coin(1);
+    cache.apply([{ type: 'coin', outpoint: a, coin: added }]);
     cache.apply([{ type: 'put', key: coinKey(b), value: encodeCoin(coin(2)) }]);
-    assert.equal(cache.lookup(coinKey(a)).found, true, 'written by outpoint, read by bytes');
-    assert.equal(cache.lookupCoin(b).found, true, 'written by bytes, read by outpoint');
+    assert.deepEqual(cache.lookup(coinKey(a)), { found: true, value: encodeCoin(added) }, 'written by outpoint, read by bytes: encoded then');
+    assert.deepEqual(cache.lookupCoin(b), { found: true, coin: coin(2) }, 'written by bytes, read by outpoint');
     cache.forget([{ type: 'del', key: coinKey(a) }]);
     assert.equal(cache.lookupCoin(a).found, false, 'a direct write by bytes supersedes it');
-    cache.rememberCoins([c], [encodeCoin(coin(3))], cache.readGeneration);
+    cache.rememberCoins([c], [coin(3)], cache.readGeneration);
     assert.equal(cache.lookup(coinKey(c)).found, true, 'kept clean by outpoint, read by bytes');
-    cache.apply([{ type: 'put', key: coinKey(c), value: encodeCoin(coin(4)), outpoint: c }, { type: 'put', key: coinKey(a), value: encodeCoin(coin(5)), outpoint: a }]);
+    cache.apply([{ type: 'coin', outpoint: c, coin: coin(4) }, { type: 'coin', outpoint: a, coin: coin(5) }]);
     const keys = cache.sortedUnder(Prefix.COIN).map(([key]) => Buffer.from(key).toString('hex'));
     assert.deepEqual(keys, [...keys].sort(), 'in LevelDB order');
     assert.equal(keys.length, 3);
   });
 
+  it('holds a coin as the object written and encodes it only for the flush', () => {
+    const cache = new WriteCache();
+    const [a, b] = [outpoint(2, 0), outpoint(2, 1)];
+    const added = coin(7);
+    cache.apply([{ type: 'coin', outpoint: a, coin: added }, { type: 'coin', outpoint: b, coin: coin(8) }]);
+    const found = cache.lookupCoin(a);
+    assert.equal(found.found && found.coin, added, 'the very object');
+    cache.apply([{ type: 'coin', outpoint: b, coin: undefined }]);
+    assert.equal(cache.count, 1, 'a fresh coin spent before the flush leaves no record');
+    assert.deepEqual(cache.beginFlush(), [{ type: 'put', key: coinKey(a), value: encodeCoin(added) }]);
+    cache.flushed();
+    const clean = cache.lookupCoin(a);
+    assert.equal(clean.found && clean.coin, added, 'the flush leaves the same object as a clean coin');
+  });
+
   it('evicts the oldest clean coin through refreshes, writes and a wipe', () => {
     const cache = new WriteCache(3);
     const keys = Array.from({ length: 10 }, (_, i) => coinKey(outpoint(6, i)));
-    const keep = (...indexes: number[]) => cache.remember(indexes.map((i) => keys[i]), indexes.map((i) => encodeCoin(coin(i + 1))), cache.readGeneration);
+    const keep = (...indexes: number[]) => cache.rememberCoins(indexes.map((i) => outpoint(6, i)), indexes.map((i) => coin(i + 1)), cache.readGeneration);
     const held = () => keys.flatMap((key, i) => (cache.lookup(key).found ? [i] : []));
     keep(0, 1, 2);
     keep(0); // read again: now the newest
@@ -156,7 +172,7 @@ describe('clean coins', () => {
   it('keeps at most its capacity, oldest out first', () => {
     const cache = new WriteCache(3);
     const keys = [0, 1, 2, 3].map((i) => coinKey(outpoint(5, i)));
-    cache.remember(keys, keys.map((_, i) => encodeCoin(coin(i + 1))), cache.readGeneration);
+    cache.rememberCoins([0, 1, 2, 3].map((i) => outpoint(5, i)), [1, 2, 3, 4].map((n) => coin(n)), cache.readGeneration);
     assert.equal(cache.cleanCount, 3);
     assert.equal(cache.lookup(keys[0]).found, false);
     assert.equal(cache.lookup(keys[3]).found, true);
