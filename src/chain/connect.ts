@@ -1,4 +1,4 @@
-import { type ConnectedInputs, type CoinView, type InputToVerify, connectBlockInputs } from '../consensus/block-inputs.js';
+import { type ConnectedInputs, type CoinView, connectBlockInputs } from '../consensus/block-inputs.js';
 import { RuleError } from '../consensus/errors.js';
 import { type SignatureCheck, prepareP2wpkhInput } from '../consensus/p2wpkh.js';
 import { SighashCache } from '../consensus/sighash.js';
@@ -77,26 +77,22 @@ export class LoadedCoins implements CoinView {
  * A tx the script cache knows (the mempool accepted it) is skipped whole, as Core does: its
  * sighashes and keys are not even derived again.
  */
-async function verifyScripts(modules: ConnectModules, connected: ConnectedInputs): Promise<void> {
+async function verifyScripts(modules: ConnectModules, block: Block, connected: ConnectedInputs): Promise<void> {
   const checks: SignatureCheck[] = [];
-  const checked: InputToVerify[] = [];
-  let tx: Transaction | undefined;
-  let sighashes: SighashCache | undefined;
-  let skip = false;
-  // connected.inputs lists each tx's inputs together, in order.
-  for (const input of connected.inputs) {
-    if (input.tx !== tx) {
-      tx = input.tx;
-      skip = modules.scriptCache.has(tx.wtxid());
-      sighashes = skip ? undefined : new SighashCache(tx);
-    }
-    if (skip) continue;
-    checks.push(prepareP2wpkhInput(tx, input.inputIndex, input.coin, sighashes!));
-    checked.push(input);
-  }
+  /** Each check's tx and input, for the error. */
+  const checked: Array<[Transaction, number]> = [];
+  block.txs.forEach((tx, txIndex) => {
+    if (txIndex === 0 || modules.scriptCache.has(tx.wtxid())) return;
+    const coins = connected.spentCoins[txIndex];
+    const sighashes = new SighashCache(tx);
+    coins.forEach((coin, inputIndex) => {
+      checks.push(prepareP2wpkhInput(tx, inputIndex, coin, sighashes));
+      checked.push([tx, inputIndex]);
+    });
+  });
   const failed = await verifyWithCache(modules.verifier, modules.sigCache, checks);
   if (failed >= 0) {
-    const { tx, inputIndex } = checked[failed];
+    const [tx, inputIndex] = checked[failed];
     throw new RuleError(
       'mandatory-script-verify-flag-failed',
       `Signature must be zero for failed CHECK(MULTI)SIG operation (input ${inputIndex} of ${tx.txid()})`,
@@ -111,7 +107,7 @@ async function verifyScripts(modules: ConnectModules, connected: ConnectedInputs
 export async function validateConnection(modules: ConnectModules, entry: BlockIndexEntry, block: Block, skipScripts = false): Promise<ConnectedInputs> {
   const view = await loadSpentCoins(modules.store, block);
   const connected = connectBlockInputs(block, entry.height, view, modules.params);
-  if (!skipScripts) await verifyScripts(modules, connected);
+  if (!skipScripts) await verifyScripts(modules, block, connected);
   return connected;
 }
 

@@ -30,14 +30,6 @@ export interface CoinEntry {
   coin: Coin;
 }
 
-/** One input whose script the chain still has to verify against the coin it spends. */
-export interface InputToVerify {
-  tx: Transaction;
-  txIndex: number;
-  inputIndex: number;
-  coin: Coin;
-}
-
 export interface ConnectedInputs {
   /** Sum of all non-coinbase fees. */
   fees: bigint;
@@ -51,8 +43,12 @@ export interface ConnectedInputs {
   spent: CoinEntry[];
   /** Outputs of this block still unspent at its end (OP_RETURN and oversized scripts excluded). */
   created: CoinEntry[];
-  /** Every non-coinbase input with the coin it spends, for script and signature checks. */
-  inputs: InputToVerify[];
+  /**
+   * The coins each tx spends, by tx index, in input order (the coinbase's list is empty): what
+   * the scripts are checked against. One array per tx, the one its lookup made, rather than an
+   * object per input.
+   */
+  spentCoins: Array<readonly Coin[]>;
 }
 
 /**
@@ -61,28 +57,25 @@ export interface ConnectedInputs {
  */
 export function connectBlockInputs(block: Block, height: number, view: CoinView, params: NetworkParams): ConnectedInputs {
   const overlay = new BlockCoinOverlay(view);
-  const inputs: InputToVerify[] = [];
+  const spentCoins: Array<readonly Coin[]> = new Array(block.txs.length);
   const witnessActive = height >= params.segwitHeight;
   let fees = 0n;
   let sigOpsCost = 0;
   block.txs.forEach((tx, txIndex) => {
     const coinbase = txIndex === 0;
     const coins = coinbase ? [] : lookupInputCoins(tx, (prevout) => overlay.get(prevout));
+    spentCoins[txIndex] = coins;
     if (!coinbase) {
       fees += checkTxInputValues(tx, coins, height, params);
       checkAccumulatedFees(fees, params);
     }
     sigOpsCost += transactionSigOpCost(tx, coins, witnessActive);
     checkBlockSigOpsCost(sigOpsCost, 'too many sigops');
-    tx.inputs.forEach((input, inputIndex) => {
-      if (coinbase) return;
-      overlay.spend(input.prevout, coins[inputIndex]);
-      inputs.push({ tx, txIndex, inputIndex, coin: coins[inputIndex] });
-    });
+    if (!coinbase) tx.inputs.forEach((input, inputIndex) => overlay.spend(input.prevout, coins[inputIndex]));
     overlay.addOutputs(tx, height, coinbase);
   });
   checkCoinbaseAmount(block, height, fees, params);
-  return { fees, sigOpsCost, spent: overlay.spent, created: [...overlay.created.values()], inputs };
+  return { fees, sigOpsCost, spent: overlay.spent, created: [...overlay.created.values()], spentCoins };
 }
 
 /** Each fee is in range, but their sum must be too before it is added to the subsidy. */
