@@ -79,7 +79,7 @@ export class LoadedCoins implements CoinView {
  */
 async function verifyScripts(modules: ConnectModules, block: Block, connected: ConnectedInputs): Promise<void> {
   const checks: SignatureCheck[] = [];
-  /** Each check's tx and input, for the error. */
+  // Each check's tx and input, for the error.
   const checked: Array<[Transaction, number]> = [];
   block.txs.forEach((tx, txIndex) => {
     if (txIndex === 0 || modules.scriptCache.has(tx.wtxid())) return;
