@@ -93,10 +93,13 @@ function* mempoolTxs(mempool: Mempool): Iterable<Transaction> {
   for (const entry of mempool.entries()) yield entry.tx;
 }
 
-/** Bench figures: the median over rounds after the first (JIT warm-up) of each phase. */
-export async function compactConnect(rounds = 5): Promise<Figure[]> {
+/** Blocks connected first while the JIT warms, as the relay bench's warm-up blocks (compact.ts). */
+const WARMUP_ROUNDS = 3;
+
+/** Bench figures: the median of each phase over the rounds after the warm-up. */
+export async function compactConnect(rounds = WARMUP_ROUNDS + 5): Promise<Figure[]> {
   const { phases } = await connectRounds(rounds);
-  const warm = phases.slice(1);
+  const warm = phases.slice(WARMUP_ROUNDS);
   const median = (pick: (p: Phases) => number) => percentile(warm.map(pick).sort((a, b) => a - b), 50);
   const n = BLOCK_TXS.toLocaleString('en-US');
   return [
