@@ -131,7 +131,8 @@ export class WriteCache {
       if (op.type === 'coin') this.set(op.outpoint.key(), op.outpoint, undefined, op.coin);
       else if (op.key[0] === Prefix.COIN) {
         // Rare (tests, repairs): a coin written by its bytes is held as the coin like any other.
-        this.set(opKey(op), outPointFromKey(op.key), undefined, op.type === 'put' ? decodeCoin(op.key, op.value) : undefined);
+        const outpoint = outPointFromKey(op.key);
+        this.set(outpoint.key(), outpoint, undefined, op.type === 'put' ? decodeCoin(op.key, op.value) : undefined);
       } else this.set(keyString(op.key), undefined, op.key, op.type === 'put' ? op.value : undefined);
     }
   }
