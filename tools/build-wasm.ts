@@ -24,13 +24,16 @@ export interface WasmModuleSource {
   generated: string;
   /** The exported constant holding the base64 bytes. */
   constant: string;
+  /** Whether it uses SIMD (v128): its caller then needs a runtime with WebAssembly SIMD. */
+  simd: boolean;
 }
 
 const at = (path: string): string => fileURLToPath(new URL(`../${path}`, import.meta.url));
 
 export const WASM_MODULES: readonly WasmModuleSource[] = [
-  { wat: at('src/miner/wasm/sha256d.wat'), generated: at('src/miner/wasm/sha256d-wasm.ts'), constant: 'SHA256D_WASM_BASE64' },
-  { wat: at('src/primitives/wasm/merkle.wat'), generated: at('src/primitives/wasm/merkle-wasm.ts'), constant: 'MERKLE_WASM_BASE64' },
+  { wat: at('src/miner/wasm/sha256d.wat'), generated: at('src/miner/wasm/sha256d-wasm.ts'), constant: 'SHA256D_WASM_BASE64', simd: true },
+  { wat: at('src/primitives/wasm/merkle.wat'), generated: at('src/primitives/wasm/merkle-wasm.ts'), constant: 'MERKLE_WASM_BASE64', simd: true },
+  { wat: at('src/primitives/wasm/siphash.wat'), generated: at('src/primitives/wasm/siphash-wasm.ts'), constant: 'SIPHASH_WASM_BASE64', simd: false },
 ];
 
 const INCLUDE = /^[ \t]*;; @include (\S+)[ \t]*$/m;

@@ -9,10 +9,11 @@ import fc from 'fast-check';
 import { blockTxCount, decodeBlockTxn, decodeBlockTxnRequest, decodeCompact, encodeBlockTxn, encodeBlockTxnRequest, encodeCompact, toCompact, compactKey } from '../../src/p2p/compact/codec.js';
 import { PartialBlock } from '../../src/p2p/compact/rebuild.js';
 import { sipHash24, sipKey } from '../../src/primitives/siphash.js';
-import { shortId } from '../../src/p2p/compact/short-id.js';
+import { shortId, shortIds } from '../../src/p2p/compact/short-id.js';
+import { SipKernel } from '../../src/primitives/wasm/siphash-kernel.js';
 import { DecodeError } from '../../src/primitives/errors.js';
 import { OutPoint } from '../../src/primitives/outpoint.js';
-import type { Block, Transaction } from '../../src/primitives/index.js';
+import { type Block, Transaction } from '../../src/primitives/index.js';
 import { coinbaseOutpoint } from '../helpers/chain-harness.js';
 import { messageIdString, topicsFor } from '../../src/p2p/topics.js';
 import { key, params, payingBranch } from './helpers.js';
@@ -48,6 +49,23 @@ describe('SipHash-2-4 and short ids', () => {
     const k = sipKey(refKey);
     const wtxid = counting(32);
     assert.equal(BigInt(shortId(k, wtxid)), 0x7127512f72f27ccen & 0xffffffffffffn);
+    assert.deepEqual(shortIds(k, [wtxid]).map(BigInt), [0x7127512f72f27ccen & 0xffffffffffffn]);
+  });
+
+  test('the WebAssembly kernel gives the reference short id of every wtxid of a batch, batch after batch', { skip: SipKernel.create() ? false : 'no WebAssembly here' }, () => {
+    const kernel = SipKernel.create()!;
+    const low48 = 0xffffffffffffn;
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 16, maxLength: 16 }), fc.array(fc.uint8Array({ minLength: 32, maxLength: 32 }), { maxLength: 40 }), (k, wtxids) => {
+        assert.deepEqual(kernel.low48(sipKey(k), wtxids).map(BigInt), wtxids.map((wtxid) => referenceSipHash(k, wtxid) & low48));
+      }),
+      { numRuns: 100 },
+    );
+    // A batch larger than the kernel's first page of memory.
+    const k = sipKey(refKey);
+    const many = Array.from({ length: 3_000 }, (_, i) => Uint8Array.from({ length: 32 }, (_, j) => (i * 7 + j) & 0xff));
+    assert.deepEqual(kernel.low48(k, many), many.map((wtxid) => shortId(k, wtxid)));
+    assert.throws(() => kernel.low48(k, [counting(31)]), RangeError);
   });
 });
 
@@ -134,6 +152,26 @@ describe('rebuilding a block from a compact block', () => {
     assert.ok(typeof rebuilt !== 'string', String(rebuilt));
     assert.equal(rebuilt.hash(), block.hash());
     assert.deepEqual(rebuilt.computeWitnessMerkleRoot().root, block.computeWitnessMerkleRoot().root);
+    assert.deepEqual(rebuilt.encode(), block.encode());
+  });
+
+  test("from a pool of thousands, hashed in batches: the block's txs found on either side of a batch boundary", () => {
+    const filler = Array.from({ length: 2_100 }, (_, i) => new Transaction({
+      version: 2,
+      inputs: [{ prevout: new OutPoint(Uint8Array.from({ length: 32 }, (_, j) => (i + j) & 0xff), i), scriptSig: new Uint8Array(0), sequence: 0xffffffff, witness: [] }],
+      outputs: [{ value: BigInt(i + 1), script: key.script }],
+      locktime: 0,
+    }));
+    // The block's txs spread over the pool: at the first batch's end, the second's start, and last.
+    const pool: Transaction[] = [...filler];
+    pool.splice(1_023, 0, ...txs.slice(0, 2));
+    pool.splice(1_026, 0, ...txs.slice(2, 30));
+    pool.push(...txs.slice(30));
+    const partial = PartialBlock.init(toCompact(block), [pool]);
+    assert.ok(partial instanceof PartialBlock);
+    assert.deepEqual(partial.missing(), []);
+    const rebuilt = partial.fill([]);
+    assert.ok(typeof rebuilt !== 'string', String(rebuilt));
     assert.deepEqual(rebuilt.encode(), block.encode());
   });
 

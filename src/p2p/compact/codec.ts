@@ -13,7 +13,7 @@ import { ByteReader } from '../../primitives/reader.js';
 import { Transaction } from '../../primitives/transaction.js';
 import { ByteWriter } from '../../primitives/writer.js';
 import type { SipKey } from '../../primitives/siphash.js';
-import { shortId, shortIdKey } from './short-id.js';
+import { shortIdKey, shortIds } from './short-id.js';
 
 export const SHORT_ID_BYTES = 6;
 export const NONCE_BYTES = 8;
@@ -54,13 +54,13 @@ export function blockTxCount(compact: CompactBlock): number {
  */
 export function toCompact(block: Block, prefill: (tx: Transaction, index: number) => boolean = () => false, nonce: Uint8Array = new Uint8Array(randomBytes(NONCE_BYTES))): CompactBlock {
   const key = shortIdKey(block.header.encode(), nonce);
-  const shortIds: number[] = [];
+  const wtxids: Uint8Array[] = [];
   const prefilled: PrefilledTx[] = [];
   block.txs.forEach((tx, index) => {
     if (index === 0 || prefill(tx, index)) prefilled.push({ index, tx });
-    else shortIds.push(shortId(key, tx.wtxidBytes()));
+    else wtxids.push(tx.wtxidBytes());
   });
-  return { header: block.header, nonce, shortIds, prefilled };
+  return { header: block.header, nonce, shortIds: shortIds(key, wtxids), prefilled };
 }
 
 export function encodeCompact(compact: CompactBlock): Uint8Array {

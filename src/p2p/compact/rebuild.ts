@@ -9,7 +9,7 @@ import { Block } from '../../primitives/block.js';
 import { bytesEqual } from '../../primitives/bytes.js';
 import type { Transaction } from '../../primitives/transaction.js';
 import { blockTxCount, type CompactBlock, compactKey } from './codec.js';
-import { shortId } from './short-id.js';
+import { shortIds } from './short-id.js';
 
 /** Why a rebuild gave up: the full block must be fetched instead. */
 export type RebuildFailure =
@@ -58,23 +58,31 @@ export class PartialBlock {
     const key = compactKey(this.compact);
     const wanted = this.positions.size;
     for (const pool of pools) {
-      for (const tx of pool) {
-        // Every short id answered: stop early, as Core does (a later second match goes unseen).
-        if (this.fromPool === wanted) return;
-        const wtxid = tx.wtxidBytes();
-        const position = this.positions.get(shortId(key, wtxid));
-        if (position === undefined) continue;
-        const held = this.slots[position];
-        if (!this.matched[position]) {
-          this.slots[position] = tx;
-          this.matched[position] = true;
-          this.fromPool++;
-        } else if (held && !bytesEqual(held.wtxidBytes(), wtxid)) {
-          // Two txs of ours share the short id: ask for the real one rather than guess.
-          this.slots[position] = undefined;
-          this.fromPool--;
+      for (const chunk of chunksOf(pool, MATCH_CHUNK)) {
+        const wtxids = chunk.map((tx) => tx.wtxidBytes());
+        const ids = shortIds(key, wtxids);
+        for (let i = 0; i < chunk.length; i++) {
+          // Every short id answered: stop early, as Core does (a later second match goes unseen).
+          if (this.fromPool === wanted) return;
+          this.offer(chunk[i], wtxids[i], ids[i]);
         }
       }
+    }
+  }
+
+  /** A tx of ours whose short id is `id`: fills its slot, or empties it on a second match. */
+  private offer(tx: Transaction, wtxid: Uint8Array, id: number): void {
+    const position = this.positions.get(id);
+    if (position === undefined) return;
+    const held = this.slots[position];
+    if (!this.matched[position]) {
+      this.slots[position] = tx;
+      this.matched[position] = true;
+      this.fromPool++;
+    } else if (held && !bytesEqual(held.wtxidBytes(), wtxid)) {
+      // Two txs of ours share the short id: ask for the real one rather than guess.
+      this.slots[position] = undefined;
+      this.fromPool--;
     }
   }
 
@@ -109,4 +117,20 @@ export function isIntact(block: Block): boolean {
   const reserved = block.txs[0].inputs[0]?.witness;
   if (!reserved || reserved.length !== 1 || reserved[0].length !== 32) return false;
   return bytesEqual(block.expectedWitnessCommitment(reserved[0]), commitment);
+}
+
+/** Txs hashed per kernel call: a pool of any size in one page of the kernel's memory (40 bytes a tx). */
+const MATCH_CHUNK = 1_024;
+
+/** The items of `items` in arrays of up to `size`, in order. */
+function* chunksOf<T>(items: Iterable<T>, size: number): Generator<T[]> {
+  let chunk: T[] = [];
+  for (const item of items) {
+    chunk.push(item);
+    if (chunk.length === size) {
+      yield chunk;
+      chunk = [];
+    }
+  }
+  if (chunk.length > 0) yield chunk;
 }

@@ -31,6 +31,11 @@ export function wasmSimdSupported(): boolean {
   return simdSupported;
 }
 
+/** The API, if this runtime has WebAssembly at all (modules without SIMD); else undefined. */
+export function plainWasmApi(): WasmApi | undefined {
+  return wasmApi;
+}
+
 /** The API, if this runtime runs SIMD modules; else undefined. */
 export function simdWasmApi(): WasmApi | undefined {
   return wasmSimdSupported() ? wasmApi : undefined;
