@@ -6,16 +6,15 @@
  */
 import { IV, K, paddingSchedule64 } from '../sha256-core.js';
 import { MERKLE_WASM_BASE64 } from './merkle-wasm.js';
-import { simdWasmApi, splat } from './wasm-api.js';
+import { ensureMemory, simdWasmApi, splat, type WasmMemory } from './wasm-api.js';
 
 /** Byte offsets of the WAT's memory layout (see its header comment). */
 const LAYOUT = { k: 0, pad: 2048, iv: 3072, tree: 4096 } as const;
-const PAGE = 65_536;
 /** Past a level's end the last group of four pairs reads and writes (see the WAT's `merkle`). */
 const SLACK_HASHES = 8;
 
 interface MerkleExports {
-  memory: { buffer: ArrayBuffer; grow(pages: number): number };
+  memory: WasmMemory;
   merkle(count: number): number;
 }
 
@@ -42,7 +41,7 @@ export class MerkleKernel {
   root(leaves: readonly Uint8Array[]): { root: Uint8Array; mutated: boolean } {
     const { memory } = this.exports;
     const needed = LAYOUT.tree + (leaves.length + SLACK_HASHES) * 32;
-    if (needed > memory.buffer.byteLength) memory.grow(Math.ceil((needed - memory.buffer.byteLength) / PAGE));
+    ensureMemory(memory, needed);
     // The view is made after growing: growing detaches the old buffer.
     const tree = new Uint8Array(memory.buffer, LAYOUT.tree);
     leaves.forEach((leaf, i) => {

@@ -6,14 +6,13 @@
  */
 import type { SipKey } from '../siphash.js';
 import { SIPHASH_WASM_BASE64 } from './siphash-wasm.js';
-import { plainWasmApi } from './wasm-api.js';
+import { ensureMemory, plainWasmApi, type WasmMemory } from './wasm-api.js';
 
 const MESSAGE_BYTES = 32;
 const RESULT_BYTES = 8;
-const PAGE = 65_536;
 
 interface SipExports {
-  memory: { buffer: ArrayBuffer; grow(pages: number): number };
+  memory: WasmMemory;
   sip32(k0: bigint, k1: bigint, count: number, out: number): void;
 }
 
@@ -34,7 +33,7 @@ export class SipKernel {
     const count = messages.length;
     const out = count * MESSAGE_BYTES;
     const needed = out + count * RESULT_BYTES;
-    if (needed > memory.buffer.byteLength) memory.grow(Math.ceil((needed - memory.buffer.byteLength) / PAGE));
+    ensureMemory(memory, needed);
     // Views are made after growing: growing detaches the old buffer.
     const bytes = new Uint8Array(memory.buffer);
     messages.forEach((message, i) => {

@@ -31,6 +31,22 @@ export function wasmSimdSupported(): boolean {
   return simdSupported;
 }
 
+/** A module's exported memory. */
+export interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+
+const PAGE = 65_536;
+
+/**
+ * Grows `memory` to hold at least `bytes`. Growing detaches the old buffer: make views of
+ * `memory.buffer` after this, not before.
+ */
+export function ensureMemory(memory: WasmMemory, bytes: number): void {
+  if (bytes > memory.buffer.byteLength) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / PAGE));
+}
+
 /** The API, if this runtime has WebAssembly at all (modules without SIMD); else undefined. */
 export function plainWasmApi(): WasmApi | undefined {
   return wasmApi;
