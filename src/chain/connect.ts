@@ -112,13 +112,12 @@ export async function validateConnection(modules: ConnectModules, entry: BlockIn
 }
 
 /**
- * The UTXO changes, undo data, height index, tip and status of one connect: a single batch,
- * into the store's write-back cache (the chain decides when it is flushed).
+ * The UTXO changes (the connect's own maps, held whole), undo data, height index, tip and status
+ * of one connect: a single batch, into the store's write-back cache (the chain decides when it
+ * is flushed).
  */
 export async function writeConnection(store: ChainStore, entry: BlockIndexEntry, block: Block, connected: ConnectedInputs): Promise<void> {
-  const batch = store.cachedBatch();
-  for (const { outpoint } of connected.spent) batch.spendCoin(outpoint);
-  for (const { outpoint, coin } of connected.created) batch.addCoin(outpoint, coin);
+  const batch = store.cachedBatch().connectCoins(connected);
   const status = entry.status | BlockStatus.VALIDATED | BlockStatus.HAVE_UNDO;
   batch
     .putUndo(entry.hashBytes, connected.spent.map((spent) => spent.coin))

@@ -11,11 +11,11 @@
  */
 import type { Block } from '../primitives/block.js';
 import type { Coin } from '../primitives/coin.js';
-import { OutPoint } from '../primitives/outpoint.js';
+import type { OutPoint } from '../primitives/outpoint.js';
 import type { Transaction } from '../primitives/transaction.js';
 import type { NetworkParams } from '../params/types.js';
+import { CreatedOutputs } from './created-outputs.js';
 import { RuleError } from './errors.js';
-import { isUnspendable } from './script.js';
 import { checkBlockSigOpsCost, transactionSigOpCost } from './sigops.js';
 import { blockSubsidy, moneyRange } from './subsidy.js';
 import { checkTxInputValues, lookupInputCoins } from './tx-inputs.js';
@@ -41,8 +41,14 @@ export interface ConnectedInputs {
    * and spent inside this block appear in neither list: they never reach the UTXO set.
    */
   spent: CoinEntry[];
-  /** Outputs of this block still unspent at its end (OP_RETURN and oversized scripts excluded). */
-  created: CoinEntry[];
+  /** The outpoint keys (OutPoint.key()) of `spent`: the set the connect's overlay made. */
+  spentKeys: ReadonlySet<string>;
+  /**
+   * Outputs of this block still unspent at its end (OP_RETURN and oversized scripts excluded),
+   * one record per tx, by txid (display hex): the map the connect's overlay made, which the
+   * store's write cache keeps as it is (write-cache.ts, CoinLayer) instead of a record per coin.
+   */
+  created: ReadonlyMap<string, CreatedOutputs>;
   /**
    * The coins each tx spends, by tx index, in input order (the coinbase's list is empty): what
    * the scripts are checked against. One array per tx, the one its lookup made, rather than an
@@ -75,7 +81,7 @@ export function connectBlockInputs(block: Block, height: number, view: CoinView,
     overlay.addOutputs(tx, height, coinbase);
   });
   checkCoinbaseAmount(block, height, fees, params);
-  return { fees, sigOpsCost, spent: overlay.spent, created: [...overlay.created.values()], spentCoins };
+  return { fees, sigOpsCost, spent: overlay.spent, spentKeys: overlay.spentKeys, created: overlay.created, spentCoins };
 }
 
 /** Each fee is in range, but their sum must be too before it is added to the subsidy. */
@@ -96,33 +102,27 @@ export function checkCoinbaseAmount(block: Block, height: number, fees: bigint, 
  */
 class BlockCoinOverlay {
   readonly spent: CoinEntry[] = [];
-  readonly created = new Map<string, CoinEntry>();
-  private readonly spentKeys = new Set<string>();
+  /** By txid: the view cannot hold an output of these txs (their txids are unique, see above). */
+  readonly created = new Map<string, CreatedOutputs>();
+  readonly spentKeys = new Set<string>();
 
   constructor(private readonly view: CoinView) {}
 
   get(outpoint: OutPoint): Coin | undefined {
-    const key = outpoint.key();
-    const own = this.created.get(key);
-    if (own) return own.coin;
-    if (this.spentKeys.has(key)) return undefined;
+    const own = this.created.get(outpoint.txidHex());
+    if (own) return own.coin(outpoint.index);
+    if (this.spentKeys.has(outpoint.key())) return undefined;
     return this.view.get(outpoint);
   }
 
   spend(outpoint: OutPoint, coin: Coin): void {
-    const key = outpoint.key();
-    if (this.created.delete(key)) return;
-    this.spentKeys.add(key);
+    const own = this.created.get(outpoint.txidHex());
+    if (own) return own.spend(outpoint.index);
+    this.spentKeys.add(outpoint.key());
     this.spent.push({ outpoint, coin });
   }
 
   addOutputs(tx: Transaction, height: number, coinbase: boolean): void {
-    const txid = tx.txidBytes();
-    const txidHex = tx.txid();
-    tx.outputs.forEach((output, index) => {
-      if (isUnspendable(output.script)) return;
-      const outpoint = new OutPoint(txid, index, txidHex);
-      this.created.set(outpoint.key(), { outpoint, coin: { value: output.value, script: output.script, height, coinbase } });
-    });
+    this.created.set(tx.txid(), new CreatedOutputs(tx, height, coinbase));
   }
 }

@@ -20,7 +20,7 @@ import {
 
 /**
  * A coin added (`coin`) or spent (undefined), kept as the object the connect made: the write
- * cache holds it as it is, and only a write to LevelDB (dbOperation) encodes it, so a block's
+ * cache holds it as it is, and only a write to LevelDB (dbOperations) encodes it, so a block's
  * thousands of coins are encoded by the flush a second later, not while the block connects.
  */
 export interface CoinOperation {
@@ -29,13 +29,52 @@ export interface CoinOperation {
   readonly coin: Coin | undefined;
 }
 
-export type BatchOperation = DbOperation | CoinOperation;
+/**
+ * A connect's coin changes whole, in the maps its overlay made (consensus/block-inputs.ts,
+ * ConnectedInputs): the write cache keeps them as one layer instead of a record per coin, so a
+ * block's thousands of coins cost no map writes while it connects (write-cache.ts).
+ */
+export interface CoinLayer {
+  /** Coins of the parent's UTXO set the block spent. */
+  readonly spent: ReadonlyArray<{ readonly outpoint: OutPoint }>;
+  /** Their outpoint keys (OutPoint.key()). */
+  readonly spentKeys: ReadonlySet<string>;
+  /** Coins the block created and left unspent, one record per tx, by txid (display hex). */
+  readonly created: ReadonlyMap<string, LayerOutputs>;
+}
 
-/** The LevelDB write of an operation: a coin's key and value encoded here. */
-export function dbOperation(op: BatchOperation): DbOperation {
-  if (op.type !== 'coin') return op;
-  const key = coinKey(op.outpoint);
-  return op.coin ? { type: 'put', key, value: encodeCoin(op.coin) } : { type: 'del', key };
+/** One tx's coins in a layer (consensus/created-outputs.ts). */
+export interface LayerOutputs {
+  /** The coin at output `index`, or undefined: spent, unspendable or out of range. */
+  coin(index: number): Coin | undefined;
+  forEachCoin(visit: (outpoint: OutPoint, coin: Coin) => void): void;
+  /** An upper bound on its coins. */
+  readonly outputCount: number;
+}
+
+export interface CoinLayerOperation {
+  readonly type: 'coins';
+  readonly layer: CoinLayer;
+}
+
+export type BatchOperation = DbOperation | CoinOperation | CoinLayerOperation;
+
+/** The LevelDB writes of some operations: coins' keys and values encoded here, a layer's coins one by one. */
+export function dbOperations(ops: readonly BatchOperation[]): DbOperation[] {
+  const writes: DbOperation[] = [];
+  for (const op of ops) {
+    if (op.type === 'coin') writes.push(coinWrite(op.outpoint, op.coin));
+    else if (op.type === 'coins') {
+      for (const { outpoint } of op.layer.spent) writes.push(coinWrite(outpoint, undefined));
+      for (const outputs of op.layer.created.values()) outputs.forEachCoin((outpoint, coin) => writes.push(coinWrite(outpoint, coin)));
+    } else writes.push(op);
+  }
+  return writes;
+}
+
+function coinWrite(outpoint: OutPoint, coin: Coin | undefined): DbOperation {
+  const key = coinKey(outpoint);
+  return coin ? { type: 'put', key, value: encodeCoin(coin) } : { type: 'del', key };
 }
 
 /**
@@ -75,6 +114,13 @@ export class StoreBatch {
 
   spendCoin(outpoint: OutPoint): this {
     return this.coin(outpoint, undefined);
+  }
+
+  /** A connect's coin changes, held whole (see CoinLayer). */
+  connectCoins(layer: CoinLayer): this {
+    this.assertOpen();
+    this.ops.push({ type: 'coins', layer });
+    return this;
   }
 
   putHeight(height: number, hash: Uint8Array): this {

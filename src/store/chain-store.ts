@@ -8,7 +8,7 @@
 import { resolve } from 'node:path';
 import type { NetworkParams } from '../params/types.js';
 import { type Block, BlockHeader, type Coin, HEADER_SIZE, hashToHex, type OutPoint } from '../primitives/index.js';
-import { type BatchOperation, dbOperation, StoreBatch } from './batch.js';
+import { type BatchOperation, dbOperations, StoreBatch } from './batch.js';
 import { databaseError, type Db, openDatabase, repairDatabase, writeBatch } from './database.js';
 import { StoreError } from './errors.js';
 import {
@@ -401,7 +401,7 @@ export class ChainStore {
     await this.flushTail;
     this.cache.forget(ops);
     try {
-      await writeBatch(this.db, ops.map(dbOperation), this.options.sync);
+      await writeBatch(this.db, dbOperations(ops), this.options.sync);
     } catch (err) {
       throw databaseError(this.dir, err);
     }

@@ -11,6 +11,12 @@
  * when a flush writes it: a connect's thousands of coins make no key or value bytes, and a
  * read returns the object itself.
  *
+ * A block's connect hands its coins over whole (CoinLayer: the maps its overlay made), and they
+ * stay a layer above the dirty records until the flush folds them in, as geth's diff layers
+ * wait to be flattened: a connect then costs no map write per coin, and the fold happens after
+ * the tip is announced, when the chain is idle. Reads look through the layers newest first. Any
+ * other coin write folds the layers first, so a layer is always newer than every record.
+ *
  * Below the dirty records sits a bounded layer of clean coins, as Core's cache keeps coins it
  * read or flushed: what the mempool read to check a tx, and what the last flush wrote, is still
  * in memory when the block spending it connects, instead of one LevelDB read per input. A clean
@@ -19,7 +25,7 @@
  */
 import type { Coin } from '../primitives/coin.js';
 import type { OutPoint } from '../primitives/outpoint.js';
-import type { BatchOperation } from './batch.js';
+import type { BatchOperation, CoinLayer } from './batch.js';
 import type { DbOperation } from './database.js';
 import { COIN_KEY_SIZE, coinBytes, coinKey, decodeCoin, encodeCoin, outPointFromKey, Prefix } from './layout.js';
 
@@ -53,11 +59,16 @@ function keyString(key: Uint8Array): string {
  * coin reads and writes make no key string of their own. It is 66 chars or more and never
  * equals a keyString (under 64).
  */
-function opKey(op: BatchOperation): string {
+function opKey(op: Exclude<BatchOperation, { type: 'coins' }>): string {
   if (op.type === 'coin') return op.outpoint.key();
   // Rare (direct writes, snapshot installs): a coin written by its bytes.
   if (op.key[0] === Prefix.COIN) return outPointFromKey(op.key).key();
   return keyString(op.key);
+}
+
+/** Whether an operation writes coins (which must not overtake a layer). */
+function writesCoins(op: BatchOperation): boolean {
+  return op.type === 'coin' || op.type === 'coins' || op.key[0] === Prefix.COIN;
 }
 
 /** What a read finds in the cache: a value, a deletion, or nothing (ask the database). */
@@ -65,12 +76,32 @@ export type CacheLookup = { found: true; value: Uint8Array | undefined } | { fou
 /** The same for a coin, as the object. */
 export type CoinLookup = { found: true; coin: Coin | undefined } | { found: false };
 const MISS = { found: false } as const;
+const SPENT = { found: true, coin: undefined } as const;
+
+/** A connect's layer and what it adds to the cache's size. */
+interface LayerEntry {
+  readonly layer: CoinLayer;
+  readonly bytes: number;
+  /** Its spent coins and its txs' outputs (an upper bound on the coins it adds). */
+  readonly coins: number;
+}
+
+/** A P2WPKH coin's encoded size is 35 bytes, a P2TR one's 46. */
+const TYPICAL_COIN_BYTES = 40;
+
+/** Past this many layers (a catch-up connecting block after block between flushes) the oldest is folded at once. */
+const MAX_LAYERS = 8;
 
 /** Clean coins kept by default: ~250 bytes each, so ~50 MB, about 100 blocks' worth of 2,000 inputs. */
 export const DEFAULT_CLEAN_COINS = 200_000;
 
 export class WriteCache {
   private records = new Map<string, CachedRecord>();
+  /** Connects' coin changes not yet folded into `records`, oldest first; see the file comment. */
+  private layers: LayerEntry[] = [];
+  /** Coins and bytes the layers hold. */
+  private layerCoins = 0;
+  private layerBytes = 0;
   /** Records being written by a flush: still the truth until the write lands. */
   private flushing = new Map<string, CachedRecord>();
   private bytes = 0;
@@ -118,16 +149,26 @@ export class WriteCache {
 
   /** Approximate memory held, bytes (what --dbcache bounds). */
   get size(): number {
-    return this.bytes;
+    return this.bytes + this.layerBytes;
   }
 
-  /** Records waiting for the next flush. */
+  /** Records waiting for the next flush (a layer's coins counted before they cancel out). */
   get count(): number {
-    return this.records.size;
+    return this.records.size + this.layerCoins;
+  }
+
+  /** Connect layers not yet folded into the records (tests, metrics). */
+  get layerCount(): number {
+    return this.layers.length;
   }
 
   apply(ops: readonly BatchOperation[]): void {
     for (const op of ops) {
+      if (op.type === 'coins') {
+        this.pushLayer(op.layer);
+        continue;
+      }
+      if (this.layers.length > 0 && writesCoins(op)) this.foldLayers();
       if (op.type === 'coin') this.set(op.outpoint.key(), op.outpoint, undefined, op.coin);
       else if (op.key[0] === Prefix.COIN) {
         // Rare (tests, repairs): a coin written by its bytes is held as the coin like any other.
@@ -149,6 +190,12 @@ export class WriteCache {
 
   lookupCoin(outpoint: OutPoint): CoinLookup {
     const k = outpoint.key();
+    for (let i = this.layers.length - 1; i >= 0; i--) {
+      const { layer } = this.layers[i];
+      const created = layer.created.get(outpoint.txidHex());
+      if (created) return { found: true, coin: created.coin(outpoint.index) };
+      if (layer.spentKeys.has(k)) return SPENT;
+    }
     const record = this.dirtyRecord(k);
     if (record) return { found: true, coin: record.value as Coin | undefined };
     const clean = this.clean.get(k);
@@ -162,6 +209,7 @@ export class WriteCache {
 
   /** Cached records under one prefix, in key (= LevelDB) order, encoded; a copy, safe across awaits. */
   sortedUnder(prefix: number): Array<[Uint8Array, Uint8Array | undefined]> {
+    this.foldLayers();
     const merged = new Map<string, CachedRecord>();
     for (const map of [this.flushing, this.records]) {
       for (const [k, record] of map) if (recordPrefix(record) === prefix) merged.set(k, record);
@@ -173,7 +221,15 @@ export class WriteCache {
   /** A write made straight to the database supersedes what the cache holds for its keys. */
   forget(ops: readonly BatchOperation[]): void {
     this.generation++;
+    if (this.layers.length > 0 && ops.some(writesCoins)) this.foldLayers();
     for (const op of ops) {
+      if (op.type === 'coins') {
+        this.forget([...op.layer.spent].map(({ outpoint }) => ({ type: 'coin', outpoint, coin: undefined })));
+        const created: BatchOperation[] = [];
+        for (const outputs of op.layer.created.values()) outputs.forEachCoin((outpoint, coin) => created.push({ type: 'coin', outpoint, coin }));
+        this.forget(created);
+        continue;
+      }
       const k = opKey(op);
       this.clean.delete(k);
       const record = this.records.get(k);
@@ -185,6 +241,7 @@ export class WriteCache {
 
   /** Hands the cached records to a flush, encoded; they stay readable until flushed() or flushFailed(). */
   beginFlush(): DbOperation[] {
+    this.foldLayers();
     this.generation++;
     this.flushing = this.records;
     this.records = new Map();
@@ -218,6 +275,32 @@ export class WriteCache {
       this.bytes += recordBytes(record);
     }
     this.flushing = new Map();
+  }
+
+  private pushLayer(layer: CoinLayer): void {
+    this.generation++;
+    let outputs = 0;
+    for (const created of layer.created.values()) outputs += created.outputCount;
+    const coins = layer.spent.length + outputs;
+    // Counted as records of a typical coin until folded, when each is counted exactly.
+    const bytes = layer.spent.length * (RECORD_OVERHEAD + COIN_KEY_SIZE) + outputs * (RECORD_OVERHEAD + COIN_KEY_SIZE + TYPICAL_COIN_BYTES);
+    this.layers.push({ layer, bytes, coins });
+    this.layerCoins += coins;
+    this.layerBytes += bytes;
+    if (this.layers.length > MAX_LAYERS) this.foldOldest();
+  }
+
+  /** Every layer into the records, oldest first: as if each coin had been written when its block connected. */
+  private foldLayers(): void {
+    while (this.layers.length > 0) this.foldOldest();
+  }
+
+  private foldOldest(): void {
+    const { layer, bytes, coins } = this.layers.shift()!;
+    this.layerCoins -= coins;
+    this.layerBytes -= bytes;
+    for (const { outpoint } of layer.spent) this.set(outpoint.key(), outpoint, undefined, undefined);
+    for (const outputs of layer.created.values()) outputs.forEachCoin((outpoint, coin) => this.set(outpoint.key(), outpoint, undefined, coin));
   }
 
   private keepClean(k: string, coin: Coin): void {

@@ -44,11 +44,14 @@ describe('connectBlockInputs', () => {
     assert.deepEqual(result.spent.map((e) => e.outpoint.key()), [matureCoinbase.key(), plain.key()]);
     assert.equal(result.spent[0].coin.value, 50_000n);
     // t1:0 was created and spent inside the block: in neither list. The commitment output is OP_RETURN: not created.
-    const created = new Set(result.created.map((e) => e.outpoint.key()));
+    const createdCoins = new Map<string, Coin>();
+    for (const outputs of result.created.values()) outputs.forEachCoin((op, coin) => createdCoins.set(op.key(), coin));
+    const created = new Set(createdCoins.keys());
+    assert.deepEqual(new Set(result.spentKeys), new Set([matureCoinbase.key(), plain.key()]));
     assert.deepEqual(created, new Set([outpoint(block.txs[0], 0).key(), outpoint(t1, 1).key(), outpoint(t2, 0).key()]));
-    const coinbaseCoin = result.created.find((e) => e.outpoint.key() === outpoint(block.txs[0], 0).key())!.coin;
+    const coinbaseCoin = createdCoins.get(outpoint(block.txs[0], 0).key());
     assert.deepEqual(coinbaseCoin, { value: subsidy + 1_500n, script: payTo('miner'), height: HEIGHT, coinbase: true });
-    assert.equal(result.created.find((e) => e.outpoint.key() === outpoint(t1, 1).key())!.coin.coinbase, false);
+    assert.equal(createdCoins.get(outpoint(t1, 1).key())!.coinbase, false);
 
     assert.deepEqual(
       result.spentCoins.map((coins) => coins.map((coin) => coin.value)),
@@ -79,6 +82,21 @@ describe('connectBlockInputs', () => {
 
   test('bad-txns-inputs-missingorspent: a double spend across two txs of one block', () => {
     const block = blockOf([pay([plain], 10_000n), pay([plain], 9_000n)], 21_000n);
+    assertRule(() => connectBlockInputs(block, HEIGHT, freshView(), params), 'bad-txns-inputs-missingorspent');
+  });
+
+  test('bad-txns-inputs-missingorspent: an output created in the block and spent twice in it', () => {
+    const parent = pay([plain], 10_000n, 9_000n);
+    const block = blockOf([parent, pay([outpoint(parent, 0)], 9_000n), pay([outpoint(parent, 0)], 8_000n)], 4_000n);
+    assertRule(() => connectBlockInputs(block, HEIGHT, freshView(), params), 'bad-txns-inputs-missingorspent');
+    // Its other output stays spendable after the first spend.
+    const fine = blockOf([parent, pay([outpoint(parent, 0)], 9_000n), pay([outpoint(parent, 1)], 8_000n)], 3_000n);
+    assert.equal(connectBlockInputs(fine, HEIGHT, freshView(), params).fees, 3_000n);
+  });
+
+  test('bad-txns-inputs-missingorspent: an output index past the end of a tx of the same block', () => {
+    const parent = pay([plain], 10_000n);
+    const block = blockOf([parent, pay([outpoint(parent, 1)], 9_000n)], 10_000n);
     assertRule(() => connectBlockInputs(block, HEIGHT, freshView(), params), 'bad-txns-inputs-missingorspent');
   });
 

@@ -27,13 +27,13 @@ export class MemoryCoinView implements CoinView {
   /** Applies a connected block's UTXO changes, as the store's batch would. */
   apply(connected: ConnectedInputs): this {
     for (const { outpoint } of connected.spent) this.coins.delete(outpoint.key());
-    for (const { outpoint, coin } of connected.created) this.add(outpoint, coin);
+    for (const outputs of connected.created.values()) outputs.forEachCoin((outpoint, coin) => this.add(outpoint, coin));
     return this;
   }
 
   /** Undoes a connected block with its undo data. */
   undo(connected: ConnectedInputs): this {
-    for (const { outpoint } of connected.created) this.coins.delete(outpoint.key());
+    for (const outputs of connected.created.values()) outputs.forEachCoin((outpoint) => this.coins.delete(outpoint.key()));
     for (const { outpoint, coin } of connected.spent) this.add(outpoint, coin);
     return this;
   }

@@ -1,0 +1,166 @@
+/**
+ * A connect's coins held whole as a layer of the write-back cache (write-cache.ts, CoinLayer):
+ * read through before the flush, folded into the records in order, and written to LevelDB as
+ * if each coin had been written on its own.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { CreatedOutputs } from '../../src/consensus/created-outputs.js';
+import { type Coin, OutPoint, Transaction } from '../../src/primitives/index.js';
+import type { CoinLayer } from '../../src/store/batch.js';
+import { ChainStore, coinKey } from '../../src/store/index.js';
+import { decodeCoin } from '../../src/store/layout.js';
+import { WriteCache } from '../../src/store/write-cache.js';
+import { coin, outpoint, p2wpkhScript, testParams, withTempDir } from './helpers.js';
+
+const params = testParams();
+const HEIGHT = 10;
+
+/** A tx with `outputs` outputs (paying 1,000 sat times n, n + 1, ...), spending an unrelated coin. */
+function payment(n: number, outputs = 1): Transaction {
+  return new Transaction({
+    version: 2,
+    inputs: [{ prevout: outpoint(1_000 + n), scriptSig: new Uint8Array(0), sequence: 0xffffffff, witness: [] }],
+    outputs: Array.from({ length: outputs }, (_, i) => ({ value: 1_000n * BigInt(n + i), script: p2wpkhScript(n + i) })),
+    locktime: 0,
+  });
+}
+
+function out(tx: Transaction, index = 0): OutPoint {
+  return new OutPoint(tx.txidBytes(), index);
+}
+
+/** The coin output `index` of `tx` is, once its block connects. */
+function coinOf(tx: Transaction, index = 0): Coin {
+  const output = tx.outputs[index];
+  return { value: output.value, script: output.script, height: HEIGHT, coinbase: false };
+}
+
+/** A layer spending `spent` and creating `created`'s outputs, as a connect's overlay makes it. */
+function layer(spent: OutPoint[], created: Transaction[]): CoinLayer {
+  return {
+    spent: spent.map((op) => ({ outpoint: op })),
+    spentKeys: new Set(spent.map((op) => op.key())),
+    created: new Map(created.map((tx) => [tx.txid(), new CreatedOutputs(tx, HEIGHT, false)])),
+  };
+}
+
+/** What LevelDB itself holds for `op`, past the cache. */
+async function stored(dir: string, ops: OutPoint[]): Promise<Array<Coin | undefined>> {
+  const store = await ChainStore.open(dir, params);
+  try {
+    return await store.getCoins(ops);
+  } finally {
+    await store.close();
+  }
+}
+
+describe('coin layers', () => {
+  it('a connect layer is read through before the flush and written by it, the spent coins deleted', async () => {
+    const tx = payment(3, 2);
+    await withTempDir(async (dir) => {
+      const store = await ChainStore.open(dir, params);
+      try {
+        await store.cachedBatch().addCoin(outpoint(1), coin(1)).addCoin(outpoint(2), coin(2)).write();
+        await store.flush();
+        await store.cachedBatch().connectCoins(layer([outpoint(1)], [tx])).write();
+        assert.equal(store.cachedRecords, 3, 'the layer counts its coins as waiting');
+        assert.deepEqual(await store.getCoins([outpoint(1), outpoint(2), out(tx, 0), out(tx, 1), out(tx, 2)]), [undefined, coin(2), coinOf(tx, 0), coinOf(tx, 1), undefined]);
+        assert.equal(await store.getCoin(outpoint(1)), undefined, 'a spent coin still clean in memory is not read back');
+        await store.flush();
+        assert.equal(store.cachedRecords, 0);
+      } finally {
+        await store.close();
+      }
+      assert.deepEqual(await stored(dir, [outpoint(1), outpoint(2), out(tx, 0), out(tx, 1)]), [undefined, coin(2), coinOf(tx, 0), coinOf(tx, 1)]);
+    });
+  });
+
+  it('a coin created by one layer and spent by the next never reaches the disk', async () => {
+    const first = payment(5, 2);
+    const second = payment(7);
+    await withTempDir(async (dir) => {
+      const store = await ChainStore.open(dir, params);
+      try {
+        await store.cachedBatch().connectCoins(layer([], [first])).write();
+        await store.cachedBatch().connectCoins(layer([out(first, 0)], [second])).write();
+        assert.deepEqual(await store.getCoins([out(first, 0), out(first, 1), out(second)]), [undefined, coinOf(first, 1), coinOf(second)]);
+        await store.flush();
+      } finally {
+        await store.close();
+      }
+      assert.deepEqual(await stored(dir, [out(first, 0), out(first, 1), out(second)]), [undefined, coinOf(first, 1), coinOf(second)]);
+    });
+  });
+
+  it('a coin write of another kind (a disconnect) folds the layers first, so it is not overtaken', () => {
+    const cache = new WriteCache();
+    const tx = payment(2);
+    cache.apply([{ type: 'coins', layer: layer([outpoint(1)], [tx]) }]);
+    assert.equal(cache.layerCount, 1);
+    // The disconnect: the block's output goes, the coin it spent comes back.
+    cache.apply([
+      { type: 'coin', outpoint: out(tx), coin: undefined },
+      { type: 'coin', outpoint: outpoint(1), coin: coin(1) },
+    ]);
+    assert.equal(cache.layerCount, 0);
+    assert.deepEqual(cache.lookupCoin(outpoint(1)), { found: true, coin: coin(1) });
+    assert.deepEqual(cache.lookupCoin(out(tx)), { found: false }, 'created then spent before any flush: no record at all');
+    const writes = cache.beginFlush().map((op) => [op.type, op.type === 'put' ? decodeCoin(op.key, op.value) : op.key]);
+    assert.deepEqual(writes, [['put', coin(1)]]);
+  });
+
+  it('a record that is not a coin (the tip, an index entry) leaves the layers where they are', () => {
+    const cache = new WriteCache();
+    cache.apply([{ type: 'coins', layer: layer([], [payment(2)]) }]);
+    cache.apply([{ type: 'put', key: new Uint8Array([0x74]), value: new Uint8Array([1]) }]);
+    assert.equal(cache.layerCount, 1);
+    assert.equal(cache.count, 2);
+  });
+
+  it('past eight layers the oldest is folded, and reads still see every layer in order', () => {
+    const cache = new WriteCache();
+    // Each block spends the coin the one before created, and makes its own.
+    const txs = Array.from({ length: 12 }, (_, i) => payment(100 + i));
+    txs.forEach((tx, i) => cache.apply([{ type: 'coins', layer: layer(i === 0 ? [] : [out(txs[i - 1])], [tx]) }]));
+    assert.equal(cache.layerCount, 8);
+    for (let i = 0; i < 11; i++) assert.deepEqual(cache.lookupCoin(out(txs[i])), i < 3 ? { found: false } : { found: true, coin: undefined }, `coin ${i}`);
+    assert.deepEqual(cache.lookupCoin(out(txs[11])), { found: true, coin: coinOf(txs[11]) });
+    const writes = cache.beginFlush();
+    assert.deepEqual(writes.map((op) => op.type), ['put'], 'only the last coin is left to write');
+    assert.deepEqual(writes[0].key, coinKey(out(txs[11])));
+  });
+
+  it('a layer added while a flush is under way sits above the records that flush gives back if it fails', () => {
+    const cache = new WriteCache();
+    cache.apply([{ type: 'coin', outpoint: outpoint(1), coin: coin(1) }]);
+    cache.beginFlush();
+    cache.flushed(); // coin 1 is on disk
+    cache.apply([{ type: 'coin', outpoint: outpoint(3), coin: coin(3) }]);
+    cache.beginFlush(); // coin 3 on its way, and this write will fail
+    const tx = payment(2);
+    cache.apply([{ type: 'coins', layer: layer([outpoint(1), outpoint(3)], [tx]) }]);
+    cache.flushFailed();
+    assert.deepEqual(cache.lookupCoin(outpoint(1)), { found: true, coin: undefined });
+    assert.deepEqual(cache.lookupCoin(outpoint(3)), { found: true, coin: undefined }, 'the layer, not the record given back');
+    const writes = cache.beginFlush().map((op) => `${op.type} ${Buffer.from(op.key).toString('hex')}`);
+    // Coin 3 never reached the disk: its put and the layer's spend cancel. Coin 1 did: it is deleted.
+    assert.deepEqual(writes.sort(), [`del ${Buffer.from(coinKey(outpoint(1))).toString('hex')}`, `put ${Buffer.from(coinKey(out(tx))).toString('hex')}`].sort());
+  });
+
+  it('a direct write of a layer (no cache) writes its coins and drops what the cache held for them', async () => {
+    const tx = payment(9);
+    await withTempDir(async (dir) => {
+      const store = await ChainStore.open(dir, params);
+      try {
+        await store.cachedBatch().addCoin(outpoint(8), coin(8)).write();
+        await store.batch().connectCoins(layer([outpoint(8)], [tx])).write();
+        assert.deepEqual(await store.getCoins([outpoint(8), out(tx)]), [undefined, coinOf(tx)]);
+        await store.flush();
+      } finally {
+        await store.close();
+      }
+      assert.deepEqual(await stored(dir, [outpoint(8), out(tx)]), [undefined, coinOf(tx)]);
+    });
+  });
+});
