@@ -89,8 +89,8 @@ interface LayerEntry {
 /** A P2WPKH coin's encoded size is 35 bytes, a P2TR one's 46. */
 const TYPICAL_COIN_BYTES = 40;
 
-/** Past this many layers (a catch-up connecting block after block between flushes) the oldest is folded at once. */
-const MAX_LAYERS = 8;
+/** Past this many layers (a catch-up connecting block after block between flushes) the oldest is folded at once: each layer adds two lookups to every read that misses. */
+const MAX_LAYERS = 4;
 
 /** Clean coins kept by default: ~250 bytes each, so ~50 MB, about 100 blocks' worth of 2,000 inputs. */
 export const DEFAULT_CLEAN_COINS = 200_000;
