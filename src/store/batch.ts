@@ -52,6 +52,12 @@ export interface LayerOutputs {
   readonly outputCount: number;
 }
 
+/** A layer's coin writes in the order they apply: its spends (coin undefined), then its new coins. */
+export function forEachLayerWrite(layer: CoinLayer, write: (outpoint: OutPoint, coin: Coin | undefined) => void): void {
+  for (const { outpoint } of layer.spent) write(outpoint, undefined);
+  for (const outputs of layer.created.values()) outputs.forEachCoin(write);
+}
+
 export interface CoinLayerOperation {
   readonly type: 'coins';
   readonly layer: CoinLayer;
@@ -64,10 +70,8 @@ export function dbOperations(ops: readonly BatchOperation[]): DbOperation[] {
   const writes: DbOperation[] = [];
   for (const op of ops) {
     if (op.type === 'coin') writes.push(coinWrite(op.outpoint, op.coin));
-    else if (op.type === 'coins') {
-      for (const { outpoint } of op.layer.spent) writes.push(coinWrite(outpoint, undefined));
-      for (const outputs of op.layer.created.values()) outputs.forEachCoin((outpoint, coin) => writes.push(coinWrite(outpoint, coin)));
-    } else writes.push(op);
+    else if (op.type === 'coins') forEachLayerWrite(op.layer, (outpoint, coin) => writes.push(coinWrite(outpoint, coin)));
+    else writes.push(op);
   }
   return writes;
 }

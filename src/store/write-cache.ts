@@ -14,9 +14,9 @@
  * A block's connect hands its coins over whole (CoinLayer: the maps its overlay made), and they
  * stay a layer above the dirty records until the flush folds them in, as geth's diff layers
  * wait to be flattened: a connect then costs no map write per coin, and the fold happens after
- * the tip is announced, when the chain is idle. Reads look through the layers newest first. Any
- * other coin write folds the layers first, so a layer is always newer than every record; a
- * second connect folds the first's layer (MAX_LAYERS).
+ * the tip is announced, when the chain is idle. Reads look in the layer first. Any other coin
+ * write folds it first, so the layer is always newer than every record. There is at most one:
+ * a second connect folds the first's (see `layer`).
  *
  * Below the dirty records sits a bounded layer of clean coins, as Core's cache keeps coins it
  * read or flushed: what the mempool read to check a tx, and what the last flush wrote, is still
@@ -26,7 +26,7 @@
  */
 import type { Coin } from '../primitives/coin.js';
 import type { OutPoint } from '../primitives/outpoint.js';
-import type { BatchOperation, CoinLayer } from './batch.js';
+import { type BatchOperation, type CoinLayer, forEachLayerWrite } from './batch.js';
 import type { DbOperation } from './database.js';
 import { COIN_KEY_SIZE, coinBytes, coinKey, decodeCoin, encodeCoin, outPointFromKey, Prefix } from './layout.js';
 
@@ -90,24 +90,19 @@ interface LayerEntry {
 /** A P2WPKH coin's encoded size is 35 bytes, a P2TR one's 46. */
 const TYPICAL_COIN_BYTES = 40;
 
-/**
- * Layers kept unfolded: one, the last connect's. A catch-up connecting block after block between
- * flushes folds each block at the next connect, so it costs what it did before layers (more
- * layers made 12 back-to-back 2,000-tx blocks ~20 % slower: every read that misses them pays two
- * lookups a layer), while a live node's block waits for the flush after the pause.
- */
-const MAX_LAYERS = 1;
-
 /** Clean coins kept by default: ~250 bytes each, so ~50 MB, about 100 blocks' worth of 2,000 inputs. */
 export const DEFAULT_CLEAN_COINS = 200_000;
 
 export class WriteCache {
   private records = new Map<string, CachedRecord>();
-  /** Connects' coin changes not yet folded into `records`, oldest first; see the file comment. */
-  private layers: LayerEntry[] = [];
-  /** Coins and bytes the layers hold. */
-  private layerCoins = 0;
-  private layerBytes = 0;
+  /**
+   * The last connect's coin changes, not yet folded into `records`; see the file comment. Only
+   * one: a catch-up connecting block after block between flushes folds each block at the next
+   * connect, so it costs what it did before layers (keeping four made 12 back-to-back 2,000-tx
+   * blocks ~20 % slower: every read that misses a layer pays two lookups), while a live node's
+   * block waits for the flush after the pause.
+   */
+  private layer: LayerEntry | undefined;
   /** Records being written by a flush: still the truth until the write lands. */
   private flushing = new Map<string, CachedRecord>();
   private bytes = 0;
@@ -155,17 +150,17 @@ export class WriteCache {
 
   /** Approximate memory held, bytes (what --dbcache bounds). */
   get size(): number {
-    return this.bytes + this.layerBytes;
+    return this.bytes + (this.layer?.bytes ?? 0);
   }
 
   /** Records waiting for the next flush (a layer's coins counted before they cancel out). */
   get count(): number {
-    return this.records.size + this.layerCoins;
+    return this.records.size + (this.layer?.coins ?? 0);
   }
 
-  /** Connect layers not yet folded into the records (tests, metrics). */
+  /** Connect layers not yet folded into the records, 0 or 1 (tests, metrics). */
   get layerCount(): number {
-    return this.layers.length;
+    return this.layer ? 1 : 0;
   }
 
   apply(ops: readonly BatchOperation[]): void {
@@ -174,7 +169,7 @@ export class WriteCache {
         this.pushLayer(op.layer);
         continue;
       }
-      if (this.layers.length > 0 && writesCoins(op)) this.foldLayers();
+      if (this.layer && writesCoins(op)) this.foldLayer();
       if (op.type === 'coin') this.set(op.outpoint.key(), op.outpoint, undefined, op.coin);
       else if (op.key[0] === Prefix.COIN) {
         // Rare (tests, repairs): a coin written by its bytes is held as the coin like any other.
@@ -196,8 +191,8 @@ export class WriteCache {
 
   lookupCoin(outpoint: OutPoint): CoinLookup {
     const k = outpoint.key();
-    for (let i = this.layers.length - 1; i >= 0; i--) {
-      const { layer } = this.layers[i];
+    if (this.layer) {
+      const { layer } = this.layer;
       const created = layer.created.get(outpoint.txidHex());
       if (created) return { found: true, coin: created.coin(outpoint.index) };
       if (layer.spentKeys.has(k)) return SPENT;
@@ -215,7 +210,7 @@ export class WriteCache {
 
   /** Cached records under one prefix, in key (= LevelDB) order, encoded; a copy, safe across awaits. */
   sortedUnder(prefix: number): Array<[Uint8Array, Uint8Array | undefined]> {
-    this.foldLayers();
+    this.foldLayer();
     const merged = new Map<string, CachedRecord>();
     for (const map of [this.flushing, this.records]) {
       for (const [k, record] of map) if (recordPrefix(record) === prefix) merged.set(k, record);
@@ -227,27 +222,24 @@ export class WriteCache {
   /** A write made straight to the database supersedes what the cache holds for its keys. */
   forget(ops: readonly BatchOperation[]): void {
     this.generation++;
-    if (this.layers.length > 0 && ops.some(writesCoins)) this.foldLayers();
+    if (this.layer && ops.some(writesCoins)) this.foldLayer();
     for (const op of ops) {
-      if (op.type === 'coins') {
-        this.forget([...op.layer.spent].map(({ outpoint }) => ({ type: 'coin', outpoint, coin: undefined })));
-        const created: BatchOperation[] = [];
-        for (const outputs of op.layer.created.values()) outputs.forEachCoin((outpoint, coin) => created.push({ type: 'coin', outpoint, coin }));
-        this.forget(created);
-        continue;
-      }
-      const k = opKey(op);
-      this.clean.delete(k);
-      const record = this.records.get(k);
-      if (!record) continue;
-      this.records.delete(k);
-      this.bytes -= recordBytes(record);
+      if (op.type === 'coins') forEachLayerWrite(op.layer, (outpoint) => this.forgetKey(outpoint.key()));
+      else this.forgetKey(opKey(op));
     }
+  }
+
+  private forgetKey(k: string): void {
+    this.clean.delete(k);
+    const record = this.records.get(k);
+    if (!record) return;
+    this.records.delete(k);
+    this.bytes -= recordBytes(record);
   }
 
   /** Hands the cached records to a flush, encoded; they stay readable until flushed() or flushFailed(). */
   beginFlush(): DbOperation[] {
-    this.foldLayers();
+    this.foldLayer();
     this.generation++;
     this.flushing = this.records;
     this.records = new Map();
@@ -290,23 +282,16 @@ export class WriteCache {
     const coins = layer.spent.length + outputs;
     // Counted as records of a typical coin until folded, when each is counted exactly.
     const bytes = layer.spent.length * (RECORD_OVERHEAD + COIN_KEY_SIZE) + outputs * (RECORD_OVERHEAD + COIN_KEY_SIZE + TYPICAL_COIN_BYTES);
-    this.layers.push({ layer, bytes, coins });
-    this.layerCoins += coins;
-    this.layerBytes += bytes;
-    if (this.layers.length > MAX_LAYERS) this.foldOldest();
+    this.foldLayer();
+    this.layer = { layer, bytes, coins };
   }
 
-  /** Every layer into the records, oldest first: as if each coin had been written when its block connected. */
-  private foldLayers(): void {
-    while (this.layers.length > 0) this.foldOldest();
-  }
-
-  private foldOldest(): void {
-    const { layer, bytes, coins } = this.layers.shift()!;
-    this.layerCoins -= coins;
-    this.layerBytes -= bytes;
-    for (const { outpoint } of layer.spent) this.set(outpoint.key(), outpoint, undefined, undefined);
-    for (const outputs of layer.created.values()) outputs.forEachCoin((outpoint, coin) => this.set(outpoint.key(), outpoint, undefined, coin));
+  /** The layer into the records: as if each coin had been written when its block connected. */
+  private foldLayer(): void {
+    if (!this.layer) return;
+    const { layer } = this.layer;
+    this.layer = undefined;
+    forEachLayerWrite(layer, (outpoint, coin) => this.set(outpoint.key(), outpoint, undefined, coin));
   }
 
   private keepClean(k: string, coin: Coin): void {
