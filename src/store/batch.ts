@@ -63,12 +63,26 @@ export interface CoinLayerOperation {
   readonly layer: CoinLayer;
 }
 
-export type BatchOperation = DbOperation | CoinOperation | CoinLayerOperation;
+/**
+ * A block body: appended to the block files (block-files.ts) when its batch is written, and
+ * its location put under `key`. Only a direct batch (ChainStore.batch()) takes one.
+ */
+export interface BlockOperation {
+  readonly type: 'block';
+  readonly key: Uint8Array;
+  readonly body: Block | Uint8Array;
+}
 
-/** The LevelDB writes of some operations: coins' keys and values encoded here, a layer's coins one by one. */
+export type BatchOperation = DbOperation | CoinOperation | CoinLayerOperation | BlockOperation;
+
+/**
+ * The LevelDB writes of some operations: coins' keys and values encoded here, a layer's coins
+ * one by one. Block bodies are not LevelDB writes: the store turns them into locations first.
+ */
 export function dbOperations(ops: readonly BatchOperation[]): DbOperation[] {
   const writes: DbOperation[] = [];
   for (const op of ops) {
+    if (op.type === 'block') throw new Error('a block body is written to the block files, not LevelDB (ChainStore.batch())');
     if (op.type === 'coin') writes.push(coinWrite(op.outpoint, op.coin));
     else if (op.type === 'coins') forEachLayerWrite(op.layer, (outpoint, coin) => writes.push(coinWrite(outpoint, coin)));
     else writes.push(op);
@@ -102,9 +116,11 @@ export class StoreBatch {
     return this.put(blockIndexKey(record.hash), encodeBlockIndex(record));
   }
 
-  /** Stores the block body; pass the bytes when they are at hand to skip re-encoding. */
+  /** Stores the block body (in the block files); bytes are stored as given. */
   putBlock(hash: Uint8Array, block: Block | Uint8Array): this {
-    return this.put(blockKey(hash), block instanceof Uint8Array ? block : block.encode());
+    this.assertOpen();
+    this.ops.push({ type: 'block', key: blockKey(hash), body: block });
+    return this;
   }
 
   /** The coins the block spent, in input order (coinbase excluded). */

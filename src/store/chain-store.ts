@@ -1,16 +1,18 @@
 /**
- * The node's chain store: block index, block bodies, undo data, the UTXO set and the main-chain
- * height index in one LevelDB database (layout in layout.ts). Every change goes through a
- * StoreBatch: batch() is written to LevelDB at once (block bodies), cachedBatch() lands in the
- * write-back cache (write-cache.ts) until flush() writes all of it in one atomic LevelDB batch.
- * Every read sees the cache, so callers never tell the two apart.
+ * The node's chain store: block index, undo data, the UTXO set and the main-chain height index
+ * in one LevelDB database (layout in layout.ts), block bodies in flat files beside it
+ * (block-files.ts) with their locations in LevelDB. Every change goes through a StoreBatch:
+ * batch() is written at once (block bodies first), cachedBatch() lands in the write-back cache
+ * (write-cache.ts) until flush() writes all of it in one atomic LevelDB batch. Every read sees
+ * the cache, so callers never tell the two apart.
  */
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { NetworkParams } from '../params/types.js';
-import { type Block, BlockHeader, type Coin, HEADER_SIZE, hashToHex, type OutPoint } from '../primitives/index.js';
-import { type BatchOperation, dbOperations, StoreBatch } from './batch.js';
+import { type Block, BlockHeader, type Coin, HEADER_SIZE, hashToHex, hexToHash, type OutPoint } from '../primitives/index.js';
+import { type BatchOperation, type BlockOperation, dbOperations, StoreBatch } from './batch.js';
+import { BLOCK_LOCATION_SIZE, BlockFiles, bodyParts, decodeBlockLocation, DEFAULT_BLOCK_FILE_BYTES, encodeBlockLocation } from './block-files.js';
 import { databaseError, type Db, openDatabase, repairDatabase, writeBatch } from './database.js';
-import { StoreError } from './errors.js';
+import { isStoreError, StoreError } from './errors.js';
 import {
   blockIndexKey,
   type BlockIndexRecord,
@@ -50,6 +52,8 @@ export interface ChainStoreOptions {
   readonly writeBufferSize?: number;
   /** Clean coins kept in memory after a read or a flush (write-cache.ts); 0 keeps none. */
   readonly cleanCoins?: number;
+  /** Size at which a block file is full and the next body starts a new one (Core's 128 MiB). */
+  readonly maxBlockFileBytes?: number;
 }
 
 export const DEFAULT_CHAIN_STORE_OPTIONS: Required<ChainStoreOptions> = {
@@ -57,7 +61,11 @@ export const DEFAULT_CHAIN_STORE_OPTIONS: Required<ChainStoreOptions> = {
   cacheSize: 32 * 1024 * 1024,
   writeBufferSize: 16 * 1024 * 1024,
   cleanCoins: DEFAULT_CLEAN_COINS,
+  maxBlockFileBytes: DEFAULT_BLOCK_FILE_BYTES,
 };
+
+/** The block files' directory inside the store's. */
+export const BLOCK_FILES_DIR = 'blocks';
 
 export interface CoinEntry {
   readonly outpoint: OutPoint;
@@ -89,6 +97,7 @@ export class ChainStore {
     readonly meta: StoreMeta,
     private readonly lock: PidLockFile,
     private readonly options: Required<ChainStoreOptions>,
+    private readonly files: BlockFiles,
   ) {
     this.cache = new WriteCache(options.cleanCoins);
   }
@@ -106,7 +115,9 @@ export class ChainStore {
     try {
       lock = PidLockFile.claim(path);
       const meta = await loadOrInitMeta(db, path, params);
-      const store = new ChainStore(db, path, meta, lock, settings);
+      // Each record starts with the network's tag: the genesis hash's first bytes, as a snapshot file's.
+      const files = BlockFiles.open(join(path, BLOCK_FILES_DIR), hexToHash(params.genesisHash).subarray(0, 4), settings.maxBlockFileBytes);
+      const store = new ChainStore(db, path, meta, lock, settings, files);
       store.cacheBytes = settings.cacheSize;
       return store;
     } catch (err) {
@@ -140,13 +151,14 @@ export class ChainStore {
     await this.flushTail;
     this.closed = true;
     try {
+      await this.files.close();
       await this.db.close();
     } finally {
       this.lock.release();
     }
   }
 
-  /** A new, empty batch written straight to LevelDB by its write() (block bodies, repairs). */
+  /** A new, empty batch written straight to disk by its write() (block bodies, repairs). */
   batch(): StoreBatch {
     this.assertOpen();
     return new StoreBatch((ops) => this.commit(ops));
@@ -254,8 +266,10 @@ export class ChainStore {
         const hash = hashToHex(hashFromKey(plainBytes(rawKey)));
         let header: BlockHeader | undefined;
         try {
-          header = value.length >= HEADER_SIZE ? BlockHeader.decode(plainBytes(value).subarray(0, HEADER_SIZE)) : undefined;
-        } catch {
+          const head = value.length === BLOCK_LOCATION_SIZE ? await this.files.read(decodeBlockLocation(value), HEADER_SIZE) : plainBytes(value);
+          header = head.length >= HEADER_SIZE ? BlockHeader.decode(head.subarray(0, HEADER_SIZE)) : undefined;
+        } catch (err) {
+          if (isStoreError(err) && err.code !== 'corrupt') throw err;
           header = undefined;
         }
         yield { hash, header: header && header.hash() === hash ? header : undefined };
@@ -277,13 +291,22 @@ export class ChainStore {
   /** The block's stored serialization (witness included), as received. */
   async getBlockBytes(hash: Uint8Array): Promise<Uint8Array | undefined> {
     const value = await this.get(blockKey(hash));
-    return value && plainBytes(value);
+    return value && this.body(value);
   }
 
   async getBlock(hash: Uint8Array): Promise<Block | undefined> {
     const key = blockKey(hash);
     const value = await this.get(key);
-    return value && decodeBlock(key, value);
+    return value && decodeBlock(key, await this.body(value));
+  }
+
+  /**
+   * A block key's value is where the body is in the block files; a store written before the
+   * block files held the body itself there (no body is as short as a location), still read as it is.
+   */
+  private body(value: Uint8Array): Promise<Uint8Array> {
+    if (value.length === BLOCK_LOCATION_SIZE) return this.files.read(decodeBlockLocation(value));
+    return Promise.resolve(plainBytes(value));
   }
 
   /** The coins the block spent, in input order; present once the block was connected. */
@@ -385,6 +408,9 @@ export class ChainStore {
   private async flushNow(): Promise<void> {
     this.assertOpen();
     if (this.cache.count === 0) return;
+    // The chain state written now may name any block stored so far: its body must outlive a
+    // power loss first, as Core flushes its block files before the coins database.
+    await this.files.sync();
     const ops = this.cache.beginFlush();
     try {
       await writeBatch(this.db, ops, this.options.sync);
@@ -398,13 +424,27 @@ export class ChainStore {
   private async commit(ops: readonly BatchOperation[]): Promise<void> {
     this.assertOpen();
     if (ops.length === 0) return;
+    // Bodies first: a location reaches LevelDB only once the bytes it names are written.
+    const writes = ops.some((op) => op.type === 'block') ? await this.storeBodies(ops) : ops;
+    if (this.options.sync && writes !== ops) await this.files.sync();
     await this.flushTail;
-    this.cache.forget(ops);
+    this.cache.forget(writes);
     try {
-      await writeBatch(this.db, dbOperations(ops), this.options.sync);
+      await writeBatch(this.db, dbOperations(writes), this.options.sync);
     } catch (err) {
       throw databaseError(this.dir, err);
     }
+  }
+
+  /** Appends the batch's block bodies to the block files; the batch with their locations in their place. */
+  private async storeBodies(ops: readonly BatchOperation[]): Promise<BatchOperation[]> {
+    return Promise.all(
+      ops.map(async (op): Promise<BatchOperation> => {
+        if (op.type !== 'block') return op;
+        const location = await this.files.append(bodyPartsOf(op));
+        return { type: 'put', key: op.key, value: encodeBlockLocation(location) };
+      }),
+    );
   }
 
   private async get(key: Uint8Array, snapshot?: Snapshot): Promise<Uint8Array | undefined> {
@@ -478,6 +518,10 @@ export class ChainStore {
   private assertOpen(): void {
     if (this.closed) throw new StoreError('closed', `chain store ${this.dir} is closed`);
   }
+}
+
+function bodyPartsOf({ body }: BlockOperation): Uint8Array[] {
+  return body instanceof Uint8Array ? [body] : bodyParts(body);
 }
 
 function pushValue(out: RawEntry[], [key, value]: [Uint8Array, Uint8Array | undefined]): void {

@@ -10,7 +10,7 @@
  * | `m`    | `m`                              | meta: u32 schemaVersion, 32 genesis hash, varBytes utf8 network name |
  * | `t`    | `t`                              | tip: 32 hash of the main chain's tip (absent until the first block is connected) |
  * | `i`    | `i` hash(32)                     | block index: 80 header, u32 height, u32 status flags, u32 txCount (0 = unknown), 32 chainwork big-endian |
- * | `d`    | `d` hash(32)                     | block body: the block's full serialization, witness included |
+ * | `d`    | `d` hash(32)                     | where the block body is in the block files: u32 file, u32 offset, u32 length (block-files.ts); a store written before them holds the body itself, witness included |
  * | `u`    | `u` hash(32)                     | undo: compactSize n, then n coins (below) — the coins the block spent, in input order |
  * | `c`    | `c` txid(32) index(u32 BE)       | coin (below); one tx's outputs are adjacent and in index order |
  * | `h`    | `h` height(u32 BE)               | 32 hash of the main-chain block at that height               |

@@ -169,6 +169,8 @@ export class WriteCache {
         this.pushLayer(op.layer);
         continue;
       }
+      // A body goes to the block files at once (ChainStore.batch()); the cache holds none.
+      if (op.type === 'block') throw new Error('a block body cannot be cached: write it with a direct batch');
       if (this.layer && writesCoins(op)) this.foldLayer();
       if (op.type === 'coin') this.set(op.outpoint.key(), op.outpoint, undefined, op.coin);
       else if (op.key[0] === Prefix.COIN) {

@@ -1,5 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { open } from 'node:fs/promises';
+import { join } from 'node:path';
 import { Level } from 'level';
 import { BlockStatus } from '../../src/chain/block-index.js';
 import { Chain } from '../../src/chain/chain.js';
@@ -10,7 +12,8 @@ import { networks } from '../../src/params/index.js';
 import type { NetworkParams } from '../../src/params/types.js';
 import { type Block, OutPoint, hashToHex } from '../../src/primitives/index.js';
 import { type Logger, silentLogger } from '../../src/util/logger.js';
-import { ChainStore } from '../../src/store/chain-store.js';
+import { blockFileName, decodeBlockLocation } from '../../src/store/block-files.js';
+import { BLOCK_FILES_DIR, ChainStore } from '../../src/store/chain-store.js';
 import { isStoreError } from '../../src/store/errors.js';
 import { blockKey } from '../../src/store/layout.js';
 import { Branch, FAR_FUTURE, type Harness, TestKey, coinbaseOutpoint, describeCoins, openHarness, processAll, rebuildUtxoSet, storedUtxoSet } from '../helpers/chain-harness.js';
@@ -73,15 +76,15 @@ class CapturingLogger implements Logger {
   }
 }
 
-/** Overwrites a stored block body behind the store's back, as a damaged disk would. */
+/** Overwrites 64 bytes of a stored block body in its block file behind the store's back, as a damaged disk would. */
 async function damageBody(dir: string, hash: string, offset = 40): Promise<void> {
   const db = new Level<Uint8Array, Uint8Array>(dir, { keyEncoding: 'view', valueEncoding: 'view' });
   await db.open();
-  const k = blockKey(Buffer.from(hash, 'hex').reverse());
-  const value = Uint8Array.from((await db.get(k))!);
-  value.fill(0xee, offset, offset + 64);
-  await db.put(k, value);
+  const location = decodeBlockLocation((await db.get(blockKey(Buffer.from(hash, 'hex').reverse())))!);
   await db.close();
+  const file = await open(join(dir, BLOCK_FILES_DIR, blockFileName(location.file)), 'r+');
+  await file.write(new Uint8Array(64).fill(0xee), 0, 64, location.offset + offset);
+  await file.close();
 }
 
 async function openChain(dir: string, options: Parameters<typeof Chain.open>[0] = {}, verifier = new InlineVerifier(), logger: Logger = silentLogger) {

@@ -1,12 +1,12 @@
 /**
  * Real daemons and a real damaged LevelDB file: 64 bytes overwritten in the chain's .ldb table
- * (as issue 11 measured). The node reports it clearly — it refuses to start naming the data dir
+ * (as issue 11 measured), where a block's location record is. The node reports it clearly — it refuses to start naming the data dir
  * and --reindex, or it names each unreadable block at error level — and --reindex repairs the
  * store and fetches what was lost from a peer; a fresh node then syncs from the repaired one.
  */
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { open, readdir, rm, stat, mkdtemp } from 'node:fs/promises';
+import { open, readdir, readFile, rm, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Daemon, startDaemon } from './daemon.js';
@@ -20,22 +20,23 @@ async function waitFor(what: string, check: () => Promise<boolean>, ms = 120_000
   throw new Error(`timed out waiting for ${what}`);
 }
 
-async function largestTable(dir: string): Promise<string | undefined> {
-  let best: { path: string; size: number } | undefined;
-  for (const name of await readdir(dir)) {
-    if (!name.endsWith('.ldb')) continue;
-    const { size } = await stat(join(dir, name));
-    if (!best || size > best.size) best = { path: join(dir, name), size };
+/**
+ * 64 bytes of 0xff over the first place a table holds the block's hash: its location record
+ * (keys sort c < d < h < i; coins name txids, not block hashes). The hash's bytes 4-24 are
+ * found as they are: random, so neither snappy nor the key prefix sharing shortens them.
+ * Returns the table damaged.
+ */
+async function damageRecordOf(dir: string, hash: string): Promise<string | undefined> {
+  const needle = Buffer.from(hash, 'hex').reverse().subarray(4, 24);
+  for (const name of (await readdir(dir)).filter((n) => n.endsWith('.ldb')).sort()) {
+    const at = (await readFile(join(dir, name))).indexOf(needle);
+    if (at < 0) continue;
+    const handle = await open(join(dir, name), 'r+');
+    await handle.write(Buffer.alloc(64, 0xff), 0, 64, Math.max(0, at - 16));
+    await handle.close();
+    return name;
   }
-  return best?.path;
-}
-
-/** 64 bytes of 0xff at 35% into the file: past the coins, among the block bodies (keys sort c < d < h < i). */
-async function damage(path: string): Promise<void> {
-  const { size } = await stat(path);
-  const handle = await open(path, 'r+');
-  await handle.write(Buffer.alloc(64, 0xff), 0, 64, Math.floor(size * 0.35));
-  await handle.close();
+  return undefined;
 }
 
 async function stop(daemon: Daemon): Promise<void> {
@@ -62,20 +63,19 @@ describe('a damaged chain .ldb file', { timeout: 900_000 }, () => {
       await a.call('generatetoaddress', [10, address]);
     }
     const height = await a.call<number>('getblockcount');
+    const victim = await a.call<string>('getblockhash', [Math.floor(height / 2)]);
     const peerOf = async (d: Daemon) => (await d.call<{ localaddresses: Array<{ address: string }> }>('getnetworkinfo')).localaddresses[0].address;
     const b = await startDaemon(dirs[1], ['--peer', await peerOf(a)]);
     daemons.push(b);
     await waitFor('B to copy the chain', async () => (await b.call<number>('getblockcount')) === height);
     const utxo = (await b.call<{ hash_serialized_3: string }>('gettxoutsetinfo')).hash_serialized_3;
     await stop(a);
-    // Reopening turns LevelDB's log into a table file; then damage the largest table.
+    // Reopening turns LevelDB's log into a table file; then damage it where a block's record is.
     a = await startDaemon(dirs[0]);
     daemons.push(a);
     await stop(a);
-    const chainDir = join(a.networkDir, 'chain');
-    const table = await largestTable(chainDir);
-    assert.ok(table, 'the chain database has a table file');
-    await damage(table);
+    const table = await damageRecordOf(join(a.networkDir, 'chain'), victim);
+    assert.ok(table, 'a table file of the chain database holds the block’s record');
 
     let damaged: Daemon | undefined;
     let refusal = '';

@@ -22,13 +22,14 @@ function entryOrThrow(ctx: RpcContext, hash: string): RpcBlockEntry {
   return entry;
 }
 
-/** Bytes of every file in the chain store's directory (Core counts its blocks and undo files). */
+/** Bytes of every file in the chain store's directory and its block files' (Core counts its blocks and undo files). */
 function sizeOnDisk(dir: string): number {
   let bytes = 0;
   try {
-    for (const name of readdirSync(dir)) {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
       try {
-        bytes += statSync(join(dir, name)).size;
+        bytes += entry.isDirectory() ? sizeOnDisk(path) : statSync(path).size;
       } catch {
         // LevelDB removed it between the listing and the stat (a compaction): not on disk any more.
       }
