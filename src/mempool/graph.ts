@@ -1,6 +1,6 @@
 import type { OutPoint } from '../primitives/outpoint.js';
 import type { Transaction, TxOutput } from '../primitives/transaction.js';
-import type { MempoolEntry, MutableEntry, PackageStats } from './entry.js';
+import { type MempoolEntry, type MutableEntry, NO_RELATIVES, type PackageStats } from './entry.js';
 
 /**
  * The pool's transactions and the links between them: who spends which outpoint, parents and
@@ -55,14 +55,14 @@ export class TxGraph {
     return this.byTxid.get(outpoint.txidHex())?.tx.outputs[outpoint.index];
   }
 
-  /** Txids of the pool txs `tx` spends from. */
-  parentsOf(tx: Transaction): Set<string> {
-    const parents = new Set<string>();
+  /** Txids of the pool txs `tx` spends from (NO_RELATIVES when none). */
+  parentsOf(tx: Transaction): ReadonlySet<string> {
+    let parents: Set<string> | undefined;
     for (const input of tx.inputs) {
       const txid = input.prevout.txidHex();
-      if (this.byTxid.has(txid)) parents.add(txid);
+      if (this.byTxid.has(txid)) (parents ??= new Set()).add(txid);
     }
-    return parents;
+    return parents ?? NO_RELATIVES;
   }
 
   /** Every in-pool ancestor reachable from `parents` (the parents included). */
@@ -87,14 +87,17 @@ export class TxGraph {
   add(entry: MutableEntry, ancestors: ReadonlySet<MutableEntry>): void {
     if (this.byTxid.has(entry.txid)) throw new Error(`${entry.txid} is already in the pool`);
     entry.parents = this.parentsOf(entry.tx);
-    entry.children = new Set();
+    entry.children = NO_RELATIVES;
     entry.ancestor = { count: 1, vsize: entry.vsize, fee: entry.modifiedFee };
     entry.descendant = { count: 1, vsize: entry.vsize, fee: entry.modifiedFee };
     for (const ancestor of ancestors) {
       addTo(entry.ancestor, ancestor, 1);
       addTo(ancestor.descendant, entry, 1);
     }
-    for (const parent of entry.parents) this.byTxid.get(parent)!.children.add(entry.txid);
+    for (const parent of entry.parents) {
+      const parentEntry = this.byTxid.get(parent)!;
+      parentEntry.children = withRelative(parentEntry.children, entry.txid);
+    }
     for (const input of entry.tx.inputs) this.spenders.set(input.prevout.key(), entry.txid);
     this.byTxid.set(entry.txid, entry);
     entry.sequence = this.nextSequence++;
@@ -113,8 +116,14 @@ export class TxGraph {
     // Most txs a block confirms have no relatives left in the pool: no walk, no sets to allocate.
     if (entry.parents.size > 0) for (const ancestor of this.walk(entry.parents, (e) => e.parents)) addTo(ancestor.descendant, entry, -1);
     if (entry.children.size > 0) for (const descendant of this.walk(entry.children, (e) => e.children)) addTo(descendant.ancestor, entry, -1);
-    for (const parent of entry.parents) this.byTxid.get(parent)?.children.delete(txid);
-    for (const child of entry.children) this.byTxid.get(child)?.parents.delete(txid);
+    for (const parent of entry.parents) {
+      const parentEntry = this.byTxid.get(parent);
+      if (parentEntry) parentEntry.children = withoutRelative(parentEntry.children, txid);
+    }
+    for (const child of entry.children) {
+      const childEntry = this.byTxid.get(child);
+      if (childEntry) childEntry.parents = withoutRelative(childEntry.parents, txid);
+    }
     for (const input of entry.tx.inputs) {
       const key = input.prevout.key();
       if (this.spenders.get(key) === txid) this.spenders.delete(key);
@@ -169,6 +178,20 @@ export class TxGraph {
     }
     return found;
   }
+}
+
+/** `relatives` with `txid` added: a set of the entry's own from the first relative on. */
+function withRelative(relatives: ReadonlySet<string>, txid: string): ReadonlySet<string> {
+  if (relatives === NO_RELATIVES) return new Set([txid]);
+  (relatives as Set<string>).add(txid);
+  return relatives;
+}
+
+/** `relatives` without `txid`; NO_RELATIVES once none is left, so the set can go. */
+function withoutRelative(relatives: ReadonlySet<string>, txid: string): ReadonlySet<string> {
+  if (relatives === NO_RELATIVES) return relatives;
+  (relatives as Set<string>).delete(txid);
+  return relatives.size === 0 ? NO_RELATIVES : relatives;
 }
 
 function addTo(stats: PackageStats, entry: MempoolEntry, sign: 1 | -1): void {

@@ -1,5 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { NO_RELATIVES } from '../../src/mempool/entry.js';
 import { chainOf, expectRule, type Fixture, openFixture, outputOf, pay } from './fixture.js';
 
 describe('following the chain: blocks', () => {
@@ -24,6 +25,10 @@ describe('following the chain: blocks', () => {
     const child = f.mempool.get(aChild.txid())!;
     assert.deepEqual(child.ancestor, { count: 1, vsize: aChild.vsize(), fee: 1_000n });
     assert.equal(child.parents.size, 0);
+    // Unrelated entries share one empty set, which the links made and undone above never wrote.
+    assert.equal(child.parents, NO_RELATIVES, 'its last parent gone, it holds no set of its own');
+    assert.equal(child.children, NO_RELATIVES);
+    assert.equal(NO_RELATIVES.size, 0);
     assert.deepEqual(f.events, [
       { kind: 'block', txid: a.txid() },
       { kind: 'conflict', txid: loserChild.txid() },
