@@ -7,7 +7,7 @@
  * memtable copy and every compaction after copied it again; appended here it is one positional
  * write on the thread pool, gathered from the txs' own serializations.
  */
-import { close, constants, fdatasync, fstatSync, mkdirSync, openSync, read, readdirSync, writev } from 'node:fs';
+import { close, constants, fdatasync, fstatSync, mkdirSync, openSync, read, readdirSync, writev, writevSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Block } from '../primitives/block.js';
 import { bytesEqual } from '../primitives/bytes.js';
@@ -25,6 +25,13 @@ export interface BlockLocation {
 export const BLOCK_LOCATION_SIZE = 12;
 /** Tag and length before each body. */
 const RECORD_PREFIX = 8;
+/**
+ * Records up to this size are written on the spot: the write into the page cache takes
+ * microseconds, and a thread-pool round trip per body (on top of LevelDB's for its location)
+ * cut a syncing node's blocks a second by a third (759-836 to 492-583, 10,000 small blocks).
+ * A big body goes to the thread pool, where its copy runs beside the block's validation.
+ */
+const INLINE_WRITE_BYTES = 64 * 1024;
 /** Core's MAX_BLOCKFILE_SIZE. */
 export const DEFAULT_BLOCK_FILE_BYTES = 128 * 1024 * 1024;
 const FILE_PATTERN = /^blk(\d{5})\.dat$/;
@@ -104,7 +111,11 @@ export class BlockFiles {
     prefix.set(this.tag);
     new DataView(prefix.buffer).setUint32(4, length, true);
     const fd = this.descriptor(file, true);
-    const written = new Promise<number>((resolve, reject) => writev(fd, [prefix, ...parts], start, (err, bytes) => (err ? reject(err) : resolve(bytes))));
+    const buffers = [prefix, ...parts];
+    const written =
+      RECORD_PREFIX + length <= INLINE_WRITE_BYTES
+        ? new Promise<number>((resolve) => resolve(writevSync(fd, buffers, start)))
+        : new Promise<number>((resolve, reject) => writev(fd, buffers, start, (err, bytes) => (err ? reject(err) : resolve(bytes))));
     this.writing.add(written);
     try {
       const bytes = await written;
