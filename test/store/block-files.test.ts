@@ -23,7 +23,8 @@ describe('BlockFiles', () => {
   it('appends records concurrently and reads each body back whole or its first bytes', async () => {
     await withTempDir(async (dir) => {
       const files = BlockFiles.open(dir, TAG);
-      const bodies = [bytes(100, 1), bytes(5_000, 2), bytes(81, 3)];
+      // Small bodies are written on the spot, the 100 kB one on the thread pool.
+      const bodies = [bytes(100, 1), bytes(5_000, 2), bytes(100_000, 4), bytes(81, 3)];
       const locations = await Promise.all(bodies.map((body, i) => files.append(i === 1 ? [body.subarray(0, 10), body.subarray(10)] : [body])));
       for (const [i, location] of locations.entries()) {
         assert.equal(location.file, 0);
@@ -31,11 +32,12 @@ describe('BlockFiles', () => {
         assert.deepEqual(await files.read(location, 5), bodies[i].subarray(0, 5));
       }
       // Places are reserved in call order, each after the last record's tag and length.
-      assert.deepEqual(locations.map((l) => l.offset), [8, 116, 5_124]);
+      assert.deepEqual(locations.map((l) => l.offset), [8, 116, 5_124, 105_132]);
       await files.close();
       // Tag, length (u32 LE), body, for each record.
       const raw = readFileSync(join(dir, blockFileName(0)));
-      assert.equal(raw.length, 3 * 8 + 100 + 5_000 + 81);
+      assert.equal(raw.length, 4 * 8 + 100 + 5_000 + 100_000 + 81);
+      assert.deepEqual(raw.subarray(5_124, 105_124), Buffer.from(bodies[2]));
       assert.deepEqual(raw.subarray(locations[0].offset - 8, locations[0].offset - 4), Buffer.from(TAG));
       assert.equal(raw.readUInt32LE(locations[0].offset - 4), 100);
     });
