@@ -10,7 +10,7 @@
 import { Session } from 'node:inspector/promises';
 import { Mempool } from '../src/mempool/index.js';
 import { decodeCompact, encodeCompact, toCompact } from '../src/p2p/compact/codec.js';
-import { PartialBlock } from '../src/p2p/compact/rebuild.js';
+import { entriesPool, PartialBlock } from '../src/p2p/compact/rebuild.js';
 import type { Block, Transaction } from '../src/primitives/index.js';
 import { InlineVerifier } from '../src/verify/sig-verifier.js';
 import { openHarness } from '../test/helpers/chain-harness.js';
@@ -71,7 +71,7 @@ async function connectOne(chain: Awaited<ReturnType<typeof openHarness>>['chain'
   const t0 = performance.now();
   const compact = decodeCompact(message);
   const t1 = performance.now();
-  const partial = PartialBlock.init(compact, [mempoolTxs(mempool)]);
+  const partial = PartialBlock.init(compact, [entriesPool(mempool)]);
   if (typeof partial === 'string') throw new Error(`rebuild failed: ${partial}`);
   const block = partial.fill([]);
   if (typeof block === 'string') throw new Error(`rebuild failed: ${block}`);
@@ -89,9 +89,6 @@ async function connectOne(chain: Awaited<ReturnType<typeof openHarness>>['chain'
   return { decode: t1 - t0, rebuild: t2 - t1, connect: t3 - t2, mempool: t4 - t3, flush: t5 - t4, cpu: (cpu.user + cpu.system) / 1000 };
 }
 
-function* mempoolTxs(mempool: Mempool): Iterable<Transaction> {
-  for (const entry of mempool.entries()) yield entry.tx;
-}
 
 /** Blocks connected first while the JIT warms, as the relay bench's warm-up blocks (compact.ts). */
 const WARMUP_ROUNDS = 3;

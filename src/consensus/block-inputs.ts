@@ -57,6 +57,9 @@ export interface ConnectedInputs {
   spentCoins: Array<readonly Coin[]>;
 }
 
+/** The coinbase spends nothing. */
+const NO_COINS: readonly Coin[] = [];
+
 /**
  * Validates the block's spends against `view` (the UTXO set at the parent) and returns the
  * changes. The block must already have passed checkBlock and checkBlockContext.
@@ -65,11 +68,14 @@ export function connectBlockInputs(block: Block, height: number, view: CoinView,
   const overlay = new BlockCoinOverlay(view);
   const spentCoins: Array<readonly Coin[]> = new Array(block.txs.length);
   const witnessActive = height >= params.segwitHeight;
+  const lookup = (prevout: OutPoint) => overlay.get(prevout);
   let fees = 0n;
   let sigOpsCost = 0;
-  block.txs.forEach((tx, txIndex) => {
+  // An indexed loop, no closure per tx: each node reaching a block runs this for all its txs.
+  for (let txIndex = 0; txIndex < block.txs.length; txIndex++) {
+    const tx = block.txs[txIndex];
     const coinbase = txIndex === 0;
-    const coins = coinbase ? [] : lookupInputCoins(tx, (prevout) => overlay.get(prevout));
+    const coins = coinbase ? NO_COINS : lookupInputCoins(tx, lookup);
     spentCoins[txIndex] = coins;
     if (!coinbase) {
       fees += checkTxInputValues(tx, coins, height, params);
@@ -77,9 +83,9 @@ export function connectBlockInputs(block: Block, height: number, view: CoinView,
     }
     sigOpsCost += transactionSigOpCost(tx, coins, witnessActive);
     checkBlockSigOpsCost(sigOpsCost, 'too many sigops');
-    if (!coinbase) tx.inputs.forEach((input, inputIndex) => overlay.spend(input.prevout, coins[inputIndex]));
+    if (!coinbase) for (let i = 0; i < coins.length; i++) overlay.spend(tx.inputs[i].prevout, coins[i]);
     overlay.addOutputs(tx, height, coinbase);
-  });
+  }
   checkCoinbaseAmount(block, height, fees, params);
   return { fees, sigOpsCost, spent: overlay.spent, spentKeys: overlay.spentKeys, created: overlay.created, spentCoins };
 }

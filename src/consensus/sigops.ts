@@ -105,9 +105,8 @@ export function witnessSigOpCount(witness: readonly Uint8Array[], spentScript: U
 export function transactionSigOpCost(tx: Transaction, spentCoins: readonly Coin[], witnessActive: boolean): number {
   let cost = legacySigOpCount(tx) * WITNESS_SCALE_FACTOR;
   if (tx.isCoinbase() || !witnessActive) return cost;
-  tx.inputs.forEach((input, i) => {
-    cost += witnessSigOpCount(input.witness, spentCoins[i].script);
-  });
+  const { inputs } = tx;
+  for (let i = 0; i < inputs.length; i++) cost += witnessSigOpCount(inputs[i].witness, spentCoins[i].script);
   return cost;
 }
 

@@ -39,13 +39,16 @@ export function checkTxSize(tx: Transaction, params: NetworkParams): void {
 
 /** Each output and the running total must be a valid amount, so later sums cannot overflow. */
 export function checkOutputValues(tx: Transaction, params: NetworkParams): void {
+  const { outputs } = tx;
   let total = 0n;
-  tx.outputs.forEach((output, i) => {
-    if (output.value < 0n) throw new RuleError('bad-txns-vout-negative', `output ${i}`);
-    if (output.value > params.maxMoney) throw new RuleError('bad-txns-vout-toolarge', `output ${i}`);
-    total += output.value;
+  // Indexed loops without closures here and below: every node runs these for each tx of each block.
+  for (let i = 0; i < outputs.length; i++) {
+    const { value } = outputs[i];
+    if (value < 0n) throw new RuleError('bad-txns-vout-negative', `output ${i}`);
+    if (value > params.maxMoney) throw new RuleError('bad-txns-vout-toolarge', `output ${i}`);
+    total += value;
     if (!moneyRange(total, params)) throw new RuleError('bad-txns-txouttotal-toolarge', `at output ${i}`);
-  });
+  }
 }
 
 /** Spending one outpoint twice in a tx would create money (CVE-2018-17144 was this check skipped). */
@@ -80,7 +83,8 @@ export function checkCoinbaseScriptSize(tx: Transaction): void {
 
 /** Only a coinbase may reference the null prevout. */
 export function checkNoNullPrevouts(tx: Transaction): void {
-  tx.inputs.forEach((input, i) => {
-    if (input.prevout.isNull()) throw new RuleError('bad-txns-prevout-null', `input ${i}`);
-  });
+  const { inputs } = tx;
+  for (let i = 0; i < inputs.length; i++) {
+    if (inputs[i].prevout.isNull()) throw new RuleError('bad-txns-prevout-null', `input ${i}`);
+  }
 }

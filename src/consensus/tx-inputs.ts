@@ -19,24 +19,30 @@ export function checkTxInputs(tx: Transaction, lookup: CoinLookup, spendHeight: 
 
 /** The coin each input spends, in input order; all must exist and be unspent. */
 export function lookupInputCoins(tx: Transaction, lookup: CoinLookup): Coin[] {
-  return tx.inputs.map((input, i) => {
-    const coin = lookup(input.prevout);
-    if (!coin) throw new RuleError('bad-txns-inputs-missingorspent', `input ${i} (${input.prevout.key()}) missing or spent`);
-    return coin;
-  });
+  const { inputs } = tx;
+  const coins: Coin[] = new Array(inputs.length);
+  for (let i = 0; i < inputs.length; i++) {
+    const coin = lookup(inputs[i].prevout);
+    if (!coin) throw new RuleError('bad-txns-inputs-missingorspent', `input ${i} (${inputs[i].prevout.key()}) missing or spent`);
+    coins[i] = coin;
+  }
+  return coins;
 }
 
 /** The value rules given the coins already looked up (`coins[i]` is spent by input i); returns the fee. */
 export function checkTxInputValues(tx: Transaction, coins: readonly Coin[], spendHeight: number, params: NetworkParams): bigint {
+  // Indexed loops, no closures: every node runs this for each tx of each block it connects.
   let valueIn = 0n;
-  coins.forEach((coin, i) => {
+  for (let i = 0; i < coins.length; i++) {
+    const coin = coins[i];
     checkCoinbaseMaturity(coin, spendHeight, params);
     valueIn += coin.value;
     if (!moneyRange(coin.value, params) || !moneyRange(valueIn, params)) {
       throw new RuleError('bad-txns-inputvalues-outofrange', `at input ${i}`);
     }
-  });
-  const valueOut = tx.outputs.reduce((sum, output) => sum + output.value, 0n);
+  }
+  let valueOut = 0n;
+  for (let i = 0; i < tx.outputs.length; i++) valueOut += tx.outputs[i].value;
   if (valueIn < valueOut) throw new RuleError('bad-txns-in-belowout', `value in (${valueIn}) < value out (${valueOut})`);
   const fee = valueIn - valueOut;
   if (!moneyRange(fee, params)) throw new RuleError('bad-txns-fee-outofrange', `fee ${fee}`);

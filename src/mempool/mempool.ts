@@ -339,11 +339,13 @@ export class Mempool extends TypedEmitter<MempoolEvents> implements ChainFollowe
   }
 
   /** Tries the orphans waiting on `parents`, and on those accepted in turn; returns the txids accepted. */
-  private async acceptOrphansOf(parents: string[]): Promise<string[]> {
+  private async acceptOrphansOf(parents: readonly string[]): Promise<string[]> {
     const accepted: string[] = [];
-    const waiting = [...parents];
-    while (waiting.length > 0) {
-      for (const orphan of this.orphans.takeChildrenOf(waiting.shift()!)) {
+    // Parents in the order given, then each accepted orphan as a parent in turn. A block's
+    // thousands of txs rarely have an orphan waiting: those without are passed over unasked.
+    const waiting = parents.filter((txid) => this.orphans.hasChildrenOf(txid));
+    for (let next = 0; next < waiting.length; next++) {
+      for (const orphan of this.orphans.takeChildrenOf(waiting[next])) {
         const txid = await this.retryOrphan(orphan);
         if (txid) waiting.push(txid);
         if (txid) accepted.push(txid);
@@ -377,7 +379,7 @@ export class Mempool extends TypedEmitter<MempoolEvents> implements ChainFollowe
       this.disconnected.markMined(txid);
       this.deltas.clear(txid);
       const mined = this.graph.remove(txid);
-      if (mined) this.announceRemoved([mined], 'block');
+      if (mined) this.emit('txRemoved', { entry: mined, reason: 'block' });
       for (const input of tx.inputs) {
         const spender = this.graph.spentBy(input.prevout);
         if (spender !== undefined) this.announceRemoved(this.graph.removeWithDescendants(spender), 'conflict');

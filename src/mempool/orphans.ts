@@ -65,6 +65,11 @@ export class OrphanTxPool {
     return evicted;
   }
 
+  /** Whether any orphan waits for an output of this tx. */
+  hasChildrenOf(parentTxid: string): boolean {
+    return this.byParent.has(parentTxid);
+  }
+
   /** Takes out (and returns) the orphans waiting on `parentTxid`, every copy, to be tried again. */
   takeChildrenOf(parentTxid: string): Transaction[] {
     const waiting = this.byParent.get(parentTxid);

@@ -42,6 +42,14 @@ export class ByteReader {
     return v;
   }
 
+  /** A 48-bit little-endian integer (BIP152's short ids), exact as a number. */
+  u48(what = 'uint48'): number {
+    this.need(6, what);
+    const v = this.view.getUint32(this.offset, true) + this.view.getUint16(this.offset + 4, true) * 0x1_0000_0000;
+    this.offset += 6;
+    return v;
+  }
+
   u64(what = 'uint64'): bigint {
     this.need(8, what);
     const v = this.view.getBigUint64(this.offset, true);

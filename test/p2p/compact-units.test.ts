@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { blockTxCount, decodeBlockTxn, decodeBlockTxnRequest, decodeCompact, encodeBlockTxn, encodeBlockTxnRequest, encodeCompact, toCompact, compactKey } from '../../src/p2p/compact/codec.js';
-import { PartialBlock } from '../../src/p2p/compact/rebuild.js';
+import { PartialBlock, txPool } from '../../src/p2p/compact/rebuild.js';
 import { sipHash24, sipKey } from '../../src/primitives/siphash.js';
 import { shortId, shortIds } from '../../src/p2p/compact/short-id.js';
 import { SipKernel } from '../../src/primitives/wasm/siphash-kernel.js';
@@ -145,7 +145,7 @@ describe('rebuilding a block from a compact block', () => {
   test('from a pool holding every tx (among others): exactly the same block', () => {
     const compact = decodeCompact(encodeCompact(toCompact(block)));
     const pool = [...decoys, ...[...txs].reverse()];
-    const partial = PartialBlock.init(compact, [pool]);
+    const partial = PartialBlock.init(compact, [txPool(pool)]);
     assert.ok(partial instanceof PartialBlock);
     assert.deepEqual(partial.missing(), []);
     const rebuilt = partial.fill([]);
@@ -167,7 +167,7 @@ describe('rebuilding a block from a compact block', () => {
     pool.splice(1_023, 0, ...txs.slice(0, 2));
     pool.splice(1_026, 0, ...txs.slice(2, 30));
     pool.push(...txs.slice(30));
-    const partial = PartialBlock.init(toCompact(block), [pool]);
+    const partial = PartialBlock.init(toCompact(block), [txPool(pool)]);
     assert.ok(partial instanceof PartialBlock);
     assert.deepEqual(partial.missing(), []);
     const rebuilt = partial.fill([]);
@@ -179,7 +179,7 @@ describe('rebuilding a block from a compact block', () => {
     const compact = toCompact(block);
     const lacking = new Set([3, 17, 40]);
     const pool = txs.filter((_, i) => !lacking.has(i + 1));
-    const partial = PartialBlock.init(compact, [pool, decoys]) as PartialBlock;
+    const partial = PartialBlock.init(compact, [txPool(pool), txPool(decoys)]) as PartialBlock;
     assert.deepEqual(partial.missing(), [3, 17, 40]);
     assert.equal(partial.fill([block.txs[3]]), 'wrong-tx-count');
     const rebuilt = partial.fill([3, 17, 40].map((i) => block.txs[i]));
@@ -190,14 +190,14 @@ describe('rebuilding a block from a compact block', () => {
   test('two equal short ids in the message: a collision, the whole block is needed', () => {
     const compact = toCompact(block);
     compact.shortIds[10] = compact.shortIds[4];
-    assert.equal(PartialBlock.init(compact, [txs]), 'short-id-collision');
+    assert.equal(PartialBlock.init(compact, [txPool(txs)]), 'short-id-collision');
   });
 
   test('a short id matching the wrong tx of ours: the filled block fails the merkle check', () => {
     const compact = toCompact(block);
     // As if a decoy of ours collided with the block's tx at position 9.
     compact.shortIds[8] = shortId(compactKey(compact), decoys[0].wtxidBytes());
-    const partial = PartialBlock.init(compact, [decoys, txs]) as PartialBlock;
+    const partial = PartialBlock.init(compact, [txPool(decoys), txPool(txs)]) as PartialBlock;
     assert.deepEqual(partial.missing(), []);
     assert.equal(partial.fill([]), 'merkle-mismatch');
   });
@@ -207,10 +207,10 @@ describe('rebuilding a block from a compact block', () => {
     const victim = txs[5];
     const altered = new (victim.constructor as typeof Transaction)({ ...victim, inputs: victim.inputs.map((input) => ({ ...input, witness: [new Uint8Array(72), input.witness[1]] })) });
     assert.equal(altered.txid(), victim.txid());
-    const partial = PartialBlock.init(compact, [txs]) as PartialBlock;
+    const partial = PartialBlock.init(compact, [txPool(txs)]) as PartialBlock;
     const position = block.txs.indexOf(victim);
     compact.shortIds[position - 1] = shortId(compactKey(compact), altered.wtxidBytes());
-    const forged = PartialBlock.init(compact, [[...txs, altered]]) as PartialBlock;
+    const forged = PartialBlock.init(compact, [txPool([...txs, altered])]) as PartialBlock;
     assert.deepEqual(partial.missing(), []);
     assert.equal(forged.fill([]), 'merkle-mismatch');
   });

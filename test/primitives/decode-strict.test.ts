@@ -57,6 +57,13 @@ describe('decoders are strict', () => {
     assertDecodeError(() => Transaction.decode(padded), 'non-canonical-compactsize');
   });
 
+  test('a 48-bit integer reads little-endian and exact, and a short one is truncated', () => {
+    const reader = new ByteReader(Uint8Array.of(0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01));
+    assert.equal(reader.u48(), 0x060504030201);
+    assert.equal(reader.u48(), 2 ** 48 - 1);
+    assertDecodeError(() => reader.u48(), 'truncated');
+  });
+
   test('absurd counts and lengths are refused before allocating', () => {
     const version = Uint8Array.of(1, 0, 0, 0);
     // 4 billion inputs claimed in a 20-byte message.

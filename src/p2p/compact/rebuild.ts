@@ -20,6 +20,27 @@ export type RebuildFailure =
   /** The txs fetched do not fill the missing slots exactly. */
   | 'wrong-tx-count';
 
+/**
+ * Where a rebuild looks for txs: calls `visit` with each of its txs in order until `visit`
+ * returns true (every short id answered). A callback, not an iterable: each node walks its
+ * mempool for every compact block it hears, and a generator makes an object per tx it yields.
+ */
+export type TxPool = (visit: (tx: Transaction) => boolean) => void;
+
+/** A pool of the txs of an array or any iterable (the recent txs). */
+export function txPool(txs: Iterable<Transaction>): TxPool {
+  return (visit) => {
+    for (const tx of txs) if (visit(tx)) return;
+  };
+}
+
+/** A pool of the mempool's txs, in its order. */
+export function entriesPool(source: { entries(): Iterable<{ readonly tx: Transaction }> }): TxPool {
+  return (visit) => {
+    for (const entry of source.entries()) if (visit(entry.tx)) return;
+  };
+}
+
 export class PartialBlock {
   private readonly slots: Array<Transaction | undefined>;
   /** A short id has matched (a slot emptied again by a second match stays claimed, and is fetched). */
@@ -32,7 +53,8 @@ export class PartialBlock {
     const total = blockTxCount(compact);
     this.slots = new Array(total);
     this.matched = new Array(total).fill(false);
-    for (const { index, tx } of compact.prefilled) {
+    for (let i = 0; i < compact.prefilled.length; i++) {
+      const { index, tx } = compact.prefilled[i];
       this.slots[index] = tx;
       this.matched[index] = true;
     }
@@ -42,10 +64,12 @@ export class PartialBlock {
    * Lays out the block and fills what `pools` hold (each a source of txs: the mempool, recent
    * txs). Fails when the message's own short ids collide.
    */
-  static init(compact: CompactBlock, pools: ReadonlyArray<Iterable<Transaction>>): PartialBlock | RebuildFailure {
+  static init(compact: CompactBlock, pools: readonly TxPool[]): PartialBlock | RebuildFailure {
     const partial = new PartialBlock(compact);
     let slot = 0;
-    for (const sid of compact.shortIds) {
+    // Indexed: run once per block by each node, not often enough to be optimised before it ends.
+    for (let i = 0; i < compact.shortIds.length; i++) {
+      const sid = compact.shortIds[i];
       while (partial.matched[slot]) slot++;
       if (partial.positions.has(sid)) return 'short-id-collision';
       partial.positions.set(sid, slot++);
@@ -54,20 +78,32 @@ export class PartialBlock {
     return partial;
   }
 
-  private match(pools: ReadonlyArray<Iterable<Transaction>>): void {
+  private match(pools: readonly TxPool[]): void {
     const key = compactKey(this.compact);
     const wanted = this.positions.size;
-    for (const pool of pools) {
-      for (const chunk of chunksOf(pool, MATCH_CHUNK)) {
-        const wtxids = chunk.map((tx) => tx.wtxidBytes());
-        const ids = shortIds(key, wtxids);
-        for (let i = 0; i < chunk.length; i++) {
-          // Every short id answered: stop early, as Core does (a later second match goes unseen).
-          if (this.fromPool === wanted) return;
-          this.offer(chunk[i], wtxids[i], ids[i]);
-        }
+    const chunk: Transaction[] = [];
+    // Hashes the chunk and offers its txs; true once every short id is answered, to stop early
+    // as Core does (a later second match goes unseen).
+    const matchChunk = (): boolean => {
+      const wtxids = chunk.map((tx) => tx.wtxidBytes());
+      const ids = shortIds(key, wtxids);
+      for (let i = 0; i < chunk.length; i++) {
+        if (this.fromPool === wanted) return true;
+        this.offer(chunk[i], wtxids[i], ids[i]);
       }
+      chunk.length = 0;
+      return this.fromPool === wanted;
+    };
+    let answered = false;
+    for (const pool of pools) {
+      pool((tx) => {
+        chunk.push(tx);
+        if (chunk.length === MATCH_CHUNK) answered = matchChunk();
+        return answered;
+      });
+      if (answered) return;
     }
+    if (chunk.length > 0) matchChunk();
   }
 
   /** A tx of ours whose short id is `id`: fills its slot, or empties it on a second match. */
@@ -121,16 +157,3 @@ export function isIntact(block: Block): boolean {
 
 /** Txs hashed per kernel call: a pool of any size in one page of the kernel's memory (40 bytes a tx). */
 const MATCH_CHUNK = 1_024;
-
-/** The items of `items` in arrays of up to `size`, in order. */
-function* chunksOf<T>(items: Iterable<T>, size: number): Generator<T[]> {
-  let chunk: T[] = [];
-  for (const item of items) {
-    chunk.push(item);
-    if (chunk.length === size) {
-      yield chunk;
-      chunk = [];
-    }
-  }
-  if (chunk.length > 0) yield chunk;
-}

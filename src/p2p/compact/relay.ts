@@ -26,7 +26,7 @@ import { compactMessageId, MAX_BLOCK_BYTES, type Topics } from '../topics.js';
 import { oversizedVerdict, PENALTY, settle, verdict, type Verdict } from '../verdict.js';
 import { type CompactBlock, decodeCompact, encodeCompact, toCompact } from './codec.js';
 import { requestBlockTxn, serveBlockTxn } from './protocol.js';
-import { PartialBlock, type RebuildFailure } from './rebuild.js';
+import { entriesPool, PartialBlock, type RebuildFailure, txPool } from './rebuild.js';
 import { RecentTxs } from './recent-txs.js';
 
 export interface CompactRelayOptions {
@@ -202,7 +202,7 @@ export class CompactRelay {
 
   /** Rebuilds, fetching what is missing, and hands the block to the chain; resolves to it when it was accepted. */
   private async rebuild(peer: PeerId, hash: string, compact: CompactBlock): Promise<Block | undefined> {
-    const partial = PartialBlock.init(compact, [this.mempoolTxs(), this.recent.values()]);
+    const partial = PartialBlock.init(compact, [entriesPool(this.modules.mempool), txPool(this.recent.values())]);
     if (typeof partial === 'string') return this.fullBlock(peer, hash, partial);
     const missing = partial.missing();
     let fetched: Transaction[] = [];
@@ -274,10 +274,6 @@ export class CompactRelay {
     } else {
       this.modules.logger.info({ peer: peer.toString(), err: String(err) }, `${what} request failed`);
     }
-  }
-
-  private *mempoolTxs(): Iterable<Transaction> {
-    for (const entry of this.modules.mempool.entries()) yield entry.tx;
   }
 
   private remember(hash: string, block: Block): void {
