@@ -379,7 +379,11 @@ export class Mempool extends TypedEmitter<MempoolEvents> implements ChainFollowe
       this.disconnected.markMined(txid);
       this.deltas.clear(txid);
       const mined = this.graph.remove(txid);
-      if (mined) this.emit('txRemoved', { entry: mined, reason: 'block' });
+      if (mined) {
+        this.emit('txRemoved', { entry: mined, reason: 'block' });
+        // The pool held this tx, so no other pool tx spends its inputs: nothing conflicts.
+        continue;
+      }
       for (const input of tx.inputs) {
         const spender = this.graph.spentBy(input.prevout);
         if (spender !== undefined) this.announceRemoved(this.graph.removeWithDescendants(spender), 'conflict');
