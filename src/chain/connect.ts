@@ -117,7 +117,9 @@ export async function validateConnection(modules: ConnectModules, entry: BlockIn
  * is flushed).
  */
 export async function writeConnection(store: ChainStore, entry: BlockIndexEntry, block: Block, connected: ConnectedInputs): Promise<void> {
-  const batch = store.cachedBatch().connectCoins(connected);
+  // The layer is held until the next flush: only its maps, not the per-tx coin lists the scripts were checked against.
+  const { spent, spentKeys, created } = connected;
+  const batch = store.cachedBatch().connectCoins({ spent, spentKeys, created });
   const status = entry.status | BlockStatus.VALIDATED | BlockStatus.HAVE_UNDO;
   batch
     .putUndo(entry.hashBytes, connected.spent.map((spent) => spent.coin))
