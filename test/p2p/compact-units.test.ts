@@ -175,6 +175,22 @@ describe('rebuilding a block from a compact block', () => {
     assert.deepEqual(rebuilt.encode(), block.encode());
   });
 
+  test('a pool that answers every short id: the next pool is never walked', () => {
+    let walked = 0;
+    const next = (visit: (tx: Transaction) => boolean) => {
+      walked++;
+      for (const tx of decoys) if (visit(tx)) return;
+    };
+    const partial = PartialBlock.init(toCompact(block), [txPool(txs), next]);
+    assert.ok(partial instanceof PartialBlock);
+    assert.deepEqual(partial.missing(), []);
+    assert.equal(walked, 0);
+    // Lacking one tx, the next pool is walked (and cannot supply it).
+    const lacking = PartialBlock.init(toCompact(block), [txPool(txs.slice(1)), next]) as PartialBlock;
+    assert.equal(walked, 1);
+    assert.deepEqual(lacking.missing(), [1]);
+  });
+
   test('missing txs are named by position; filled in, the block is the same', () => {
     const compact = toCompact(block);
     const lacking = new Set([3, 17, 40]);

@@ -101,9 +101,10 @@ export class PartialBlock {
         if (chunk.length === MATCH_CHUNK) answered = matchChunk();
         return answered;
       });
+      // Each pool's last chunk before the next pool is walked at all (the recent txs copy theirs).
+      if (!answered && chunk.length > 0) answered = matchChunk();
       if (answered) return;
     }
-    if (chunk.length > 0) matchChunk();
   }
 
   /** A tx of ours whose short id is `id`: fills its slot, or empties it on a second match. */
