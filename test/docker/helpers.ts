@@ -36,3 +36,19 @@ export async function leftovers(project: string): Promise<string[]> {
     ...volumes.split('\n').filter(Boolean).map((id) => `volume ${id}`),
   ];
 }
+
+/** Lines of each service's log printed when a scenario fails. */
+const FAILURE_LOG_LINES = 400;
+
+/**
+ * A failed scenario's compose logs, for the CI output: each service's last lines without its
+ * empty blocks (a miner connects dozens a minute; they crowded out the events around a payment
+ * that never confirmed).
+ */
+export async function failureLogs(compose: (args: string[]) => Promise<string>): Promise<string> {
+  const logs = await compose(['logs', '--no-color', '--tail', String(FAILURE_LOG_LINES)]).catch((err: Error) => err.message);
+  return logs
+    .split('\n')
+    .filter((line) => !(line.includes('"msg":"block connected"') && line.includes('"txs":1,')))
+    .join('\n');
+}

@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { alwaysTearDown } from './teardown.js';
-import { freePort, leftovers, log, until } from './helpers.js';
+import { failureLogs, freePort, leftovers, log, until } from './helpers.js';
 import { DOCKER_NODES, DockerTestnet, dockerConfigFromEnv, ensureDocker, must } from '../../src/testnet/testnet.js';
 
 const PROJECT = 'powcoin-monitortest';
@@ -98,8 +98,7 @@ test('docker compose monitoring profile: Prometheus scrapes every node', { skip:
     failed = false;
   } finally {
     if (failed) {
-      const logs = await testnet.compose(['logs', '--no-color', '--tail', '25']).catch((err: Error) => err.message);
-      log(`compose logs:\n${logs}`);
+      log(`compose logs (empty blocks left out):\n${await failureLogs((args) => testnet.compose(args))}`);
     }
     await teardown();
     const left = await leftovers(PROJECT);

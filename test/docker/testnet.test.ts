@@ -11,7 +11,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { alwaysTearDown } from './teardown.js';
-import { freePort, leftovers, log, until } from './helpers.js';
+import { failureLogs, freePort, leftovers, log, until } from './helpers.js';
 import {
   DOCKER_NODES,
   DockerTestnet,
@@ -206,8 +206,7 @@ test('docker compose testnet: payment, partition, reorg to the most-work chain',
     log(`scenario passed (${elapsed()})`);
   } finally {
     if (failed) {
-      const logs = await testnet.compose(['logs', '--no-color', '--tail', '25']).catch((err: Error) => err.message);
-      log(`compose logs:\n${logs}`);
+      log(`compose logs (empty blocks left out):\n${await failureLogs((args) => testnet.compose(args))}`);
     }
     await teardown();
     const left = await leftovers(PROJECT);
