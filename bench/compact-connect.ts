@@ -11,7 +11,7 @@ import { Session } from 'node:inspector/promises';
 import { Mempool } from '../src/mempool/index.js';
 import { decodeCompact, encodeCompact, toCompact } from '../src/p2p/compact/codec.js';
 import { entriesPool, PartialBlock } from '../src/p2p/compact/rebuild.js';
-import type { Block, Transaction } from '../src/primitives/index.js';
+import type { Block } from '../src/primitives/index.js';
 import { InlineVerifier } from '../src/verify/sig-verifier.js';
 import { openHarness } from '../test/helpers/chain-harness.js';
 import { params } from '../test/p2p/helpers.js';
