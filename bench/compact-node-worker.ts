@@ -70,10 +70,10 @@ const handlers: Record<Request['op'], (request: Request) => Promise<unknown>> = 
   async process({ block }) {
     return (await running().h.chain.processBlock(Block.decode(block as Uint8Array))).status;
   },
-  /** Resolves once the node has written its chain state (its coin cache is empty). */
+  /** Resolves once the node has written its chain state (its coin cache is empty and no write is in flight). */
   async written() {
     const store = running().h.store;
-    await waitFor(() => store.cachedRecords === 0, 60_000, 'the node writing its chain state');
+    await waitFor(() => store.written, 60_000, 'the node writing its chain state');
     return null;
   },
   async stats() {

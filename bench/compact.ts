@@ -123,7 +123,7 @@ async function relayRounds(nodes: TestNode[], branch: Fixture['branch'], compact
     await new Promise((resolve) => setTimeout(resolve, 500));
     // Blocks come minutes apart on a live network: each node has written its chain state (after
     // its 1 s pause, flush-policy.ts) before the next block, not while relaying it.
-    await waitFor(() => nodes.every((node) => node.h.store.cachedRecords === 0), 60_000, 'every node writing its chain state');
+    await waitFor(() => nodes.every((node) => node.h.store.written), 60_000, 'every node writing its chain state');
     // COMPACT_TRACE=1: each block's figures as they come, as in the thread and process forms.
     if (process.env.COMPACT_TRACE) console.error(`block at ${start.toFixed(0)}: ms to each node ${times.map((t) => (t - start).toFixed(0)).join(' ')}`);
     const fetched = nodes.reduce((sum, node) => sum + node.p2p.compactStats().txsFetched + node.p2p.compactStats().fullBlocks, 0);

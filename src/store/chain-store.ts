@@ -188,6 +188,11 @@ export class ChainStore {
     return this.cache.count;
   }
 
+  /** Whether LevelDB holds everything written: no record waits in the cache and no flush is writing. */
+  get written(): boolean {
+    return this.cache.count === 0 && !this.cache.flushInProgress;
+  }
+
   /** Writes everything cached in one atomic LevelDB batch; reads see the records throughout. */
   flush(): Promise<void> {
     const run = this.flushTail.then(() => this.flushNow());

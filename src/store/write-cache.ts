@@ -105,6 +105,8 @@ export class WriteCache {
   private layer: LayerEntry | undefined;
   /** Records being written by a flush: still the truth until the write lands. */
   private flushing = new Map<string, CachedRecord>();
+  /** Between beginFlush() and flushed() or flushFailed(). */
+  private writing = false;
   private bytes = 0;
   /** Coins (never deletions) known to equal the database's, oldest first; see the file comment. */
   private readonly clean = new Map<string, Coin>();
@@ -156,6 +158,11 @@ export class WriteCache {
   /** Records waiting for the next flush (a layer's coins counted before they cancel out). */
   get count(): number {
     return this.records.size + (this.layer?.coins ?? 0);
+  }
+
+  /** Whether a flush has taken the records and its write has not yet landed or failed. */
+  get flushInProgress(): boolean {
+    return this.writing;
   }
 
   /** Connect layers not yet folded into the records, 0 or 1 (tests, metrics). */
@@ -243,6 +250,7 @@ export class WriteCache {
   beginFlush(): DbOperation[] {
     this.foldLayer();
     this.generation++;
+    this.writing = true;
     this.flushing = this.records;
     this.records = new Map();
     this.bytes = 0;
@@ -264,6 +272,7 @@ export class WriteCache {
       else if (this.cleanCapacity > 0) this.keepClean(k, value as Coin);
     }
     this.flushing = new Map();
+    this.writing = false;
   }
 
   /** The write failed: the records go back, under anything written since. */
@@ -275,6 +284,7 @@ export class WriteCache {
       this.bytes += recordBytes(record);
     }
     this.flushing = new Map();
+    this.writing = false;
   }
 
   private pushLayer(layer: CoinLayer): void {

@@ -148,6 +148,22 @@ describe('coin layers', () => {
     assert.deepEqual(writes.sort(), [`del ${Buffer.from(coinKey(outpoint(1))).toString('hex')}`, `put ${Buffer.from(coinKey(out(tx))).toString('hex')}`].sort());
   });
 
+  it('a flush is in progress from taking the records until its write lands or fails', () => {
+    const cache = new WriteCache();
+    cache.apply([{ type: 'coins', layer: layer([outpoint(1)], [payment(2)]) }]);
+    assert.equal(cache.flushInProgress, false);
+    cache.beginFlush();
+    assert.equal(cache.count, 0, 'nothing waits any more');
+    assert.equal(cache.flushInProgress, true, 'but the write has not landed');
+    cache.flushed();
+    assert.equal(cache.flushInProgress, false);
+    cache.apply([{ type: 'coin', outpoint: outpoint(3), coin: coin(3) }]);
+    cache.beginFlush();
+    cache.flushFailed();
+    assert.equal(cache.flushInProgress, false);
+    assert.equal(cache.count, 1, 'the failed write gave its record back');
+  });
+
   it('a direct write of a layer (no cache) writes its coins and drops what the cache held for them', async () => {
     const tx = payment(9);
     await withTempDir(async (dir) => {
