@@ -12,11 +12,14 @@
  * read returns the object itself.
  *
  * A block's connect hands its coins over whole (CoinLayer: the maps its overlay made), and they
- * stay a layer above the dirty records until the flush folds them in, as geth's diff layers
- * wait to be flattened: a connect then costs no map write per coin, and the fold happens after
- * the tip is announced, when the chain is idle. Reads look in the layer first. Any other coin
- * write folds it first, so the layer is always newer than every record. There is at most one:
- * a second connect folds the first's (see `layer`).
+ * stay a layer above the dirty records, as geth's diff layers wait to be flattened: a connect
+ * then costs no map write per coin. Reads look in the layer first. Any other coin write folds
+ * it into the records first, so the layer is always newer than every record. There is at most
+ * one: a second connect folds the first's (see `layer`). A flush writes the layer's coins
+ * straight from its maps, after the records it takes, unless the layer spends one of them (a
+ * fresh coin then cancels out in the fold): at the tip, where every block is flushed on its
+ * own, a block's coins never become records at all (their objects, made a second after the
+ * block, outlived the write and were garbage for the old generation).
  *
  * Below the dirty records sits a bounded layer of clean coins, as Core's cache keeps coins it
  * read or flushed: what the mempool read to check a tx, and what the last flush wrote, is still
@@ -26,7 +29,7 @@
  */
 import type { Coin } from '../primitives/coin.js';
 import type { OutPoint } from '../primitives/outpoint.js';
-import { type BatchOperation, type CoinLayer, forEachLayerWrite } from './batch.js';
+import { type BatchOperation, type CoinLayer, forEachLayerWrite, pushLayerWrites } from './batch.js';
 import type { DbOperation } from './database.js';
 import { COIN_KEY_SIZE, coinBytes, coinKey, decodeCoin, encodeCoin, outPointFromKey, Prefix } from './layout.js';
 
@@ -105,6 +108,8 @@ export class WriteCache {
   private layer: LayerEntry | undefined;
   /** Records being written by a flush: still the truth until the write lands. */
   private flushing = new Map<string, CachedRecord>();
+  /** The layer being written by a flush, newer than `flushing` and older than `records`. */
+  private flushingLayer: CoinLayer | undefined;
   /** Between beginFlush() and flushed() or flushFailed(). */
   private writing = false;
   private bytes = 0;
@@ -206,10 +211,32 @@ export class WriteCache {
       if (created) return { found: true, coin: created.coin(outpoint.index) };
       if (layer.spentKeys.has(k)) return SPENT;
     }
-    const record = this.dirtyRecord(k);
+    const record = this.records.get(k);
     if (record) return { found: true, coin: record.value as Coin | undefined };
+    if (this.writing) {
+      const flushing = this.flushingLookup(outpoint, k);
+      if (flushing) return flushing;
+    }
     const clean = this.clean.get(k);
     return clean ? { found: true, coin: clean } : MISS;
+  }
+
+  /** What the flush under way writes for a coin: its layer's, or else its records'. */
+  private flushingLookup(outpoint: OutPoint, k: string): CoinLookup | undefined {
+    const layer = this.flushingLayer;
+    if (layer) {
+      const created = layer.created.get(outpoint.txidHex());
+      if (created) return { found: true, coin: created.coin(outpoint.index) };
+      if (layer.spentKeys.has(k)) return SPENT;
+    }
+    const record = this.flushing.get(k);
+    return record && { found: true, coin: record.value as Coin | undefined };
+  }
+
+  /** Whether the flush under way writes anything for a coin (so the database may hold it after all). */
+  private flushingWrites(outpoint: OutPoint, k: string): boolean {
+    if (!this.writing) return false;
+    return this.flushing.has(k) || (this.flushingLayer !== undefined && layerWrites(this.flushingLayer, outpoint, k));
   }
 
   private dirtyRecord(k: string): CachedRecord | undefined {
@@ -221,9 +248,14 @@ export class WriteCache {
   sortedUnder(prefix: number): Array<[Uint8Array, Uint8Array | undefined]> {
     this.foldLayer();
     const merged = new Map<string, CachedRecord>();
-    for (const map of [this.flushing, this.records]) {
+    const add = (map: ReadonlyMap<string, CachedRecord>) => {
       for (const [k, record] of map) if (recordPrefix(record) === prefix) merged.set(k, record);
+    };
+    add(this.flushing);
+    if (this.flushingLayer && prefix === Prefix.COIN) {
+      forEachLayerWrite(this.flushingLayer, (outpoint, coin) => merged.set(outpoint.key(), { outpoint, key: undefined, value: coin, fresh: false }));
     }
+    add(this.records);
     // By the key's bytes: a coin's Map key (its outpoint's) does not sort as LevelDB does.
     return [...merged.values()].map((r): [Uint8Array, Uint8Array | undefined] => [keyBytes(r), valueBytes(r)]).sort((a, b) => Buffer.compare(a[0], b[0]));
   }
@@ -246,13 +278,20 @@ export class WriteCache {
     this.bytes -= recordBytes(record);
   }
 
-  /** Hands the cached records to a flush, encoded; they stay readable until flushed() or flushFailed(). */
+  /**
+   * Hands the cached records and the layer to a flush, encoded, the layer's coins last (they are
+   * newer); both stay readable until flushed() or flushFailed().
+   */
   beginFlush(): DbOperation[] {
-    this.foldLayer();
+    if (this.writing) throw new Error('a flush is already under way');
+    // A coin an earlier block created and this one spent cancels out only when folded (fresh).
+    if (this.layer && this.spendsRecords(this.layer.layer)) this.foldLayer();
     this.generation++;
     this.writing = true;
     this.flushing = this.records;
+    this.flushingLayer = this.layer?.layer;
     this.records = new Map();
+    this.layer = undefined;
     this.bytes = 0;
     const ops: DbOperation[] = [];
     for (const record of this.flushing.values()) {
@@ -260,6 +299,7 @@ export class WriteCache {
       const value = valueBytes(record);
       ops.push(value ? { type: 'put', key, value } : { type: 'del', key });
     }
+    if (this.flushingLayer) pushLayerWrites(this.flushingLayer, ops);
     return ops;
   }
 
@@ -271,20 +311,56 @@ export class WriteCache {
       if (value === undefined) this.clean.delete(k);
       else if (this.cleanCapacity > 0) this.keepClean(k, value as Coin);
     }
+    if (this.flushingLayer) this.layerFlushed(this.flushingLayer);
     this.flushing = new Map();
+    this.flushingLayer = undefined;
     this.writing = false;
   }
 
-  /** The write failed: the records go back, under anything written since. */
+  private spendsRecords(layer: CoinLayer): boolean {
+    if (this.records.size === 0) return false;
+    for (const { outpoint } of layer.spent) if (this.records.has(outpoint.key())) return true;
+    return false;
+  }
+
+  /** The layer's coins are what the database now holds, where no newer record overrides them. */
+  private layerFlushed(layer: CoinLayer): void {
+    for (const { outpoint } of layer.spent) {
+      const k = outpoint.key();
+      if (!this.records.has(k)) this.clean.delete(k);
+    }
+    if (this.cleanCapacity === 0) return;
+    for (const outputs of layer.created.values()) {
+      outputs.forEachCoin((outpoint, coin) => {
+        const k = outpoint.key();
+        if (!this.records.has(k)) this.keepClean(k, coin);
+      });
+    }
+  }
+
+  /**
+   * The write failed: the records and the layer go back, under anything written since. Newest
+   * last: the flush's records, its layer folded onto them, then the records written since (the
+   * layer written since, if any, stays above them all).
+   */
   flushFailed(): void {
     this.generation++;
-    for (const [k, record] of this.flushing) {
-      if (this.records.has(k)) continue;
+    const failedLayer = this.flushingLayer;
+    const since = this.records;
+    this.records = this.flushing;
+    this.bytes = 0;
+    for (const record of this.records.values()) this.bytes += recordBytes(record);
+    this.flushing = new Map();
+    this.flushingLayer = undefined;
+    this.writing = false;
+    // Nothing is being flushed any more: what the failed layer created is fresh again.
+    if (failedLayer) forEachLayerWrite(failedLayer, (outpoint, coin) => this.set(outpoint.key(), outpoint, undefined, coin));
+    for (const [k, record] of since) {
+      const given = this.records.get(k);
+      if (given) this.bytes -= recordBytes(given);
       this.records.set(k, record);
       this.bytes += recordBytes(record);
     }
-    this.flushing = new Map();
-    this.writing = false;
   }
 
   private pushLayer(layer: CoinLayer): void {
@@ -328,7 +404,7 @@ export class WriteCache {
       this.bytes += recordBytes(existing);
       return;
     }
-    const fresh = value !== undefined && outpoint !== undefined && (this.flushing.size === 0 || !this.flushing.has(k));
+    const fresh = value !== undefined && outpoint !== undefined && !this.flushingWrites(outpoint, k);
     const record: CachedRecord = { outpoint, key, value, fresh };
     this.records.set(k, record);
     this.bytes += recordBytes(record);
@@ -351,4 +427,9 @@ function valueBytes(record: CachedRecord): Uint8Array | undefined {
 function recordBytes(record: CachedRecord): number {
   if (record.outpoint) return RECORD_OVERHEAD + COIN_KEY_SIZE + (record.value ? coinBytes(record.value as Coin) : 0);
   return RECORD_OVERHEAD + record.key!.length + ((record.value as Uint8Array | undefined)?.length ?? 0);
+}
+
+/** Whether a layer writes anything for a coin: a spend, or a coin its block created. */
+function layerWrites(layer: CoinLayer, outpoint: OutPoint, k: string): boolean {
+  return layer.spentKeys.has(k) || layer.created.get(outpoint.txidHex())?.coin(outpoint.index) !== undefined;
 }

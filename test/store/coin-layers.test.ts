@@ -164,6 +164,61 @@ describe('coin layers', () => {
     assert.equal(cache.count, 1, 'the failed write gave its record back');
   });
 
+  it('a flush writes a lone layer straight from its maps, after the records, and reads see it until the write lands', () => {
+    const cache = new WriteCache();
+    const tx = payment(4, 2);
+    cache.apply([{ type: 'put', key: new Uint8Array([0x74]), value: new Uint8Array([7]) }]);
+    cache.apply([{ type: 'coins', layer: layer([outpoint(1)], [tx]) }]);
+    const writes = cache.beginFlush().map((op) => `${op.type} ${Buffer.from(op.key).toString('hex')}`);
+    const hex = (op: OutPoint) => Buffer.from(coinKey(op)).toString('hex');
+    assert.deepEqual(writes, ['put 74', `del ${hex(outpoint(1))}`, `put ${hex(out(tx, 0))}`, `put ${hex(out(tx, 1))}`], 'the other records first, then the layer in order');
+    assert.equal(cache.layerCount, 0, 'the flush took the layer');
+    assert.deepEqual(cache.lookupCoin(out(tx, 1)), { found: true, coin: coinOf(tx, 1) }, 'a coin being written');
+    assert.deepEqual(cache.lookupCoin(outpoint(1)), { found: true, coin: undefined }, 'a spend being written');
+    assert.deepEqual(
+      cache.sortedUnder(0x63).map(([key, value]) => [Buffer.from(key).toString('hex'), value && decodeCoin(key, value)]),
+      [[hex(outpoint(1)), undefined], [hex(out(tx, 0)), coinOf(tx, 0)], [hex(out(tx, 1)), coinOf(tx, 1)]].sort((a, b) => (a[0] as string).localeCompare(b[0] as string)),
+      'a scan sees the layer being written',
+    );
+    cache.flushed();
+    assert.deepEqual(cache.lookupCoin(out(tx, 0)), { found: true, coin: coinOf(tx, 0) }, 'written: now a clean coin');
+    assert.equal(cache.cleanCount, 2);
+    assert.deepEqual(cache.lookupCoin(outpoint(1)), { found: false }, 'written: the database answers for the spend');
+  });
+
+  it('a coin the flush under way writes is not fresh: written again and spent before the next flush, its deletion reaches the disk', () => {
+    const cache = new WriteCache();
+    const tx = payment(6);
+    cache.apply([{ type: 'coins', layer: layer([], [tx]) }]);
+    cache.beginFlush();
+    // While the layer is written: the coin written once more (a reconnect), then spent.
+    cache.apply([{ type: 'coin', outpoint: out(tx), coin: coinOf(tx) }]);
+    cache.apply([{ type: 'coin', outpoint: out(tx), coin: undefined }]);
+    assert.deepEqual(cache.lookupCoin(out(tx)), { found: true, coin: undefined });
+    cache.flushed();
+    assert.deepEqual(cache.lookupCoin(out(tx)), { found: true, coin: undefined }, 'the newer spend still wins over the written coin');
+    const writes = cache.beginFlush().map((op) => `${op.type} ${Buffer.from(op.key).toString('hex')}`);
+    assert.deepEqual(writes, [`del ${Buffer.from(coinKey(out(tx))).toString('hex')}`], 'the disk holds the coin: its spend must reach it');
+  });
+
+  it('a lone layer whose flush fails comes back under the records written since, its coins fresh again', () => {
+    const cache = new WriteCache();
+    const tx = payment(8, 2);
+    cache.apply([{ type: 'coins', layer: layer([outpoint(1)], [tx]) }]);
+    cache.beginFlush();
+    // Written while the flush is under way: a spend of one of the layer's coins.
+    cache.apply([{ type: 'coin', outpoint: out(tx, 1), coin: undefined }]);
+    cache.flushFailed();
+    assert.deepEqual(cache.lookupCoin(out(tx, 0)), { found: true, coin: coinOf(tx, 0) });
+    assert.deepEqual(cache.lookupCoin(out(tx, 1)), { found: true, coin: undefined }, 'the newer spend wins');
+    assert.deepEqual(cache.lookupCoin(outpoint(1)), { found: true, coin: undefined });
+    // Spent again before a flush lands: a fresh coin leaves no write at all.
+    cache.apply([{ type: 'coin', outpoint: out(tx, 0), coin: undefined }]);
+    const writes = cache.beginFlush().map((op) => `${op.type} ${Buffer.from(op.key).toString('hex')}`).sort();
+    const hex = (op: OutPoint) => Buffer.from(coinKey(op)).toString('hex');
+    assert.deepEqual(writes, [`del ${hex(outpoint(1))}`, `del ${hex(out(tx, 1))}`].sort());
+  });
+
   it('a direct write of a layer (no cache) writes its coins and drops what the cache held for them', async () => {
     const tx = payment(9);
     await withTempDir(async (dir) => {
