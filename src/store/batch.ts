@@ -84,15 +84,10 @@ export function dbOperations(ops: readonly BatchOperation[]): DbOperation[] {
   for (const op of ops) {
     if (op.type === 'block') throw new Error('a block body is written to the block files, not LevelDB (ChainStore.batch())');
     if (op.type === 'coin') writes.push(coinWrite(op.outpoint, op.coin));
-    else if (op.type === 'coins') pushLayerWrites(op.layer, writes);
+    else if (op.type === 'coins') forEachLayerWrite(op.layer, (outpoint, coin) => writes.push(coinWrite(outpoint, coin)));
     else writes.push(op);
   }
   return writes;
-}
-
-/** A layer's coins as LevelDB writes, in the order they apply, appended to `writes`. */
-export function pushLayerWrites(layer: CoinLayer, writes: DbOperation[]): void {
-  forEachLayerWrite(layer, (outpoint, coin) => writes.push(coinWrite(outpoint, coin)));
 }
 
 function coinWrite(outpoint: OutPoint, coin: Coin | undefined): DbOperation {

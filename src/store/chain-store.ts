@@ -11,7 +11,7 @@ import type { NetworkParams } from '../params/types.js';
 import { type Block, BlockHeader, type Coin, HEADER_SIZE, hashToHex, hexToHash, type OutPoint } from '../primitives/index.js';
 import { type BatchOperation, type BlockOperation, dbOperations, StoreBatch } from './batch.js';
 import { BLOCK_LOCATION_SIZE, BlockFiles, bodyParts, decodeBlockLocation, DEFAULT_BLOCK_FILE_BYTES, encodeBlockLocation } from './block-files.js';
-import { databaseError, type Db, openDatabase, repairDatabase, writeBatch } from './database.js';
+import { databaseError, type Db, openDatabase, repairDatabase, writeBatch, writeFilledBatch } from './database.js';
 import { isStoreError, StoreError } from './errors.js';
 import {
   blockIndexKey,
@@ -429,11 +429,11 @@ export class ChainStore {
     // The chain state written now may name any block stored so far: its body must outlive a
     // power loss first, as Core flushes its block files before the coins database.
     await this.files.sync();
-    const ops = this.cache.beginFlush();
     try {
-      await writeBatch(this.db, ops, this.options.sync);
+      await writeFilledBatch(this.db, (batch) => this.cache.beginFlush(batch), this.options.sync);
     } catch (err) {
-      this.cache.flushFailed();
+      // Before beginFlush (no batch could be made) the records are still where they were.
+      if (this.cache.flushInProgress) this.cache.flushFailed();
       throw databaseError(this.dir, err);
     }
     this.cache.flushed();

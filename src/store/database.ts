@@ -64,17 +64,37 @@ function prepareDirectory(dir: string): void {
 }
 
 /**
- * Writes `ops` as one atomic LevelDB batch through level's chained batch. Its array form
- * clones and re-checks every operation in JS first: a coin cache flush of 8,000 records took
- * 60-120 ms of CPU that way, 11-27 ms chained.
+ * Where a batch's writes go as they are made. LevelDB's batch copies each key and value when it
+ * is added, so a writer may reuse its buffers from one write to the next.
  */
-export async function writeBatch(db: Db, ops: readonly DbOperation[], sync = false): Promise<void> {
+export interface BatchWriter {
+  put(key: Uint8Array, value: Uint8Array): unknown;
+  del(key: Uint8Array): unknown;
+}
+
+/** Writes `ops` as one atomic LevelDB batch. */
+export function writeBatch(db: Db, ops: readonly DbOperation[], sync = false): Promise<void> {
+  return writeFilledBatch(
+    db,
+    (batch) => {
+      for (const op of ops) {
+        if (op.type === 'put') batch.put(op.key, op.value);
+        else batch.del(op.key);
+      }
+    },
+    sync,
+  );
+}
+
+/**
+ * Writes what `fill` adds as one atomic LevelDB batch, through level's chained batch. Its array
+ * form clones and re-checks every operation in JS first: a coin cache flush of 8,000 records
+ * took 60-120 ms of CPU that way, 11-27 ms chained. If `fill` throws, nothing is written.
+ */
+export async function writeFilledBatch(db: Db, fill: (batch: BatchWriter) => void, sync = false): Promise<void> {
   const batch = db.batch();
   try {
-    for (const op of ops) {
-      if (op.type === 'put') batch.put(op.key, op.value);
-      else batch.del(op.key);
-    }
+    fill(batch);
   } catch (err) {
     await batch.close();
     throw err;

@@ -154,10 +154,15 @@ export const undoKey = (hash: Uint8Array): Uint8Array => hashKey(Prefix.UNDO, ha
 
 export function coinKey(outpoint: OutPoint): Uint8Array {
   const key = new Uint8Array(COIN_KEY_SIZE);
-  key[0] = Prefix.COIN;
-  key.set(checkedHash(outpoint.txid), 1);
-  writeU32BE(key, 1 + HASH_SIZE, checkedU32(outpoint.index, 'outpoint index'));
+  writeCoinKey(key, outpoint);
   return key;
+}
+
+/** coinKey written into the first COIN_KEY_SIZE bytes of `out`. */
+export function writeCoinKey(out: Uint8Array, outpoint: OutPoint): void {
+  out[0] = Prefix.COIN;
+  out.set(checkedHash(outpoint.txid), 1);
+  writeU32BE(out, 1 + HASH_SIZE, checkedU32(outpoint.index, 'outpoint index'));
 }
 
 /** A staged snapshot coin's key: the coin key under the staging prefix. */
@@ -300,6 +305,11 @@ export function encodeCoin(coin: Coin): Uint8Array {
   const out = new Uint8Array(coinBytes(coin));
   writeCoin(out, 0, coin);
   return out;
+}
+
+/** encodeCoin written at the start of `out`, which holds at least coinBytes(coin). */
+export function writeCoinValue(out: Uint8Array, coin: Coin): void {
+  writeCoin(out, 0, coin);
 }
 
 /** The length of encodeCoin(coin), without encoding it. */

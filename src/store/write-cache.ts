@@ -29,9 +29,10 @@
  */
 import type { Coin } from '../primitives/coin.js';
 import type { OutPoint } from '../primitives/outpoint.js';
-import { type BatchOperation, type CoinLayer, forEachLayerWrite, pushLayerWrites } from './batch.js';
-import type { DbOperation } from './database.js';
+import { type BatchOperation, type CoinLayer, forEachLayerWrite } from './batch.js';
+import type { BatchWriter } from './database.js';
 import { COIN_KEY_SIZE, coinBytes, coinKey, decodeCoin, encodeCoin, outPointFromKey, Prefix } from './layout.js';
+import { ScratchCoinEncoder } from './scratch-coin-encoder.js';
 
 interface CachedRecord {
   /** A coin's outpoint (`value` is then the Coin); undefined for any other record. */
@@ -123,6 +124,8 @@ export class WriteCache {
   private cleanOldest: MapIterator<string> | undefined;
   /** Bumped by every change, so a database read that raced a write does not land in `clean`. */
   private generation = 0;
+  /** Encodes the coins a flush writes. */
+  private readonly encoder = new ScratchCoinEncoder();
 
   constructor(private readonly cleanCapacity = DEFAULT_CLEAN_COINS) {}
 
@@ -279,10 +282,10 @@ export class WriteCache {
   }
 
   /**
-   * Hands the cached records and the layer to a flush, encoded, the layer's coins last (they are
-   * newer); both stay readable until flushed() or flushFailed().
+   * Hands the cached records and the layer to a flush, writing them into `batch` encoded, the
+   * layer's coins last (they are newer); both stay readable until flushed() or flushFailed().
    */
-  beginFlush(): DbOperation[] {
+  beginFlush(batch: BatchWriter): void {
     if (this.writing) throw new Error('a flush is already under way');
     // A coin an earlier block created and this one spent cancels out only when folded (fresh).
     if (this.layer && this.spendsRecords(this.layer.layer)) this.foldLayer();
@@ -293,14 +296,17 @@ export class WriteCache {
     this.records = new Map();
     this.layer = undefined;
     this.bytes = 0;
-    const ops: DbOperation[] = [];
+    const { encoder } = this;
     for (const record of this.flushing.values()) {
-      const key = keyBytes(record);
-      const value = valueBytes(record);
-      ops.push(value ? { type: 'put', key, value } : { type: 'del', key });
+      if (!record.outpoint) {
+        if (record.value) batch.put(record.key!, record.value as Uint8Array);
+        else batch.del(record.key!);
+      } else if (record.value) batch.put(encoder.key(record.outpoint), encoder.value(record.value as Coin));
+      else batch.del(encoder.key(record.outpoint));
     }
-    if (this.flushingLayer) pushLayerWrites(this.flushingLayer, ops);
-    return ops;
+    if (this.flushingLayer) {
+      forEachLayerWrite(this.flushingLayer, (outpoint, coin) => (coin ? batch.put(encoder.key(outpoint), encoder.value(coin)) : batch.del(encoder.key(outpoint))));
+    }
   }
 
   flushed(): void {

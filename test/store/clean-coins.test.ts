@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import { ChainStore, coinKey, Prefix } from '../../src/store/index.js';
 import { encodeCoin } from '../../src/store/layout.js';
 import { WriteCache } from '../../src/store/write-cache.js';
-import { coin, outpoint, testParams, withTempDir } from './helpers.js';
+import { beginFlushWrites, coin, outpoint, testParams, withTempDir } from './helpers.js';
 
 const params = testParams();
 
@@ -143,7 +143,7 @@ describe('clean coins', () => {
     assert.equal(found.found && found.coin, added, 'the very object');
     cache.apply([{ type: 'coin', outpoint: b, coin: undefined }]);
     assert.equal(cache.count, 1, 'a fresh coin spent before the flush leaves no record');
-    assert.deepEqual(cache.beginFlush(), [{ type: 'put', key: coinKey(a), value: encodeCoin(added) }]);
+    assert.deepEqual(beginFlushWrites(cache), [{ type: 'put', key: coinKey(a), value: encodeCoin(added) }]);
     cache.flushed();
     const clean = cache.lookupCoin(a);
     assert.equal(clean.found && clean.coin, added, 'the flush leaves the same object as a clean coin');

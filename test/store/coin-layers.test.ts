@@ -11,7 +11,7 @@ import type { CoinLayer } from '../../src/store/batch.js';
 import { ChainStore, coinKey } from '../../src/store/index.js';
 import { decodeCoin } from '../../src/store/layout.js';
 import { WriteCache } from '../../src/store/write-cache.js';
-import { coin, outpoint, p2wpkhScript, testParams, withTempDir } from './helpers.js';
+import { beginFlushWrites, coin, outpoint, p2wpkhScript, testParams, withTempDir } from './helpers.js';
 
 const params = testParams();
 const HEIGHT = 10;
@@ -106,7 +106,7 @@ describe('coin layers', () => {
     assert.equal(cache.layerCount, 0);
     assert.deepEqual(cache.lookupCoin(outpoint(1)), { found: true, coin: coin(1) });
     assert.deepEqual(cache.lookupCoin(out(tx)), { found: false }, 'created then spent before any flush: no record at all');
-    const writes = cache.beginFlush().map((op) => [op.type, op.type === 'put' ? decodeCoin(op.key, op.value) : op.key]);
+    const writes = beginFlushWrites(cache).map((op) => [op.type, op.type === 'put' ? decodeCoin(op.key, op.value) : op.key]);
     assert.deepEqual(writes, [['put', coin(1)]]);
   });
 
@@ -126,7 +126,7 @@ describe('coin layers', () => {
     assert.equal(cache.layerCount, 1);
     for (let i = 0; i < 11; i++) assert.deepEqual(cache.lookupCoin(out(txs[i])), i < 10 ? { found: false } : { found: true, coin: undefined }, `coin ${i}`);
     assert.deepEqual(cache.lookupCoin(out(txs[11])), { found: true, coin: coinOf(txs[11]) });
-    const writes = cache.beginFlush();
+    const writes = beginFlushWrites(cache);
     assert.deepEqual(writes.map((op) => op.type), ['put'], 'only the last coin is left to write');
     assert.deepEqual(writes[0].key, coinKey(out(txs[11])));
   });
@@ -134,16 +134,16 @@ describe('coin layers', () => {
   it('a layer added while a flush is under way sits above the records that flush gives back if it fails', () => {
     const cache = new WriteCache();
     cache.apply([{ type: 'coin', outpoint: outpoint(1), coin: coin(1) }]);
-    cache.beginFlush();
+    beginFlushWrites(cache);
     cache.flushed(); // coin 1 is on disk
     cache.apply([{ type: 'coin', outpoint: outpoint(3), coin: coin(3) }]);
-    cache.beginFlush(); // coin 3 on its way, and this write will fail
+    beginFlushWrites(cache); // coin 3 on its way, and this write will fail
     const tx = payment(2);
     cache.apply([{ type: 'coins', layer: layer([outpoint(1), outpoint(3)], [tx]) }]);
     cache.flushFailed();
     assert.deepEqual(cache.lookupCoin(outpoint(1)), { found: true, coin: undefined });
     assert.deepEqual(cache.lookupCoin(outpoint(3)), { found: true, coin: undefined }, 'the layer, not the record given back');
-    const writes = cache.beginFlush().map((op) => `${op.type} ${Buffer.from(op.key).toString('hex')}`);
+    const writes = beginFlushWrites(cache).map((op) => `${op.type} ${Buffer.from(op.key).toString('hex')}`);
     // Coin 3 never reached the disk: its put and the layer's spend cancel. Coin 1 did: it is deleted.
     assert.deepEqual(writes.sort(), [`del ${Buffer.from(coinKey(outpoint(1))).toString('hex')}`, `put ${Buffer.from(coinKey(out(tx))).toString('hex')}`].sort());
   });
@@ -152,13 +152,13 @@ describe('coin layers', () => {
     const cache = new WriteCache();
     cache.apply([{ type: 'coins', layer: layer([outpoint(1)], [payment(2)]) }]);
     assert.equal(cache.flushInProgress, false);
-    cache.beginFlush();
+    beginFlushWrites(cache);
     assert.equal(cache.count, 0, 'nothing waits any more');
     assert.equal(cache.flushInProgress, true, 'but the write has not landed');
     cache.flushed();
     assert.equal(cache.flushInProgress, false);
     cache.apply([{ type: 'coin', outpoint: outpoint(3), coin: coin(3) }]);
-    cache.beginFlush();
+    beginFlushWrites(cache);
     cache.flushFailed();
     assert.equal(cache.flushInProgress, false);
     assert.equal(cache.count, 1, 'the failed write gave its record back');
@@ -169,7 +169,7 @@ describe('coin layers', () => {
     const tx = payment(4, 2);
     cache.apply([{ type: 'put', key: new Uint8Array([0x74]), value: new Uint8Array([7]) }]);
     cache.apply([{ type: 'coins', layer: layer([outpoint(1)], [tx]) }]);
-    const writes = cache.beginFlush().map((op) => `${op.type} ${Buffer.from(op.key).toString('hex')}`);
+    const writes = beginFlushWrites(cache).map((op) => `${op.type} ${Buffer.from(op.key).toString('hex')}`);
     const hex = (op: OutPoint) => Buffer.from(coinKey(op)).toString('hex');
     assert.deepEqual(writes, ['put 74', `del ${hex(outpoint(1))}`, `put ${hex(out(tx, 0))}`, `put ${hex(out(tx, 1))}`], 'the other records first, then the layer in order');
     assert.equal(cache.layerCount, 0, 'the flush took the layer');
@@ -190,14 +190,14 @@ describe('coin layers', () => {
     const cache = new WriteCache();
     const tx = payment(6);
     cache.apply([{ type: 'coins', layer: layer([], [tx]) }]);
-    cache.beginFlush();
+    beginFlushWrites(cache);
     // While the layer is written: the coin written once more (a reconnect), then spent.
     cache.apply([{ type: 'coin', outpoint: out(tx), coin: coinOf(tx) }]);
     cache.apply([{ type: 'coin', outpoint: out(tx), coin: undefined }]);
     assert.deepEqual(cache.lookupCoin(out(tx)), { found: true, coin: undefined });
     cache.flushed();
     assert.deepEqual(cache.lookupCoin(out(tx)), { found: true, coin: undefined }, 'the newer spend still wins over the written coin');
-    const writes = cache.beginFlush().map((op) => `${op.type} ${Buffer.from(op.key).toString('hex')}`);
+    const writes = beginFlushWrites(cache).map((op) => `${op.type} ${Buffer.from(op.key).toString('hex')}`);
     assert.deepEqual(writes, [`del ${Buffer.from(coinKey(out(tx))).toString('hex')}`], 'the disk holds the coin: its spend must reach it');
   });
 
@@ -205,7 +205,7 @@ describe('coin layers', () => {
     const cache = new WriteCache();
     const tx = payment(8, 2);
     cache.apply([{ type: 'coins', layer: layer([outpoint(1)], [tx]) }]);
-    cache.beginFlush();
+    beginFlushWrites(cache);
     // Written while the flush is under way: a spend of one of the layer's coins.
     cache.apply([{ type: 'coin', outpoint: out(tx, 1), coin: undefined }]);
     cache.flushFailed();
@@ -214,7 +214,7 @@ describe('coin layers', () => {
     assert.deepEqual(cache.lookupCoin(outpoint(1)), { found: true, coin: undefined });
     // Spent again before a flush lands: a fresh coin leaves no write at all.
     cache.apply([{ type: 'coin', outpoint: out(tx, 0), coin: undefined }]);
-    const writes = cache.beginFlush().map((op) => `${op.type} ${Buffer.from(op.key).toString('hex')}`).sort();
+    const writes = beginFlushWrites(cache).map((op) => `${op.type} ${Buffer.from(op.key).toString('hex')}`).sort();
     const hex = (op: OutPoint) => Buffer.from(coinKey(op)).toString('hex');
     assert.deepEqual(writes, [`del ${hex(outpoint(1))}`, `del ${hex(out(tx, 1))}`].sort());
   });

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import type { NetworkParams } from '../../src/params/types.js';
 import { Block, BlockHeader, type Coin, OutPoint, sha256, Transaction } from '../../src/primitives/index.js';
 import { BlockStatus, type BlockIndexRecord } from '../../src/store/index.js';
+import type { DbOperation } from '../../src/store/database.js';
+import type { WriteCache } from '../../src/store/write-cache.js';
 
 const BASE_PARAMS: NetworkParams = {
   name: 'storetest',
@@ -117,4 +119,17 @@ export function block(n: number): Block {
     locktime: n,
   });
   return new Block(header(n), [coinbase, spend]);
+}
+
+/**
+ * Starts a flush of `cache` and returns what it writes, in order. The cache hands its writes over
+ * in reused buffers (as LevelDB's batch copies them): each is copied here as it comes.
+ */
+export function beginFlushWrites(cache: WriteCache): DbOperation[] {
+  const writes: DbOperation[] = [];
+  cache.beginFlush({
+    put: (key, value) => writes.push({ type: 'put', key: key.slice(), value: value.slice() }),
+    del: (key) => writes.push({ type: 'del', key: key.slice() }),
+  });
+  return writes;
 }

@@ -26,6 +26,7 @@ import {
   blockKey,
   TIP_KEY,
 } from '../../src/store/index.js';
+import { ScratchCoinEncoder } from '../../src/store/scratch-coin-encoder.js';
 import { block, coin, fakeHash, indexRecord, outpoint } from './helpers.js';
 
 function assertCorrupt(fn: () => unknown, keyText: string): void {
@@ -119,6 +120,15 @@ describe('layout values round trip', () => {
     }
     assert.throws(() => encodeCoin(coin(1, { value: -1n })), RangeError);
     assert.throws(() => encodeCoin(coin(1, { height: 2 ** 31 })), RangeError);
+  });
+
+  it('coins encoded into reused buffers match their own encoding, small after large and large after small', () => {
+    const encoder = new ScratchCoinEncoder();
+    for (const [n, length] of [[1, 22], [2, 0x10000], [3, 0], [4, 300], [5, 34]] as const) {
+      const c = coin(n, { script: new Uint8Array(length).fill(n), value: BigInt(n) << 40n });
+      assert.deepEqual(encoder.key(outpoint(n, n)), coinKey(outpoint(n, n)));
+      assert.deepEqual(encoder.value(c), encodeCoin(c), `coin ${n}, a ${length}-byte script`);
+    }
   });
 
   it('undo data, empty and with coins', () => {
