@@ -12,3 +12,6 @@ export interface MempoolEvents {
   /** acceptTransaction refused a transaction; `code` is the rule's reject code (metrics count them). */
   txRejected: [{ txid: string; code: string }];
 }
+
+/** The mempool's emit, lent to the parts that change the pool on its behalf (eviction.ts, block-updates.ts). */
+export type EmitMempoolEvent = <K extends keyof MempoolEvents & string>(event: K, ...args: MempoolEvents[K]) => void;

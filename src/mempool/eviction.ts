@@ -2,7 +2,11 @@
  * Keeping the pool bounded: Core's TrimToSize (evict the package with the lowest descendant
  * score), the rolling minimum fee that evictions raise, and expiry.
  */
-import { compareFeeRates, descendantScore, type MempoolEntry } from './entry.js';
+import { compareFeeRates, descendantScore, type MempoolEntry, type MutableEntry } from './entry.js';
+import type { EmitMempoolEvent } from './events.js';
+import type { TxGraph } from './graph.js';
+import type { MempoolOptions } from './options.js';
+import type { OrphanTxPool } from './orphans.js';
 
 /** Core's ROLLING_FEE_HALFLIFE: after blocks make room, the raised floor halves every 12 hours. */
 const ROLLING_FEE_HALFLIFE = 12 * 60 * 60;
@@ -82,5 +86,77 @@ export class RollingMinFee {
       }
     }
     return Math.max(Math.round(this.rate), this.incrementalRelayFeeRate);
+  }
+}
+
+/** What PoolBounds works on, lent by the mempool. */
+export interface PoolBoundsModules {
+  graph: TxGraph;
+  orphans: OrphanTxPool;
+  /** Seconds since the epoch. */
+  now: () => number;
+  emit: EmitMempoolEvent;
+}
+
+/**
+ * Holds the pool to its bounds: its size (trimming raises the rolling minimum fee) and the age of
+ * its txs and orphans. Acceptance and block updates (block-updates.ts) both call it.
+ */
+export class PoolBounds {
+  private readonly rollingMinFee: RollingMinFee;
+  /** A lower bound on the oldest entry's time, so expiry scans only when something may be due. */
+  private oldestTime = Infinity;
+
+  constructor(
+    private readonly options: Pick<MempoolOptions, 'maxBytes' | 'expiryHours' | 'incrementalRelayFeeRate'>,
+    private readonly modules: PoolBoundsModules,
+  ) {
+    this.rollingMinFee = new RollingMinFee(options.incrementalRelayFeeRate);
+  }
+
+  /** The rolling floor (sat/kvB, 0 when none), decaying faster the emptier the pool. */
+  currentRollingMinFee(): number {
+    return this.rollingMinFee.current(this.modules.now(), this.modules.graph.usage / Math.max(1, this.options.maxBytes));
+  }
+
+  /** A block was connected: the floor may decay from now on. */
+  blockConnected(): void {
+    this.rollingMinFee.blockConnected(this.modules.now());
+  }
+
+  /** An entry was put in the pool. */
+  entered(entry: MempoolEntry): void {
+    this.oldestTime = Math.min(this.oldestTime, entry.time);
+  }
+
+  /** The pool was emptied, to be filled again (after a reorg). */
+  cleared(): void {
+    this.oldestTime = Infinity;
+  }
+
+  /** Core's TrimToSize: while over the bound, evict the lowest descendant-score package and raise the floor. */
+  trimToSize(): MutableEntry[] {
+    const { graph } = this.modules;
+    const evicted: MutableEntry[] = [];
+    while (graph.usage > this.options.maxBytes) {
+      const victim = lowestDescendantScore(graph.entries());
+      if (!victim) break;
+      this.rollingMinFee.bump(packageFeeRate(victim), this.modules.now());
+      evicted.push(...graph.removeWithDescendants(victim.txid));
+    }
+    return evicted;
+  }
+
+  /** Drops txs older than expiryHours (with their descendants) and stale orphans. */
+  expire(): void {
+    const { graph, orphans, emit } = this.modules;
+    const now = this.modules.now();
+    orphans.expire(now);
+    const cutoff = now - this.options.expiryHours * 3600;
+    if (this.oldestTime >= cutoff) return;
+    for (const txid of expiredTxids(graph.entries(), cutoff)) {
+      for (const entry of graph.removeWithDescendants(txid)) emit('txRemoved', { entry, reason: 'expiry' });
+    }
+    this.oldestTime = oldestTime(graph.entries());
   }
 }

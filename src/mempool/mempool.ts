@@ -6,12 +6,12 @@ import type { Block } from '../primitives/block.js';
 import type { Coin } from '../primitives/coin.js';
 import type { OutPoint } from '../primitives/outpoint.js';
 import type { Transaction } from '../primitives/transaction.js';
+import { BlockUpdates } from './block-updates.js';
 import { RecentlyConfirmed } from './confirmed.js';
-import { DisconnectedTxs } from './disconnected.js';
 import { createEntry, type MempoolEntry, type MutableEntry } from './entry.js';
 import { FeeDeltas } from './fee-deltas.js';
 import type { MempoolEvents, RemovalReason } from './events.js';
-import { expiredTxids, lowestDescendantScore, oldestTime, packageFeeRate, RollingMinFee } from './eviction.js';
+import { PoolBounds } from './eviction.js';
 import { followChain, type ChainFollower } from './follow.js';
 import { TxGraph } from './graph.js';
 import { type ChainEventSource, type ChainView, type PassedScripts, type SignatureCacheView, type SignatureCheckVerifier } from './interfaces.js';
@@ -47,22 +47,21 @@ type Added = { kind: 'added'; entry: MutableEntry; replaced: readonly MempoolEnt
 /**
  * The pool of valid unconfirmed transactions, as Core's CTxMemPool with MemPoolAccept: BIP125
  * replace-by-fee (full-RBF by default, rbf.ts), chains of unconfirmed txs, orphans, package limits, a size
- * bound enforced by fee-rate eviction with a rolling minimum fee, expiry, and following the
- * chain through blocks and reorgs. Every acceptance and chain update runs through one queue.
+ * bound enforced by fee-rate eviction with a rolling minimum fee, expiry (both eviction.ts), and following
+ * the chain through blocks and reorgs (block-updates.ts). Every acceptance and chain update runs through
+ * one queue.
  */
 export class Mempool extends TypedEmitter<MempoolEvents> implements ChainFollower {
   readonly options: MempoolOptions;
   private readonly graph = new TxGraph();
   private readonly orphans: OrphanTxPool;
-  private readonly rollingMinFee: RollingMinFee;
-  private readonly disconnected = new DisconnectedTxs();
   private readonly recentlyConfirmed = new RecentlyConfirmed();
   private readonly deltas = new FeeDeltas();
+  private readonly bounds: PoolBounds;
+  private readonly blockUpdates: BlockUpdates;
   private readonly logger: Logger;
   private readonly now: () => number;
   private readonly queue = new SerialQueue();
-  /** A lower bound on the oldest entry's time, so expiry scans only when something may be due. */
-  private oldestTime = Infinity;
 
   constructor(
     options: Partial<MempoolOptions>,
@@ -71,9 +70,16 @@ export class Mempool extends TypedEmitter<MempoolEvents> implements ChainFollowe
     super();
     this.options = resolveMempoolOptions(options);
     this.orphans = new OrphanTxPool(this.options);
-    this.rollingMinFee = new RollingMinFee(this.options.incrementalRelayFeeRate);
     this.logger = modules.logger ?? silentLogger;
     this.now = modules.now ?? unixNow;
+    const { graph, orphans, recentlyConfirmed, deltas, logger } = this;
+    const emit = this.emit.bind(this);
+    this.bounds = new PoolBounds(this.options, { graph, orphans, now: this.now, emit });
+    this.blockUpdates = new BlockUpdates({
+      graph, orphans, recentlyConfirmed, deltas, bounds: this.bounds, logger, emit,
+      readd: (tx, existing) => this.addChecked(tx, { bypassFees: true, existing }),
+      acceptOrphansOf: (parents) => this.acceptOrphansOf(parents),
+    });
   }
 
   /** Validates `tx` and adds it (or holds it as an orphan); throws RuleError when it is refused. */
@@ -94,7 +100,7 @@ export class Mempool extends TypedEmitter<MempoolEvents> implements ChainFollowe
   /** Core's testmempoolaccept of a package: each tx checked as if those before it were in the pool; nothing stays. */
   testAcceptPackage(txs: readonly Transaction[]): Promise<PackageTestResult> {
     return this.enqueue(() => {
-      this.expire();
+      this.bounds.expire();
       return testPackage(txs, this.context(false), this.graph, (tx, fee) => createEntry({ tx, fee, feeDelta: this.deltas.get(tx.txid()), time: this.now(), height: this.modules.chain.height }));
     });
   }
@@ -123,7 +129,7 @@ export class Mempool extends TypedEmitter<MempoolEvents> implements ChainFollowe
   /** Core's submitpackage: each tx alone, then those paying too little at the package's fee rate (package-accept.ts). */
   acceptPackage(txs: readonly Transaction[]): Promise<PackageAcceptResult> {
     return this.enqueue(() => {
-      this.expire();
+      this.bounds.expire();
       return acceptPackage(txs, this.packageHooks());
     });
   }
@@ -137,19 +143,16 @@ export class Mempool extends TypedEmitter<MempoolEvents> implements ChainFollowe
   blockConnected(block: Block): Promise<void> {
     return this.enqueue(async () => {
       await nextTurn();
-      await this.connectBlock(block);
+      await this.blockUpdates.connect(block);
     });
   }
 
   blockDisconnected(block: Block): Promise<void> {
-    return this.enqueue(async () => {
-      this.disconnected.addBlock(block);
-      this.recentlyConfirmed.blockDisconnected(block);
-    });
+    return this.enqueue(async () => this.blockUpdates.disconnect(block));
   }
 
   tipChanged(): Promise<void> {
-    return this.enqueue(() => (this.disconnected.pending ? this.readdAfterReorg() : Promise.resolve()));
+    return this.enqueue(() => this.blockUpdates.tipChanged());
   }
 
   /** Follows the chain's events (see follow.ts); returns a function that stops following. */
@@ -228,7 +231,7 @@ export class Mempool extends TypedEmitter<MempoolEvents> implements ChainFollowe
 
   /** The fee rate (sat/kvB) a tx needs now: the relay minimum or the rolling floor after evictions. */
   minFeeRate(): number {
-    return Math.max(this.options.minRelayFeeRate, this.currentRollingMinFee());
+    return Math.max(this.options.minRelayFeeRate, this.bounds.currentRollingMinFee());
   }
 
   info(): MempoolInfo {
@@ -256,7 +259,7 @@ export class Mempool extends TypedEmitter<MempoolEvents> implements ChainFollowe
   }
 
   private async acceptOne(tx: Transaction): Promise<AcceptResult> {
-    this.expire();
+    this.bounds.expire();
     const txid = tx.txid();
     const wtxid = tx.wtxid();
     const added = await this.addChecked(tx, { bypassFees: false });
@@ -291,7 +294,7 @@ export class Mempool extends TypedEmitter<MempoolEvents> implements ChainFollowe
     const entry = how.existing ?? createEntry({ tx, fee: outcome.fee, time: this.now(), height: this.modules.chain.height });
     entry.modifiedFee = entry.fee + this.deltas.get(entry.txid);
     this.graph.add(entry, outcome.ancestors);
-    this.oldestTime = Math.min(this.oldestTime, entry.time);
+    this.bounds.entered(entry);
     return { kind: 'added', entry, replaced: outcome.replaced };
   }
 
@@ -311,10 +314,10 @@ export class Mempool extends TypedEmitter<MempoolEvents> implements ChainFollowe
         if (outcome.replaced.length > 0) throw policyError('txn-mempool-conflict', `${tx.txid()} conflicts with ${outcome.replaced[0].txid}`);
         const entry = createEntry({ tx, fee: outcome.fee, feeDelta: this.deltas.get(tx.txid()), time: this.now(), height: this.modules.chain.height });
         this.graph.add(entry, outcome.ancestors);
-        this.oldestTime = Math.min(this.oldestTime, entry.time);
+        this.bounds.entered(entry);
         return entry;
       },
-      checkFloor: (fee, vsize) => checkFeeRate(fee, vsize, this.currentRollingMinFee(), this.options),
+      checkFloor: (fee, vsize) => checkFeeRate(fee, vsize, this.bounds.currentRollingMinFee(), this.options),
       remove: (txid) => void this.graph.remove(txid),
       announce: (entry) => this.finishAdding(entry),
     };
@@ -330,7 +333,7 @@ export class Mempool extends TypedEmitter<MempoolEvents> implements ChainFollowe
 
   /** Trims the pool and announces the new entry; if trimming evicted it, the pool was full for its fee rate. */
   private finishAdding(entry: MutableEntry): void {
-    const evicted = this.trimToSize();
+    const evicted = this.bounds.trimToSize();
     const self = evicted.find((removed) => removed.txid === entry.txid);
     this.announceRemoved(evicted.filter((removed) => removed !== self), 'eviction');
     if (self) throw policyError('mempool full', `${entry.txid} would be evicted at once`);
@@ -370,103 +373,13 @@ export class Mempool extends TypedEmitter<MempoolEvents> implements ChainFollowe
     }
   }
 
-  /** Core's removeForBlock: mined txs leave (their children stay), double spends of them go with their descendants. */
-  private async connectBlock(block: Block): Promise<void> {
-    const txs = block.txs.slice(1);
-    this.recentlyConfirmed.blockConnected(block);
-    for (const tx of txs) {
-      const txid = tx.txid();
-      this.disconnected.markMined(txid);
-      this.deltas.clear(txid);
-      const mined = this.graph.remove(txid);
-      if (mined) {
-        this.emit('txRemoved', { entry: mined, reason: 'block' });
-        // The pool held this tx, so no other pool tx spends its inputs: nothing conflicts.
-        continue;
-      }
-      for (const input of tx.inputs) {
-        const spender = this.graph.spentBy(input.prevout);
-        if (spender !== undefined) this.announceRemoved(this.graph.removeWithDescendants(spender), 'conflict');
-      }
-    }
-    this.orphans.removeForBlock(txs);
-    this.rollingMinFee.blockConnected(this.now());
-    this.expire();
-    await this.acceptOrphansOf(txs.map((tx) => tx.txid()));
-  }
-
-  /**
-   * After a reorg: the disconnected blocks' txs are offered back first, then every pool tx is
-   * checked again against the new chain (an input may now be missing, an immature coinbase, or
-   * spent by a block tx put back), in the old order so parents precede children. Survivors keep
-   * their entry and time. Fee floors are skipped, as in Core, and so are the package limits for
-   * the pool's own txs (Core never re-checks those); the size bound is applied after.
-   */
-  private async readdAfterReorg(): Promise<void> {
-    const resurrect = this.disconnected.take();
-    const previous = this.graph.clear();
-    this.oldestTime = Infinity;
-    let readded = 0;
-    for (const tx of resurrect) {
-      const added = await this.tryReadd(tx);
-      if (added) this.emit('txAccepted', { entry: added });
-      if (added) readded++;
-    }
-    const dropped = [];
-    for (const entry of previous) {
-      if (!(await this.tryReadd(entry.tx, entry))) dropped.push(entry);
-    }
-    this.announceRemoved(dropped, 'reorg');
-    this.announceRemoved(this.trimToSize(), 'eviction');
-    this.logger.info({ offered: resurrect.length, readded, dropped: dropped.length, size: this.graph.size }, 'mempool updated after reorg');
-  }
-
-  private async tryReadd(tx: Transaction, existing?: MutableEntry): Promise<MutableEntry | undefined> {
-    try {
-      const added = await this.addChecked(tx, { bypassFees: true, existing });
-      return added.kind === 'added' ? added.entry : undefined;
-    } catch (err) {
-      if (!isTxRejection(err)) throw err;
-      this.logger.debug({ txid: tx.txid(), code: err.code }, 'not re-added after reorg');
-      return undefined;
-    }
-  }
-
-  /** Core's TrimToSize: while over the bound, evict the lowest descendant-score package and raise the floor. */
-  private trimToSize(): MutableEntry[] {
-    const evicted: MutableEntry[] = [];
-    while (this.graph.usage > this.options.maxBytes) {
-      const victim = lowestDescendantScore(this.graph.entries());
-      if (!victim) break;
-      this.rollingMinFee.bump(packageFeeRate(victim), this.now());
-      evicted.push(...this.graph.removeWithDescendants(victim.txid));
-    }
-    return evicted;
-  }
-
-  /** Drops txs older than expiryHours (with their descendants) and stale orphans. */
-  private expire(): void {
-    const now = this.now();
-    this.orphans.expire(now);
-    const cutoff = now - this.options.expiryHours * 3600;
-    if (this.oldestTime >= cutoff) return;
-    for (const txid of expiredTxids(this.graph.entries(), cutoff)) {
-      this.announceRemoved(this.graph.removeWithDescendants(txid), 'expiry');
-    }
-    this.oldestTime = oldestTime(this.graph.entries());
-  }
-
   private announceRemoved(entries: readonly MempoolEntry[], reason: RemovalReason): void {
     for (const entry of entries) this.emit('txRemoved', { entry, reason });
   }
 
-  private currentRollingMinFee(): number {
-    return this.rollingMinFee.current(this.now(), this.graph.usage / Math.max(1, this.options.maxBytes));
-  }
-
   private context(bypassFees: boolean, bypassPackageLimits = false): ValidationContext {
     const { chain, params, verifier, sigCache, scriptCache } = this.modules;
-    const mempoolMinFeeRate = this.currentRollingMinFee();
+    const mempoolMinFeeRate = this.bounds.currentRollingMinFee();
     const recentlyConfirmed = this.recentlyConfirmed;
     const feeDelta = (txid: string): bigint => this.deltas.get(txid);
     return { graph: this.graph, chain, params, options: this.options, verifier, sigCache, scriptCache, recentlyConfirmed, mempoolMinFeeRate, bypassFees, bypassPackageLimits, feeDelta };
