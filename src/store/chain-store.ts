@@ -11,13 +11,13 @@ import type { NetworkParams } from '../params/types.js';
 import { type Block, BlockHeader, type Coin, HEADER_SIZE, hashToHex, hexToHash, type OutPoint } from '../primitives/index.js';
 import { type BatchOperation, type BlockOperation, dbOperations, StoreBatch } from './batch.js';
 import { BLOCK_LOCATION_SIZE, BlockFiles, bodyParts, decodeBlockLocation, DEFAULT_BLOCK_FILE_BYTES, encodeBlockLocation } from './block-files.js';
+import { CachedReads } from './cached-reads.js';
 import { databaseError, type Db, openDatabase, repairDatabase, writeBatch, writeFilledBatch } from './database.js';
 import { isStoreError, StoreError } from './errors.js';
 import {
   blockIndexKey,
   type BlockIndexRecord,
   blockKey,
-  coinKey,
   decodeBlock,
   decodeBlockIndex,
   decodeCoin,
@@ -37,6 +37,7 @@ import {
 } from './layout.js';
 import { PidLockFile } from './lock.js';
 import { loadOrInitMeta } from './meta.js';
+import { dbChunks, mergedChunks, type RawEntry, type Snapshot } from './prefix-scan.js';
 import { type UtxoStats, UtxoStatsAccumulator } from './utxo-stats.js';
 import { DEFAULT_CLEAN_COINS, WriteCache } from './write-cache.js';
 
@@ -72,17 +73,10 @@ export interface CoinEntry {
   readonly coin: Coin;
 }
 
-type Snapshot = ReturnType<Db['snapshot']>;
-type RawEntry = [Uint8Array, Uint8Array];
-
-/** Entries fetched per iterator step: large enough to amortise the native call, small in memory. */
-const ITERATOR_CHUNK = 1000;
-/** classic-level stops a step at this many bytes (default 16 KiB, ~100 entries); room for a full chunk. */
-const ITERATOR_CHUNK_BYTES = 1024 * 1024;
-
 export class ChainStore {
   private closed = false;
   private readonly cache: WriteCache;
+  private readonly reads: CachedReads;
   /** The flush in progress, if any: direct writes wait for it so they land after it. */
   private flushTail: Promise<void> = Promise.resolve();
 
@@ -100,6 +94,7 @@ export class ChainStore {
     private readonly files: BlockFiles,
   ) {
     this.cache = new WriteCache(options.cleanCoins);
+    this.reads = new CachedReads(db, dir, this.cache, files);
   }
 
   /**
@@ -284,13 +279,7 @@ export class ChainStore {
 
   async hasBlock(hash: Uint8Array): Promise<boolean> {
     this.assertOpen();
-    const cached = this.cache.lookup(blockKey(hash));
-    if (cached.found) return cached.value !== undefined;
-    try {
-      return await this.db.has(blockKey(hash));
-    } catch (err) {
-      throw databaseError(this.dir, err);
-    }
+    return this.reads.has(blockKey(hash));
   }
 
   /** The block's stored serialization (witness included), as received. */
@@ -304,27 +293,9 @@ export class ChainStore {
     return bytes && decodeBlock(key, bytes);
   }
 
-  /**
-   * A block key's value is where the body is in the block files, read synchronously as getCoin
-   * reads a coin (a few microseconds from LevelDB's caches), so a body costs one thread-pool
-   * round trip, the file's, as it did when LevelDB held it. A store written before the block
-   * files holds the body itself there (no body is as short as a location), still read as it is.
-   */
   private async body(key: Uint8Array): Promise<Uint8Array | undefined> {
     this.assertOpen();
-    const cached = this.cache.lookup(key);
-    let value: Uint8Array | undefined;
-    if (cached.found) value = cached.value;
-    else {
-      try {
-        value = this.db.getSync(key);
-      } catch (err) {
-        throw databaseError(this.dir, err);
-      }
-    }
-    if (!value) return undefined;
-    if (value.length === BLOCK_LOCATION_SIZE) return this.files.read(decodeBlockLocation(value));
-    return plainBytes(value);
+    return this.reads.body(key);
   }
 
   /** The coins the block spent, in input order; present once the block was connected. */
@@ -334,57 +305,16 @@ export class ChainStore {
     return value && decodeUndo(key, value);
   }
 
-  /**
-   * One coin, read synchronously (cache, then LevelDB's getSync), as Core's CCoinsViewDB does:
-   * a UTXO lookup is a few microseconds from LevelDB's caches, while the asynchronous read pays
-   * a thread-pool round trip (about a millisecond on a busy machine) for every transaction the
-   * mempool checks. Nothing can land between the cache lookup and the read.
-   */
+  /** One coin, read synchronously from the cache or LevelDB (see CachedReads.coin). */
   async getCoin(outpoint: OutPoint): Promise<Coin | undefined> {
     this.assertOpen();
-    const cached = this.cache.lookupCoin(outpoint);
-    if (cached.found) return cached.coin;
-    const key = coinKey(outpoint);
-    let value: Uint8Array | undefined;
-    try {
-      value = this.db.getSync(key);
-    } catch (err) {
-      throw databaseError(this.dir, err);
-    }
-    const coin = value && decodeCoin(key, value);
-    // A synchronous read cannot race a write: kept as a clean coin (a miss is not kept).
-    this.cache.rememberCoins([outpoint], [coin], this.cache.readGeneration);
-    return coin;
+    return this.reads.coin(outpoint);
   }
 
   /** Coins for many outpoints in one native round trip; undefined where unspent output is absent. */
   async getCoins(outpoints: readonly OutPoint[]): Promise<Array<Coin | undefined>> {
     this.assertOpen();
-    const coins: Array<Coin | undefined> = new Array(outpoints.length);
-    const missed: number[] = [];
-    outpoints.forEach((outpoint, i) => {
-      const cached = this.cache.lookupCoin(outpoint);
-      if (cached.found) coins[i] = cached.coin;
-      else missed.push(i);
-    });
-    if (missed.length === 0) return coins;
-    const missedOutpoints = missed.map((i) => outpoints[i]);
-    const keys = missedOutpoints.map(coinKey);
-    const generation = this.cache.readGeneration;
-    let values: Array<Uint8Array | undefined>;
-    try {
-      values = await this.db.getMany(keys);
-    } catch (err) {
-      throw databaseError(this.dir, err);
-    }
-    const read = values.map((value, j) => value && decodeCoin(keys[j], value));
-    this.cache.rememberCoins(missedOutpoints, read, generation);
-    // A flush may have landed meanwhile; the cache still wins where it has the key.
-    missed.forEach((i, j) => {
-      const cached = this.cache.lookupCoin(outpoints[i]);
-      coins[i] = cached.found ? cached.coin : read[j];
-    });
-    return coins;
+    return this.reads.coins(outpoints);
   }
 
 
@@ -467,19 +397,7 @@ export class ChainStore {
 
   private async get(key: Uint8Array, snapshot?: Snapshot): Promise<Uint8Array | undefined> {
     this.assertOpen();
-    if (!snapshot) {
-      const cached = this.cache.lookup(key);
-      if (cached.found) return cached.value;
-    }
-    try {
-      const value = await this.db.get(key, snapshot ? { snapshot } : {});
-      if (snapshot) return value;
-      // A flush may have landed meanwhile; the cache still wins where it has the key.
-      const cached = this.cache.lookup(key);
-      return cached.found ? cached.value : value;
-    } catch (err) {
-      throw databaseError(this.dir, err);
-    }
+    return this.reads.get(key, snapshot);
   }
 
   /**
@@ -487,50 +405,12 @@ export class ChainStore {
    * now unless given: a caller with a snapshot passes the copy it took with it).
    */
   private async *chunks(prefix: number, snapshot?: Snapshot, cached = this.cache.sortedUnder(prefix)): AsyncGenerator<RawEntry[]> {
-    if (cached.length === 0) {
-      yield* this.dbChunks(prefix, snapshot);
-      return;
-    }
-    let next = 0;
-    for await (const chunk of this.dbChunks(prefix, snapshot)) {
-      const merged: RawEntry[] = [];
-      for (const entry of chunk) {
-        const key = plainBytes(entry[0]);
-        for (; next < cached.length && compareBytes(cached[next][0], key) < 0; next++) pushValue(merged, cached[next]);
-        if (next < cached.length && compareBytes(cached[next][0], key) === 0) pushValue(merged, cached[next++]);
-        else merged.push(entry);
-      }
-      if (merged.length > 0) yield merged;
-    }
-    const rest: RawEntry[] = [];
-    for (; next < cached.length; next++) pushValue(rest, cached[next]);
-    if (rest.length > 0) yield rest;
+    yield* mergedChunks(this.dbChunks(prefix, snapshot), cached);
   }
 
-  /** Raw entries of LevelDB alone under one prefix; the iterator reads from a snapshot. */
   private async *dbChunks(prefix: number, snapshot?: Snapshot): AsyncGenerator<RawEntry[]> {
     this.assertOpen();
-    const iterator = this.db.iterator({
-      ...prefixRange(prefix),
-      ...(snapshot ? { snapshot } : {}),
-      highWaterMarkBytes: ITERATOR_CHUNK_BYTES,
-      // A full scan would otherwise evict the hot blocks (recent coins) from LevelDB's cache.
-      fillCache: false,
-    });
-    try {
-      for (;;) {
-        let chunk: RawEntry[];
-        try {
-          chunk = await iterator.nextv(ITERATOR_CHUNK);
-        } catch (err) {
-          throw databaseError(this.dir, err);
-        }
-        if (chunk.length === 0) return;
-        yield chunk;
-      }
-    } finally {
-      await iterator.close();
-    }
+    yield* dbChunks(this.db, this.dir, prefix, snapshot);
   }
 
   private assertOpen(): void {
@@ -542,12 +422,3 @@ function bodyPartsOf({ body }: BlockOperation): Uint8Array[] {
   return body instanceof Uint8Array ? [body] : bodyParts(body);
 }
 
-function pushValue(out: RawEntry[], [key, value]: [Uint8Array, Uint8Array | undefined]): void {
-  if (value) out.push([key, value]);
-}
-
-function compareBytes(a: Uint8Array, b: Uint8Array): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i] - b[i];
-  return a.length - b.length;
-}
