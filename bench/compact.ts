@@ -38,12 +38,13 @@ export interface Fixture {
 }
 
 /**
- * The nodes' clock: an hour past the funded tip, so their chains are at the tip as a live
- * node's is, and flush the coin cache after every block (flush-policy.ts) instead of deferring
- * it as a node catching up does. The blocks relayed stay within the 2-hour future limit.
+ * The nodes' clock: an hour past the time of the last block relayed (the chain harness spaces
+ * blocks 600 s apart), so their chains are at the tip as a live node's is, and flush the coin
+ * cache after every block (flush-policy.ts) instead of deferring it as a node catching up does.
+ * Every block relayed is then in the past, within the 2-hour future limit however many rounds.
  */
 export function liveClock(funding: readonly Block[]): () => number {
-  const now = funding[funding.length - 1].header.time + 3_600;
+  const now = funding[funding.length - 1].header.time + BLOCKS_PER_NETWORK * 600 + 3_600;
   return () => now;
 }
 
