@@ -323,8 +323,12 @@ export class WriteCache {
     this.writing = false;
   }
 
+  /** Whether the layer spends a coin held as a record: by walking the smaller side (at the tip, the few non-coin records). */
   private spendsRecords(layer: CoinLayer): boolean {
-    if (this.records.size === 0) return false;
+    if (this.records.size < layer.spent.length) {
+      for (const k of this.records.keys()) if (layer.spentKeys.has(k)) return true;
+      return false;
+    }
     for (const { outpoint } of layer.spent) if (this.records.has(outpoint.key())) return true;
     return false;
   }
