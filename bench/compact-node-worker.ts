@@ -4,7 +4,10 @@
  * The driver sends requests ({ id, op, ... }); each gets one reply ({ id, result } or
  * { id, error }). Times are wall-clock milliseconds (timeOrigin + now), comparable across threads.
  */
-import { parentPort } from 'node:worker_threads';
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { join } from 'node:path';
+import { parentPort, threadId } from 'node:worker_threads';
 import { Block, Transaction } from '../src/primitives/index.js';
 import { startNode, type TestNode, waitFor } from '../test/p2p/helpers.js';
 import { liveClock } from './compact.js';
@@ -16,6 +19,29 @@ interface Request {
 }
 
 let node: TestNode | undefined;
+
+/**
+ * COMPACT_PROFILE_DIR=dir: each node's CPU profile from its meshing to its close (the relay
+ * rounds, flushes and idle time between them) is written there as node-<pid>-<thread>.cpuprofile.
+ */
+const profileDir = process.env.COMPACT_PROFILE_DIR;
+let profiler: Session | undefined;
+
+async function startProfile(): Promise<void> {
+  if (!profileDir || profiler) return;
+  profiler = new Session();
+  profiler.connect();
+  await profiler.post('Profiler.enable');
+  await profiler.post('Profiler.start');
+}
+
+async function writeProfile(): Promise<void> {
+  if (!profileDir || !profiler) return;
+  const { profile } = await profiler.post('Profiler.stop');
+  writeFileSync(join(profileDir, `node-${process.pid}-${threadId}.cpuprofile`), JSON.stringify(profile));
+  profiler.disconnect();
+  profiler = undefined;
+}
 
 function running(): TestNode {
   if (!node) throw new Error('node not started');
@@ -62,6 +88,7 @@ const handlers: Record<Request['op'], (request: Request) => Promise<unknown>> = 
     const p2p = running().p2p;
     const all = (topic: 'block' | 'tx' | 'compact') => (peers as string[]).every((peer) => p2p.meshPeers()[topic].includes(peer));
     await waitFor(() => all('block') && all('tx') && all('compact'), 60_000, 'gossip meshes with every neighbour');
+    await startProfile();
     return null;
   },
   async expect({ hash }) {
@@ -88,6 +115,7 @@ const handlers: Record<Request['op'], (request: Request) => Promise<unknown>> = 
     return (user + system) / 1000;
   },
   async close() {
+    await writeProfile();
     await node?.close();
     node = undefined;
     return null;
