@@ -209,10 +209,8 @@ export class WriteCache {
   lookupCoin(outpoint: OutPoint): CoinLookup {
     const k = outpoint.key();
     if (this.layer) {
-      const { layer } = this.layer;
-      const created = layer.created.get(outpoint.txidHex());
-      if (created) return { found: true, coin: created.coin(outpoint.index) };
-      if (layer.spentKeys.has(k)) return SPENT;
+      const found = layerLookup(this.layer.layer, outpoint, k);
+      if (found) return found;
     }
     const record = this.records.get(k);
     if (record) return { found: true, coin: record.value as Coin | undefined };
@@ -226,12 +224,8 @@ export class WriteCache {
 
   /** What the flush under way writes for a coin: its layer's, or else its records'. */
   private flushingLookup(outpoint: OutPoint, k: string): CoinLookup | undefined {
-    const layer = this.flushingLayer;
-    if (layer) {
-      const created = layer.created.get(outpoint.txidHex());
-      if (created) return { found: true, coin: created.coin(outpoint.index) };
-      if (layer.spentKeys.has(k)) return SPENT;
-    }
+    const found = this.flushingLayer && layerLookup(this.flushingLayer, outpoint, k);
+    if (found) return found;
     const record = this.flushing.get(k);
     return record && { found: true, coin: record.value as Coin | undefined };
   }
@@ -437,6 +431,13 @@ function valueBytes(record: CachedRecord): Uint8Array | undefined {
 function recordBytes(record: CachedRecord): number {
   if (record.outpoint) return RECORD_OVERHEAD + COIN_KEY_SIZE + (record.value ? coinBytes(record.value as Coin) : 0);
   return RECORD_OVERHEAD + record.key!.length + ((record.value as Uint8Array | undefined)?.length ?? 0);
+}
+
+/** What a layer says of a coin: one its block created (undefined where spent there), a spend, or nothing. */
+function layerLookup(layer: CoinLayer, outpoint: OutPoint, k: string): CoinLookup | undefined {
+  const created = layer.created.get(outpoint.txidHex());
+  if (created) return { found: true, coin: created.coin(outpoint.index) };
+  return layer.spentKeys.has(k) ? SPENT : undefined;
 }
 
 /** Whether a layer writes anything for a coin: a spend, or a coin its block created. */
