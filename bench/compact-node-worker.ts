@@ -11,6 +11,7 @@ import { parentPort, threadId } from 'node:worker_threads';
 import { Block, Transaction } from '../src/primitives/index.js';
 import { startNode, type TestNode, waitFor } from '../test/p2p/helpers.js';
 import { liveClock } from './compact.js';
+import { acceptAll } from './payment-sets.js';
 
 interface Request {
   id: number;
@@ -70,7 +71,7 @@ const handlers: Record<Request['op'], (request: Request) => Promise<unknown>> = 
   async start({ funding, txs, compact }) {
     const blocks = (funding as Uint8Array[]).map((bytes) => Block.decode(bytes));
     node = await startNode({ blocks, chainNow: liveClock(blocks), p2p: { mempoolSyncMs: 0, compactBlocks: compact as boolean } });
-    for (const bytes of txs as Uint8Array[]) await node.mempool.acceptTransaction(Transaction.decode(bytes));
+    await acceptAll(node.mempool, (txs as Uint8Array[]).map((bytes) => Transaction.decode(bytes)));
     return { address: node.p2p.addresses()[0], peerId: node.p2p.peerId };
   },
   /** Retried: on a loaded machine a handshake can outlast libp2p's timeout. */

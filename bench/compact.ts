@@ -12,7 +12,7 @@ import type { Block, Transaction } from '../src/primitives/index.js';
 import { encodeCompact, toCompact } from '../src/p2p/compact/codec.js';
 import { closeAll, link, type payingBranch, startNode, type TestNode, waitFor } from '../test/p2p/helpers.js';
 import type { Figure } from './measure.js';
-import { paymentSets } from './payment-sets.js';
+import { acceptAll, paymentSets } from './payment-sets.js';
 import { percentile, tipReached } from './p2p-timing.js';
 
 export const NODES = 10;
@@ -140,7 +140,7 @@ export async function network(fx: Fixture, compact: boolean, sets: Transaction[]
   try {
     // No reconciliation, and mempools filled before the links: no tx crosses the network.
     for (let i = 0; i < NODES; i++) nodes.push(await startNode({ blocks: fx.funding, chainNow: liveClock(fx.funding), p2p: { mempoolSyncMs: 0, compactBlocks: compact } }));
-    for (const node of nodes) for (const set of sets) for (const tx of set) await node.mempool.acceptTransaction(tx);
+    for (const node of nodes) await acceptAll(node.mempool, sets.flat());
     for (let i = 0; i < NODES; i++) for (const chord of CHORDS) await link(nodes[i], nodes[(i + chord) % NODES]);
     // Each network mines on its own fork of the funded chain.
     const branch = fx.branch.forkAt(fx.branch.height, compact ? 61 : 62);

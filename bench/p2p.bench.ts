@@ -13,6 +13,7 @@ import { blockConnect } from './block-connect.js';
 import { compactRelay } from './compact.js';
 import type { Figure } from './measure.js';
 import { percentile, tipReached } from './p2p-timing.js';
+import { acceptAll } from './payment-sets.js';
 
 export const title = 'p2p: real libp2p nodes on 127.0.0.1 (one process, regtest blocks)';
 
@@ -107,7 +108,7 @@ export async function reconciliation(): Promise<Figure[]> {
     const full = await startNode({ blocks, p2p: { mempoolSyncMs: 3_600_000 } });
     const fresh = await startNode({ blocks, p2p: { mempoolSyncMs: 0 } });
     nodes.push(full, fresh);
-    for (const tx of payments) await full.mempool.acceptTransaction(tx);
+    await acceptAll(full.mempool, payments);
     await fresh.p2p.connect(full.p2p.addresses()[0]);
     let start = performance.now();
     const first = await fresh.p2p.reconcileMempool(full.p2p.peerId);
