@@ -11,20 +11,18 @@ import type { Coin } from '../primitives/coin.js';
 import type { OutPoint } from '../primitives/outpoint.js';
 import type { ChainStore } from '../store/chain-store.js';
 import type { UtxoStats } from '../store/utxo-stats.js';
-import { BlockStatus, type BlockIndexEntry, findFork } from './block-index.js';
-import { assumedValid } from './assume-valid.js';
+import { BlockStatus, type BlockIndexEntry } from './block-index.js';
+import { ChainActivation } from './activation.js';
 import type { BlockTree } from './block-tree.js';
 import { ChainFlusher } from './chain-flusher.js';
-import { ConnectProgress } from './connect-progress.js';
-import { checkStoredTip, readStoredBlock } from './damaged-store.js';
+import { checkStoredTip } from './damaged-store.js';
 import { InitialDownload, verificationProgress } from './download-state.js';
 import { DEFAULT_FLUSH_POLICY, type FlushPolicyOptions } from './flush-policy.js';
 import { PendingBodies } from './pending-bodies.js';
-import { type ConnectModules, disconnectTip, indexRecord, validateConnection, writeConnection } from './connect.js';
+import { indexRecord } from './connect.js';
 import type { ChainEvents } from './events.js';
 import { acceptHeaders, anchorAt, antiDosWorkThreshold, type HeadersOutcome } from './header-tree.js';
 import type { SegmentAnchor } from '../consensus/header-chain.js';
-import type { ConnectedInputs } from '../consensus/block-inputs.js';
 import type { BlockHeader } from '../primitives/header.js';
 import { type Logger, silentLogger } from '../util/logger.js';
 import { loadBlockTree, writeGenesis } from './load-tree.js';
@@ -92,7 +90,6 @@ export class Chain extends TypedEmitter<ChainEvents> {
   private readonly orphans: OrphanPool;
   private readonly logger: Logger;
   private readonly now: () => number;
-  private readonly connectModules: ConnectModules;
   private readonly queue = new SerialQueue();
   /** Bodies being written while their blocks are validated. */
   private readonly pendingBodies = new PendingBodies();
@@ -100,7 +97,7 @@ export class Chain extends TypedEmitter<ChainEvents> {
   /** Below this a header chain is not stored, and the node is in initial block download. */
   readonly minimumChainWork: bigint;
   private readonly flusher: ChainFlusher;
-  private readonly assumeValid: string | undefined;
+  private readonly activation: ChainActivation;
   /** The next sequence preciousblock hands out: below every first-seen one and every earlier precious block. */
   private nextPrecious = -1;
   /** The coin caches' sizes (getchainstates): LevelDB's block cache and the write-back cache's flush limit. */
@@ -121,13 +118,23 @@ export class Chain extends TypedEmitter<ChainEvents> {
     this.orphans = new OrphanPool(options.orphans);
     this.logger = modules.logger ?? silentLogger;
     this.now = modules.now ?? unixNow;
-    this.connectModules = { store, params, verifier: modules.verifier, sigCache, scriptCache };
     this.minimumChainWork = options.minimumChainWork ?? params.minimumChainWork;
     this.initialDownload = new InitialDownload(this.minimumChainWork, params.maxTipAge, this.logger);
     const flushModules = { store, logger: this.logger, now: this.now, tip: () => this.tip, queueFlush: () => this.flush() };
     this.flusher = new ChainFlusher(options.flush, flushModules);
     this.coinsCacheBytes = { db: store.cacheBytes, tip: options.flush.maxBytes ?? DEFAULT_FLUSH_POLICY.maxBytes };
-    this.assumeValid = options.assumeValid;
+    this.activation = new ChainActivation({
+      tree,
+      store,
+      params,
+      logger: this.logger,
+      connect: { store, params, verifier: modules.verifier, sigCache, scriptCache },
+      pendingBodies: this.pendingBodies,
+      flusher: this.flusher,
+      assumeValid: options.assumeValid,
+      snapshotBase: () => this.snapshotBaseEntry,
+      emit: (event, ...args) => this.emit(event, ...args),
+    });
   }
 
   /** Loads the block tree, writes genesis into a new store, and finishes any interrupted reorg. */
@@ -149,7 +156,7 @@ export class Chain extends TypedEmitter<ChainEvents> {
     if (stored && stored.chainwork > tree.tip.chainwork) {
       chain.logger.info({ tip: tree.tip.height, stored: stored.height }, 'connecting the blocks stored above the flushed tip');
     }
-    await chain.enqueue(() => chain.activateBestChain());
+    await chain.enqueue(() => chain.activation.activateBestChain());
     return chain;
   }
 
@@ -171,7 +178,7 @@ export class Chain extends TypedEmitter<ChainEvents> {
       // Blocks after the base that arrived while it was still a header can connect now.
       for (const waiting of this.tree.descendantsWithData(result.base)) this.tree.addCandidate(waiting);
       this.emit('tipChanged', { tip: this.tip, previous: oldTip });
-      await this.activateBestChain();
+      await this.activation.activateBestChain();
       return result;
     });
   }
@@ -241,7 +248,7 @@ export class Chain extends TypedEmitter<ChainEvents> {
   /** The stored body; undefined when we lack it or it cannot be read (then it is logged and marked lost). */
   async getBlock(hash: string): Promise<Block | undefined> {
     const entry = this.tree.get(hash);
-    return entry ? this.readBlock(entry) : undefined;
+    return entry ? this.activation.readBlock(entry) : undefined;
   }
 
   /** Main-chain and candidate blocks whose stored bodies were lost: fetch them again from peers. */
@@ -284,7 +291,6 @@ export class Chain extends TypedEmitter<ChainEvents> {
     return this.enqueue(() => this.processOne(block));
   }
 
-  /** Writes the coin cache to disk now (clean stop, tests, benchmarks). */
   /**
    * Core's preciousblock: the block is treated as if it had been seen before any other of equal
    * work, so the chain moves to it now if its work equals the tip's; the latest call wins. Not
@@ -297,11 +303,12 @@ export class Chain extends TypedEmitter<ChainEvents> {
       if (entry.chainwork < this.tip.chainwork) return true;
       entry.sequence = this.nextPrecious--;
       this.tree.addCandidate(entry);
-      await this.activateBestChain();
+      await this.activation.activateBestChain();
       return true;
     });
   }
 
+  /** Writes the coin cache to disk now (clean stop, tests, benchmarks). */
   flush(): Promise<void> {
     return this.enqueue(() => this.flusher.flush());
   }
@@ -345,7 +352,7 @@ export class Chain extends TypedEmitter<ChainEvents> {
     const tipBefore = this.tip;
     let failure: RuleError | undefined;
     try {
-      failure = await this.activateBestChain();
+      failure = await this.activation.activateBestChain();
     } finally {
       await this.pendingBodies.settle(entry.hash);
     }
@@ -391,7 +398,7 @@ export class Chain extends TypedEmitter<ChainEvents> {
       // A block that may be a mutated copy (MAY_BE_MUTATED) is refused but never remembered:
       // the real block under the same header must still be accepted when it comes.
       if (isRuleError(err) && err.action === 'reject' && !err.corruptionPossible) {
-        if (known) await this.invalidate(known, err);
+        if (known) await this.activation.invalidate(known, err);
         else await this.recordInvalidHeader(block, parent, err);
       }
       throw err;
@@ -402,7 +409,7 @@ export class Chain extends TypedEmitter<ChainEvents> {
     entry.status |= BlockStatus.HEADER_VALID | BlockStatus.HAVE_DATA;
     entry.txCount = block.txs.length;
     // Straight to disk, not the cache: a crash replays from the flushed tip using these bodies.
-    // Awaited before any chain state names the block (connectOne) and before processBlock ends.
+    // Awaited before any chain state names the block (ChainActivation.connectOne) and before processBlock ends.
     const written = this.store.batch().putBlock(entry.hashBytes, block).putBlockIndex(indexRecord(entry, entry.txCount)).write();
     this.pendingBodies.add(entry.hash, block, written);
     if (lost) {
@@ -419,138 +426,5 @@ export class Chain extends TypedEmitter<ChainEvents> {
     const entry = this.tree.insert(block.header, parent, blockProof(block.header.bits), BlockStatus.FAILED);
     await this.store.batch().putBlockIndex(indexRecord(entry, 0)).write();
     this.logger.info({ hash: entry.hash, height: entry.height, code: err.code }, 'invalid block');
-  }
-
-  /**
-   * Moves the main chain to the most-work valid candidate, disconnecting and connecting as
-   * needed. A block that fails to connect is marked invalid with its descendants and the search
-   * starts again, so the chain always ends on the best valid tip. Returns the first failure.
-   */
-  private async activateBestChain(): Promise<RuleError | undefined> {
-    const oldTip = this.tip;
-    let disconnected = 0;
-    let connected = 0;
-    let firstFailure: RuleError | undefined;
-    for (let best = this.tree.bestCandidate(); best && this.beats(best, this.tip); best = this.tree.bestCandidate()) {
-      if (!this.extendsSnapshot(best)) continue;
-      const fork = findFork(this.tip, best);
-      while (this.tip !== fork) {
-        await this.disconnectOne();
-        disconnected++;
-      }
-      const failure = await this.connectPath(fork, best);
-      connected += failure ? failure.connected : best.height - fork.height;
-      firstFailure ??= failure?.error;
-    }
-    this.tree.pruneCandidates();
-    if (this.tip !== oldTip) this.announceTipChange(oldTip, disconnected, connected);
-    // After the announcement: the new tip is already in the cache every read sees, and a crash
-    // before this write replays the block from its stored body (see docs/chain.md).
-    await this.flusher.maybeFlush();
-    return firstFailure;
-  }
-
-  /**
-   * Below a snapshot's base there are no bodies or undo data to reorganize with: a branch that
-   * leaves the base is dropped as a candidate (Core refuses such a snapshot up front).
-   */
-  private extendsSnapshot(best: BlockIndexEntry): boolean {
-    const base = this.snapshotBaseEntry;
-    if (!base || best.ancestorEntry(base.height) === base) return true;
-    this.tree.dropCandidate(best);
-    return false;
-  }
-
-  /**
-   * Whether the chain should move from `tip` to `best`: more work, or equal work and made
-   * precious after the tip was (preciousblock gives negative, decreasing sequences; ordinary
-   * first-seen order never moves the chain between equal-work tips).
-   */
-  private beats(best: BlockIndexEntry, tip: BlockIndexEntry): boolean {
-    if (best.chainwork !== tip.chainwork) return best.chainwork > tip.chainwork;
-    return best.sequence < 0 && best.sequence < tip.sequence;
-  }
-
-  private async connectPath(fork: BlockIndexEntry, target: BlockIndexEntry): Promise<{ connected: number; error?: RuleError } | undefined> {
-    const path: BlockIndexEntry[] = [];
-    for (let entry = target; entry !== fork; entry = entry.parent!) path.push(entry);
-    path.reverse();
-    const progress = new ConnectProgress(this.logger, target, this.store);
-    for (let i = 0; i < path.length; i++) {
-      try {
-        if (!(await this.connectOne(path[i], this.tree.bestHeader))) {
-          // A body on the way is lost: nothing above it can be the tip until it is fetched again.
-          for (const above of path.slice(i)) this.tree.dropCandidate(above);
-          return { connected: i };
-        }
-      } catch (err) {
-        if (!isRuleError(err)) throw err;
-        await this.invalidate(path[i], err);
-        return { connected: i, error: err };
-      }
-      progress.connected(path[i], i + 1, path.length);
-      // Inside a long path (catch-up, reindex), so the cache stays within --dbcache; after the
-      // last block, activateBestChain flushes once the new tip is announced.
-      if (i < path.length - 1) await this.flusher.maybeFlush();
-    }
-    return undefined;
-  }
-
-  /** Connects `entry` on top of the tip; false when its body is lost. `bestHeader` decides assumevalid. */
-  private async connectOne(entry: BlockIndexEntry, bestHeader: BlockIndexEntry): Promise<boolean> {
-    const block = await this.readBlock(entry);
-    if (!block) return false;
-    const started = performance.now();
-    const assumed = this.assumeValid ? assumedValid(entry, this.tree.get(this.assumeValid), bestHeader, this.params) : false;
-    let connected: ConnectedInputs;
-    try {
-      connected = await validateConnection(this.connectModules, entry, block, assumed);
-    } finally {
-      // The body lands before the connect's chain state (or an invalid mark) is written.
-      await this.pendingBodies.written(entry.hash);
-    }
-    await writeConnection(this.store, entry, block, connected);
-    this.tree.pushTip(entry);
-    this.flusher.blockConnected();
-    this.emit('blockConnected', { entry, block, connectMs: performance.now() - started });
-    return true;
-  }
-
-  /** The stored body, or undefined; one that cannot be read is marked lost (see damaged-store.ts). */
-  private readBlock(entry: BlockIndexEntry): Promise<Block | undefined> {
-    const pending = this.pendingBodies.block(entry.hash);
-    if (pending) return Promise.resolve(pending);
-    const lost = (lostEntry: BlockIndexEntry, reason: string): void => this.emit('blockDataLost', { entry: lostEntry, reason });
-    return readStoredBlock(entry, { tree: this.tree, store: this.store, logger: this.logger, lost });
-  }
-
-  private async disconnectOne(): Promise<void> {
-    const entry = this.tip;
-    const block = await disconnectTip(this.store, entry);
-    this.tree.popTip();
-    // It may become best again, should the fork we are moving to turn out invalid.
-    this.tree.addCandidate(entry);
-    this.emit('blockDisconnected', { entry, block });
-  }
-
-  private async invalidate(entry: BlockIndexEntry, err: RuleError): Promise<void> {
-    const descendants = this.tree.markFailed(entry);
-    const batch = this.store.batch();
-    for (const failed of [entry, ...descendants]) batch.putBlockIndex(indexRecord(failed, failed.txCount));
-    await batch.write();
-    this.logger.warn({ hash: entry.hash, height: entry.height, code: err.code, descendants: descendants.length }, 'block failed to connect');
-    this.emit('blockInvalid', { entry, code: err.code, message: err.message });
-  }
-
-  private announceTipChange(oldTip: BlockIndexEntry, disconnected: number, connected: number): void {
-    const tip = this.tip;
-    if (disconnected > 0) {
-      const fork = findFork(oldTip, tip);
-      this.logger.info({ depth: disconnected, connected, fork: fork.hash, oldTip: oldTip.hash, newTip: tip.hash }, 'reorganized');
-      this.emit('reorg', { depth: disconnected, connected, fork, oldTip, newTip: tip });
-    }
-    // Debug: the node logs each connected block at info already (node/events-log.ts).
-    this.logger.debug({ hash: tip.hash, height: tip.height, work: tip.chainwork.toString(16) }, 'new tip');
-    this.emit('tipChanged', { tip, previous: oldTip });
   }
 }

@@ -16,3 +16,6 @@ export interface ChainEvents {
   /** A stored body could not be read: the entry lost its have-data bit and wants fetching again. */
   blockDataLost: [{ entry: BlockIndexEntry; reason: string }];
 }
+
+/** The chain's emit, lent to the parts that move the chain on its behalf (activation.ts). */
+export type EmitChainEvent = <K extends keyof ChainEvents & string>(event: K, ...args: ChainEvents[K]) => void;

@@ -30,6 +30,7 @@
 import type { Coin } from '../primitives/coin.js';
 import type { OutPoint } from '../primitives/outpoint.js';
 import { type BatchOperation, type CoinLayer, forEachLayerWrite } from './batch.js';
+import { CleanCoins, DEFAULT_CLEAN_COINS } from './clean-coins.js';
 import type { BatchWriter } from './database.js';
 import { COIN_KEY_SIZE, coinBytes, coinKey, decodeCoin, encodeCoin, outPointFromKey, Prefix } from './layout.js';
 import { ScratchCoinEncoder } from './scratch-coin-encoder.js';
@@ -94,8 +95,7 @@ interface LayerEntry {
 /** A P2WPKH coin's encoded size is 35 bytes, a P2TR one's 46. */
 const TYPICAL_COIN_BYTES = 40;
 
-/** Clean coins kept by default: ~250 bytes each, so ~50 MB, about 100 blocks' worth of 2,000 inputs. */
-export const DEFAULT_CLEAN_COINS = 200_000;
+export { DEFAULT_CLEAN_COINS };
 
 export class WriteCache {
   private records = new Map<string, CachedRecord>();
@@ -114,20 +114,16 @@ export class WriteCache {
   /** Between beginFlush() and flushed() or flushFailed(). */
   private writing = false;
   private bytes = 0;
-  /** Coins (never deletions) known to equal the database's, oldest first; see the file comment. */
-  private readonly clean = new Map<string, Coin>();
-  /**
-   * The clean coins' oldest key, kept between evictions and made at the first (see
-   * util/bounded-set.ts: a fresh `keys().next()` scans every slot deleted since the table's last
-   * rehash, and a live iterator keeps the tables the map has outgrown).
-   */
-  private cleanOldest: MapIterator<string> | undefined;
+  /** Coins known to equal the database's; see the file comment. */
+  private readonly clean: CleanCoins;
   /** Bumped by every change, so a database read that raced a write does not land in `clean`. */
   private generation = 0;
   /** Encodes the coins a flush writes. */
   private readonly encoder = new ScratchCoinEncoder();
 
-  constructor(private readonly cleanCapacity = DEFAULT_CLEAN_COINS) {}
+  constructor(cleanCapacity = DEFAULT_CLEAN_COINS) {
+    this.clean = new CleanCoins(cleanCapacity);
+  }
 
   /** Tag a database read with this before it starts; hand it to `rememberCoins` with what it read. */
   get readGeneration(): number {
@@ -144,10 +140,10 @@ export class WriteCache {
    * could otherwise predate a write that has since landed.
    */
   rememberCoins(outpoints: readonly OutPoint[], coins: ReadonlyArray<Coin | undefined>, generation: number): void {
-    if (generation !== this.generation || this.cleanCapacity === 0) return;
+    if (generation !== this.generation || !this.clean.enabled) return;
     outpoints.forEach((outpoint, i) => {
       const coin = coins[i];
-      if (coin !== undefined) this.keepClean(outpoint.key(), coin);
+      if (coin !== undefined) this.clean.keep(outpoint.key(), coin);
     });
   }
 
@@ -155,7 +151,6 @@ export class WriteCache {
   dropClean(): void {
     this.generation++;
     this.clean.clear();
-    this.cleanOldest = undefined;
   }
 
   /** Approximate memory held, bytes (what --dbcache bounds). */
@@ -309,7 +304,7 @@ export class WriteCache {
     for (const [k, { outpoint, value }] of this.flushing) {
       if (!outpoint || this.records.has(k)) continue;
       if (value === undefined) this.clean.delete(k);
-      else if (this.cleanCapacity > 0) this.keepClean(k, value as Coin);
+      else this.clean.keep(k, value as Coin);
     }
     if (this.flushingLayer) this.layerFlushed(this.flushingLayer);
     this.flushing = new Map();
@@ -333,11 +328,11 @@ export class WriteCache {
       const k = outpoint.key();
       if (!this.records.has(k)) this.clean.delete(k);
     }
-    if (this.cleanCapacity === 0) return;
+    if (!this.clean.enabled) return;
     for (const outputs of layer.created.values()) {
       outputs.forEachCoin((outpoint, coin) => {
         const k = outpoint.key();
-        if (!this.records.has(k)) this.keepClean(k, coin);
+        if (!this.records.has(k)) this.clean.keep(k, coin);
       });
     }
   }
@@ -384,12 +379,6 @@ export class WriteCache {
     const { layer } = this.layer;
     this.layer = undefined;
     forEachLayerWrite(layer, (outpoint, coin) => this.set(outpoint.key(), outpoint, undefined, coin));
-  }
-
-  private keepClean(k: string, coin: Coin): void {
-    this.clean.delete(k);
-    this.clean.set(k, coin);
-    if (this.clean.size > this.cleanCapacity) this.clean.delete((this.cleanOldest ??= this.clean.keys()).next().value as string);
   }
 
   /** One write: a coin (`outpoint` given) or any other record (`key` given); value undefined deletes. */

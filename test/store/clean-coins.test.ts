@@ -177,4 +177,16 @@ describe('clean coins', () => {
     assert.equal(cache.lookup(keys[0]).found, false);
     assert.equal(cache.lookup(keys[3]).found, true);
   });
+
+  it('with a capacity of 0 keeps no coin, read or flushed, and still answers from its dirty records', () => {
+    const cache = new WriteCache(0);
+    cache.rememberCoins([outpoint(4, 0)], [coin(1)], cache.readGeneration);
+    assert.equal(cache.cleanCount, 0, 'a read is not kept');
+    cache.apply([{ type: 'coin', outpoint: outpoint(4, 1), coin: coin(2) }]);
+    assert.deepEqual(cache.lookupCoin(outpoint(4, 1)), { found: true, coin: coin(2) });
+    assert.equal(beginFlushWrites(cache).length, 1);
+    cache.flushed();
+    assert.equal(cache.cleanCount, 0, 'what the flush wrote is not kept either');
+    assert.equal(cache.lookupCoin(outpoint(4, 1)).found, false, 'so a read goes to the database');
+  });
 });
