@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import type { Worker } from 'node:worker_threads';
 import type { Transaction } from '../src/primitives/index.js';
 import { siblingModuleUrl, spawnModuleWorker } from '../src/util/worker-spawn.js';
-import { CHORDS, type Fixture, fixture, networkSets, NODES, RelayRecord } from './compact.js';
+import { type Fixture, fixture, LINKS, networkSets, NODES, RelayRecord } from './compact.js';
 import type { Figure } from './measure.js';
 
 interface NodeStats {
@@ -114,13 +114,10 @@ async function totals(nodes: readonly NodeHandle[]): Promise<NodeStats> {
 /** Links each node to its chords and waits until every pair shares the gossip meshes. */
 async function linkAll(nodes: readonly NodeHandle[]): Promise<void> {
   const neighbours = nodes.map(() => new Set<string>());
-  for (let i = 0; i < NODES; i++) {
-    for (const chord of CHORDS) {
-      const other = nodes[(i + chord) % NODES];
-      await nodes[i].call('connect', { address: other.address });
-      neighbours[i].add(other.peerId);
-      neighbours[(i + chord) % NODES].add(nodes[i].peerId);
-    }
+  for (const [i, j] of LINKS) {
+    await nodes[i].call('connect', { address: nodes[j].address });
+    neighbours[i].add(nodes[j].peerId);
+    neighbours[j].add(nodes[i].peerId);
   }
   await Promise.all(nodes.map((node, i) => node.call('meshed', { peers: [...neighbours[i]] })));
 }

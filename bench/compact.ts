@@ -15,7 +15,11 @@ import type { Figure } from './measure.js';
 import { acceptAll, paymentSets } from './payment-sets.js';
 import { percentile, tipReached } from './p2p-timing.js';
 
-export const NODES = 10;
+/**
+ * Nodes per network. COMPACT_NODES=N runs fewer: with 2 or 3, the process form gives each node
+ * nearly a core of its own here, which the 10 nodes on 2 cores cannot have.
+ */
+export const NODES = Number(process.env.COMPACT_NODES ?? 10);
 export const BLOCK_TXS = 2_000;
 /**
  * Blocks each network relays before the measured ones, reported on their own. A live node has
@@ -27,8 +31,26 @@ export const WARMUP_BLOCKS = Number(process.env.COMPACT_WARMUP ?? 3);
 /** Blocks measured per network after the warm-up. COMPACT_ROUNDS=N measures more. */
 export const ROUNDS = Number(process.env.COMPACT_ROUNDS ?? 4);
 const BLOCKS_PER_NETWORK = WARMUP_BLOCKS + ROUNDS;
-/** Each node links to the next and the third next: degree 4, every node within 3 hops. */
-export const CHORDS = [1, 3];
+/**
+ * Each node links to the next and the third next: degree 4, every node within 3 hops. With
+ * fewer than 7 nodes some chords coincide or loop back; each pair is linked once.
+ */
+export const LINKS: ReadonlyArray<readonly [number, number]> = chordLinks(NODES, [1, 3]);
+
+function chordLinks(nodes: number, chords: readonly number[]): Array<[number, number]> {
+  const links: Array<[number, number]> = [];
+  const seen = new Set<string>();
+  for (let i = 0; i < nodes; i++) {
+    for (const chord of chords) {
+      const j = (i + chord) % nodes;
+      const pair = `${Math.min(i, j)}-${Math.max(i, j)}`;
+      if (i === j || seen.has(pair)) continue;
+      seen.add(pair);
+      links.push([i, j]);
+    }
+  }
+  return links;
+}
 
 export interface Fixture {
   funding: Block[];
@@ -141,7 +163,7 @@ export async function network(fx: Fixture, compact: boolean, sets: Transaction[]
     // No reconciliation, and mempools filled before the links: no tx crosses the network.
     for (let i = 0; i < NODES; i++) nodes.push(await startNode({ blocks: fx.funding, chainNow: liveClock(fx.funding), p2p: { mempoolSyncMs: 0, compactBlocks: compact } }));
     for (const node of nodes) await acceptAll(node.mempool, sets.flat());
-    for (let i = 0; i < NODES; i++) for (const chord of CHORDS) await link(nodes[i], nodes[(i + chord) % NODES]);
+    for (const [i, j] of LINKS) await link(nodes[i], nodes[j]);
     // Each network mines on its own fork of the funded chain.
     const branch = fx.branch.forkAt(fx.branch.height, compact ? 61 : 62);
     return await relayRounds(nodes, branch, compact, sets);
