@@ -30,10 +30,10 @@
 import type { Coin } from '../primitives/coin.js';
 import type { OutPoint } from '../primitives/outpoint.js';
 import { type BatchOperation, type CoinLayer, forEachLayerWrite } from './batch.js';
-import { CleanCoins, DEFAULT_CLEAN_COINS } from './clean-coins.js';
 import type { BatchWriter } from './database.js';
 import { COIN_KEY_SIZE, coinBytes, coinKey, decodeCoin, encodeCoin, outPointFromKey, Prefix } from './layout.js';
 import { ScratchCoinEncoder } from './scratch-coin-encoder.js';
+import { BoundedMap } from '../util/bounded-map.js';
 
 interface CachedRecord {
   /** A coin's outpoint (`value` is then the Coin); undefined for any other record. */
@@ -95,7 +95,8 @@ interface LayerEntry {
 /** A P2WPKH coin's encoded size is 35 bytes, a P2TR one's 46. */
 const TYPICAL_COIN_BYTES = 40;
 
-export { DEFAULT_CLEAN_COINS };
+/** Clean coins kept by default: ~250 bytes each, so ~50 MB, about 100 blocks' worth of 2,000 inputs. */
+export const DEFAULT_CLEAN_COINS = 200_000;
 
 export class WriteCache {
   private records = new Map<string, CachedRecord>();
@@ -114,15 +115,15 @@ export class WriteCache {
   /** Between beginFlush() and flushed() or flushFailed(). */
   private writing = false;
   private bytes = 0;
-  /** Coins known to equal the database's; see the file comment. */
-  private readonly clean: CleanCoins;
+  /** Coins (never deletions) known to equal the database's, oldest dropped first; see the file comment. */
+  private readonly clean: BoundedMap<string, Coin>;
   /** Bumped by every change, so a database read that raced a write does not land in `clean`. */
   private generation = 0;
   /** Encodes the coins a flush writes. */
   private readonly encoder = new ScratchCoinEncoder();
 
   constructor(cleanCapacity = DEFAULT_CLEAN_COINS) {
-    this.clean = new CleanCoins(cleanCapacity);
+    this.clean = new BoundedMap(cleanCapacity);
   }
 
   /** Tag a database read with this before it starts; hand it to `rememberCoins` with what it read. */
@@ -140,10 +141,10 @@ export class WriteCache {
    * could otherwise predate a write that has since landed.
    */
   rememberCoins(outpoints: readonly OutPoint[], coins: ReadonlyArray<Coin | undefined>, generation: number): void {
-    if (generation !== this.generation || !this.clean.enabled) return;
+    if (generation !== this.generation || this.clean.capacity === 0) return;
     outpoints.forEach((outpoint, i) => {
       const coin = coins[i];
-      if (coin !== undefined) this.clean.keep(outpoint.key(), coin);
+      if (coin !== undefined) this.clean.set(outpoint.key(), coin);
     });
   }
 
@@ -304,7 +305,7 @@ export class WriteCache {
     for (const [k, { outpoint, value }] of this.flushing) {
       if (!outpoint || this.records.has(k)) continue;
       if (value === undefined) this.clean.delete(k);
-      else this.clean.keep(k, value as Coin);
+      else this.clean.set(k, value as Coin);
     }
     if (this.flushingLayer) this.layerFlushed(this.flushingLayer);
     this.flushing = new Map();
@@ -328,11 +329,11 @@ export class WriteCache {
       const k = outpoint.key();
       if (!this.records.has(k)) this.clean.delete(k);
     }
-    if (!this.clean.enabled) return;
+    if (this.clean.capacity === 0) return;
     for (const outputs of layer.created.values()) {
       outputs.forEachCoin((outpoint, coin) => {
         const k = outpoint.key();
-        if (!this.records.has(k)) this.clean.keep(k, coin);
+        if (!this.records.has(k)) this.clean.set(k, coin);
       });
     }
   }
