@@ -4,8 +4,7 @@
  * invalid with its descendants and try the next best, then announce the new tip once.
  * Runs inside the chain's queue; the chain lends it what it works on.
  */
-import type { RuleError } from '../consensus/errors.js';
-import { isRuleError } from '../consensus/errors.js';
+import { isRuleError, type RuleError } from '../consensus/errors.js';
 import type { ConnectedInputs } from '../consensus/block-inputs.js';
 import type { NetworkParams } from '../params/types.js';
 import type { Block } from '../primitives/block.js';
