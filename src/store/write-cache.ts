@@ -31,51 +31,10 @@ import type { Coin } from '../primitives/coin.js';
 import type { OutPoint } from '../primitives/outpoint.js';
 import { type BatchOperation, type CoinLayer, forEachLayerWrite } from './batch.js';
 import type { BatchWriter } from './database.js';
-import { COIN_KEY_SIZE, coinBytes, coinKey, decodeCoin, encodeCoin, outPointFromKey, Prefix } from './layout.js';
+import { COIN_KEY_SIZE, decodeCoin, encodeCoin, outPointFromKey, Prefix } from './layout.js';
+import { type CachedRecord, keyBytes, keyString, opKey, RECORD_OVERHEAD, recordBytes, recordPrefix, valueBytes, writesCoins } from './cached-record.js';
 import { ScratchCoinEncoder } from './scratch-coin-encoder.js';
 import { BoundedMap } from '../util/bounded-map.js';
-
-interface CachedRecord {
-  /** A coin's outpoint (`value` is then the Coin); undefined for any other record. */
-  readonly outpoint: OutPoint | undefined;
-  /** Any other record's key (a coin's is made by the flush that writes it). */
-  readonly key: Uint8Array | undefined;
-  /** A coin, or any other record's bytes; undefined: deleted. */
-  value: Coin | Uint8Array | undefined;
-  /** A coin the database does not hold: deleting it drops the record altogether. */
-  fresh: boolean;
-}
-
-/** Rough JS heap cost of one cached record besides its key and value bytes (Map slot, objects). */
-const RECORD_OVERHEAD = 160;
-
-/** Reused by keyString: a Buffer made per key cost twice the copy (one thread; nothing here awaits). */
-const scratch = Buffer.allocUnsafe(64);
-
-/** A record key as a Map key: its bytes one char each (every key of the layout is under 64 bytes). */
-function keyString(key: Uint8Array): string {
-  if (key.length > scratch.length) return Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString('latin1');
-  scratch.set(key);
-  return scratch.toString('latin1', 0, key.length);
-}
-
-/**
- * A coin's Map key is its outpoint's own key (display txid and index, OutPoint.key()): a
- * block's connect already made and hashed that string for its overlay, so its thousands of
- * coin reads and writes make no key string of their own. It is 66 chars or more and never
- * equals a keyString (under 64).
- */
-function opKey(op: Exclude<BatchOperation, { type: 'coins' }>): string {
-  if (op.type === 'coin') return op.outpoint.key();
-  // Rare (direct writes, snapshot installs): a coin written by its bytes.
-  if (op.key[0] === Prefix.COIN) return outPointFromKey(op.key).key();
-  return keyString(op.key);
-}
-
-/** Whether an operation writes coins (which must not overtake a layer). */
-function writesCoins(op: BatchOperation): boolean {
-  return op.type === 'coin' || op.type === 'coins' || op.key[0] === Prefix.COIN;
-}
 
 /** What a read finds in the cache: a value, a deletion, or nothing (ask the database). */
 export type CacheLookup = { found: true; value: Uint8Array | undefined } | { found: false };
@@ -403,24 +362,6 @@ export class WriteCache {
     this.records.set(k, record);
     this.bytes += recordBytes(record);
   }
-}
-
-function recordPrefix(record: CachedRecord): number {
-  return record.outpoint ? Prefix.COIN : record.key![0];
-}
-
-function keyBytes(record: CachedRecord): Uint8Array {
-  return record.outpoint ? coinKey(record.outpoint) : record.key!;
-}
-
-function valueBytes(record: CachedRecord): Uint8Array | undefined {
-  if (record.value === undefined) return undefined;
-  return record.outpoint ? encodeCoin(record.value as Coin) : (record.value as Uint8Array);
-}
-
-function recordBytes(record: CachedRecord): number {
-  if (record.outpoint) return RECORD_OVERHEAD + COIN_KEY_SIZE + (record.value ? coinBytes(record.value as Coin) : 0);
-  return RECORD_OVERHEAD + record.key!.length + ((record.value as Uint8Array | undefined)?.length ?? 0);
 }
 
 /** What a layer says of a coin: one its block created (undefined where spent there), a spend, or nothing. */
